@@ -1,0 +1,45 @@
+# The two commands that matter:  make run  (the app on http://127.0.0.1:5000)  and  make test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev migrate seed-demo worker lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: install, migrate, load the demo data once, serve on http://$(HOST):$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## test: the whole suite (unit, integration, concurrency, browser) on a real PostgreSQL
+test: $(VENV)/.installed-dev
+	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1; then :; \
+	else $(BIN)/python -m playwright install chromium; fi
+	$(BIN)/pytest
+
+migrate: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+
+seed-demo: $(VENV)/.installed
+	$(BIN)/flask seed-demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,132 @@
+"""Settings, read from the environment with safe development defaults.
+
+Every variable is listed in `.env.example`. `create_app` picks a class by
+`FLASK_ENV`-style name (`MARKETPLACE_ENV`): development, testing or production.
+"""
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-insecure-change-me"
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    APP_VERSION = os.environ.get("APP_VERSION", "0.1.0")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+
+    # Empty means: start the embedded pgserver under instance/ (development only).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "pool_size": env_int("DATABASE_POOL_SIZE", 10),
+        "max_overflow": env_int("DATABASE_MAX_OVERFLOW", 10),
+    }
+    SQLALCHEMY_RECORD_QUERIES = False
+    SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 200)
+
+    CURRENCY = os.environ.get("CURRENCY", "USD").upper()
+    DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "VN").upper()
+    SHIPPING_FEE = env_int("SHIPPING_FEE", 300)  # minor units, flat per shop order
+    LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute")
+    RATELIMIT_OTP_SEND = os.environ.get("RATELIMIT_OTP_SEND", "5 per 10 minutes")
+    RATELIMIT_OTP_VERIFY = os.environ.get("RATELIMIT_OTP_VERIFY", "10 per minute")
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per 10 minutes")
+    RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "120 per minute")
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
+
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | memory | http
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "console")
+    SMS_API_URL = os.environ.get("SMS_API_URL", "")
+    SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+    EMAIL_API_URL = os.environ.get("EMAIL_API_URL", "")
+    EMAIL_API_KEY = os.environ.get("EMAIL_API_KEY", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Marketplace <no-reply@marketplace.local>")
+
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")  # local | s3
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: instance/uploads
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "") or None
+    S3_PUBLIC_URL = os.environ.get("S3_PUBLIC_URL", "")
+
+    CORS_ORIGINS = [o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()]
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
+    COMPRESS_MIMETYPES = [
+        "text/html", "text/css", "application/javascript", "text/javascript",
+        "application/json", "image/svg+xml",
+    ]
+    CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = env_bool("FLASK_DEBUG", False)
+    # The console backends print every OTP to the log so a developer can log in.
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "")
+    RATELIMIT_ENABLED = False
+    SMS_BACKEND = "memory"
+    EMAIL_BACKEND = "memory"
+    SERVER_NAME = None
+    BCRYPT_ROUNDS = 4  # bcrypt's minimum: tests hash many passwords
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that are only safe on a laptop."""
+        if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters.")
+        if not cls.SQLALCHEMY_DATABASE_URI:
+            raise RuntimeError("Production needs DATABASE_URL; the embedded database is for development.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    return CONFIGS[os.environ.get("MARKETPLACE_ENV", "development").lower()]

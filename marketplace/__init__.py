@@ -1,0 +1,55 @@
+"""The marketplace application factory."""
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, ProductionConfig, config_from_env
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    config = config or config_from_env()
+    if issubclass(config, ProductionConfig):
+        config.check()
+    app = Flask(
+        __name__,
+        instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    from marketplace import web
+    from marketplace.web import errors, hooks, templating
+
+    web.configure_logging(app)
+    web.configure_database(app)
+    web.register_extensions(app)
+    register_blueprints(app)
+    errors.register_error_handlers(app)
+    hooks.register_request_hooks(app)
+    templating.register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.account import bp as account_bp
+    from marketplace.admin import bp as admin_bp
+    from marketplace.api import bp as api_bp
+    from marketplace.cart import bp as cart_bp
+    from marketplace.catalog import bp as catalog_bp
+    from marketplace.checkout import bp as checkout_bp
+    from marketplace.seller import bp as seller_bp
+    from marketplace.shop import bp as shop_bp
+    from marketplace.web.health import bp as ops_bp
+
+    for blueprint in (ops_bp, shop_bp, catalog_bp, cart_bp, checkout_bp, account_bp, seller_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace import cli
+
+    cli.register(app)

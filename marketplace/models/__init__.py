@@ -1,0 +1,17 @@
+"""Every model, importable from one place (Alembic autogenerate and the services use this)."""
+from marketplace.models.base import Base
+from marketplace.models.cart import CartItem
+from marketplace.models.catalog import Category, Product, ProductImage, ProductStatus, ProductVariant
+from marketplace.models.notifications import AuditLog, Notification
+from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod
+from marketplace.models.reviews import Review, ReviewImage
+from marketplace.models.shops import Shop, ShopStatus
+from marketplace.models.users import Address, OtpCode, OtpPurpose, Role, User, UserStatus
+from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
+
+__all__ = [
+    "Address", "AuditLog", "Base", "CartItem", "Category", "CheckoutRequest", "Notification",
+    "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose", "PaymentMethod",
+    "Product", "ProductImage", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
+    "Shop", "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
+]

@@ -1,0 +1,47 @@
+"""Money is an integer count of the currency's minor unit; this module formats it."""
+from flask import current_app
+
+# ISO 4217 exponents for the currencies we expect; VND has no minor unit.
+MINOR_UNIT_EXPONENT = {"USD": 2, "EUR": 2, "SGD": 2, "THB": 2, "MYR": 2, "PHP": 2, "IDR": 2, "VND": 0, "JPY": 0, "KRW": 0}
+SYMBOLS = {"USD": "$", "EUR": "€", "VND": "₫", "JPY": "¥", "SGD": "S$", "THB": "฿"}
+SYMBOL_AFTER = {"VND"}
+
+
+def exponent(currency: str) -> int:
+    return MINOR_UNIT_EXPONENT.get(currency.upper(), 2)
+
+
+def current_currency() -> str:
+    return current_app.config["CURRENCY"]
+
+
+def format_money(amount: int | None, currency: str | None = None) -> str:
+    """1999 USD -> "$19.99"; 150000 VND -> "150.000 ₫"."""
+    if amount is None:
+        return ""
+    currency = (currency or current_currency()).upper()
+    digits = exponent(currency)
+    sign = "-" if amount < 0 else ""
+    whole, minor = divmod(abs(int(amount)), 10**digits) if digits else (abs(int(amount)), 0)
+    if currency in SYMBOL_AFTER:
+        grouped = f"{whole:,}".replace(",", ".")
+        return f"{sign}{grouped} {SYMBOLS[currency]}"
+    text = f"{whole:,}" + (f".{minor:0{digits}d}" if digits else "")
+    symbol = SYMBOLS.get(currency)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
+def parse_money(text: str, currency: str | None = None) -> int:
+    """Parse what a seller types ("19.99", "150000", "150.000" for VND) into minor units."""
+    currency = (currency or current_currency()).upper()
+    digits = exponent(currency)
+    cleaned = text.strip().replace(" ", "").replace(",", "")
+    if digits == 0:
+        cleaned = cleaned.replace(".", "")
+        if not cleaned.isdigit():
+            raise ValueError("Enter a whole amount.")
+        return int(cleaned)
+    whole, _, frac = cleaned.partition(".")
+    if not (whole or frac) or not (whole or "0").isdigit() or (frac and not frac.isdigit()) or len(frac) > digits:
+        raise ValueError(f"Enter an amount with at most {digits} decimals.")
+    return int(whole or "0") * 10**digits + int(frac.ljust(digits, "0") or "0")

@@ -1,0 +1,99 @@
+"""Who may enter: the Flask-Login loader and the role decorators.
+
+A full page is redirected to the login form; the JSON API and htmx requests get
+401/403 so the client can react (htmx swaps in nothing and the page can redirect).
+"""
+import uuid
+from functools import wraps
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from marketplace.extensions import db
+from marketplace.models import Role, User, UserStatus
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def configure_login(login_manager: LoginManager) -> None:
+    login_manager.login_view = "account.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        # The id carries session_version: a password reset or a suspension bumps it,
+        # which ends every session and remember cookie issued before.
+        user_id, _, version = session_id.partition(".")
+        try:
+            user = db.session.get(User, uuid.UUID(user_id))
+        except ValueError:
+            return None
+        if user is None or str(user.session_version) != version or user.status != UserStatus.ACTIVE:
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if wants_json() or is_htmx():
+            abort(401)
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from marketplace.extensions import login_manager
+
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _requires(check, message: str):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not check(current_user):
+                if wants_json() or is_htmx():
+                    abort(403, description=message)
+                flash(message, "warning")
+                return redirect(url_for("shop.home"))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def verified_required(view):
+    """Verified accounts only; an unverified user is sent to verify, not refused."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_verified:
+            if wants_json() or is_htmx():
+                abort(403, description="Verify your account before continuing.")
+            flash("Verify your phone or email first: we sent you a code.", "warning")
+            return redirect(url_for("account.verify", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+seller_required = _requires(
+    lambda user: user.role == Role.SELLER, "Only sellers can open the seller center."
+)
+admin_required = _requires(lambda user: user.role == Role.ADMIN, "Only administrators can do that.")

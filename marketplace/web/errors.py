@@ -1,0 +1,96 @@
+"""Error pages for people, the SPEC's error shape for the API."""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from marketplace.services.errors import DomainError
+from marketplace.web.auth import is_htmx, wants_json
+
+logger = logging.getLogger("marketplace.errors")
+
+ERROR_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    422: "validation_error", 429: "rate_limited", 500: "server_error", 503: "unavailable",
+}
+FRIENDLY_TITLES = {
+    400: "That request didn't look right",
+    401: "Please log in",
+    403: "You can't open this page",
+    404: "We couldn't find that page",
+    405: "That action isn't allowed here",
+    413: "That file is too large",
+    409: "That conflicts with something that changed",
+    422: "We couldn't do that",
+    429: "Slow down a little",
+    500: "Something went wrong on our side",
+    503: "We're briefly unavailable",
+}
+
+
+def json_error(status: int, message: str, code: str | None = None, fields: dict | None = None):
+    body = {"error": {"code": code or ERROR_CODES.get(status, "error"), "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = "Your form expired or is missing its security token. Reload the page and try again."
+        if wants_json():
+            return json_error(400, error.description or message, "csrf_failed")
+        return _page(400, message)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        """A service said no and the view didn't handle it: show the reason, keep the status."""
+        from marketplace.extensions import db
+
+        db.session.rollback()
+        if wants_json():
+            return json_error(error.status, error.message, error.code, error.fields)
+        return _page(error.status, error.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        message = error.description if status not in (500,) else FRIENDLY_TITLES[500]
+        if wants_json():
+            response = json_error(status, message)
+        else:
+            response = _page(status, message)
+        body, code = response
+        resp = app.make_response((body, code))
+        if status == 429:
+            retry = getattr(error, "retry_after", None) or _retry_after(error)
+            resp.headers["Retry-After"] = str(retry)
+        if status == 405 and error.valid_methods:
+            resp.headers["Allow"] = ", ".join(error.valid_methods)
+        return resp
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        from marketplace.extensions import db
+
+        db.session.rollback()
+        return http_error(InternalServerError())
+
+
+def _retry_after(error) -> int:
+    limit = getattr(error, "limit", None)
+    if limit is not None:
+        try:
+            return max(1, int(limit.limit.get_expiry()))
+        except Exception:
+            pass
+    return 60
+
+
+def _page(status: int, message: str):
+    template = "errors/partials/_error.html" if is_htmx() else "errors/error.html"
+    return render_template(template, status=status, title=FRIENDLY_TITLES.get(status, "Error"), message=message), status

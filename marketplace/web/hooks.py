@@ -1,0 +1,75 @@
+"""Per-request hooks: request id, the JSON access log, security headers."""
+import logging
+import time
+import uuid
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+access_log = logging.getLogger("marketplace.access")
+
+# No inline scripts or styles anywhere: every script is a static file.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob: https:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isascii() else uuid.uuid4().hex
+
+    @app.after_request
+    def finish(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        _security_headers(response, secure=app.config["SESSION_COOKIE_SECURE"])
+        if request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        _log_request(response)
+        return response
+
+
+def _security_headers(response, secure: bool) -> None:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def _log_request(response) -> None:
+    started = g.get("request_started")
+    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    user_id = None
+    try:
+        if current_user and current_user.is_authenticated:
+            user_id = str(current_user.id)
+    except Exception:  # the user loader may fail when the database is down
+        user_id = None
+    access_log.info(
+        "%s %s %s", request.method, request.path, response.status_code,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "route": request.url_rule.rule if request.url_rule else None,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "user_id": user_id,
+            "remote_addr": request.remote_addr,
+        },
+    )

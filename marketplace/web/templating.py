@@ -1,0 +1,46 @@
+"""Jinja filters and globals available to every template."""
+from datetime import datetime, timezone
+
+from flask import Flask, current_app
+from flask_login import current_user
+from markupsafe import Markup
+
+from marketplace.money import format_money
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["timeago"] = time_ago
+    app.jinja_env.globals["static_url"] = static_url
+
+    @app.context_processor
+    def inject_globals():
+        return {"currency": current_app.config["CURRENCY"], "current_user": current_user,
+                "app_version": current_app.config["APP_VERSION"]}
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with a content fingerprint, so it can be cached for a year."""
+    from marketplace.web.static_files import fingerprinted_url
+
+    return fingerprinted_url(filename)
+
+
+def format_datetime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.strftime(fmt) + " UTC")
+
+
+def time_ago(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    seconds = int((datetime.now(timezone.utc) - value).total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"

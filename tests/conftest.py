@@ -1,0 +1,132 @@
+"""Fixtures shared by every test.
+
+The schema is built once per session by the migrations. Each test runs inside a
+transaction that is rolled back (SQLAlchemy's "join a session into an external
+transaction" recipe), so tests are isolated and fast. Tests that need real
+commits and several connections (concurrency) use `committed_app` instead.
+"""
+import re
+from contextlib import contextmanager
+
+import pytest
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
+
+from config import TestingConfig
+from marketplace import create_app
+from marketplace.extensions import db
+from marketplace.messaging import outbox
+from tests import database
+
+
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy picks the engine itself; in tests every query must use the test connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+def make_test_config(url: str, **overrides) -> type[TestingConfig]:
+    return type("TestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+@pytest.fixture(scope="session")
+def app():
+    url = database.fresh_database()
+    application = create_app(make_test_config(url))
+    database.migrate(application)
+    return application
+
+
+@pytest.fixture(autouse=True)
+def db_session(request, app):
+    """Every test runs in a transaction that is rolled back at the end."""
+    if "committed_app" in request.fixturenames or request.node.get_closest_marker("e2e"):
+        yield None
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def committed_app(app):
+    """The app with real commits, for tests that need several connections; tables are emptied after."""
+    yield app
+    database.truncate_all(app)
+
+
+@pytest.fixture(autouse=True)
+def clear_outbox():
+    outbox.clear()
+    yield
+    outbox.clear()
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends a valid CSRF token on unsafe requests unless told `csrf=False`."""
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = kwargs.get("method", "GET").upper()
+        if csrf and method in {"POST", "PUT", "PATCH", "DELETE"}:
+            token = self.csrf_token()
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", token)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self) -> str:
+        response = super().open("/api/v1/auth/csrf", method="GET")
+        return response.get_json()["csrf_token"]
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CsrfClient
+    return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries: ...` then `len(queries)` is the SQL statement count."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    with app.app_context():
+        yield counter
+
+
+@pytest.fixture
+def sent_messages():
+    """The memory outbox of SMS and email sent during the test."""
+    return outbox
+
+
+def otp_from(message_text: str) -> str:
+    match = re.search(r"\b(\d{6})\b", message_text)
+    assert match, f"no 6-digit code in {message_text!r}"
+    return match.group(1)

@@ -1,0 +1,13 @@
+"""The browser loads the site with its vendored assets and no CSP violations."""
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_page_loads_with_htmx_and_no_console_errors(page):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto("/")
+    assert page.title().endswith("Marketplace")
+    assert page.evaluate("typeof window.htmx") == "object"
+    assert errors == []
