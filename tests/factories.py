@@ -98,3 +98,45 @@ def make_product(
     product.min_price = min(v.price for v in product.variants) if product.variants else 0
     db.session.flush()
     return product
+
+
+def make_order(
+    buyer: User | None = None,
+    product: Product | None = None,
+    quantity: int = 1,
+    status: "OrderStatus | None" = None,
+    **fields,
+) -> "Order":
+    """A placed order of one line (the product's first variant) in `status`, with its first event.
+
+    It does not touch stock or vouchers: use the checkout service for that.
+    """
+    from marketplace.models import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus
+
+    buyer = buyer or make_user()
+    product = product or make_product()
+    status = status or OrderStatus.PENDING
+    variant = product.variants[0]
+    checkout = CheckoutRequest(user_id=buyer.id, idempotency_key=uuid.uuid4().hex)
+    db.session.add(checkout)
+    db.session.flush()
+    subtotal = variant.price * quantity
+    n = next(_seq)
+    values = {
+        "number": f"T{n:06d}{uuid.uuid4().hex[:4].upper()}", "currency": "USD", "subtotal": subtotal,
+        "shipping_fee": 0, "discount": 0, "total": subtotal, "ship_recipient_name": buyer.full_name,
+        "ship_phone": "+84901234567", "ship_line1": "12 Lê Lợi", "ship_city": "Hồ Chí Minh",
+    }
+    values.update(fields)
+    values["total"] = values["subtotal"] - values["discount"] + values["shipping_fee"]
+    order = Order(checkout_id=checkout.id, buyer_id=buyer.id, shop_id=product.shop_id, status=status, **values)
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(OrderItem(
+        order_id=order.id, product_id=product.id, variant_id=variant.id, product_title=product.title,
+        variant_name=variant.name, sku=variant.sku, unit_price=variant.price, quantity=quantity,
+        line_total=variant.price * quantity,
+    ))
+    db.session.add(OrderEvent(order_id=order.id, actor_id=buyer.id, from_status=None, to_status=status))
+    db.session.flush()
+    return order

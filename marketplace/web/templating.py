@@ -6,6 +6,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from marketplace.money import format_money
+from marketplace.storage import media_url
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -13,6 +14,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["timeago"] = time_ago
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.globals["media_url"] = media_url
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in current_app.view_functions
 
     @app.context_processor
     def inject_globals():

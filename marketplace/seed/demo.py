@@ -1,0 +1,49 @@
+"""The demo marketplace loaded by `make run` on first start.
+
+Accounts come from here; the catalog (shops, categories, products) from
+`demo_catalog.py` once it exists. Everything goes through the models with the
+same rules as real data, and is committed once at the end.
+"""
+import importlib.util
+
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.models import Address, Role, User
+from marketplace.services.passwords import hash_password
+
+DEMO_PASSWORD = "demo-pass-123"
+DEMO_LOGINS = {
+    "password": DEMO_PASSWORD,
+    "accounts": {
+        "buyer": "buyer@demo.marketplace",
+        "seller": "seller@demo.marketplace",
+        "admin": "admin@demo.marketplace",
+    },
+}
+
+
+def seed_demo(only_if_empty: bool = True) -> bool:
+    """Create the demo data; returns False when there was already data and nothing was done."""
+    if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
+        return False
+    password_hash = hash_password(DEMO_PASSWORD)
+    accounts = DEMO_LOGINS["accounts"]
+    buyer = User(email=accounts["buyer"], phone="+84901000001", full_name="Nguyễn Văn An",
+                 password_hash=password_hash, is_verified=True, role=Role.BUYER)
+    seller = User(email=accounts["seller"], phone="+84901000002", full_name="Trần Thị Bình",
+                  password_hash=password_hash, is_verified=True, role=Role.SELLER)
+    admin = User(email=accounts["admin"], full_name="Admin", password_hash=password_hash,
+                 is_verified=True, role=Role.ADMIN)
+    db.session.add_all([buyer, seller, admin])
+    db.session.flush()
+    db.session.add(Address(
+        user_id=buyer.id, recipient_name=buyer.full_name, phone=buyer.phone, line1="12 Lê Lợi",
+        ward="Bến Nghé", district="Quận 1", city="Hồ Chí Minh", postal_code="700000", is_default=True,
+    ))
+    if importlib.util.find_spec("marketplace.seed.demo_catalog"):
+        from marketplace.seed import demo_catalog
+
+        demo_catalog.seed_catalog(seller=seller, password_hash=password_hash)
+    db.session.commit()
+    return True

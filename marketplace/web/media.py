@@ -1,0 +1,21 @@
+"""Serves locally stored uploads at /media/<key> (S3 serves its own in production)."""
+import mimetypes
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+from marketplace.storage import LocalStorage, get_storage
+
+bp = Blueprint("media", __name__)
+
+
+@bp.get("/media/<path:key>")
+def serve(key: str):
+    """Anyone: an uploaded image (keys are random, so they can't be guessed)."""
+    storage = get_storage()
+    if not isinstance(storage, LocalStorage):
+        abort(404)
+    response = send_from_directory(storage.root, key, max_age=31536000,
+                                   mimetype=mimetypes.guess_type(key)[0] or "application/octet-stream")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response
