@@ -1,0 +1,154 @@
+"""Seller center orders: the shop's orders by status (with counts), one order, and the actions
+confirm / ship (tracking number) / mark delivered / cancel (reason).
+
+Actions are plain forms (Post/Redirect/Get to the order page) that htmx enhances: a
+request aimed at an order's row (#order-row-<id>) gets that row back, plus the tab
+counts out of band; one aimed at #order-panel gets the order page's panel. A refused
+transition answers 409 with the row or panel showing the order's real status.
+"""
+import uuid
+from functools import wraps
+from urllib.parse import parse_qs, urlparse
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from marketplace.extensions import db
+from marketplace.seller import bp
+from marketplace.seller.order_forms import action_form
+from marketplace.services import orders, shops
+from marketplace.services.errors import ValidationFailed
+from marketplace.services.orders import ActorRole, TransitionNotAllowed
+from marketplace.web.auth import seller_required
+from marketplace.web.htmx import htmx_target, render_htmx
+
+PANEL = "order-panel"
+FIELDS = {"ship": "tracking_number", "cancel": "reason"}
+DONE = {
+    "confirm": "Order {number} confirmed.",
+    "ship": "Order {number} is on its way.",
+    "deliver": "Order {number} marked delivered.",
+    "cancel": "Order {number} cancelled.",
+}
+
+
+def own_shop_required(view):
+    """Seller with a shop: passes it as `shop`; no shop yet → register one (or 404)."""
+
+    @wraps(view)
+    @seller_required
+    def wrapped(*args, **kwargs):
+        shop = shops.shop_of(current_user)
+        if shop is None:
+            if "seller.register_shop" in current_app.view_functions:
+                flash("Register your shop first.", "info")
+                return redirect(url_for("seller.register_shop"))
+            abort(404)
+        g.seller_shop = shop
+        return view(*args, shop=shop, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/orders")
+@own_shop_required
+def list_orders(shop):
+    """Shop owner: the shop's orders in one status tab (with counts per status), newest first."""
+    status = orders.parse_status(request.args.get("status"))
+    page = orders.list_shop_orders(shop, status, request.args.get("cursor"))
+    counts = orders.count_shop_orders_by_status(shop) if htmx_target() != "orders-more" else None
+    return render_htmx("seller/orders.html", "seller/partials/_order_rows.html", targets=("orders-more",),
+                       orders_page=page, status=status, counts=counts, tabs=orders.STATUS_TABS,
+                       forms_for=_forms_for())
+
+
+@bp.get("/orders/<uuid:order_id>")
+@own_shop_required
+def view_order(shop, order_id: uuid.UUID):
+    """Shop owner: one of the shop's orders with lines, buyer's address, timeline and actions."""
+    return _render(orders.get_shop_order(shop, order_id))
+
+
+@bp.post("/orders/<uuid:order_id>/confirm")
+@own_shop_required
+def confirm_order(shop, order_id: uuid.UUID):
+    """Shop owner: accept a PENDING order (CONFIRMED); the buyer is notified."""
+    return _act(shop, order_id, "confirm", lambda form: orders.confirm_order(current_user, order_id))
+
+
+@bp.post("/orders/<uuid:order_id>/ship")
+@own_shop_required
+def ship_order(shop, order_id: uuid.UUID):
+    """Shop owner: hand a CONFIRMED order to the carrier with its tracking number (SHIPPING)."""
+    return _act(shop, order_id, "ship",
+                lambda form: orders.ship_order(current_user, order_id, form.tracking_number.data))
+
+
+@bp.post("/orders/<uuid:order_id>/deliver")
+@own_shop_required
+def deliver_order(shop, order_id: uuid.UUID):
+    """Shop owner: mark a SHIPPING order DELIVERED; its units count as sold."""
+    return _act(shop, order_id, "deliver", lambda form: orders.deliver_order(current_user, order_id))
+
+
+@bp.post("/orders/<uuid:order_id>/cancel")
+@own_shop_required
+def cancel_order(shop, order_id: uuid.UUID):
+    """Shop owner: cancel a PENDING or CONFIRMED order with a reason; restocks, returns the voucher."""
+    return _act(shop, order_id, "cancel",
+                lambda form: orders.cancel_by_seller(current_user, order_id, form.reason.data))
+
+
+def _act(shop, order_id: uuid.UUID, kind: str, change):
+    form = action_form(kind, order_id)
+    try:
+        order = change(form)
+        db.session.commit()
+    except ValidationFailed as error:
+        db.session.rollback()
+        field = FIELDS.get(kind)
+        if field is None:
+            raise
+        getattr(form, field).errors = [error.fields.get(field, error.message)]
+        return _render(orders.get_shop_order(shop, order_id), submitted={kind: form}), 422
+    except TransitionNotAllowed as error:
+        db.session.rollback()
+        return _render(orders.get_shop_order(shop, order_id), error=error.message), 409
+    done = DONE[kind].format(number=order.number)
+    if htmx_target() in (PANEL, f"order-row-{order_id}"):
+        return _render(orders.get_shop_order(shop, order_id), notice=done)
+    flash(done, "success")
+    return redirect(url_for("seller.view_order", order_id=order_id))
+
+
+def _forms_for(submitted: dict | None = None):
+    """forms_for(order) → {kind: form} for the actions the order allows right now."""
+    submitted = submitted or {}
+
+    def forms_for(order) -> dict:
+        allowed = {action.value for action in orders.allowed_actions(order, ActorRole.SELLER)}
+        return {kind: submitted.get(kind) or action_form(kind, order.id, submitted=False) for kind in sorted(allowed)}
+
+    return forms_for
+
+
+def _render(order, submitted: dict | None = None, notice: str | None = None, error: str | None = None):
+    context = {"order": order, "forms_for": _forms_for(submitted), "notice": notice, "error": error}
+    target = htmx_target()
+    if target == f"order-row-{order.id}":
+        counts = orders.count_shop_orders_by_status(order.shop)
+        return render_template("seller/partials/_order_row.html", counts=counts, tabs=orders.STATUS_TABS,
+                               oob_tabs=True, status=_tab_from_referrer(), **context)
+    if target == PANEL:
+        return render_template("seller/partials/_order_panel.html", **context)
+    return render_template("seller/order.html", **context)
+
+
+def _tab_from_referrer():
+    """The list tab the row sits on (for the out-of-band tab counts), from the page's own URL."""
+    url = request.headers.get("HX-Current-URL", "")
+    value = parse_qs(urlparse(url).query).get("status", [None])[0]
+    try:
+        return orders.parse_status(value)
+    except ValidationFailed:
+        return None
