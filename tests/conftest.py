@@ -9,6 +9,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
@@ -85,11 +86,22 @@ class CsrfClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", token)
             kwargs["headers"] = headers
+        _forget_request_cache()
         return super().open(*args, **kwargs)
 
     def csrf_token(self) -> str:
+        _forget_request_cache()
         response = super().open("/api/v1/auth/csrf", method="GET")
         return response.get_json()["csrf_token"]
+
+
+def _forget_request_cache() -> None:
+    """`db_session` keeps one app context open for the whole test, so `g` outlives each request
+    (a real request gets a fresh one). Drop what extensions cache in `g` per request, or the
+    next request (or another client) would reuse Flask-Login's user or Flask-WTF's CSRF token."""
+    if has_app_context():
+        for key in ("_login_user", "csrf_token", "csrf_valid"):
+            g.pop(key, None)
 
 
 @pytest.fixture

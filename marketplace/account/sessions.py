@@ -1,0 +1,63 @@
+"""Starting and ending a login session, for the web pages and the JSON API alike."""
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from flask import g, session
+from flask_login import login_user, logout_user
+
+from marketplace.extensions import db
+from marketplace.models import User
+from marketplace.services.accounts import record_login
+from marketplace.services.errors import DomainError
+
+CARRIED_OVER = ("guest_cart",)
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Log `user` in on a fresh session (against fixation), keeping the guest's cart.
+
+    Flask-Login's user_logged_in signal fires inside login_user: the cart area
+    merges session["guest_cart"] into the account cart there.
+    """
+    kept = {key: session[key] for key in CARRIED_OVER if key in session}
+    _fresh_session()
+    session.update(kept)
+    login_user(user, remember=remember)
+    record_login(user)
+
+
+def end_session() -> None:
+    # Clear first: logout_user leaves a marker in the session that deletes the remember cookie.
+    _fresh_session()
+    logout_user()
+
+
+def _fresh_session() -> None:
+    session.clear()
+    # Flask-WTF caches the request's CSRF token in g; drop it so a token made later
+    # in this request belongs to the new session.
+    g.pop("csrf_token", None)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: `next` must never send people elsewhere."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@contextmanager
+def counting_failed_tries() -> Iterator[None]:
+    """Commit even when a code check fails: the counted wrong try must survive the error
+    (the check changes nothing else). The error then propagates as usual."""
+    try:
+        yield
+    except DomainError:
+        db.session.commit()
+        raise

@@ -1,0 +1,120 @@
+"""Schemas of the auth and profile API. Phone/email/password rules are checked by the
+services (one rule, two faces); these models only fix the shape and sizes."""
+import uuid
+from datetime import datetime
+
+from pydantic import Field
+
+from marketplace.api.schemas import ApiModel
+from marketplace.models import Address, User
+from marketplace.services.profile import thumb_key
+from marketplace.storage import media_url
+
+Phone = Field(default=None, max_length=30, description="Phone number; without a country code the default region applies")
+Email = Field(default=None, max_length=254, description="Email address")
+
+
+class UserOut(ApiModel):
+    id: uuid.UUID
+    email: str | None
+    phone: str | None
+    full_name: str
+    role: str
+    is_verified: bool
+    avatar_url: str | None
+    avatar_thumb_url: str | None = None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> "UserOut":
+        return cls(id=user.id, email=user.email, phone=user.phone, full_name=user.full_name,
+                   role=user.role.value, is_verified=user.is_verified, avatar_url=media_url(user.avatar_key),
+                   avatar_thumb_url=media_url(thumb_key(user.avatar_key)), created_at=user.created_at)
+
+
+class UserEnvelope(ApiModel):
+    user: UserOut
+    csrf_token: str | None = Field(default=None, description="A new session starts at login: use this token from now on")
+
+
+class ContactIn(ApiModel):
+    phone: str | None = Phone
+    email: str | None = Email
+
+
+class RegisterIn(ContactIn):
+    password: str = Field(max_length=200)
+    full_name: str = Field(max_length=200)
+
+
+class VerifyOtpIn(ContactIn):
+    code: str = Field(max_length=10)
+
+
+class LoginIn(ApiModel):
+    login: str = Field(max_length=254, description="Phone number or email")
+    password: str = Field(max_length=200)
+    remember: bool = False
+
+
+class ResetPasswordIn(ContactIn):
+    code: str = Field(max_length=10)
+    new_password: str = Field(max_length=200)
+
+
+class AcceptedOut(ApiModel):
+    status: str = "accepted"
+    message: str
+    resend_after: int | None = Field(default=None, description="Seconds before another code may be asked for")
+
+
+class ProfileIn(ApiModel):
+    full_name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=30, description="A new phone is applied after verify-contact; \"\" removes it")
+    email: str | None = Field(default=None, max_length=254, description="A new email is applied after verify-contact; \"\" removes it")
+
+
+class ProfileOut(ApiModel):
+    user: UserOut
+    pending_contact: str | None = Field(default=None, description="A new phone/email waiting for its code")
+
+
+class CodeIn(ApiModel):
+    code: str = Field(max_length=10)
+
+
+class AddressIn(ApiModel):
+    recipient_name: str = Field(max_length=200)
+    phone: str = Field(max_length=30)
+    line1: str = Field(max_length=300)
+    line2: str | None = Field(default=None, max_length=300)
+    ward: str | None = Field(default=None, max_length=200)
+    district: str | None = Field(default=None, max_length=200)
+    city: str = Field(max_length=200)
+    postal_code: str | None = Field(default=None, max_length=40)
+    is_default: bool = False
+
+
+class AddressOut(ApiModel):
+    id: uuid.UUID
+    recipient_name: str
+    phone: str
+    line1: str
+    line2: str | None
+    ward: str | None
+    district: str | None
+    city: str
+    postal_code: str | None
+    is_default: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, address: Address) -> "AddressOut":
+        return cls.model_validate(address)
+
+
+class AddressListOut(ApiModel):
+    items: list[AddressOut]
+    next_cursor: str | None = None
+
+
