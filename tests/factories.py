@@ -140,3 +140,22 @@ def make_order(
     db.session.add(OrderEvent(order_id=order.id, actor_id=buyer.id, from_status=None, to_status=status))
     db.session.flush()
     return order
+
+
+def make_voucher(shop: Shop | None = None, **fields) -> "Voucher":
+    """An active voucher valid from yesterday to next month (default: 10% off, no limits)."""
+    from datetime import datetime, timedelta, timezone
+
+    from marketplace.models import Voucher, VoucherKind
+
+    shop = shop or make_shop()
+    now = datetime.now(timezone.utc)
+    values = {
+        "code": f"SAVE{next(_seq)}", "kind": VoucherKind.PERCENT, "value": 10, "min_spend": 0,
+        "starts_at": now - timedelta(days=1), "ends_at": now + timedelta(days=30), "is_active": True,
+    }
+    values.update(fields)
+    voucher = Voucher(shop_id=shop.id, **values)
+    db.session.add(voucher)
+    db.session.flush()
+    return voucher

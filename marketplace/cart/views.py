@@ -1,1 +1,172 @@
-"""Views of this blueprint (being built: see the issues)."""
+"""The cart page, add to cart, quantity changes and removal (htmx-enhanced), the navbar badge.
+
+A guest's cart is kept in the session under "guest_cart" ({variant_id: quantity});
+this module only carries it in and out of the session: every rule is in
+services/cart.py and services/guest_cart.py. At login the guest cart is merged into
+the account cart (receiver of Flask-Login's user_logged_in, at the bottom).
+"""
+import logging
+import uuid
+
+from flask import flash, has_request_context, redirect, render_template, session, url_for
+from flask_login import current_user, user_logged_in
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketplace.cart import bp
+from marketplace.cart.forms import AddToCartForm, QuantityForm, RemoveLineForm
+from marketplace.extensions import db
+from marketplace.services import cart as cart_service
+from marketplace.services import guest_cart
+from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.vouchers import available_vouchers, describe
+from marketplace.web.auth import is_htmx
+
+logger = logging.getLogger("marketplace.cart")
+GUEST_KEY = "guest_cart"
+
+
+def _is_user() -> bool:
+    return current_user.is_authenticated
+
+
+def current_cart() -> cart_service.CartView:
+    if _is_user():
+        return cart_service.view_cart(current_user)
+    return guest_cart.view_guest_cart(session.get(GUEST_KEY, {}))
+
+
+def nav_cart_count() -> int:
+    """The navbar badge: one COUNT for a user, the session for a guest (the navbar calls it once)."""
+    if _is_user():
+        return cart_service.cart_count(current_user)
+    return len(guest_cart.guest_pairs(session.get(GUEST_KEY, {})))
+
+
+@bp.app_context_processor
+def inject_nav_cart():
+    return {"nav_cart_count": nav_cart_count}
+
+
+def _safe_back(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target:
+        return target
+    return url_for("cart.view_cart")
+
+
+def _page_context(view: cart_service.CartView) -> dict:
+    shop_vouchers = available_vouchers([group.shop_id for group in view.groups], current_user if _is_user() else None)
+    return {"cart": view, "shop_vouchers": shop_vouchers, "describe_voucher": describe}
+
+
+@bp.get("/cart")
+def view_cart():
+    """Anyone: the cart grouped by shop, with flags on lines that cannot be bought as they are."""
+    return render_template("cart/page.html", **_page_context(current_cart()))
+
+
+@bp.get("/cart/badge")
+def badge():
+    """Anyone: the navbar cart badge alone (a live widget)."""
+    return render_template("cart/partials/_badge.html", count=nav_cart_count())
+
+
+@bp.post("/cart/items")
+def add_item():
+    """Anyone (guests too): add a variant to the cart; htmx gets a message and the new badge."""
+    form = AddToCartForm()
+    back = _safe_back(form.next.data)
+    try:
+        if not form.variant_id.data:
+            raise NotFound("Choose an option first.", field="variant_id")
+        if _is_user():
+            cart_service.add_item(current_user, form.variant_id.data, form.quantity.data)
+            db.session.commit()
+        else:
+            session[GUEST_KEY] = guest_cart.add_item(session.get(GUEST_KEY, {}), form.variant_id.data,
+                                                     form.quantity.data)
+    except DomainError as error:
+        db.session.rollback()
+        if is_htmx():
+            return render_template("cart/partials/_added.html", error=error.message), 422
+        flash(error.message, "danger")
+        return redirect(back)
+    if is_htmx():
+        return render_template("cart/partials/_added.html", error=None, count=nav_cart_count())
+    flash("Added to your cart.", "success")
+    return redirect(back)
+
+
+@bp.post("/cart/lines/<uuid:line_id>")
+def update_line(line_id: uuid.UUID):
+    """Cart owner (guest or user): change a line's quantity; htmx gets the line, subtotals and badge."""
+    form = QuantityForm()
+    try:
+        if _is_user():
+            cart_service.set_quantity(current_user, line_id, form.quantity.data)
+            db.session.commit()
+        else:
+            session[GUEST_KEY] = guest_cart.set_quantity(session.get(GUEST_KEY, {}), line_id, form.quantity.data)
+    except NotFound:
+        raise  # someone else's line, or gone: a 404 like any object that isn't yours
+    except DomainError as error:
+        db.session.rollback()
+        return _changed(line_id, error)
+    return _changed(line_id, None, "Quantity updated.")
+
+
+@bp.post("/cart/lines/<uuid:line_id>/remove")
+def remove_line(line_id: uuid.UUID):
+    """Cart owner (guest or user): remove a line; htmx re-renders its shop block and the totals."""
+    form = RemoveLineForm()
+    if _is_user():
+        cart_service.remove_line(current_user, line_id)  # NotFound (someone else's line) is a 404
+        db.session.commit()
+    else:
+        session[GUEST_KEY] = guest_cart.remove_line(session.get(GUEST_KEY, {}), line_id)
+    if not is_htmx():
+        flash("Removed from your cart.", "success")
+        return redirect(url_for("cart.view_cart"))
+    view = current_cart()
+    try:
+        group = view.group(uuid.UUID(form.shop_id.data or ""))
+    except ValueError:
+        group = None
+    return render_template("cart/partials/_removed.html", group=group, count=nav_cart_count(),
+                           status_message="Removed from your cart.", **_page_context(view))
+
+
+def _changed(line_id: uuid.UUID, error: DomainError | None, done: str | None = None):
+    """After a quantity change: htmx gets the line plus out-of-band shop subtotal, totals and
+    badge; a plain form goes back to the cart page with a flash."""
+    if not is_htmx():
+        flash(error.message if error else done, "danger" if error else "success")
+        return redirect(url_for("cart.view_cart"))
+    view = current_cart()
+    line = view.line(line_id)
+    status = 422 if error is not None and line is not None else 200
+    return render_template(
+        "cart/partials/_changed.html", line=line, line_error=error.message if error else None,
+        group=view.group(line.shop_id) if line else None, count=nav_cart_count(),
+        status_message=error.message if error else done, **_page_context(view),
+    ), status
+
+
+@user_logged_in.connect
+def merge_guest_cart_on_login(sender, user, **extra):
+    """Merge the guest cart carried over by the login into the account cart.
+
+    The login view commits after login_user; here we only flush, inside a savepoint
+    so a failed merge can never fail the login itself.
+    """
+    if not has_request_context() or not session.get(GUEST_KEY):
+        return
+    lines = session.pop(GUEST_KEY)
+    try:
+        with db.session.begin_nested():
+            notes = cart_service.merge_guest_cart(user, lines)
+    except (DomainError, SQLAlchemyError):
+        logger.exception("could not merge the guest cart at login")
+        session[GUEST_KEY] = lines
+        return
+    for note in notes:
+        flash(f"{note.message} We adjusted your cart.", "warning")

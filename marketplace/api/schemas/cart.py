@@ -1,0 +1,142 @@
+"""Schemas of the cart, checkout (POST /orders) and voucher calls.
+
+Money fields are integers in minor units beside a `currency` field.
+"""
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas.orders import ShopRef
+from marketplace.models import PaymentMethod
+from marketplace.storage import media_url
+
+
+class CartItemIn(ApiModel):
+    variant_id: uuid.UUID
+    quantity: int = Field(1, ge=1, le=999)
+
+
+class CartQuantityIn(ApiModel):
+    quantity: int = Field(ge=1, le=999)
+
+
+class CartSyncItem(ApiModel):
+    variant_id: uuid.UUID
+    quantity: int = Field(ge=1, le=999)
+
+
+class CartSyncIn(ApiModel):
+    items: list[CartSyncItem] = Field(max_length=200, description="The app's offline cart; merged, not replaced")
+
+
+class CartLineOut(ApiModel):
+    id: uuid.UUID
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    product_title: str
+    variant_name: str
+    sku: str
+    unit_price: int
+    quantity: int
+    line_total: int
+    stock: int
+    image_url: str | None = None
+    available: bool = Field(description="False when the line cannot be bought as it is (see flag)")
+    flag: str | None = Field(None, description="unavailable, out_of_stock or low_stock")
+    flag_message: str | None = None
+
+
+class CartShopOut(ApiModel):
+    shop: ShopRef
+    subtotal: int
+    items: list[CartLineOut]
+
+
+class CartOut(ApiModel):
+    currency: str
+    shops: list[CartShopOut]
+    subtotal: int = Field(description="Lines that can be bought as they are")
+    line_count: int
+    total_quantity: int
+    has_problems: bool
+
+    @classmethod
+    def of(cls, view) -> "CartOut":
+        return cls(
+            currency=view.currency, subtotal=view.subtotal, line_count=view.line_count,
+            total_quantity=view.total_quantity, has_problems=view.has_problems,
+            shops=[CartShopOut(
+                shop=ShopRef(id=group.shop_id, name=group.shop_name), subtotal=group.subtotal,
+                items=[CartLineOut(
+                    id=line.id, variant_id=line.variant_id, product_id=line.product_id,
+                    product_title=line.product_title, variant_name=line.variant_name, sku=line.sku,
+                    unit_price=line.unit_price, quantity=line.quantity, line_total=line.line_total,
+                    stock=line.stock, image_url=media_url(line.image_key), available=line.ok,
+                    flag=line.flag, flag_message=line.flag_message,
+                ) for line in group.lines],
+            ) for group in view.groups],
+        )
+
+
+class CartAdjustmentOut(ApiModel):
+    variant_id: uuid.UUID
+    wanted: int
+    kept: int
+    message: str
+
+
+class CartSyncOut(ApiModel):
+    cart: CartOut
+    adjustments: list[CartAdjustmentOut] = Field(description="Lines not taken over in full, and why")
+
+
+class PlaceOrdersIn(ApiModel):
+    address_id: uuid.UUID
+    payment_method: PaymentMethod = PaymentMethod.COD
+    cart_item_ids: list[uuid.UUID] | None = Field(None, description="Default: every line of the cart")
+    vouchers: dict[uuid.UUID, str] | None = Field(None, description="{shop_id: code}, one per shop")
+
+
+class IdempotencyHeaders(BaseModel):
+    """A retried POST /orders with the same key returns the same orders instead of placing new ones."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    idempotency_key: str = Field(alias="Idempotency-Key", min_length=1, max_length=100)
+
+
+class VoucherValidateIn(ApiModel):
+    shop_id: uuid.UUID
+    code: str = Field(min_length=1, max_length=40)
+    subtotal: int = Field(ge=0, description="The shop subtotal in minor units")
+
+
+class VoucherValidateOut(ApiModel):
+    code: str
+    discount: int
+    currency: str
+    description: str
+
+
+class VoucherOut(ApiModel):
+    id: uuid.UUID
+    code: str
+    kind: str
+    value: int = Field(description="Percent (1-100) or an amount in minor units")
+    max_discount: int | None
+    min_spend: int
+    starts_at: datetime
+    ends_at: datetime
+    description: str
+    currency: str
+
+
+class VoucherListOut(ApiModel):
+    items: list[VoucherOut]
+    next_cursor: str | None = None
+
+
+class AvailableVouchersQuery(ApiModel):
+    shop_id: uuid.UUID
+    subtotal: int | None = Field(None, ge=0, description="Only vouchers this shop subtotal qualifies for")

@@ -1,0 +1,125 @@
+"""Order schemas shared by POST /orders (checkout area) and the order pages of the API (orders area).
+
+`OrderOut.from_order(order)` is the one place an Order becomes JSON, so every call that
+returns orders answers with the same shape. Money fields are integers in minor units.
+"""
+import uuid
+from datetime import datetime
+
+from pydantic import Field
+
+from marketplace.api.schemas import ApiModel
+from marketplace.storage import media_url
+
+
+class ShopRef(ApiModel):
+    id: uuid.UUID
+    name: str
+
+
+class OrderItemOut(ApiModel):
+    id: uuid.UUID
+    product_id: uuid.UUID | None
+    variant_id: uuid.UUID | None
+    product_title: str
+    variant_name: str
+    sku: str
+    unit_price: int
+    quantity: int
+    line_total: int
+    image_url: str | None = None
+
+
+class ShippingAddressOut(ApiModel):
+    recipient_name: str
+    phone: str
+    line1: str
+    line2: str | None = None
+    ward: str | None = None
+    district: str | None = None
+    city: str
+    postal_code: str | None = None
+
+
+class OrderEventOut(ApiModel):
+    """One step of the order's timeline."""
+
+    from_status: str | None
+    to_status: str
+    note: str | None = None
+    created_at: datetime
+
+
+class OrderOut(ApiModel):
+    id: uuid.UUID
+    number: str
+    status: str
+    payment_method: str
+    shop: ShopRef
+    currency: str
+    subtotal: int
+    shipping_fee: int
+    discount: int
+    total: int
+    voucher_code: str | None = None
+    items: list[OrderItemOut]
+    shipping_address: ShippingAddressOut
+    created_at: datetime
+    tracking_number: str | None = None
+    cancel_reason: str | None = None
+    events: list[OrderEventOut] = Field(default_factory=list, description="The timeline, oldest first")
+
+    @classmethod
+    def from_order(cls, order) -> "OrderOut":
+        """Build from an Order with `shop`, `items` and `events` loaded (selectinload them for lists)."""
+        return cls(
+            id=order.id, number=order.number, status=order.status.value,
+            payment_method=order.payment_method.value,
+            shop=ShopRef(id=order.shop.id, name=order.shop.name), currency=order.currency,
+            subtotal=order.subtotal, shipping_fee=order.shipping_fee, discount=order.discount,
+            total=order.total, voucher_code=order.voucher_code,
+            items=[
+                OrderItemOut(
+                    id=item.id, product_id=item.product_id, variant_id=item.variant_id,
+                    product_title=item.product_title, variant_name=item.variant_name, sku=item.sku,
+                    unit_price=item.unit_price, quantity=item.quantity, line_total=item.line_total,
+                    image_url=media_url(item.image_key),
+                )
+                for item in order.items
+            ],
+            shipping_address=ShippingAddressOut(
+                recipient_name=order.ship_recipient_name, phone=order.ship_phone, line1=order.ship_line1,
+                line2=order.ship_line2, ward=order.ship_ward, district=order.ship_district,
+                city=order.ship_city, postal_code=order.ship_postal_code,
+            ),
+            created_at=order.created_at,
+            tracking_number=order.tracking_number, cancel_reason=order.cancel_reason,
+            events=[
+                OrderEventOut(from_status=e.from_status.value if e.from_status else None,
+                              to_status=e.to_status.value, note=e.note, created_at=e.created_at)
+                for e in order.events
+            ],
+        )
+
+
+class PlacedOrdersOut(ApiModel):
+    """POST /orders answers {"orders": [...]}: one order per shop of the checkout."""
+
+    orders: list[OrderOut] = Field(description="One order per shop of the checkout")
+
+
+# --- reading and acting on placed orders (orders area) ---------------------------------
+
+class OrdersQuery(ApiModel):
+    status: str | None = Field(None, description="PENDING, CONFIRMED, SHIPPING, DELIVERED, COMPLETED or CANCELLED")
+    cursor: str | None = Field(None, description="next_cursor of the previous page")
+    limit: int = Field(20, ge=1, le=50)
+
+
+class OrderListOut(ApiModel):
+    items: list[OrderOut]
+    next_cursor: str | None = None
+
+
+class CancelOrderIn(ApiModel):
+    reason: str | None = Field(None, max_length=500, description="Optional: why the buyer cancels")

@@ -1,0 +1,36 @@
+"""Checkout forms. Lines and per-shop voucher codes are dynamic, so the view reads them
+from the request (`line` checkboxes, `voucher-<shop id>` inputs); the rest is here."""
+from flask_wtf import FlaskForm
+from wtforms import Form, FormField, HiddenField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+NEW_ADDRESS = "new"
+
+
+class NewAddressForm(Form):
+    """Checked by the address book service when chosen; every field optional here."""
+
+    recipient_name = StringField("Recipient", validators=[Optional(), Length(max=120)])
+    phone = StringField("Phone number", validators=[Optional(), Length(max=30)])
+    line1 = StringField("Address", validators=[Optional(), Length(max=200)])
+    line2 = StringField("Address line 2", validators=[Optional(), Length(max=200)])
+    ward = StringField("Ward", validators=[Optional(), Length(max=100)])
+    district = StringField("District", validators=[Optional(), Length(max=100)])
+    city = StringField("City", validators=[Optional(), Length(max=100)])
+    postal_code = StringField("Postal code", validators=[Optional(), Length(max=20)])
+
+
+class CheckoutForm(FlaskForm):
+    address_id = RadioField("Ship to", validate_choice=False)
+    new_address = FormField(NewAddressForm)
+    payment_method = RadioField("Payment", choices=[SelectChoice("COD", "Cash on delivery (COD)")], default="COD",
+                                validate_choice=False)
+    idempotency_key = HiddenField()
+
+    def set_addresses(self, addresses) -> None:
+        self.address_id.choices = ([SelectChoice(str(a.id), a.one_line()) for a in addresses]
+                                  + [SelectChoice(NEW_ADDRESS, "A new address")])
+        if not self.address_id.data:
+            default = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
+            self.address_id.data = str(default.id) if default else NEW_ADDRESS

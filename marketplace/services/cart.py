@@ -1,0 +1,332 @@
+"""Cart rules: one line per (user, variant), never more than the stock, and lines whose
+product vanished or whose stock fell are flagged (never silently dropped).
+
+The account cart lives in `cart_items`. A guest's cart is a plain {variant_id: quantity}
+dict handled by services/guest_cart.py with the same rule functions defined here.
+"""
+import uuid
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import aliased
+
+from marketplace.extensions import db
+from marketplace.models import CartItem, Product, ProductImage, ProductVariant, Shop, User
+from marketplace.services.errors import NotFound, ValidationFailed
+from marketplace.services.visibility import is_purchasable
+
+MAX_QUANTITY = 999
+
+FLAG_UNAVAILABLE = "unavailable"
+FLAG_OUT_OF_STOCK = "out_of_stock"
+FLAG_LOW_STOCK = "low_stock"
+
+
+@dataclass
+class CartLine:
+    id: uuid.UUID  # the cart_items id, or the variant id for a guest line
+    variant_id: uuid.UUID
+    product_id: uuid.UUID
+    shop_id: uuid.UUID
+    product_title: str
+    variant_name: str
+    sku: str
+    unit_price: int
+    quantity: int
+    stock: int
+    image_key: str | None
+    flag: str | None = None
+    flag_message: str | None = None
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+    @property
+    def ok(self) -> bool:
+        """The line can be checked out as it is."""
+        return self.flag is None
+
+    @property
+    def label(self) -> str:
+        return f"{self.product_title} ({self.variant_name})" if self.variant_name else self.product_title
+
+
+@dataclass
+class ShopGroup:
+    shop_id: uuid.UUID
+    shop_name: str
+    shop_slug: str
+    lines: list[CartLine] = field(default_factory=list)
+
+    @property
+    def subtotal(self) -> int:
+        """What the shop's lines cost, counting only lines that can be bought as they are."""
+        return sum(line.line_total for line in self.lines if line.ok)
+
+
+@dataclass
+class CartView:
+    groups: list[ShopGroup]
+    currency: str
+
+    @property
+    def lines(self) -> list[CartLine]:
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def subtotal(self) -> int:
+        return sum(group.subtotal for group in self.groups)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def total_quantity(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def has_problems(self) -> bool:
+        return any(not line.ok for line in self.lines)
+
+    def group(self, shop_id: uuid.UUID) -> ShopGroup | None:
+        return next((g for g in self.groups if g.shop_id == shop_id), None)
+
+    def line(self, line_id: uuid.UUID) -> CartLine | None:
+        return next((line for line in self.lines if line.id == line_id), None)
+
+
+@dataclass(frozen=True)
+class MergeNote:
+    """A guest or synced line that could not be taken over in full."""
+
+    variant_id: uuid.UUID
+    label: str
+    wanted: int
+    kept: int
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return self.reason
+
+
+# --- reading -------------------------------------------------------------------------
+
+def _flag(line: CartLine, purchasable: bool) -> None:
+    if not purchasable:
+        line.flag, line.flag_message = FLAG_UNAVAILABLE, "No longer available: remove it from your cart."
+    elif line.stock == 0:
+        line.flag, line.flag_message = FLAG_OUT_OF_STOCK, "Out of stock: remove it or check back later."
+    elif line.stock < line.quantity:
+        line.flag = FLAG_LOW_STOCK
+        line.flag_message = f"Only {line.stock} left: lower the quantity to {line.stock} or less."
+
+
+def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]]) -> CartView:
+    """rows: (variant, product, shop, variant image thumb); quantities: variant id -> (line id, qty).
+
+    Two statements whatever the number of lines: the rows (already loaded) and one
+    query for the first image of products whose variant has no image of its own.
+    """
+    rows = list(rows)
+    missing = {product.id for _, product, _, thumb in rows if thumb is None}
+    first_images: dict[uuid.UUID, str] = {}
+    if missing:
+        first = (
+            select(ProductImage.product_id, ProductImage.thumb_key)
+            .where(ProductImage.product_id.in_(missing))
+            .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
+            .distinct(ProductImage.product_id)
+        )
+        first_images = dict(db.session.execute(first).all())
+    groups: dict[uuid.UUID, ShopGroup] = {}
+    for variant, product, shop, thumb in rows:
+        line_id, quantity = quantities[variant.id]
+        line = CartLine(
+            id=line_id, variant_id=variant.id, product_id=product.id, shop_id=shop.id,
+            product_title=product.title, variant_name=variant.name, sku=variant.sku,
+            unit_price=variant.price, quantity=quantity, stock=variant.stock,
+            image_key=thumb or first_images.get(product.id),
+        )
+        _flag(line, is_purchasable(variant, product, shop))
+        groups.setdefault(shop.id, ShopGroup(shop.id, shop.name, shop.slug)).lines.append(line)
+    return CartView(groups=list(groups.values()), currency=current_app.config["CURRENCY"])
+
+
+def line_rows():
+    variant_image = aliased(ProductImage)
+    return (
+        select(ProductVariant, Product, Shop, variant_image.thumb_key)
+        .join(Product, Product.id == ProductVariant.product_id)
+        .join(Shop, Shop.id == Product.shop_id)
+        .outerjoin(variant_image, variant_image.id == ProductVariant.image_id)
+    )
+
+
+def view_cart(user: User) -> CartView:
+    """The user's cart grouped by shop, each line flagged when it cannot be bought as it is."""
+    stmt = (
+        line_rows()
+        .add_columns(CartItem.id, CartItem.quantity)
+        .join(CartItem, CartItem.variant_id == ProductVariant.id)
+        .where(CartItem.user_id == user.id)
+        .order_by(Shop.name, Shop.id, CartItem.created_at, CartItem.id)
+    )
+    result = db.session.execute(stmt).all()
+    quantities = {row[0].id: (row[4], row[5]) for row in result}
+    return build_view((row[:4] for row in result), quantities)
+
+
+def cart_count(user: User) -> int:
+    """Number of lines in the user's cart (the navbar badge): one COUNT."""
+    return db.session.scalar(select(func.count()).select_from(CartItem).where(CartItem.user_id == user.id)) or 0
+
+
+# --- rules shared by the account and guest carts ---------------------------------------
+
+def check_quantity(quantity) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise ValidationFailed("Choose a quantity of at least 1.", code="invalid_quantity", field="quantity")
+    if quantity > MAX_QUANTITY:
+        raise ValidationFailed(f"Choose at most {MAX_QUANTITY}.", code="invalid_quantity", field="quantity")
+    return quantity
+
+
+def load_variant(variant_id) -> tuple[ProductVariant, Product, Shop]:
+    try:
+        variant_id = uuid.UUID(str(variant_id))
+    except ValueError:
+        raise NotFound("That product does not exist.", field="variant_id") from None
+    row = db.session.execute(
+        select(ProductVariant, Product, Shop)
+        .join(Product, Product.id == ProductVariant.product_id)
+        .join(Shop, Shop.id == Product.shop_id)
+        .where(ProductVariant.id == variant_id)
+    ).first()
+    if row is None:
+        raise NotFound("That product does not exist.", field="variant_id")
+    return row
+
+
+def _label(variant: ProductVariant, product: Product) -> str:
+    return f"{product.title} ({variant.name})" if variant.name else product.title
+
+
+def check_can_hold(variant: ProductVariant, product: Product, shop: Shop, total: int, in_cart: int) -> None:
+    """Refuse a cart quantity the shop cannot sell now, saying what is available."""
+    if not is_purchasable(variant, product, shop):
+        raise ValidationFailed(f"{_label(variant, product)} is no longer available.", code="unavailable", field="variant_id")
+    if variant.stock == 0:
+        raise ValidationFailed(f"{_label(variant, product)} is out of stock.", code="out_of_stock", field="quantity")
+    if total > variant.stock:
+        already = f"; you already have {in_cart} in your cart" if in_cart else ""
+        raise ValidationFailed(
+            f"Only {variant.stock} of {_label(variant, product)} available{already}.",
+            code="insufficient_stock", field="quantity",
+        )
+
+
+# --- the account cart -----------------------------------------------------------------
+
+def _own_line(user: User, line_id) -> CartItem:
+    line = db.session.get(CartItem, line_id) if isinstance(line_id, uuid.UUID) else None
+    if line is None or line.user_id != user.id:
+        raise NotFound("That item is not in your cart.")
+    return line
+
+
+def _upsert(user_id: uuid.UUID, variant_id: uuid.UUID, quantity: int, add: bool) -> CartItem:
+    """Insert the line or change its quantity in one statement (safe if two tabs add at once)."""
+    stmt = insert(CartItem).values(id=uuid.uuid4(), user_id=user_id, variant_id=variant_id, quantity=quantity)
+    new_quantity = CartItem.quantity + stmt.excluded.quantity if add else stmt.excluded.quantity
+    stmt = stmt.on_conflict_do_update(
+        constraint="uq_cart_items_user_variant", set_={"quantity": new_quantity, "updated_at": func.now()}
+    ).returning(CartItem.id)
+    line_id = db.session.execute(stmt).scalar_one()
+    return db.session.get(CartItem, line_id, populate_existing=True)
+
+
+def add_item(user: User, variant_id, quantity) -> CartItem:
+    """Add `quantity` of a variant to the user's cart (adds to an existing line)."""
+    quantity = check_quantity(quantity)
+    variant, product, shop = load_variant(variant_id)
+    in_cart = db.session.scalar(
+        select(CartItem.quantity).where(CartItem.user_id == user.id, CartItem.variant_id == variant.id)
+    ) or 0
+    check_can_hold(variant, product, shop, in_cart + quantity, in_cart)
+    return _upsert(user.id, variant.id, quantity, add=True)
+
+
+def set_quantity(user: User, line_id, quantity) -> CartItem:
+    """Set a line's quantity (1 to the stock); another user's line is NotFound."""
+    line = _own_line(user, line_id)
+    quantity = check_quantity(quantity)
+    variant, product, shop = load_variant(line.variant_id)
+    check_can_hold(variant, product, shop, quantity, 0)
+    line.quantity = quantity
+    db.session.flush()
+    return line
+
+
+def remove_line(user: User, line_id) -> None:
+    """Remove one line of the user's cart; another user's line is NotFound."""
+    db.session.delete(_own_line(user, line_id))
+    db.session.flush()
+
+
+def merge_guest_cart(user: User, guest_lines) -> list[MergeNote]:
+    """Merge {variant_id: quantity} (or [(variant_id, quantity)]) into the user's cart.
+
+    Quantities add up, capped at the stock; unavailable products are left out. Returns
+    a note for every line not taken over in full, so the shopper can be told.
+    """
+    wanted: dict[uuid.UUID, int] = {}
+    items = guest_lines.items() if isinstance(guest_lines, dict) else guest_lines
+    for raw_id, raw_quantity in items:
+        try:
+            variant_id, quantity = uuid.UUID(str(raw_id)), int(raw_quantity)
+        except (TypeError, ValueError):
+            continue
+        if quantity >= 1:
+            wanted[variant_id] = min(wanted.get(variant_id, 0) + quantity, MAX_QUANTITY)
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        select(ProductVariant, Product, Shop)
+        .join(Product, Product.id == ProductVariant.product_id)
+        .join(Shop, Shop.id == Product.shop_id)
+        .where(ProductVariant.id.in_(wanted))
+        .order_by(ProductVariant.id)
+    ).all()
+    existing = dict(db.session.execute(
+        select(CartItem.variant_id, CartItem.quantity)
+        .where(CartItem.user_id == user.id, CartItem.variant_id.in_(wanted))
+    ).all())
+    notes = []
+    for variant, product, shop in rows:
+        label, quantity, have = _label(variant, product), wanted[variant.id], existing.get(variant.id, 0)
+        if not is_purchasable(variant, product, shop):
+            notes.append(MergeNote(variant.id, label, quantity, 0, f"{label} is no longer available."))
+            continue
+        capped = min(have + quantity, variant.stock, MAX_QUANTITY)
+        if capped < have + quantity:
+            kept = max(capped - have, 0)
+            reason = (f"{label} is out of stock." if variant.stock == 0
+                      else f"Only {variant.stock} of {label} available: your cart has {max(capped, have)}.")
+            notes.append(MergeNote(variant.id, label, quantity, kept, reason))
+        if capped > have:
+            _upsert(user.id, variant.id, capped, add=False)
+    return notes
+
+
+def sync_cart(user: User, lines) -> list[MergeNote]:
+    """The mobile app's offline cart: [(variant_id, quantity)], merged like a guest cart."""
+    return merge_guest_cart(user, lines)
+
+
+def clear_lines(user: User, line_ids) -> None:
+    db.session.execute(delete(CartItem).where(CartItem.user_id == user.id, CartItem.id.in_(list(line_ids))))

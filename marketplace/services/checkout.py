@@ -1,0 +1,289 @@
+"""Checkout: turn chosen cart lines into one order per shop, all or nothing.
+
+Locking (everything happens in the caller's ONE transaction, which the view commits):
+
+1. The idempotency key is claimed first with INSERT ... ON CONFLICT DO NOTHING on the
+   unique (user_id, idempotency_key). A concurrent duplicate blocks on that unique
+   index entry until the first transaction ends: if it committed, the duplicate gets
+   no row back and returns the orders already placed; if it rolled back, the
+   duplicate proceeds as the first. A retried request therefore never places twice.
+2. Stock: one conditional UPDATE per line, `stock = stock - q WHERE stock >= q`,
+   in ascending variant id order, so two checkouts sharing variants lock them in the
+   same order and cannot deadlock. Zero rows means not enough stock: OutOfStock.
+3. Vouchers: claimed after all variants, in ascending voucher id order, by a
+   conditional UPDATE of used_count (see vouchers.claim); the row lock it holds
+   serializes the per-user count.
+Any DomainError leaves the caller to roll back, which undoes every step above.
+Whoever cancels orders (restock + voucher return) must lock variants before vouchers.
+"""
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from marketplace.extensions import db
+from marketplace.models import (
+    Address, CartItem, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod,
+    Product, ProductImage, ProductVariant, Shop, User, VoucherUsage,
+)
+from marketplace.services import vouchers as voucher_service
+from marketplace.services.cart import clear_lines
+from marketplace.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from marketplace.services.notifications import notify
+from marketplace.services.visibility import is_purchasable
+
+NUMBER_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32: no 0/1/8/9 to confuse with O/I/B/g
+
+
+class CheckoutLineError(DomainError):
+    """A chosen cart line cannot be bought; `line_id` is the cart line to highlight."""
+
+    code = "unavailable"
+
+    def __init__(self, message: str, *, line_id: uuid.UUID, code: str | None = None):
+        super().__init__(message, code=code, fields={f"cart_items.{line_id}": message})
+        self.line_id = line_id
+
+
+class OutOfStock(CheckoutLineError, Conflict):
+    status = 409
+    code = "out_of_stock"
+
+
+@dataclass
+class PlacedOrders:
+    orders: list[Order]
+    checkout_id: uuid.UUID
+    replayed: bool  # True when the idempotency key had already placed these orders
+
+
+@dataclass
+class _Line:
+    item: CartItem
+    variant: ProductVariant
+    product: Product
+    shop: Shop
+    image_key: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.product.title} ({self.variant.name})" if self.variant.name else self.product.title
+
+
+def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vouchers: dict | None = None,
+                 idempotency_key: str | None = None) -> PlacedOrders:
+    """Place one PENDING order per shop from the chosen cart lines (all when None); see the module doc."""
+    if not user.is_verified:
+        raise Forbidden("Verify your account before placing an order.", code="unverified")
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 100:
+        raise ValidationFailed("A checkout needs an idempotency key of 1 to 100 characters.",
+                               code="idempotency_key_required", field="idempotency_key")
+    method = _payment_method(payment_method)
+    checkout_id = db.session.execute(
+        insert(CheckoutRequest)
+        .values(id=uuid.uuid4(), user_id=user.id, idempotency_key=key, created_at=datetime.now(timezone.utc))
+        .on_conflict_do_nothing(constraint="uq_checkout_requests_user_key")
+        .returning(CheckoutRequest.id)
+    ).scalar_one_or_none()
+    if checkout_id is None:
+        return _replay(user, key)
+
+    address = _own_address(user, address_id)
+    lines = _load_lines(user, cart_item_ids)
+    by_shop: dict[uuid.UUID, list[_Line]] = {}
+    for line in lines:
+        by_shop.setdefault(line.shop.id, []).append(line)
+    codes = _voucher_codes(vouchers, by_shop)
+
+    subtotals = _subtotals(by_shop)
+    # Read-only checks first, so a bad code fails before any row is locked.
+    quotes = {shop_id: voucher_service.quote(shop_id, code, subtotals[shop_id], user)
+              for shop_id, code in codes.items()}
+    for line in sorted(lines, key=lambda l: l.variant.id):
+        _take_stock(line)
+    subtotals = _subtotals(by_shop)  # prices as read under the row locks: an edit in between can't slip in
+    discounts = {shop_id: voucher_service.claim(q.voucher, subtotals[shop_id], user)
+                 for shop_id, q in sorted(quotes.items(), key=lambda kv: kv[1].voucher.id)}
+
+    numbers = _order_numbers(len(by_shop))
+    orders = []
+    for number, (shop_id, group) in zip(numbers, sorted(by_shop.items(), key=lambda kv: kv[0])):
+        quote = quotes.get(shop_id)
+        order = _make_order(user, checkout_id, number, method, address, group, subtotals[shop_id],
+                            discounts.get(shop_id, 0), quote.voucher if quote else None)
+        orders.append(order)
+    db.session.flush()
+    for order in orders:
+        if order.voucher_id:
+            db.session.add(VoucherUsage(voucher_id=order.voucher_id, user_id=user.id, order_id=order.id))
+        notify(order.shop.owner_id, "order.placed", f"New order {order.number}",
+               f"{user.full_name} ordered {sum(i.quantity for i in order.items)} item(s).",
+               f"/seller/orders/{order.id}")
+    clear_lines(user, [line.item.id for line in lines])
+    db.session.flush()
+    return PlacedOrders(orders=orders, checkout_id=checkout_id, replayed=False)
+
+
+def orders_of_checkout(user: User, checkout_id: uuid.UUID) -> list[Order]:
+    """The orders one checkout of this user placed (empty for someone else's checkout)."""
+    return list(db.session.scalars(
+        select(Order)
+        .where(Order.checkout_id == checkout_id, Order.buyer_id == user.id)
+        .options(selectinload(Order.items), selectinload(Order.shop), selectinload(Order.events))
+        .order_by(Order.number)
+    ))
+
+
+def _subtotals(by_shop: dict[uuid.UUID, list[_Line]]) -> dict[uuid.UUID, int]:
+    return {shop_id: sum(line.variant.price * line.item.quantity for line in group) for shop_id, group in by_shop.items()}
+
+
+def _replay(user: User, key: str) -> PlacedOrders:
+    checkout_id = db.session.scalar(
+        select(CheckoutRequest.id).where(CheckoutRequest.user_id == user.id, CheckoutRequest.idempotency_key == key)
+    )
+    return PlacedOrders(orders=orders_of_checkout(user, checkout_id), checkout_id=checkout_id, replayed=True)
+
+
+def _payment_method(value) -> PaymentMethod:
+    try:
+        return value if isinstance(value, PaymentMethod) else PaymentMethod(str(value).upper())
+    except ValueError:
+        raise ValidationFailed("Choose cash on delivery (COD).", code="invalid_payment_method",
+                               field="payment_method") from None
+
+
+def _own_address(user: User, address_id) -> Address:
+    try:
+        address = db.session.get(Address, uuid.UUID(str(address_id))) if address_id else None
+    except ValueError:
+        address = None
+    if address is None or address.user_id != user.id:
+        raise NotFound("Choose one of your shipping addresses.", code="address_not_found", field="address_id")
+    return address
+
+
+def _load_lines(user: User, cart_item_ids) -> list[_Line]:
+    stmt = (
+        select(CartItem, ProductVariant, Product, Shop, ProductImage.storage_key)
+        .join(ProductVariant, ProductVariant.id == CartItem.variant_id)
+        .join(Product, Product.id == ProductVariant.product_id)
+        .join(Shop, Shop.id == Product.shop_id)
+        .outerjoin(ProductImage, ProductImage.id == ProductVariant.image_id)
+        .where(CartItem.user_id == user.id)
+    )
+    wanted = None
+    if cart_item_ids is not None:
+        try:
+            wanted = {uuid.UUID(str(i)) for i in cart_item_ids}
+        except ValueError:
+            raise NotFound("One of the chosen items is not in your cart.", field="cart_item_ids") from None
+        stmt = stmt.where(CartItem.id.in_(wanted))
+    lines = [_Line(*row) for row in db.session.execute(stmt).all()]
+    if wanted is not None and len(lines) != len(wanted):
+        raise NotFound("One of the chosen items is no longer in your cart. Reload the page.",
+                       code="cart_item_not_found", field="cart_item_ids")
+    if not lines:
+        raise ValidationFailed("Choose at least one item to buy.", code="empty_selection", field="cart_item_ids")
+    _fill_first_images(lines)
+    for line in lines:
+        if not is_purchasable(line.variant, line.product, line.shop):
+            raise CheckoutLineError(f"{line.label} is no longer available: remove it from your cart.",
+                                    line_id=line.item.id)
+    return lines
+
+
+def _fill_first_images(lines: list[_Line]) -> None:
+    missing = {line.product.id for line in lines if line.image_key is None}
+    if not missing:
+        return
+    first = dict(db.session.execute(
+        select(ProductImage.product_id, ProductImage.storage_key)
+        .where(ProductImage.product_id.in_(missing))
+        .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
+        .distinct(ProductImage.product_id)
+    ).all())
+    for line in lines:
+        line.image_key = line.image_key or first.get(line.product.id)
+
+
+def _voucher_codes(vouchers: dict | None, by_shop: dict) -> dict[uuid.UUID, str]:
+    codes = {}
+    for raw_shop_id, code in (vouchers or {}).items():
+        if not code or not str(code).strip():
+            continue
+        try:
+            shop_id = uuid.UUID(str(raw_shop_id))
+        except ValueError:
+            shop_id = None
+        if shop_id not in by_shop:
+            raise ValidationFailed("A voucher was given for a shop you are not buying from.",
+                                   code="voucher_shop_not_in_checkout", field="vouchers")
+        codes[shop_id] = str(code).strip()
+    return codes
+
+
+def _take_stock(line: _Line) -> None:
+    quantity = line.item.quantity
+    left = db.session.execute(
+        update(ProductVariant)
+        .where(ProductVariant.id == line.variant.id, ProductVariant.stock >= quantity,
+               ProductVariant.deleted_at.is_(None))
+        .values(stock=ProductVariant.stock - quantity)
+        .returning(ProductVariant.stock, ProductVariant.price),
+        execution_options={"synchronize_session": False},
+    ).one_or_none()
+    if left is None:
+        now = db.session.scalar(select(ProductVariant.stock).where(ProductVariant.id == line.variant.id)) or 0
+        if now == 0:
+            message = f"{line.label} is sold out: remove it from your cart."
+        else:
+            message = f"Only {now} of {line.label} left (you asked for {quantity}): lower the quantity."
+        raise OutOfStock(message, line_id=line.item.id)
+    set_committed_value(line.variant, "stock", left.stock)
+    set_committed_value(line.variant, "price", left.price)
+
+
+def _order_numbers(count: int) -> list[str]:
+    """Human-readable numbers like MP250301K7QZ2M; collisions are re-drawn (1 in 10^9 a day)."""
+    day = datetime.now(timezone.utc).strftime("%y%m%d")
+    numbers: list[str] = []
+    while len(numbers) < count:
+        drawn = {f"MP{day}{''.join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))}"
+                 for _ in range(count - len(numbers))}
+        taken = set(db.session.scalars(select(Order.number).where(Order.number.in_(drawn))))
+        numbers.extend(sorted(drawn - taken - set(numbers)))
+    return numbers
+
+
+def _make_order(user, checkout_id, number, method, address, group: list[_Line], subtotal: int,
+                discount: int, voucher) -> Order:
+    shipping_fee = current_app.config["SHIPPING_FEE"]
+    order = Order(
+        id=uuid.uuid4(), number=number, checkout_id=checkout_id, buyer_id=user.id, shop_id=group[0].shop.id,
+        status=OrderStatus.PENDING, payment_method=method, currency=current_app.config["CURRENCY"],
+        subtotal=subtotal, shipping_fee=shipping_fee, discount=discount,
+        total=subtotal - discount + shipping_fee,
+        voucher_id=voucher.id if voucher else None, voucher_code=voucher.code if voucher else None,
+        ship_recipient_name=address.recipient_name, ship_phone=address.phone, ship_line1=address.line1,
+        ship_line2=address.line2, ship_ward=address.ward, ship_district=address.district,
+        ship_city=address.city, ship_postal_code=address.postal_code,
+    )
+    order.shop = group[0].shop
+    for line in group:
+        order.items.append(OrderItem(
+            product_id=line.product.id, variant_id=line.variant.id, product_title=line.product.title,
+            variant_name=line.variant.name or "", sku=line.variant.sku, image_key=line.image_key,
+            unit_price=line.variant.price, quantity=line.item.quantity,
+            line_total=line.variant.price * line.item.quantity,
+        ))
+    order.events.append(OrderEvent(actor_id=user.id, from_status=None, to_status=OrderStatus.PENDING))
+    db.session.add(order)
+    return order

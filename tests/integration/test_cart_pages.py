@@ -1,0 +1,222 @@
+"""The cart pages: guest and account carts, htmx updates, flags, merge at login, SQL count.
+
+Tests that go through an error path commit their setup first: the views roll back on a
+refusal, which in the test harness returns to the last commit (a savepoint).
+"""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.models import CartItem, ProductStatus
+from marketplace.services import cart
+from tests.cart_support import htmx, login, two_shops
+from tests.factories import PASSWORD, make_product, make_shop, make_user, make_voucher
+
+
+def lines_of(user):
+    return {line.variant_id: line.quantity for line in db.session.scalars(select(CartItem).where(CartItem.user_id == user.id))}
+
+
+def badge(html: str) -> str:
+    match = re.search(r'id="nav-cart-badge"[^>]*data-count="(\d+)"', html)
+    assert match, "no cart badge"
+    return match.group(1)
+
+
+# --- guests ---------------------------------------------------------------------------
+
+def test_a_guest_adds_to_the_session_cart_and_sees_it(client):
+    (_, kettle), (_, teapot) = two_shops()
+    response = client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 2, "next": "/p/kettle"})
+    assert response.status_code == 302 and response.headers["Location"] == "/p/kettle"
+    client.post("/cart/items", data={"variant_id": teapot.variants[0].id, "quantity": 1})
+    with client.session_transaction() as session:
+        assert session["guest_cart"] == {str(kettle.variants[0].id): 2, str(teapot.variants[0].id): 1}
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Alpha Kettle" in page and "Beta Teapot" in page and "Alpha Store" in page
+    assert "$40.00" in page and "$55.00" in page  # kettle line and cart subtotal
+    assert badge(page) == "2"
+
+
+def test_an_unsafe_next_is_not_followed(client):
+    (_, kettle), _ = two_shops()
+    response = client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 1,
+                                                "next": "//evil.example/x"})
+    assert response.headers["Location"] == "/cart"
+
+
+def test_htmx_add_answers_a_message_and_the_badge_out_of_band(client):
+    (_, kettle), _ = two_shops()
+    response = client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 1},
+                           headers=htmx("add-to-cart-result"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Added to your cart" in html
+    assert 'hx-swap-oob="true"' in html and badge(html) == "1"
+
+
+@pytest.mark.parametrize("quantity", ["0", "-3", "abc", ""])
+def test_bad_quantities_are_refused_with_a_clear_message(client, quantity):
+    (_, kettle), _ = two_shops()
+    db.session.commit()
+    response = client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": quantity},
+                           headers=htmx("add-to-cart-result"))
+    assert response.status_code == 422
+    assert "Choose a quantity of at least 1." in response.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert not session.get("guest_cart")
+
+
+def test_a_hidden_product_cannot_be_added(client):
+    user = make_user()
+    login(client, user)
+    hidden = make_product(status=ProductStatus.HIDDEN, title="Secret")
+    db.session.commit()
+    response = client.post("/cart/items", data={"variant_id": hidden.variants[0].id, "quantity": 1, "next": "/cart"},
+                           follow_redirects=True)
+    assert "Secret (Variant 1) is no longer available." in response.get_data(as_text=True)
+    assert lines_of(user) == {}
+
+
+def test_adding_beyond_stock_names_what_is_available(client):
+    user = make_user()
+    login(client, user)
+    (_, kettle), _ = two_shops(stock_a=3)
+    db.session.commit()
+    client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 2})
+    response = client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 2},
+                           headers=htmx("add-to-cart-result"))
+    assert response.status_code == 422
+    assert "Only 3 of Alpha Kettle (Variant 1) available; you already have 2 in your cart." in response.get_data(as_text=True)
+    assert lines_of(user) == {kettle.variants[0].id: 2}
+
+
+# --- account cart: htmx changes --------------------------------------------------------
+
+def test_htmx_quantity_change_updates_line_subtotal_totals_and_badge(client):
+    user = make_user()
+    login(client, user)
+    (shop_a, kettle), (_, teapot) = two_shops()
+    line = cart.add_item(user, kettle.variants[0].id, 1)
+    cart.add_item(user, teapot.variants[0].id, 1)
+    response = client.post(f"/cart/lines/{line.id}", data={"quantity": 3}, headers=htmx(f"cart-line-{line.id}"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<li id="cart-line-{line.id}"') and 'value="3"' in html
+    assert re.search(rf'id="cart-shop-subtotal-{shop_a.id}"[^>]*hx-swap-oob="true"[^>]*>Shop subtotal <strong>\$60\.00', html)
+    assert re.search(r'id="cart-totals"[^>]*hx-swap-oob="true"', html) and "$75.00" in html
+    assert badge(html) == "2"
+    assert lines_of(user)[kettle.variants[0].id] == 3
+
+
+def test_quantity_beyond_stock_keeps_the_line_and_says_why(client):
+    user = make_user()
+    login(client, user)
+    (_, kettle), _ = two_shops(stock_a=4)
+    line = cart.add_item(user, kettle.variants[0].id, 1)
+    db.session.commit()
+    response = client.post(f"/cart/lines/{line.id}", data={"quantity": 9}, headers=htmx(f"cart-line-{line.id}"))
+    assert response.status_code == 422
+    assert "Only 4 of Alpha Kettle (Variant 1) available." in response.get_data(as_text=True)
+    assert lines_of(user)[kettle.variants[0].id] == 1
+    plain = client.post(f"/cart/lines/{line.id}", data={"quantity": 0}, follow_redirects=True)
+    assert "Choose a quantity of at least 1." in plain.get_data(as_text=True)
+
+
+def test_htmx_remove_rerenders_the_shop_block_and_totals(client):
+    user = make_user()
+    login(client, user)
+    (shop_a, kettle), (_, teapot) = two_shops()
+    line = cart.add_item(user, kettle.variants[0].id, 1)
+    cart.add_item(user, teapot.variants[0].id, 1)
+    response = client.post(f"/cart/lines/{line.id}/remove", data={"shop_id": shop_a.id},
+                           headers=htmx(f"cart-shop-{shop_a.id}"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'id="cart-shop-{shop_a.id}"' not in html  # the shop's only line is gone: so is its block
+    assert badge(html) == "1" and "$15.00" in html
+    assert lines_of(user) == {teapot.variants[0].id: 1}
+
+
+def test_another_users_line_is_a_404(client):
+    owner, thief = make_user(), make_user()
+    (_, kettle), _ = two_shops()
+    line = cart.add_item(owner, kettle.variants[0].id, 1)
+    db.session.commit()
+    login(client, thief)
+    assert client.post(f"/cart/lines/{line.id}", data={"quantity": 2}).status_code == 404
+    assert client.post(f"/cart/lines/{line.id}/remove").status_code == 404
+    assert client.post(f"/cart/lines/{line.id}/remove", headers=htmx("x")).status_code == 404
+    assert lines_of(owner) == {kettle.variants[0].id: 1}
+
+
+def test_flags_are_shown_with_what_to_do(client):
+    user = make_user()
+    login(client, user)
+    (_, kettle), (_, teapot) = two_shops(stock_a=5, stock_b=5)
+    cart.add_item(user, kettle.variants[0].id, 4)
+    cart.add_item(user, teapot.variants[0].id, 1)
+    kettle.variants[0].stock = 2
+    teapot.status = ProductStatus.HIDDEN
+    db.session.flush()
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Only 2 left: lower the quantity to 2 or less." in page
+    assert "No longer available: remove it from your cart." in page
+    assert "Some items need your attention" in page
+
+
+def test_shop_vouchers_are_listed_on_the_cart(client):
+    user = make_user()
+    login(client, user)
+    (shop_a, kettle), _ = two_shops()
+    make_voucher(shop_a, code="KETTLE10", value=10)
+    make_voucher(shop_a, code="GONE", is_active=False)
+    cart.add_item(user, kettle.variants[0].id, 1)
+    page = client.get("/cart").get_data(as_text=True)
+    assert "KETTLE10" in page and "10% off" in page and "GONE" not in page
+
+
+def test_cart_page_sql_count_is_the_same_for_1_and_10_lines(client, count_queries):
+    user = make_user()
+    login(client, user)
+    shops = [make_shop() for _ in range(4)]
+    products = [make_product(shop=shops[i % 4]) for i in range(10)]
+    for shop in shops:
+        make_voucher(shop)
+    cart.add_item(user, products[0].variants[0].id, 1)
+    with count_queries() as one:
+        assert client.get("/cart").status_code == 200
+    for product in products[1:]:
+        cart.add_item(user, product.variants[0].id, 1)
+    with count_queries() as ten:
+        page = client.get("/cart")
+    assert page.status_code == 200 and page.get_data(as_text=True).count('class="list-group-item') == 10
+    assert len(one) == len(ten), (one, ten)
+    assert len(ten) <= 8
+
+
+def test_badge_fragment_counts_lines(client):
+    user = make_user()
+    login(client, user)
+    (_, kettle), (_, teapot) = two_shops()
+    cart.add_item(user, kettle.variants[0].id, 3)
+    cart.add_item(user, teapot.variants[0].id, 1)
+    assert badge(client.get("/cart/badge").get_data(as_text=True)) == "2"
+
+
+# --- merge at login -----------------------------------------------------------------------
+
+def test_logging_in_merges_the_guest_cart_capped_at_stock_and_says_so(client):
+    user = make_user(email="merge@example.com")
+    (_, kettle), (_, teapot) = two_shops(stock_a=3, stock_b=9)
+    cart.add_item(user, kettle.variants[0].id, 2)
+    client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 3})
+    client.post("/cart/items", data={"variant_id": teapot.variants[0].id, "quantity": 2})
+    response = client.post("/account/login", data={"login": "merge@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    assert lines_of(user) == {kettle.variants[0].id: 3, teapot.variants[0].id: 2}
+    with client.session_transaction() as session:
+        assert "guest_cart" not in session
+        flashes = [message for _, message in session.get("_flashes", [])]
+    assert any("Only 3 of Alpha Kettle (Variant 1) available" in message for message in flashes)
