@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 from flask import current_app, url_for
 
@@ -25,6 +26,10 @@ class LocalStorage:
         self.root = root
 
     def _path(self, key: str) -> Path:
+        # Keys are ours, but a key reaching here from a URL or a bad row must never
+        # point outside the upload directory ("../", absolute paths, symlinks out).
+        if not key or "\x00" in key or "\\" in key:
+            raise ValueError("invalid storage key")
         path = (self.root / key).resolve()
         if self.root.resolve() not in path.parents:
             raise ValueError("storage key escapes the upload directory")
@@ -33,7 +38,10 @@ class LocalStorage:
     def save(self, key: str, data: bytes, content_type: str) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        # Write then rename, so a reader never sees half a file.
+        partial = path.with_name(path.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(path)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -63,11 +71,14 @@ class S3Storage:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except self.client.exceptions.NoSuchKey as exc:  # same contract as LocalStorage.read
+            raise FileNotFoundError(key) from exc
 
     def url(self, key: str) -> str:
         if self.public_url:
-            return f"{self.public_url}/{key}"
+            return f"{self.public_url}/{quote(key)}"
         return self.client.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=3600)
 
 

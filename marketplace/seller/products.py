@@ -1,0 +1,281 @@
+"""Seller center: the shop's products, their variants and images.
+
+Every route that names a product loads it through products.get_seller_product, so a
+product of another shop (or a deleted one) is a 404 before anything else happens.
+"""
+import re
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.exceptions import NotFound as HTTPNotFound
+from wtforms.fields.choices import SelectChoice
+
+from marketplace.extensions import db
+from marketplace.models import ProductStatus
+from marketplace.seller import bp
+from marketplace.seller.forms import (
+    ActionForm, ImageUploadForm, ProductForm, format_variant_rows, image_choices, new_variant_row, show_errors,
+    uploaded_files, variant_specs,
+)
+from marketplace.seller.shop import shop_required
+from marketplace.services import categories, product_images, products
+from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.product_listing import TABS, seller_products, status_counts
+from marketplace.web.htmx import htmx_target, render_htmx
+
+_ROW_INDEX = re.compile(r"^variants-(\d+)-")
+
+
+def _product(shop, product_id: uuid.UUID):
+    try:
+        return products.get_seller_product(shop, product_id)
+    except NotFound:
+        raise HTTPNotFound("We couldn't find that product in your shop.") from None
+
+
+def category_choices() -> list[SelectChoice]:
+    """Every category as "Parent › Child" in tree order (from the cached category tree)."""
+    tree = categories.get_tree()
+    return [SelectChoice("", "Choose a category")] + [
+        SelectChoice(str(node.id), " › ".join(a.name for a in tree.ancestors(node.id))) for node in tree.walk()
+    ]
+
+
+# --- listing ----------------------------------------------------------------------------------
+
+@bp.get("/products")
+@shop_required
+def list_products(shop):
+    """The shop's owner: its products by status tab, newest first, with price range, stock and thumbnail."""
+    status = request.args.get("status", "ALL").upper()
+    status = status if status in TABS else "ALL"
+    q = request.args.get("q", "")[:100]
+    try:
+        page = seller_products(shop, status, q, request.args.get("cursor"))
+    except DomainError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("seller.list_products", status=status))
+    next_url = url_for("seller.list_products", status=status, q=q or None, cursor=page.next_cursor) \
+        if page.next_cursor else None
+    context = dict(shop=shop, rows=page.items, next_url=next_url, status=status, q=q, tabs=TABS)
+    if htmx_target() == "products-more":
+        return render_template("seller/partials/_product_rows.html", **context)
+    return render_htmx("seller/products.html", "seller/partials/_product_list.html", targets=("product-list",),
+                       counts=status_counts(shop), **context)
+
+
+# --- create and edit --------------------------------------------------------------------------
+
+def _form_page(shop, form, product=None, status_code=200):
+    template = "seller/product_edit.html" if product else "seller/product_new.html"
+    return render_template(template, shop=shop, form=form, product=product, action_form=ActionForm(),
+                           upload_form=ImageUploadForm(), live_variants=products.live_variants(product) if product
+                           else []), status_code
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+@shop_required
+def new_product(shop):
+    """The shop's owner: create a product with its variants (and images), as a draft or published."""
+    form = ProductForm()
+    form.category_id.choices = category_choices()
+    if request.method == "POST" and "add_variant" in request.form:  # without JavaScript
+        form.variants.append_entry()
+        return _form_page(shop, form)
+    if form.validate_on_submit():
+        status = ProductStatus.ACTIVE if "publish" in request.form else ProductStatus.DRAFT
+        try:
+            product = products.create_product(shop, title=form.title.data, description=form.description.data,
+                                              category_id=form.category_id.data, variants=variant_specs(form),
+                                              status=status)
+            for upload in uploaded_files(form.images):
+                product_images.add_image(shop, product, upload.read(), field="images")
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+            return _form_page(shop, form, status_code=422)
+        db.session.commit()
+        flash(f"“{product.title}” is {'published' if status == ProductStatus.ACTIVE else 'saved as a draft'}.",
+              "success")
+        return redirect(url_for("seller.edit_product", product_id=product.id))
+    return _form_page(shop, form, status_code=422 if form.is_submitted() else 200)
+
+
+@bp.route("/products/<uuid:product_id>/edit", methods=["GET", "POST"])
+@shop_required
+def edit_product(shop, product_id: uuid.UUID):
+    """The shop's owner: edit a product's text, category, variants (add, change, remove) and their pictures."""
+    product = _product(shop, product_id)
+    if request.method == "POST":
+        form = ProductForm()
+    else:
+        form = ProductForm(data={"title": product.title, "description": product.description,
+                                 "category_id": str(product.category_id),
+                                 "variants": format_variant_rows(products.live_variants(product))})
+    form.category_id.choices = category_choices()
+    choices = image_choices(product)
+    for entry in form.variants.entries:
+        entry.form.image_id.choices = choices
+    if request.method == "POST" and "add_variant" in request.form:
+        form.variants.append_entry().form.image_id.choices = choices
+        return _form_page(shop, form, product)
+    if form.validate_on_submit():
+        specs = variant_specs(form)
+        try:
+            products.update_product(shop, product, title=form.title.data, description=form.description.data,
+                                    category_id=form.category_id.data)
+            saved = products.save_variants(shop, product, specs)
+            for spec, variant in zip(specs, saved):
+                _set_picture(shop, product, variant, spec)
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+            return _form_page(shop, form, product, 422)
+        db.session.commit()
+        flash("Product saved.", "success")
+        return redirect(url_for("seller.edit_product", product_id=product.id))
+    return _form_page(shop, form, product, 422 if form.is_submitted() else 200)
+
+
+def _set_picture(shop, product, variant, spec) -> None:
+    try:
+        product_images.set_variant_image(shop, product, variant.id, spec.get("image_id"))
+    except NotFound:
+        raise DomainError("That picture was deleted meanwhile. Choose another.",
+                          field=f"variants-{spec['row']}-image_id") from None
+
+
+@bp.get("/products/variant-row")
+@bp.get("/products/<uuid:product_id>/variant-row")
+@shop_required
+def variant_row(shop, product_id: uuid.UUID | None = None):
+    """The shop's owner (htmx): a blank variant row, numbered after the rows already in the form."""
+    product = _product(shop, product_id) if product_id else None
+    taken = [int(m.group(1)) for key in request.args if (m := _ROW_INDEX.match(key))]
+    index = max(taken, default=-1) + 1
+    entry = new_variant_row(index, image_choices(product) if product else None)
+    return render_template("seller/partials/_variant_row.html", row=entry, product=product,
+                           with_images=product is not None)
+
+
+@bp.get("/products/<uuid:product_id>/image-options")
+@shop_required
+def image_options(shop, product_id: uuid.UUID):
+    """The shop's owner (htmx): a variant's picture options after the images changed, keeping its choice."""
+    product = _product(shop, product_id)
+    selected = next((v for k, v in request.args.items() if k.endswith("-image_id")), "")
+    return render_template("seller/partials/_image_options.html", choices=image_choices(product), selected=selected)
+
+
+# --- status and deletion ----------------------------------------------------------------------
+
+def _set_status(shop, product_id, status: ProductStatus, done: str):
+    product = _product(shop, product_id)
+    if not ActionForm().validate_on_submit():
+        flash("Your form expired. Reload the page and try again.", "danger")
+        return redirect(url_for("seller.edit_product", product_id=product.id))
+    try:
+        products.set_product_status(shop, product, status)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("seller.edit_product", product_id=product.id))
+    db.session.commit()
+    flash(done.format(title=product.title), "success")
+    return redirect(url_for("seller.edit_product", product_id=product.id))
+
+
+@bp.post("/products/<uuid:product_id>/publish")
+@shop_required
+def publish_product(shop, product_id: uuid.UUID):
+    """The shop's owner: publish a product (ACTIVE; shoppers see it once the shop is active)."""
+    return _set_status(shop, product_id, ProductStatus.ACTIVE, "“{title}” is published.")
+
+
+@bp.post("/products/<uuid:product_id>/unpublish")
+@shop_required
+def unpublish_product(shop, product_id: uuid.UUID):
+    """The shop's owner: take a product back to draft (shoppers no longer see it)."""
+    return _set_status(shop, product_id, ProductStatus.DRAFT, "“{title}” is back to draft.")
+
+
+@bp.route("/products/<uuid:product_id>/delete", methods=["GET", "POST"])
+@shop_required
+def delete_product(shop, product_id: uuid.UUID):
+    """The shop's owner: confirm, then delete a product (soft: placed orders keep it)."""
+    product = _product(shop, product_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        products.delete_product(shop, product)
+        db.session.commit()
+        flash(f"“{product.title}” is deleted.", "success")
+        return redirect(url_for("seller.list_products"))
+    return render_template("seller/product_delete.html", shop=shop, product=product, form=form), \
+        422 if form.is_submitted() else 200
+
+
+# --- images -----------------------------------------------------------------------------------
+
+def _images_answer(shop, product, message: str | None = None, error: str | None = None, status: int = 200):
+    """htmx: the images panel, swapped in place. Plain form: flash and back to the product (PRG)."""
+    if htmx_target() == "product-images":
+        headers = {"HX-Trigger": "images-changed"} if not error else {}
+        return render_template("seller/partials/_images.html", product=product, action_form=ActionForm(),
+                               upload_form=ImageUploadForm(), notice=message, error=error), status, headers
+    if message or error:
+        flash(error or message, "danger" if error else "success")
+    return redirect(url_for("seller.edit_product", product_id=product.id) + "#product-images", code=303)
+
+
+@bp.post("/products/<uuid:product_id>/images")
+@shop_required
+def upload_images(shop, product_id: uuid.UUID):
+    """The shop's owner: add one or more images (checked, re-encoded); all or none are kept."""
+    product = _product(shop, product_id)
+    form = ImageUploadForm()
+    if not form.validate_on_submit():
+        return _images_answer(shop, product, error="Your form expired. Reload the page and try again.", status=422)
+    files = uploaded_files(form.images)
+    if not files:
+        return _images_answer(shop, product, error="Choose one or more images to upload.", status=422)
+    try:
+        for upload in files:
+            product_images.add_image(shop, product, upload.read(), field="images")
+    except DomainError as error:
+        db.session.rollback()
+        name = upload.filename or "That file"
+        return _images_answer(shop, product, error=f"{name}: {error.message}", status=422)
+    db.session.commit()
+    return _images_answer(shop, product, message=f"{len(files)} image{'s' if len(files) > 1 else ''} added.")
+
+
+@bp.post("/products/<uuid:product_id>/images/<uuid:image_id>/move")
+@shop_required
+def move_image(shop, product_id: uuid.UUID, image_id: uuid.UUID):
+    """The shop's owner: move an image one place earlier or later."""
+    product = _product(shop, product_id)
+    offset = -1 if request.form.get("direction") == "up" else 1
+    if not ActionForm().validate_on_submit():
+        return _images_answer(shop, product, error="Your form expired. Reload the page.", status=422)
+    try:
+        product_images.move_image(shop, product, image_id, offset)
+    except NotFound:
+        raise HTTPNotFound("No such image.") from None
+    db.session.commit()
+    return _images_answer(shop, product)
+
+
+@bp.post("/products/<uuid:product_id>/images/<uuid:image_id>/delete")
+@shop_required
+def delete_image(shop, product_id: uuid.UUID, image_id: uuid.UUID):
+    """The shop's owner: delete an image (variants showing it fall back to the first image)."""
+    product = _product(shop, product_id)
+    if not ActionForm().validate_on_submit():
+        return _images_answer(shop, product, error="Your form expired. Reload the page.", status=422)
+    try:
+        product_images.delete_image(shop, product, image_id)
+    except NotFound:
+        raise HTTPNotFound("No such image.") from None
+    db.session.commit()
+    return _images_answer(shop, product, message="Image deleted.")
+

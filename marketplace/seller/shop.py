@@ -1,0 +1,111 @@
+"""Seller center: opening a shop, the shop profile, and the door to the seller center."""
+from functools import wraps
+
+from flask import current_app, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from marketplace.extensions import db
+from marketplace.seller import bp
+from marketplace.seller.forms import ActionForm, ShopProfileForm, ShopRegistrationForm, show_errors, uploaded_files
+from marketplace.services import shops
+from marketplace.services.errors import DomainError
+from marketplace.web.auth import login_required, seller_required, verified_required
+
+
+def shop_required(view):
+    """Sellers with a shop only; the view gets it as `shop` (and templates as g.seller_shop).
+    A seller without a shop is sent to open one."""
+
+    @wraps(view)
+    @seller_required
+    def wrapped(*args, **kwargs):
+        shop = shops.shop_of(current_user)
+        if shop is None:
+            flash("Open your shop first.", "info")
+            return redirect(url_for("seller.register_shop"))
+        g.seller_shop = shop
+        return view(*args, shop=shop, **kwargs)
+
+    return wrapped
+
+
+def _file_bytes(field) -> bytes | None:
+    files = uploaded_files(field)
+    return files[0].read() if files else None
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Logged-in users: the seller center's front door (dashboard, products, or open a shop)."""
+    if shops.shop_of(current_user) is None:
+        return redirect(url_for("seller.register_shop"))
+    endpoint = "seller.dashboard" if "seller.dashboard" in current_app.view_functions else "seller.list_products"
+    return redirect(url_for(endpoint))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@verified_required
+def register_shop():
+    """Verified users without a shop: open one (PENDING until approved). Owners see its status."""
+    existing = shops.shop_of(current_user)
+    if existing is not None:
+        return render_template("seller/register_shop.html", form=None, shop=existing)
+    form = ShopRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            shop = shops.register_shop(current_user, form.name.data, form.slug.data, form.description.data,
+                                       logo=_file_bytes(form.logo))
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+            return render_template("seller/register_shop.html", form=form, shop=None), 422
+        db.session.commit()
+        flash(f"“{shop.name}” is registered. An administrator will review it soon; "
+              "meanwhile you can add products.", "success")
+        return redirect(url_for("seller.register_shop"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("seller/register_shop.html", form=form, shop=None), status
+
+
+@bp.route("/shop", methods=["GET", "POST"])
+@shop_required
+def edit_shop(shop):
+    """The shop's owner: edit its name, description and logo; see its status and the admin's reason."""
+    form = ShopProfileForm(obj=shop)
+    if form.validate_on_submit():
+        try:
+            shops.update_shop(shop, name=form.name.data, description=form.description.data,
+                              logo=_file_bytes(form.logo), remove_logo=form.remove_logo.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_errors(form, error)
+            return _profile_page(shop, form), 422
+        db.session.commit()
+        flash("Shop profile saved.", "success")
+        return redirect(url_for("seller.edit_shop"))
+    return _profile_page(shop, form), 422 if form.is_submitted() else 200
+
+
+def _profile_page(shop, form):
+    return render_template("seller/edit_shop.html", shop=shop, form=form, action_form=ActionForm(),
+                           can_resubmit="resubmit" in shops.allowed_actions(shop, by_admin=False))
+
+
+@bp.post("/shop/resubmit")
+@shop_required
+def resubmit_shop(shop):
+    """The owner of a rejected shop: ask for another review (back to PENDING)."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash("Your form expired. Reload the page and try again.", "danger")
+        return redirect(url_for("seller.edit_shop"))
+    try:
+        shops.resubmit_shop(current_user, shop)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("seller.edit_shop"))
+    db.session.commit()
+    flash("Sent for review again. We'll notify you when an administrator decides.", "success")
+    return redirect(url_for("seller.edit_shop"))
