@@ -18,8 +18,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:  # behind nginx: the client's address and scheme, not the proxy's
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from marketplace import web
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+    from marketplace import metrics, web
     from marketplace.web import errors, hooks, templating
 
     web.configure_logging(app)
@@ -28,6 +33,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_blueprints(app)
     errors.register_error_handlers(app)
     hooks.register_request_hooks(app)
+    metrics.init_app(app)
     templating.register_template_helpers(app)
     register_commands(app)
     return app
@@ -40,12 +46,16 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.cart import bp as cart_bp
     from marketplace.catalog import bp as catalog_bp
     from marketplace.checkout import bp as checkout_bp
+    from marketplace.notifications import bp as notifications_bp
+    from marketplace.reviews import bp as reviews_bp
     from marketplace.seller import bp as seller_bp
     from marketplace.shop import bp as shop_bp
     from marketplace.web.health import bp as ops_bp
     from marketplace.web.media import bp as media_bp
 
     for blueprint in (ops_bp, media_bp, shop_bp, catalog_bp, cart_bp, checkout_bp, account_bp, seller_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (reviews_bp, notifications_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -13,3 +13,8 @@ limiter.limit(lambda: current_app.config["RATELIMIT_API"])(bp)
 # Each module registers its routes on import; one module per area of the API.
 from marketplace.api import docs, errors  # noqa: E402,F401
 from marketplace.api import auth  # noqa: E402,F401
+from marketplace.api import notifications, reviews  # noqa: E402,F401
+from marketplace.api import profile  # noqa: E402,F401
+from marketplace.api import orders  # noqa: E402,F401
+from marketplace.api import cart, checkout, vouchers  # noqa: E402,F401
+from marketplace.api import catalog  # noqa: E402,F401

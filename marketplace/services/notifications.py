@@ -1,8 +1,13 @@
 """Notifications: written in the same transaction as the event they tell about."""
 import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, tuple_, update
 
 from marketplace.extensions import db
 from marketplace.models import Notification
+from marketplace.services.errors import NotFound, ValidationFailed
+from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
 
 
 def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str | None = None) -> Notification:
@@ -15,3 +20,80 @@ def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str 
     db.session.add(notification)
     db.session.flush()
     return notification
+
+
+# --- reading them -------------------------------------------------------------------
+# Every function takes the owner's id and filters on it: nobody reads or marks
+# someone else's notification (another user's id is simply "not found").
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
+
+def unread_count(user_id: uuid.UUID) -> int:
+    """One COUNT answered from the partial index ix_notifications_user_unread."""
+    return db.session.scalar(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+
+
+def list_notifications(user_id: uuid.UUID, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Notification]:
+    """A user's notifications, newest first, keyset-paginated on (created_at, id)."""
+    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
+    query = select(Notification).where(Notification.user_id == user_id)
+    try:
+        values = decode_cursor(cursor)
+        if values is not None:
+            after = (datetime.fromisoformat(values[0]), uuid.UUID(str(values[1])))
+            query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*after))
+    except (InvalidCursor, ValueError, TypeError, IndexError) as exc:
+        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
+    rows = list(db.session.scalars(
+        query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)
+    ))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def latest_notifications(user_id: uuid.UUID, limit: int = 5) -> list[Notification]:
+    return list_notifications(user_id, limit=limit).items
+
+
+def get_notification(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
+    notification = db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+    )
+    if notification is None:
+        raise NotFound("We couldn't find that notification.", code="notification_not_found")
+    return notification
+
+
+def mark_read(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
+    """Mark one of the user's notifications read (idempotent); 404 for anyone else's."""
+    notification = get_notification(user_id, notification_id)
+    if notification.read_at is None:
+        notification.read_at = datetime.now(timezone.utc)
+        db.session.flush()
+    return notification
+
+
+def mark_all_read(user_id: uuid.UUID) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=func.now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount
+
+
+def safe_link(link: str | None) -> str | None:
+    """The notification's link if it is a path on this site (never an open redirect)."""
+    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    return None

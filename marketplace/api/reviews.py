@@ -1,0 +1,71 @@
+"""API: product reviews — list them, write one for a delivered order line, edit your own.
+
+Photos are only taken by the web form (multipart upload); the JSON API handles rating and text.
+"""
+import uuid
+
+from flask import abort, request
+from flask_login import current_user
+from spectree import Response
+
+from marketplace.api import bp
+from marketplace.api.schemas import ErrorOut
+from marketplace.api.schemas.reviews import (
+    RatingSummaryOut, ReviewCreateIn, ReviewListOut, ReviewListQuery, ReviewOut, ReviewUpdateIn,
+)
+from marketplace.api.spec import spec
+from marketplace.extensions import db
+from marketplace.models import Product, Review
+from marketplace.services import review_queries, reviews
+from marketplace.services.visibility import visible_products
+from marketplace.web.auth import login_required
+
+SESSION = {"session": []}
+
+
+def _review_out(review_id: uuid.UUID) -> ReviewOut:
+    return ReviewOut.of(db.session.get(Review, review_id))
+
+
+@bp.get("/products/<uuid:product_id>/reviews")
+@spec.validate(query=ReviewListQuery, resp=Response(HTTP_200=ReviewListOut, HTTP_404=ErrorOut, HTTP_422=ErrorOut),
+               tags=["reviews"])
+def list_product_reviews(product_id: uuid.UUID):
+    """Anyone: a visible product's reviews, newest first, filtered by rating / with photos, keyset-paged."""
+    if db.session.scalar(visible_products().where(Product.id == product_id)) is None:
+        abort(404, description="We couldn't find that product.")
+    query = request.context.query
+    page = review_queries.list_product_reviews(product_id, rating=query.rating, with_images=query.with_images,
+                                               cursor=query.cursor, limit=query.limit)
+    summary = review_queries.rating_summary(product_id)
+    return ReviewListOut(
+        items=[ReviewOut.of(r) for r in page.items], next_cursor=page.next_cursor,
+        summary=RatingSummaryOut(average=float(summary.average), count=summary.count,
+                                 stars={str(k): v for k, v in summary.stars.items()}),
+    ), 200
+
+
+@bp.post("/reviews")
+@login_required
+@spec.validate(json=ReviewCreateIn, resp=Response(HTTP_201=ReviewOut, HTTP_401=ErrorOut, HTTP_403=ErrorOut,
+                                                  HTTP_404=ErrorOut, HTTP_409=ErrorOut, HTTP_422=ErrorOut),
+               tags=["reviews"], security=SESSION)
+def create_review():
+    """The buyer of a delivered/completed order line: review it once (rating 1–5, text up to 2,000 chars)."""
+    body = request.context.json
+    review = reviews.create_review(current_user._get_current_object(), body.order_item_id, body.rating, body.body)
+    db.session.commit()
+    return _review_out(review.id), 201
+
+
+@bp.put("/reviews/<uuid:review_id>")
+@login_required
+@spec.validate(json=ReviewUpdateIn, resp=Response(HTTP_200=ReviewOut, HTTP_401=ErrorOut, HTTP_403=ErrorOut,
+                                                  HTTP_404=ErrorOut, HTTP_422=ErrorOut),
+               tags=["reviews"], security=SESSION)
+def update_review(review_id: uuid.UUID):
+    """The review's author, within 30 days of writing it: change its rating and/or text."""
+    body = request.context.json
+    reviews.update_review(current_user._get_current_object(), review_id, rating=body.rating, body=body.body)
+    db.session.commit()
+    return _review_out(review_id), 200

@@ -1,0 +1,83 @@
+"""Schemas of the reviews API. The rules (rating 1–5, text up to 2,000 characters, who may
+review) live in services/reviews.py; these models fix the shape, so a rating of 6 gets the
+service's own message in the usual 422 error."""
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from marketplace.api.schemas import ApiModel
+from marketplace.models import Review
+from marketplace.services.reviews import EDIT_WINDOW
+from marketplace.storage import media_url
+
+
+class ReviewImageOut(ApiModel):
+    id: uuid.UUID
+    url: str
+    thumb_url: str
+
+
+class ReviewOut(ApiModel):
+    id: uuid.UUID
+    product_id: uuid.UUID
+    order_item_id: uuid.UUID
+    rating: int = Field(description="1 to 5 stars")
+    body: str
+    has_images: bool
+    images: list[ReviewImageOut]
+    author_name: str = Field(description="The reviewer's first name and last initial")
+    seller_reply: str | None = None
+    seller_replied_at: datetime | None = None
+    is_hidden: bool = Field(False, description="Only ever true on your own reviews: moderators hid it")
+    created_at: datetime
+    updated_at: datetime | None = None
+    editable_until: datetime
+
+    @classmethod
+    def of(cls, review: Review) -> "ReviewOut":
+        parts = review.user.full_name.split()
+        name = (parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")) if parts else "A buyer"
+        return cls(
+            id=review.id, product_id=review.product_id, order_item_id=review.order_item_id, rating=review.rating,
+            body=review.body, has_images=review.has_images,
+            images=[ReviewImageOut(id=i.id, url=media_url(i.storage_key), thumb_url=media_url(i.thumb_key))
+                    for i in review.images],
+            author_name=name, seller_reply=review.seller_reply, seller_replied_at=review.seller_replied_at,
+            is_hidden=review.is_hidden, created_at=review.created_at, updated_at=review.updated_at,
+            editable_until=review.created_at + EDIT_WINDOW,
+        )
+
+
+class RatingSummaryOut(ApiModel):
+    average: float = Field(description="Average of the visible reviews, rounded to 2 decimals (0 when none)")
+    count: int
+    stars: dict[str, int] = Field(description='Reviews per star: {"5": 12, "4": 3, ...}')
+
+
+class ReviewListOut(ApiModel):
+    items: list[ReviewOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page; null on the last page")
+    summary: RatingSummaryOut
+
+
+class ReviewListQuery(BaseModel):
+    rating: int | None = Field(None, description="Only reviews with this many stars (1–5)")
+    with_images: bool = Field(False, description="Only reviews with photos")
+    cursor: str | None = Field(None, max_length=500)
+    limit: int = Field(10, ge=1, le=50)
+
+
+class ReviewCreateIn(ApiModel):
+    """Photos are added on the web form (multipart); the JSON API takes the rating and the text."""
+
+    order_item_id: uuid.UUID = Field(description="The delivered order line being reviewed (from GET orders/{id})")
+    rating: int = Field(description="1 to 5 stars")
+    body: str = Field("", max_length=20_000, description="Up to 2,000 characters")
+
+
+class ReviewUpdateIn(ApiModel):
+    """Editable by the author for 30 days after writing; omitted fields stay as they are."""
+
+    rating: int | None = Field(None, description="1 to 5 stars")
+    body: str | None = Field(None, max_length=20_000, description="Up to 2,000 characters")

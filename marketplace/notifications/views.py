@@ -1,0 +1,62 @@
+"""Notification pages. Every query is scoped to the signed-in user: someone else's
+notification is a 404, never a read or a mark."""
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from marketplace.extensions import db
+from marketplace.notifications import bp
+from marketplace.services import notifications
+from marketplace.web.auth import is_htmx, login_required
+from marketplace.web.htmx import render_htmx
+
+# htmx stops polling on this status: a signed-out browser stops asking for the badge.
+STOP_POLLING = 286
+
+
+@bp.get("")
+@login_required
+def list_notifications():
+    """A signed-in user: their notifications, newest first, with "load more"."""
+    page = notifications.list_notifications(current_user.id, cursor=request.args.get("cursor"))
+    return render_htmx("notifications/list.html", "notifications/partials/_items.html",
+                       targets=("notifications-more-item",), results=page,
+                       unread=notifications.unread_count(current_user.id))
+
+
+@bp.get("/badge")
+def badge():
+    """A signed-in user (htmx polling): the bell with the unread count and the latest five."""
+    if not current_user.is_authenticated:
+        return "", STOP_POLLING
+    return render_template("notifications/partials/_bell.html",
+                           unread=notifications.unread_count(current_user.id),
+                           latest=notifications.latest_notifications(current_user.id))
+
+
+@bp.post("/<uuid:notification_id>/read")
+@login_required
+def mark_read(notification_id: uuid.UUID):
+    """A signed-in user: mark one of their notifications read, then open what it is about."""
+    notification = notifications.mark_read(current_user.id, notification_id)
+    link = notifications.safe_link(notification.link)
+    db.session.commit()
+    return redirect(link or url_for("notifications.list_notifications"))
+
+
+@bp.post("/read-all")
+@login_required
+def mark_all_read():
+    """A signed-in user: mark all their notifications read."""
+    changed = notifications.mark_all_read(current_user.id)
+    db.session.commit()
+    if is_htmx():
+        return badge()
+    flash(f"Marked {changed} notification{'s' if changed != 1 else ''} as read." if changed
+          else "You're all caught up.", "success")
+    return redirect(request.referrer if _same_site(request.referrer) else url_for("notifications.list_notifications"))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)

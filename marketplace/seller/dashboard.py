@@ -1,0 +1,97 @@
+"""Seller center: the dashboard (sales figures, revenue chart, orders by status, top products,
+low stock, latest reviews). Every figure comes from services/seller_metrics.py."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from marketplace.extensions import db
+from marketplace.models import OrderStatus, Shop
+from marketplace.seller import bp
+from marketplace.services import review_queries, seller_metrics
+from marketplace.services.seller_metrics import DayFigure
+from marketplace.web.auth import seller_required
+
+
+def own_shop_required(view):
+    """Sellers with a shop only; the view gets it as `shop`. No shop yet: go and register one."""
+
+    @wraps(view)
+    @seller_required
+    def wrapped(*args, **kwargs):
+        shop = db.session.scalar(select(Shop).where(Shop.owner_id == current_user.id))
+        if shop is None:
+            if "seller.register_shop" in current_app.view_functions:
+                flash("Register your shop first.", "info")
+                return redirect(url_for("seller.register_shop"))
+            abort(404)
+        return view(*args, shop=shop, **kwargs)
+
+    return wrapped
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    day: DayFigure
+    label: str | None  # x-axis label under one bar a week, counted back from today
+    label_x: float
+    label_anchor: str
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_BOTTOM = 600, 180, 20
+
+
+def chart_bars(days: list[DayFigure]) -> tuple[list[Bar], int]:
+    """SVG geometry for a revenue bar chart; returns the bars and the revenue at the top of the scale."""
+    peak = max((d.revenue for d in days), default=0)
+    scale = peak or 1
+    slot = CHART_WIDTH / max(len(days), 1)
+    plot = CHART_HEIGHT - CHART_BOTTOM
+    bars = []
+    last = len(days) - 1
+    for i, day in enumerate(days):
+        height = round(plot * day.revenue / scale, 1)
+        label = day.day.strftime("%d %b") if (last - i) % 7 == 0 else None
+        # The last label ends at the chart's edge instead of being centred past it.
+        label_x, anchor = (CHART_WIDTH, "end") if i == last else (round((i + 0.5) * slot, 1), "middle")
+        bars.append(Bar(round(i * slot + 1, 1), round(plot - height, 1), round(slot - 2, 1), height, day, label,
+                        label_x, anchor))
+    return bars, peak
+
+
+def _orders_link(status: OrderStatus) -> str | None:
+    try:
+        return url_for("seller.list_orders", status=status.value)
+    except BuildError:  # the orders page belongs to another area and may not exist yet
+        return None
+
+
+@bp.get("/dashboard")
+@own_shop_required
+def dashboard(shop: Shop):
+    """The shop's owner: sales for today / 7 / 30 days, revenue by day, orders by status,
+    top products, low-stock variants and the latest reviews (read only)."""
+    now = datetime.now(timezone.utc)
+    days = seller_metrics.revenue_by_day(shop.id, now)
+    bars, peak = chart_bars(days)
+    threshold = current_app.config["LOW_STOCK_THRESHOLD"]
+    statuses = [(status, count, _orders_link(status)) for status, count in seller_metrics.orders_by_status(shop.id)]
+    return render_template(
+        "seller/dashboard.html",
+        shop=shop,
+        windows=seller_metrics.sales_windows(shop.id, now),
+        days=days, bars=bars, peak=peak, chart_width=CHART_WIDTH, chart_height=CHART_HEIGHT,
+        statuses=statuses,
+        top_products=seller_metrics.top_products(shop.id, now),
+        low_stock=seller_metrics.low_stock_variants(shop.id, threshold),
+        threshold=threshold,
+        latest_reviews=review_queries.list_shop_reviews(shop.id, limit=5).items,
+    )

@@ -1,0 +1,122 @@
+"""Notification pages and the navbar bell through the client; nobody touches another's notifications."""
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from marketplace.extensions import db
+from marketplace.models import Notification
+from marketplace.services.notifications import notify
+from tests.factories import make_user
+from tests.reviews_support import htmx, login
+
+BASE = datetime(2024, 5, 1, tzinfo=timezone.utc)
+
+
+def notes(user, count, link="/account/reviews"):
+    made = []
+    for i in range(count):
+        note = notify(user.id, "order.shipped", f"Parcel {i} is on its way", body=f"Body {i}", link=link)
+        note.created_at = BASE + timedelta(minutes=i)
+        made.append(note)
+    db.session.flush()
+    return made
+
+
+def read_at(note_id):
+    db.session.expire_all()
+    return db.session.get(Notification, note_id).read_at
+
+
+def test_navbar_bell_is_for_signed_in_users_and_polls_the_badge(client):
+    assert 'id="nav-notifications"' not in client.get("/").get_data(as_text=True)
+    login(client, make_user())
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="nav-notifications"' in html and 'hx-get="/notifications/badge"' in html
+    assert 'hx-trigger="load, every 30s"' in html
+
+
+def test_badge_shows_the_unread_count_and_latest_five(client, count_queries):
+    user = make_user()
+    made = notes(user, 7)
+    made[6].read_at = BASE
+    notes(make_user(), 3)
+    login(client, user)
+    with count_queries() as queries:
+        response = client.get("/notifications/badge", headers=htmx("nav-notifications"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="notifications-unread">6<' in html and "6 unread" in html
+    shown = [n for n in made if n.title in html]
+    assert [n.id for n in shown] == [n.id for n in made[2:]]
+    on_notifications = [q for q in queries if "FROM notifications" in q]
+    assert len(on_notifications) == 2  # one COUNT for the badge, one for the latest five
+    assert on_notifications[0].startswith("SELECT count(*)") and "read_at IS NULL" in on_notifications[0]
+
+
+def test_badge_for_a_signed_out_browser_stops_polling(client):
+    response = client.get("/notifications/badge", headers=htmx("nav-notifications"))
+    assert response.status_code == 286 and response.get_data() == b""
+
+
+def test_list_page_newest_first_with_load_more(client):
+    user = make_user()
+    made = notes(user, 25)
+    login(client, user)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert html.index(made[24].title) < html.index(made[23].title)
+    assert made[4].title not in html and 'id="notifications-more"' in html
+    more_url = html.split('id="notifications-more"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    fragment = client.get(more_url, headers=htmx("notifications-more-item")).get_data(as_text=True)
+    assert "<html" not in fragment and all(n.title in fragment for n in made[:5])
+
+
+def test_mark_read_opens_the_link(client):
+    user = make_user()
+    note = notes(user, 1, link="/account/reviews?tab=written")[0]
+    login(client, user)
+    response = client.post(f"/notifications/{note.id}/read")
+    assert response.status_code == 302 and response.headers["Location"] == "/account/reviews?tab=written"
+    assert read_at(note.id) is not None
+
+
+def test_an_outside_link_is_never_followed(client):
+    user = make_user()
+    note = notes(user, 1, link="//evil.example/phish")[0]
+    login(client, user)
+    response = client.post(f"/notifications/{note.id}/read")
+    assert response.headers["Location"] == "/notifications"
+
+
+def test_nobody_reads_or_marks_another_users_notifications(client):
+    owner, intruder = make_user(), make_user()
+    note = notes(owner, 1)[0]
+    login(client, intruder)
+    assert client.post(f"/notifications/{note.id}/read").status_code == 404
+    assert client.post(f"/notifications/{uuid.uuid4()}/read").status_code == 404
+    assert note.title not in client.get("/notifications").get_data(as_text=True)
+    assert note.title not in client.get("/notifications/badge").get_data(as_text=True)
+    client.post("/notifications/read-all")
+    assert read_at(note.id) is None
+
+
+def test_mark_all_read_plain_and_htmx(client):
+    user = make_user()
+    made = notes(user, 3)
+    login(client, user)
+    response = client.post("/notifications/read-all")
+    assert response.status_code == 302
+    assert all(read_at(n.id) is not None for n in made)
+    assert "Marked 3 notifications as read." in client.get("/notifications").get_data(as_text=True)
+    notes(user, 2)
+    login(client, user)
+    fragment = client.post("/notifications/read-all", headers=htmx("nav-notifications")).get_data(as_text=True)
+    assert "notifications-unread" not in fragment and "Notifications" in fragment
+
+
+def test_pages_need_a_login_and_a_csrf_token(client):
+    assert client.get("/notifications").status_code == 302
+    user = make_user()
+    note = notes(user, 1)[0]
+    login(client, user)
+    assert client.post(f"/notifications/{note.id}/read", csrf=False).status_code == 400
+    assert client.post("/notifications/read-all", csrf=False).status_code == 400
+    assert read_at(note.id) is None
