@@ -12,9 +12,10 @@ from flask_login import current_user
 from marketplace.checkout import bp
 from marketplace.checkout.order_forms import BuyerCancelForm, ConfirmReceiptForm
 from marketplace.extensions import db
-from marketplace.services import orders
+from marketplace.services import orders, review_queries
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.orders import ActorRole, TransitionNotAllowed
+from marketplace.services.reviews import REVIEWABLE_STATUSES
 from marketplace.web.auth import login_required
 from marketplace.web.htmx import htmx_target, render_htmx
 
@@ -80,6 +81,7 @@ def _render(order, cancel_form: BuyerCancelForm | None = None, notice: str | Non
         "actions": orders.allowed_actions(order, ActorRole.BUYER),
         "cancel_form": cancel_form or BuyerCancelForm(formdata=None),
         "receipt_form": ConfirmReceiptForm(formdata=None),
+        "reviewed_ids": review_queries.reviewed_item_ids(order) if order.status in REVIEWABLE_STATUSES else None,
         "notice": notice,
         "error": error,
     }

@@ -2,36 +2,15 @@
 low stock, latest reviews). Every figure comes from services/seller_metrics.py."""
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import wraps
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user
-from sqlalchemy import select
+from flask import current_app, render_template, url_for
 from werkzeug.routing import BuildError
 
-from marketplace.extensions import db
 from marketplace.models import OrderStatus, Shop
 from marketplace.seller import bp
+from marketplace.seller.access import shop_required
 from marketplace.services import review_queries, seller_metrics
 from marketplace.services.seller_metrics import DayFigure
-from marketplace.web.auth import seller_required
-
-
-def own_shop_required(view):
-    """Sellers with a shop only; the view gets it as `shop`. No shop yet: go and register one."""
-
-    @wraps(view)
-    @seller_required
-    def wrapped(*args, **kwargs):
-        shop = db.session.scalar(select(Shop).where(Shop.owner_id == current_user.id))
-        if shop is None:
-            if "seller.register_shop" in current_app.view_functions:
-                flash("Register your shop first.", "info")
-                return redirect(url_for("seller.register_shop"))
-            abort(404)
-        return view(*args, shop=shop, **kwargs)
-
-    return wrapped
 
 
 @dataclass(frozen=True)
@@ -75,7 +54,7 @@ def _orders_link(status: OrderStatus) -> str | None:
 
 
 @bp.get("/dashboard")
-@own_shop_required
+@shop_required
 def dashboard(shop: Shop):
     """The shop's owner: sales for today / 7 / 30 days, revenue by day, orders by status,
     top products, low-stock variants and the latest reviews (read only)."""

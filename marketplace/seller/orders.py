@@ -7,19 +7,18 @@ counts out of band; one aimed at #order-panel gets the order page's panel. A ref
 transition answers 409 with the row or panel showing the order's real status.
 """
 import uuid
-from functools import wraps
 from urllib.parse import parse_qs, urlparse
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.extensions import db
 from marketplace.seller import bp
+from marketplace.seller.access import shop_required
 from marketplace.seller.order_forms import action_form
-from marketplace.services import orders, shops
+from marketplace.services import orders
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.orders import ActorRole, TransitionNotAllowed
-from marketplace.web.auth import seller_required
 from marketplace.web.htmx import htmx_target, render_htmx
 
 PANEL = "order-panel"
@@ -32,26 +31,8 @@ DONE = {
 }
 
 
-def own_shop_required(view):
-    """Seller with a shop: passes it as `shop`; no shop yet → register one (or 404)."""
-
-    @wraps(view)
-    @seller_required
-    def wrapped(*args, **kwargs):
-        shop = shops.shop_of(current_user)
-        if shop is None:
-            if "seller.register_shop" in current_app.view_functions:
-                flash("Register your shop first.", "info")
-                return redirect(url_for("seller.register_shop"))
-            abort(404)
-        g.seller_shop = shop
-        return view(*args, shop=shop, **kwargs)
-
-    return wrapped
-
-
 @bp.get("/orders")
-@own_shop_required
+@shop_required
 def list_orders(shop):
     """Shop owner: the shop's orders in one status tab (with counts per status), newest first."""
     status = orders.parse_status(request.args.get("status"))
@@ -63,21 +44,21 @@ def list_orders(shop):
 
 
 @bp.get("/orders/<uuid:order_id>")
-@own_shop_required
+@shop_required
 def view_order(shop, order_id: uuid.UUID):
     """Shop owner: one of the shop's orders with lines, buyer's address, timeline and actions."""
     return _render(orders.get_shop_order(shop, order_id))
 
 
 @bp.post("/orders/<uuid:order_id>/confirm")
-@own_shop_required
+@shop_required
 def confirm_order(shop, order_id: uuid.UUID):
     """Shop owner: accept a PENDING order (CONFIRMED); the buyer is notified."""
     return _act(shop, order_id, "confirm", lambda form: orders.confirm_order(current_user, order_id))
 
 
 @bp.post("/orders/<uuid:order_id>/ship")
-@own_shop_required
+@shop_required
 def ship_order(shop, order_id: uuid.UUID):
     """Shop owner: hand a CONFIRMED order to the carrier with its tracking number (SHIPPING)."""
     return _act(shop, order_id, "ship",
@@ -85,14 +66,14 @@ def ship_order(shop, order_id: uuid.UUID):
 
 
 @bp.post("/orders/<uuid:order_id>/deliver")
-@own_shop_required
+@shop_required
 def deliver_order(shop, order_id: uuid.UUID):
     """Shop owner: mark a SHIPPING order DELIVERED; its units count as sold."""
     return _act(shop, order_id, "deliver", lambda form: orders.deliver_order(current_user, order_id))
 
 
 @bp.post("/orders/<uuid:order_id>/cancel")
-@own_shop_required
+@shop_required
 def cancel_order(shop, order_id: uuid.UUID):
     """Shop owner: cancel a PENDING or CONFIRMED order with a reason; restocks, returns the voucher."""
     return _act(shop, order_id, "cancel",

@@ -17,7 +17,7 @@ from marketplace.seller.forms import (
     ActionForm, ImageUploadForm, ProductForm, format_variant_rows, image_choices, new_variant_row, show_errors,
     uploaded_files, variant_specs,
 )
-from marketplace.seller.shop import shop_required
+from marketplace.seller.access import shop_required
 from marketplace.services import categories, product_images, products
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.product_listing import TABS, seller_products, status_counts

@@ -9,7 +9,7 @@ from marketplace.models import Review, Shop
 from marketplace.reviews.forms import ReplyForm
 from marketplace.reviews.views import apply_errors
 from marketplace.seller import bp
-from marketplace.seller.dashboard import own_shop_required
+from marketplace.seller.access import shop_required
 from marketplace.services import review_queries, reviews
 from marketplace.services.errors import ValidationFailed
 from marketplace.web.auth import is_htmx
@@ -22,7 +22,7 @@ def reply_form(review: Review) -> ReplyForm:
 
 
 @bp.get("/reviews")
-@own_shop_required
+@shop_required
 def list_reviews(shop: Shop):
     """The shop's owner: reviews of the shop's products, newest first (optionally unanswered only)."""
     unreplied = request.args.get("unreplied") == "1"
@@ -34,7 +34,7 @@ def list_reviews(shop: Shop):
 
 
 @bp.post("/reviews/<uuid:review_id>/reply")
-@own_shop_required
+@shop_required
 def reply_review(shop: Shop, review_id: uuid.UUID):
     """The shop's owner: write or change the one public reply to a review of their product."""
     review = reviews.shop_review(current_user, review_id)  # 404 for other shops' reviews

@@ -1,32 +1,15 @@
 """Seller center: opening a shop, the shop profile, and the door to the seller center."""
-from functools import wraps
 
-from flask import current_app, flash, g, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.extensions import db
 from marketplace.seller import bp
+from marketplace.seller.access import shop_required
 from marketplace.seller.forms import ActionForm, ShopProfileForm, ShopRegistrationForm, show_errors, uploaded_files
 from marketplace.services import shops
 from marketplace.services.errors import DomainError
-from marketplace.web.auth import login_required, seller_required, verified_required
-
-
-def shop_required(view):
-    """Sellers with a shop only; the view gets it as `shop` (and templates as g.seller_shop).
-    A seller without a shop is sent to open one."""
-
-    @wraps(view)
-    @seller_required
-    def wrapped(*args, **kwargs):
-        shop = shops.shop_of(current_user)
-        if shop is None:
-            flash("Open your shop first.", "info")
-            return redirect(url_for("seller.register_shop"))
-        g.seller_shop = shop
-        return view(*args, shop=shop, **kwargs)
-
-    return wrapped
+from marketplace.web.auth import login_required, verified_required
 
 
 def _file_bytes(field) -> bytes | None:
@@ -40,8 +23,7 @@ def index():
     """Logged-in users: the seller center's front door (dashboard, products, or open a shop)."""
     if shops.shop_of(current_user) is None:
         return redirect(url_for("seller.register_shop"))
-    endpoint = "seller.dashboard" if "seller.dashboard" in current_app.view_functions else "seller.list_products"
-    return redirect(url_for(endpoint))
+    return redirect(url_for("seller.dashboard"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

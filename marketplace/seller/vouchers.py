@@ -18,7 +18,7 @@ from marketplace.models import Voucher, VoucherKind
 from marketplace.models.base import utcnow
 from marketplace.money import current_currency, exponent, parse_money
 from marketplace.seller import bp
-from marketplace.seller.dashboard import own_shop_required
+from marketplace.seller.access import shop_required
 from marketplace.services import vouchers as voucher_service
 from marketplace.services.errors import DomainError
 from marketplace.web.pagination import InvalidCursor
@@ -121,7 +121,7 @@ def _save(form: VoucherForm, change) -> bool:
 
 
 @bp.get("/vouchers")
-@own_shop_required
+@shop_required
 def list_vouchers(shop):
     """Seller with a shop: their vouchers, newest first, with uses so far."""
     try:
@@ -133,7 +133,7 @@ def list_vouchers(shop):
 
 
 @bp.route("/vouchers/new", methods=["GET", "POST"])
-@own_shop_required
+@shop_required
 def new_voucher(shop):
     """Seller with a shop: create a voucher for it."""
     form = VoucherForm()
@@ -148,7 +148,7 @@ def new_voucher(shop):
 
 
 @bp.route("/vouchers/<uuid:voucher_id>/edit", methods=["GET", "POST"])
-@own_shop_required
+@shop_required
 def edit_voucher(shop, voucher_id: uuid.UUID):
     """Seller with a shop: change one of its vouchers (another shop's is a 404)."""
     voucher = voucher_service.get_shop_voucher(shop, voucher_id)
@@ -165,7 +165,7 @@ def edit_voucher(shop, voucher_id: uuid.UUID):
 
 
 @bp.post("/vouchers/<uuid:voucher_id>/deactivate")
-@own_shop_required
+@shop_required
 def deactivate_voucher(shop, voucher_id: uuid.UUID):
     """Seller with a shop: stop one of its vouchers from being used (uses so far stay)."""
     FlaskForm()  # CSRF is checked globally for every POST

@@ -154,6 +154,14 @@ def list_to_review(user_id: uuid.UUID, *, cursor: str | None = None, limit: int 
     return _page(rows, limit, lambda row: (row.ordered_at, row.item.id))
 
 
+def reviewed_item_ids(order: Order) -> set[uuid.UUID]:
+    """The lines of `order` that already have a review (one statement)."""
+    item_ids = [item.id for item in order.items]
+    if not item_ids:
+        return set()
+    return set(db.session.scalars(select(Review.order_item_id).where(Review.order_item_id.in_(item_ids))))
+
+
 def count_to_review(user_id: uuid.UUID) -> int:
     return db.session.scalar(
         select(func.count()).select_from(OrderItem)

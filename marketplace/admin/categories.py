@@ -1,0 +1,170 @@
+"""Admin categories: the tree, and create / rename / move / delete-when-empty through the catalog's rules."""
+import uuid
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from marketplace.admin import bp
+from marketplace.admin.forms import (
+    CategoryCreateForm, CategoryDeleteForm, CategoryMoveForm, CategoryRenameForm, options, with_unique_ids,
+)
+from marketplace.extensions import db
+from marketplace.models import Category
+from marketplace.services import admin_categories, categories
+from marketplace.services.errors import DomainError, NotFound
+from marketplace.web.auth import admin_required
+from marketplace.web.htmx import htmx_target
+
+TOP = ("", "— top level —")
+WORKSPACE = "category-workspace"
+
+
+def _options(tree, exclude: set | None = None) -> list[tuple[str, str]]:
+    exclude = exclude or set()
+    return options([TOP] + [(str(n.id), "— " * n.depth + n.name) for n in tree.walk() if n.id not in exclude])
+
+
+def _forms(tree, selected: Category | None, formdata=None) -> dict:
+    """Blank forms for the workspace; the one being posted is passed in by the caller instead."""
+    create_form = with_unique_ids(CategoryCreateForm(formdata=formdata), "create")
+    create_form.parent_id.choices = _options(tree)
+    forms = {"create_form": create_form}
+    if selected is not None:
+        rename_form = with_unique_ids(CategoryRenameForm(formdata=formdata, name=selected.name), "rename")
+        move_form = with_unique_ids(CategoryMoveForm(formdata=formdata, parent_id=str(selected.parent_id or "")),
+                                    "move")
+        # Offer only parents that make no loop; the service still checks (a crafted post, a race).
+        move_form.parent_id.choices = _options(tree, set(tree.subtree_ids(selected.id)))
+        forms.update(rename_form=rename_form, move_form=move_form, delete_form=CategoryDeleteForm(formdata=formdata))
+    return forms
+
+
+def _render(selected: Category | None = None, status: int = 200, notice: str | None = None,
+            delete_error: str | None = None, **posted):
+    """The categories page, or only its workspace (tree + editor) when htmx aims at it."""
+    tree = categories.get_tree()
+    context = _forms(tree, selected)
+    context.update(posted)
+    context.update(tree=tree, counts=admin_categories.product_counts(), selected=selected, notice=notice,
+                   delete_error=delete_error)
+    template = "admin/partials/_category_workspace.html" if htmx_target() == WORKSPACE else "admin/categories.html"
+    return render_template(template, **context), status
+
+
+def _load(category_id: uuid.UUID) -> Category:
+    try:
+        return categories.get_category(category_id)
+    except NotFound:
+        abort(404)
+
+
+def _parent(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
+
+
+def _all_parents_allowed(form) -> None:
+    # Validate against every category so a loop reaches the service and gets its clear message.
+    form.parent_id.choices = _options(categories.get_tree())
+
+
+def _success(message: str, selected: Category | None):
+    if htmx_target() == WORKSPACE:
+        return _render(selected, notice=message)
+    flash(message, "success")
+    target = url_for("admin.edit_category", category_id=selected.id) if selected else url_for("admin.list_categories")
+    return redirect(target, code=303)
+
+
+def _field_error(form, error: DomainError, default_field: str) -> None:
+    field = next((name for name in error.fields if name in form), default_field)
+    form[field].errors.append(error.message)
+
+
+@bp.get("/categories")
+@admin_required
+def list_categories():
+    """Admins: the category tree with product counts, and the form to add a category (read-only)."""
+    return _render()
+
+
+@bp.get("/categories/<uuid:category_id>")
+@admin_required
+def edit_category(category_id: uuid.UUID):
+    """Admins: the tree with one category's rename / move / delete forms open (read-only)."""
+    return _render(_load(category_id))
+
+
+@bp.post("/categories")
+@admin_required
+def create_category():
+    """Admins: add a category at the top or under a parent (audited)."""
+    form = with_unique_ids(CategoryCreateForm(), "create")
+    _all_parents_allowed(form)
+    if form.validate():
+        try:
+            with db.session.begin_nested():  # a refusal undoes only its own changes
+                category = admin_categories.create(current_user, form.name.data, _parent(form.parent_id.data))
+        except DomainError as error:
+            _field_error(form, error, "name")
+        else:
+            db.session.commit()
+            return _success(f"Category “{category.name}” created.", category)
+    return _render(status=422, create_form=form)
+
+
+@bp.post("/categories/<uuid:category_id>/rename")
+@admin_required
+def rename_category(category_id: uuid.UUID):
+    """Admins: rename a category; its address (slug) stays (audited)."""
+    category = _load(category_id)
+    form = with_unique_ids(CategoryRenameForm(), "rename")
+    if form.validate():
+        try:
+            with db.session.begin_nested():  # a refusal undoes only its own changes
+                admin_categories.rename(current_user, category, form.name.data)
+        except DomainError as error:
+            _field_error(form, error, "name")
+        else:
+            db.session.commit()
+            return _success(f"Renamed to “{category.name}”.", category)
+    return _render(_load(category_id), status=422, rename_form=form)
+
+
+@bp.post("/categories/<uuid:category_id>/move")
+@admin_required
+def move_category(category_id: uuid.UUID):
+    """Admins: move a category and its subtree under another parent or to the top; no loops (audited)."""
+    category = _load(category_id)
+    form = with_unique_ids(CategoryMoveForm(), "move")
+    _all_parents_allowed(form)
+    if form.validate():
+        try:
+            with db.session.begin_nested():  # a refusal undoes only its own changes
+                admin_categories.move(current_user, category, _parent(form.parent_id.data))
+        except DomainError as error:
+            _field_error(form, error, "parent_id")
+        else:
+            db.session.commit()
+            return _success(f"“{category.name}” moved.", category)
+    selected = _load(category_id)
+    tree = categories.get_tree()
+    form.parent_id.choices = _options(tree, set(tree.subtree_ids(selected.id)))
+    return _render(selected, status=422, move_form=form)
+
+
+@bp.post("/categories/<uuid:category_id>/delete")
+@admin_required
+def delete_category(category_id: uuid.UUID):
+    """Admins: delete a category that has no subcategories and no products (audited)."""
+    category = _load(category_id)
+    name = category.name
+    if not CategoryDeleteForm().validate():
+        return _render(category, status=422, delete_error="Your form expired. Reload the page and try again.")
+    try:
+        with db.session.begin_nested():  # a refusal undoes only its own changes
+            admin_categories.delete(current_user, category)
+    except DomainError as error:
+        return _render(_load(category_id), status=422, delete_error=error.message)
+    db.session.commit()
+    return _success(f"Category “{name}” deleted.", None)
+

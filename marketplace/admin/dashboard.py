@@ -1,0 +1,47 @@
+"""The admin dashboard: platform counts, 30 days of orders and GMV, queues that need action."""
+from flask import current_app, render_template, url_for
+
+from marketplace.admin import bp
+from marketplace.money import exponent
+from marketplace.services import admin_metrics
+from marketplace.web.auth import admin_required
+
+CHART_DAYS = 30
+
+
+def _queues(counts: admin_metrics.PlatformCounts) -> list[dict]:
+    """Links into each list that may need an admin; a queue shows once its page exists."""
+    endpoints = current_app.view_functions
+    candidates = [
+        ("Shops waiting for approval", counts.pending_shops, "admin.list_shops", {"status": "PENDING"}, True),
+        ("Hidden products", counts.hidden_products, "admin.list_products", {"status": "HIDDEN"}, False),
+        ("Suspended users", counts.suspended_users, "admin.list_users", {"status": "SUSPENDED"}, False),
+        ("Suspended shops", counts.suspended_shops, "admin.list_shops", {"status": "SUSPENDED"}, False),
+        ("Hidden reviews", counts.hidden_reviews, "admin.list_reviews", {"state": "hidden"}, False),
+    ]
+    return [
+        {"label": label, "count": count, "url": url_for(endpoint, **args), "urgent": urgent and count > 0}
+        for label, count, endpoint, args, urgent in candidates
+        if endpoint in endpoints
+    ]
+
+
+@bp.get("/")
+@admin_required
+def dashboard():
+    """Admins: the platform at a glance (read-only)."""
+    counts = admin_metrics.platform_counts()
+    days = admin_metrics.daily_sales(CHART_DAYS)
+    summary = admin_metrics.sales_summary(CHART_DAYS)
+    currency = current_app.config["CURRENCY"]
+    chart = {
+        "labels": [d.day.isoformat() for d in days],
+        "orders": [d.orders for d in days],
+        # Chart.js plots major units; the table beside it shows the exact formatted amounts.
+        "gmv": [d.gmv / 10 ** exponent(currency) for d in days],
+        "currency": currency,
+    }
+    return render_template(
+        "admin/dashboard.html", counts=counts, days=days, summary=summary, chart=chart,
+        by_status=admin_metrics.orders_by_status(), queues=_queues(counts), chart_days=CHART_DAYS,
+    )

@@ -1,0 +1,106 @@
+"""Admin reviews: every review, filtered; hide one (it leaves the product's average) or show it again."""
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from marketplace.admin import bp
+from marketplace.admin.forms import HideReviewForm, ReviewFilterForm, UnhideReviewForm, with_unique_ids
+from marketplace.admin.listing import like_pattern, newest_first_page, next_page_url, render_listing, safe_next
+from marketplace.extensions import db
+from marketplace.models import Product, Review, Shop
+from marketplace.services import reviews as review_service
+from marketplace.services.errors import DomainError
+from marketplace.web.auth import admin_required
+from marketplace.web.htmx import htmx_target
+
+
+def _rows_query():
+    """(Review, product title, shop name) rows; the author comes in the same statement."""
+    return (
+        select(Review, Product.title, Shop.name)
+        .join(Product, Product.id == Review.product_id)
+        .join(Shop, Shop.id == Product.shop_id)
+        .options(joinedload(Review.user))
+    )
+
+
+def hide_form_for(review: Review, formdata=None) -> HideReviewForm:
+    return with_unique_ids(HideReviewForm(formdata=formdata), review.id.hex[:12])
+
+
+@bp.get("/reviews")
+@admin_required
+def list_reviews():
+    """Admins: every review, filtered by visibility, rating and text (read-only)."""
+    form = ReviewFilterForm(formdata=request.args)
+    stmt = _rows_query()
+    if q := form.value("q"):
+        pattern = like_pattern(q.strip())
+        stmt = stmt.where(or_(Product.title.ilike(pattern, escape="\\"), Review.body.ilike(pattern, escape="\\")))
+    if state := form.value("state"):
+        stmt = stmt.where(Review.is_hidden.is_(state == "hidden"))
+    if rating := form.value("rating"):
+        stmt = stmt.where(Review.rating == int(rating))
+    page = newest_first_page(stmt, Review.created_at, Review.id, request.args.get("cursor"), scalars=False)
+    return render_listing(
+        "admin/reviews.html", "admin/partials/_reviews_results.html", "admin/partials/_reviews_rows.html",
+        "reviews-results", "reviews-more", form=form, rows=page.items, next_url=next_page_url(page.next_cursor),
+        hide_form_for=hide_form_for, unhide_form=UnhideReviewForm(), back=request.full_path.rstrip("?"),
+    )
+
+
+def _load(review_id: uuid.UUID) -> Review:
+    review = db.session.get(Review, review_id)
+    if review is None:
+        abort(404)
+    return review
+
+
+def _answer(review: Review, message: str, ok: bool, hide_form: HideReviewForm | None = None):
+    """htmx: the review's row, updated in place. Plain form: flash and back to the list (PRG)."""
+    if htmx_target() == f"review-{review.id}":
+        row = db.session.execute(_rows_query().where(Review.id == review.id)).one()
+        html = render_template(
+            "admin/partials/_review_row.html", row=row, notice=message if ok else None,
+            error=None if ok else message, hide_form=hide_form or hide_form_for(review),
+            unhide_form=UnhideReviewForm(), back=safe_next(url_for("admin.list_reviews")),
+        )
+        return html, 200 if ok else 422
+    flash(message, "success" if ok else "danger")
+    return redirect(safe_next(url_for("admin.list_reviews")), code=303)
+
+
+def _set_hidden(review_id: uuid.UUID, hidden: bool):
+    review = _load(review_id)
+    form = hide_form_for(review, formdata=request.form) if hidden else UnhideReviewForm()
+    if not form.validate():
+        errors = form.reason.errors if hidden else []
+        return _answer(review, " ".join(errors) or "Your form expired. Reload the page and try again.", ok=False,
+                       hide_form=form if hidden else None)
+    try:
+        with db.session.begin_nested():  # a refusal undoes only its own changes
+            review_service.set_review_hidden(current_user, review, hidden, form.reason.data if hidden else None)
+    except DomainError as error:
+        if hidden:
+            form.reason.errors.append(error.message)
+        return _answer(review, error.message, ok=False, hide_form=form if hidden else None)
+    db.session.commit()
+    return _answer(review, "Review hidden: it no longer counts in the product's rating." if hidden
+                   else "Review shown again and counted in the rating.", ok=True)
+
+
+@bp.post("/reviews/<uuid:review_id>/hide")
+@admin_required
+def hide_review(review_id: uuid.UUID):
+    """Admins: hide a review with a reason (the product's average drops it; audited)."""
+    return _set_hidden(review_id, True)
+
+
+@bp.post("/reviews/<uuid:review_id>/unhide")
+@admin_required
+def unhide_review(review_id: uuid.UUID):
+    """Admins: show a hidden review again (it counts in the average again; audited)."""
+    return _set_hidden(review_id, False)

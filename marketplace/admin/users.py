@@ -1,0 +1,133 @@
+"""Admin users: search and filter, one user's orders and shop, suspend and unsuspend."""
+import re
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.admin import bp
+from marketplace.admin.forms import SuspendUserForm, UnsuspendUserForm, UserFilterForm
+from marketplace.admin.listing import like_pattern, newest_first_page, next_page_url, render_listing, safe_next
+from marketplace.extensions import db
+from marketplace.models import Order, Role, Shop, User, UserStatus
+from marketplace.services import accounts
+from marketplace.services.errors import DomainError
+from marketplace.web.auth import admin_required
+from marketplace.web.htmx import htmx_target
+
+RECENT_ORDERS = 20
+
+
+def _search_condition(q: str):
+    pattern = like_pattern(q)
+    conditions = [User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"),
+                  User.phone.ilike(pattern, escape="\\")]
+    # Phones are stored in E.164 (+84901...), admins type them as they see them (0901 234 567).
+    digits = re.sub(r"\D", "", q).lstrip("0")  # the national 0 is not in the E.164 form
+    if len(digits) >= 3 and re.fullmatch(r"[\d\s().+-]+", q):
+        conditions.append(User.phone.like(f"%{digits}%"))
+    return or_(*conditions)
+
+
+@bp.get("/users")
+@admin_required
+def list_users():
+    """Admins: search users by name, phone or email; filter by role and status (read-only)."""
+    form = UserFilterForm(formdata=request.args)
+    stmt = select(User)
+    if q := form.value("q"):
+        stmt = stmt.where(_search_condition(q.strip()))
+    if role := form.value("role"):
+        stmt = stmt.where(User.role == Role(role))
+    if status := form.value("status"):
+        stmt = stmt.where(User.status == UserStatus(status))
+    page = newest_first_page(stmt, User.created_at, User.id, request.args.get("cursor"))
+    return render_listing(
+        "admin/users.html", "admin/partials/_users_results.html", "admin/partials/_users_rows.html",
+        "users-results", "users-more", form=form, users=page.items, next_url=next_page_url(page.next_cursor),
+    )
+
+
+def _load_user(user_id: uuid.UUID) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _render_user(user: User, status: int = 200, suspend_form=None, unsuspend_form=None, notice=None, error=None):
+    """The user page, or only its status panel when htmx aims at it."""
+    context = {
+        "user": user,
+        "suspend_form": suspend_form or SuspendUserForm(formdata=None),
+        "unsuspend_form": unsuspend_form or UnsuspendUserForm(formdata=None),
+        "notice": notice,
+        "error": error,
+    }
+    if htmx_target() == "user-status":
+        return render_template("admin/partials/_user_status.html", **context), status
+    shop = db.session.scalar(select(Shop).where(Shop.owner_id == user.id))
+    orders = db.session.scalars(
+        select(Order).where(Order.buyer_id == user.id).options(selectinload(Order.shop))
+        .order_by(Order.created_at.desc(), Order.id.desc()).limit(RECENT_ORDERS)
+    ).all()
+    return render_template("admin/user.html", shop=shop, orders=orders, **context), status
+
+
+@bp.get("/users/<uuid:user_id>")
+@admin_required
+def view_user(user_id: uuid.UUID):
+    """Admins: one user's details, latest orders and shop (read-only)."""
+    return _render_user(_load_user(user_id))
+
+
+@bp.post("/users/<uuid:user_id>/suspend")
+@admin_required
+def suspend_user(user_id: uuid.UUID):
+    """Admins: suspend a user with a reason (ends all their sessions, notifies them, audited)."""
+    user = _load_user(user_id)
+    form = SuspendUserForm()
+    if form.validate():
+        try:
+            with db.session.begin_nested():  # a refusal undoes only its own changes
+                accounts.suspend_user(current_user, user, form.reason.data)
+        except DomainError as error:
+            return _refused(user, error, suspend_form=form)
+        db.session.commit()
+        return _done(user, f"{user.full_name} is suspended and logged out everywhere.")
+    return _refused(user, None, suspend_form=form)
+
+
+@bp.post("/users/<uuid:user_id>/unsuspend")
+@admin_required
+def unsuspend_user(user_id: uuid.UUID):
+    """Admins: lift a user's suspension (notifies them, audited)."""
+    user = _load_user(user_id)
+    form = UnsuspendUserForm()
+    if form.validate():
+        try:
+            with db.session.begin_nested():  # a refusal undoes only its own changes
+                accounts.unsuspend_user(current_user, user, form.reason.data or None)
+        except DomainError as error:
+            return _refused(user, error, unsuspend_form=form)
+        db.session.commit()
+        return _done(user, f"{user.full_name} can log in again.")
+    return _refused(user, None, unsuspend_form=form)
+
+
+def _done(user: User, message: str):
+    if htmx_target() == "user-status":
+        return _render_user(user, notice=message)
+    flash(message, "success")
+    return redirect(safe_next(url_for("admin.view_user", user_id=user.id)), code=303)
+
+
+def _refused(user: User, error: DomainError | None, **forms):
+    """422 with the reason: next to the reason field when it is about the reason, else atop the panel."""
+    form = next(iter(forms.values()))
+    if error is not None and "reason" in error.fields:
+        form.reason.errors.append(error.message)
+        error = None
+    return _render_user(user, status=422, error=error.message if error else None, **forms)
