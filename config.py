@@ -34,6 +34,7 @@ class Config:
     }
     SQLALCHEMY_RECORD_QUERIES = False
     SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 200)
+    SQL_COUNT_HEADER = env_bool("SQL_COUNT_HEADER", False)  # X-SQL-Statements on every response (bench)
 
     CURRENCY = os.environ.get("CURRENCY", "USD").upper()
     DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "VN").upper()
@@ -65,7 +66,7 @@ class Config:
     RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "120 per minute")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
 
-    SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | memory | http
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | memory | http | file
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "console")
     SMS_API_URL = os.environ.get("SMS_API_URL", "")
     SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
@@ -81,10 +82,24 @@ class Config:
     S3_PUBLIC_URL = os.environ.get("S3_PUBLIC_URL", "")
 
     CORS_ORIGINS = [o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()]
+    # Set: SMS/email go through an RQ queue on this Redis (run `flask worker`); empty: sent inline.
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOB_MAX_RETRIES = env_int("JOB_MAX_RETRIES", 3)
+    JOB_RETRY_INTERVALS = [int(s) for s in os.environ.get("JOB_RETRY_INTERVALS", "10,30,60").split(",") if s.strip()]
+    JOB_FAILURE_TTL = env_int("JOB_FAILURE_TTL", 7 * 24 * 3600)  # seconds a dead job stays for operators
+    SMS_OUTBOX_FILE = os.environ.get("SMS_OUTBOX_FILE", "")  # `file` backend: JSON lines appended here
+    EMAIL_OUTBOX_FILE = os.environ.get("EMAIL_OUTBOX_FILE", "")
+    # /metrics answers these addresses (IPs or CIDRs, comma separated) or a bearer METRICS_TOKEN.
+    METRICS_ALLOWED_IPS = [s.strip() for s in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if s.strip()]
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # How many reverse proxies (nginx, a load balancer) stand in front: their X-Forwarded-* are
+    # believed so rate limits see the client's address, not the proxy's. 0: none (direct).
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
     SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
+    # false when nginx compresses instead (docs/deploy.md): saves the app's CPU.
+    COMPRESS_REGISTER = env_bool("COMPRESS_IN_APP", True)
     COMPRESS_MIMETYPES = [
         "text/html", "text/css", "application/javascript", "text/javascript",
         "application/json", "image/svg+xml",
@@ -103,6 +118,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     SMS_BACKEND = "memory"
     EMAIL_BACKEND = "memory"
+    REDIS_URL = ""  # messages stay in the in-process outbox; job tests opt in explicitly
     SERVER_NAME = None
     BCRYPT_ROUNDS = 4  # bcrypt's minimum: tests hash many passwords
 
@@ -111,6 +127,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https"
+    # Limits must be shared by every worker and host: Redis unless told otherwise.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or Config.REDIS_URL or "memory://"
 
     @classmethod
     def check(cls) -> None:

@@ -2,9 +2,14 @@
 
 Backends: `console` logs every message (recipient and full text) for development,
 `memory` keeps them in a list for tests, `http` posts them to a provider
-(SMS_API_URL/SMS_API_KEY, EMAIL_API_URL/EMAIL_API_KEY). Choose with SMS_BACKEND
-and EMAIL_BACKEND.
+(SMS_API_URL/SMS_API_KEY, EMAIL_API_URL/EMAIL_API_KEY), `file` appends JSON lines to
+SMS_OUTBOX_FILE/EMAIL_OUTBOX_FILE (a cross-process outbox for tests of the worker).
+Choose with SMS_BACKEND and EMAIL_BACKEND.
+
+With REDIS_URL set, send_* only enqueue a job (marketplace.jobs) and the worker
+delivers it with the backend of its own config; otherwise delivery is inline.
 """
+import fcntl
 import json
 import logging
 import threading
@@ -52,9 +57,17 @@ class MemoryOutbox:
 outbox = MemoryOutbox()
 
 
-def _deliver(message: Message, backend: str, url: str, key: str) -> None:
+def _deliver(message: Message, backend: str, url: str, key: str, path: str = "") -> None:
     if backend == "memory":
         outbox.add(message)
+    elif backend == "file":
+        if not path:
+            raise ValueError(f"the file backend needs {message.channel.upper()}_OUTBOX_FILE")
+        line = json.dumps({"channel": message.channel, "to": message.to, "subject": message.subject,
+                           "body": message.body, "sent_at": message.sent_at.isoformat()}, ensure_ascii=False)
+        with open(path, "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # several worker processes may append at once
+            handle.write(line + "\n")
     elif backend == "console":
         # Development only: the text may hold a one-time code so a developer can log in.
         logger.info("[%s to %s] %s%s", message.channel, message.to,
@@ -73,14 +86,30 @@ def _deliver(message: Message, backend: str, url: str, key: str) -> None:
         raise ValueError(f"unknown {message.channel} backend {backend!r}")
 
 
-def send_sms(to: str, body: str) -> None:
+def deliver(message: Message) -> None:
+    """Send now with the backend configured for the message's channel (inline or inside a job)."""
     config = current_app.config
-    _deliver(Message("sms", to, body), config["SMS_BACKEND"], config["SMS_API_URL"], config["SMS_API_KEY"])
+    prefix = "SMS" if message.channel == "sms" else "EMAIL"
+    _deliver(message, config[f"{prefix}_BACKEND"], config[f"{prefix}_API_URL"], config[f"{prefix}_API_KEY"],
+             config.get(f"{prefix}_OUTBOX_FILE", ""))
+
+
+def _dispatch(message: Message) -> None:
+    if current_app.config.get("REDIS_URL"):
+        from marketplace import jobs
+
+        if jobs.enqueue_message(message) is not None:
+            return
+        # Redis is unreachable: sending inline beats losing an OTP (enqueue_message logged why).
+    deliver(message)
+
+
+def send_sms(to: str, body: str) -> None:
+    _dispatch(Message("sms", to, body))
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    config = current_app.config
-    _deliver(Message("email", to, body, subject), config["EMAIL_BACKEND"], config["EMAIL_API_URL"], config["EMAIL_API_KEY"])
+    _dispatch(Message("email", to, body, subject))
 
 
 def send_to_contact(contact: str, subject: str, body: str) -> None:

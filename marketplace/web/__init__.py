@@ -42,7 +42,9 @@ def configure_logging(app: Flask) -> None:
     if app.config.get("SENTRY_DSN"):
         import sentry_sdk
 
-        sentry_sdk.init(dsn=app.config["SENTRY_DSN"], release=app.config["APP_VERSION"], send_default_pii=False)
+        # No request bodies or frame locals: they may hold passwords and one-time codes.
+        sentry_sdk.init(dsn=app.config["SENTRY_DSN"], release=app.config["APP_VERSION"], send_default_pii=False,
+                        include_local_variables=False, max_request_body_size="never")
 
 
 def configure_database(app: Flask) -> None:
@@ -89,6 +91,8 @@ def _log_slow_queries(engine: Engine, threshold: float) -> None:
     @event.listens_for(engine, "after_cursor_execute")
     def _stop(conn, cursor, statement, parameters, context, executemany):
         elapsed = time.perf_counter() - conn.info["query_start"].pop()
+        if has_request_context():
+            g.sql_statements = g.get("sql_statements", 0) + 1
         if elapsed >= threshold:
             # The statement only: parameters may hold personal data.
             logger.warning("slow query %.1f ms: %s", elapsed * 1000, statement[:500])

@@ -3,7 +3,7 @@ import logging
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_login import current_user
 
 access_log = logging.getLogger("marketplace.access")
@@ -30,14 +30,36 @@ def register_request_hooks(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isascii() else uuid.uuid4().hex
 
+    @app.before_request
+    def refuse_nul_bytes():
+        # PostgreSQL text can't hold NUL and psycopg2 raises on it: a 400 here instead of a 500 later.
+        if _has_nul_byte():
+            abort(400, description="The request contains a NUL character, which no field accepts.")
+
     @app.after_request
     def finish(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         _security_headers(response, secure=app.config["SESSION_COOKIE_SECURE"])
         if request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        if app.config["SQL_COUNT_HEADER"]:
+            # For the benchmark: how many SQL statements this request issued.
+            response.headers["X-SQL-Statements"] = str(g.get("sql_statements", 0))
         _log_request(response)
         return response
+
+
+def _has_nul_byte() -> bool:
+    """NUL in the path, the query, a form field or a JSON body (as a raw byte or as a \\u0000 escape)."""
+    if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
+        return True
+    if request.is_json:
+        data = request.get_data(cache=True)
+        return b"\x00" in data or b"\\u0000" in data
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in k + v for k, v in request.form.items(multi=True)) or \
+            any("\x00" in (upload.filename or "") for _, upload in request.files.items(multi=True))
+    return False
 
 
 def _security_headers(response, secure: bool) -> None:
