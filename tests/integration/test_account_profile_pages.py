@@ -220,11 +220,12 @@ def test_delete_default_with_htmx_promotes_the_newest_other(logged_in, user):
     make_address(user, line1="Second")
     third = make_address(user, line1="Third")
     db.session.commit()
-    response = logged_in.post(f"/account/addresses/{first.id}/delete", headers=LIST)
+    first_id, third_id = first.id, third.id
+    response = logged_in.post(f"/account/addresses/{first_id}/delete", headers=LIST)
     assert response.status_code == 200
     body = html(response)
-    assert "First" not in body and f'data-address-id="{third.id}" data-default="true"' in body
-    assert db.session.get(Address, first.id) is None
+    assert "First" not in body and f'data-address-id="{third_id}" data-default="true"' in body
+    assert db.session.get(Address, first_id) is None
 
 
 def test_delete_as_a_plain_form_redirects(logged_in, user):

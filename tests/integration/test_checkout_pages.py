@@ -127,8 +127,9 @@ def test_placing_orders_redirects_to_a_confirmation_with_both_orders(client):
 
 def test_the_same_key_twice_places_once_and_shows_the_same_confirmation(client):
     data = setup_cart(client)
-    first = client.post("/checkout", data=form_data(data, key="a" * 32))
-    second = client.post("/checkout", data=form_data(data, key="a" * 32))
+    payload = form_data(data, key="a" * 32)
+    first = client.post("/checkout", data=payload)
+    second = client.post("/checkout", data=payload)
     assert first.headers["Location"] == second.headers["Location"]
     assert count(Order, Order.buyer_id == data["buyer"].id) == 2
 
