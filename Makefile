@@ -35,6 +35,10 @@ test: $(VENV)/.installed-dev
 	else $(BIN)/python -m playwright install chromium; fi
 	$(BIN)/pytest
 
+## worker: deliver queued SMS/email (needs REDIS_URL)
+worker: $(VENV)/.installed
+	$(BIN)/flask worker
+
 migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from marketplace import metrics
 from marketplace.extensions import db
 from marketplace.models import (
     Address, CartItem, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod,
@@ -34,6 +35,7 @@ from marketplace.models import (
 )
 from marketplace.services import vouchers as voucher_service
 from marketplace.services.cart import clear_lines
+from marketplace.services.effects import after_commit
 from marketplace.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from marketplace.services.notifications import notify
 from marketplace.services.visibility import is_purchasable
@@ -79,6 +81,18 @@ class _Line:
 def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vouchers: dict | None = None,
                  idempotency_key: str | None = None) -> PlacedOrders:
     """Place one PENDING order per shop from the chosen cart lines (all when None); see the module doc."""
+    try:
+        placed = _place(user, address_id, payment_method, cart_item_ids, vouchers, idempotency_key)
+    except DomainError as error:
+        metrics.checkout_failed(error.code)
+        raise
+    if not placed.replayed:
+        after_commit(db.session, metrics.order_placed, len(placed.orders))
+    return placed
+
+
+def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict | None,
+           idempotency_key: str | None) -> PlacedOrders:
     if not user.is_verified:
         raise Forbidden("Verify your account before placing an order.", code="unverified")
     key = (idempotency_key or "").strip()

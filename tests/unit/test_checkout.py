@@ -178,3 +178,23 @@ def test_guards(two_shop_cart):
         place_orders(empty_handed, make_address(empty_handed).id, "COD", idempotency_key="g6")
     assert empty.value.code == "empty_selection"
     assert isinstance(db.session.get(Address, data["address"].id), Address)
+
+
+def _sample(name: str, **labels) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_placed_orders_are_counted_after_commit_and_failures_by_reason(two_shop_cart):
+    data = two_shop_cart
+    placed_before = _sample("marketplace_orders_placed_total")
+    failed_before = _sample("marketplace_checkout_failures_total", reason="idempotency_key_required")
+    with pytest.raises(ValidationFailed):
+        place_orders(data["buyer"], data["address"].id, "COD", idempotency_key="")
+    assert _sample("marketplace_checkout_failures_total", reason="idempotency_key_required") == failed_before + 1
+
+    place_orders(data["buyer"], data["address"].id, "COD", idempotency_key=uuid.uuid4().hex)
+    assert _sample("marketplace_orders_placed_total") == placed_before  # not before the commit
+    db.session.commit()
+    assert _sample("marketplace_orders_placed_total") == placed_before + 2
