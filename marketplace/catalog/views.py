@@ -1,1 +1,91 @@
-"""Views of this blueprint (being built: see the issues)."""
+"""Catalog pages: category listings, search, suggestions and the product page (all public, read-only)."""
+import uuid
+
+from flask import abort, current_app, make_response, render_template, request, url_for
+
+from marketplace.catalog import bp
+from marketplace.catalog.listing import filter_form, render_listing, run_listing
+from marketplace.extensions import limiter
+from marketplace.services import catalog, search
+from marketplace.services.categories import get_tree, slugify
+
+
+def _search_limit() -> str:
+    return current_app.config["RATELIMIT_SEARCH"]
+
+
+def product_url(product_id: uuid.UUID, title: str = "", **params) -> str:
+    """The product page URL, with a readable slug when the title is known."""
+    slug = slugify(title)
+    if slug:
+        return url_for("catalog.view_product", product_id=product_id, slug=slug, **params)
+    return url_for("catalog.view_product", product_id=product_id, **params)
+
+
+@bp.app_context_processor
+def catalog_helpers():
+    return {"product_url": product_url}
+
+
+@bp.get("/c/<slug>")
+def view_category(slug: str):
+    """Anyone: a category's products, its subcategories' included, with filters, sorts and "Load more"."""
+    tree = get_tree()
+    node = tree.get_by_slug(slug)
+    if node is None:
+        abort(404)
+    form = filter_form()
+    page = run_listing(form, category_ids=tree.subtree_ids(node.id))
+    return render_listing("catalog/category.html", form, page, category=node,
+                          breadcrumbs=tree.ancestors(node.id), subcategories=tree.children(node))
+
+
+@bp.get("/search", endpoint="search")
+@limiter.limit(_search_limit)
+def search_products():
+    """Anyone: full-text search over visible products, with the listing filters and sorts."""
+    form = filter_form(searching=True)
+    q = search.normalize_query(form.q.data)
+    page = run_listing(form, text=q) if q else None
+    if not q:
+        form.validate()
+    return render_listing("catalog/search.html", form, page, q=q)
+
+
+@bp.get("/search/suggest")
+@limiter.limit(_search_limit)
+def suggest():
+    """Anyone: the header search box's suggestions (an htmx fragment: a listbox's options)."""
+    q = search.normalize_query(request.args.get("q"))
+    return render_template("catalog/partials/_suggestions.html", q=q, suggestions=search.suggest(q))
+
+
+def _requested_variant() -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.args.get("variant", ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/p/<uuid:product_id>")
+@bp.get("/p/<uuid:product_id>/<slug>")
+def view_product(product_id: uuid.UUID, slug: str | None = None):
+    """Anyone: a visible product with its gallery and variant picker (`?variant=` preselects one)."""
+    detail = catalog.get_product_detail(product_id)
+    variant = detail.pick_variant(_requested_variant())
+    return render_template("catalog/product.html", detail=detail, product=detail.product, variant=variant,
+                           main_image=detail.image_for(variant))
+
+
+@bp.get("/p/<uuid:product_id>/variants/panel")
+def variant_panel(product_id: uuid.UUID):
+    """Anyone: the price/stock/add-to-cart panel for `?variant=` (htmx fragment; swaps the main image too)."""
+    detail = catalog.get_product_detail(product_id)
+    variant = detail.pick_variant(_requested_variant())
+    response = make_response(render_template(
+        "catalog/partials/_variant_panel.html", detail=detail, product=detail.product, variant=variant,
+        main_image=detail.image_for(variant), oob_image=True))
+    if variant is not None:
+        # The address bar follows the choice, so a copied link opens this variant.
+        response.headers["HX-Replace-Url"] = product_url(detail.product.id, detail.product.title, variant=variant.id)
+    return response

@@ -1,10 +1,27 @@
-"""Storefront pages: the home page and public shop pages."""
+"""Storefront pages: the home page and public shop pages (public, read-only)."""
 from flask import render_template
 
+from marketplace.catalog.listing import filter_form, render_listing, run_listing
+from marketplace.services import catalog
+from marketplace.services.categories import get_tree
 from marketplace.shop import bp
+
+HOME_SHELF = 8
 
 
 @bp.get("/")
 def home():
-    """Anyone: the home page."""
-    return render_template("shop/home.html")
+    """Anyone: the home page: top-level categories, best sellers and new arrivals."""
+    best = catalog.list_products(catalog.ListingQuery(sort=catalog.Sort.BEST_SELLING, limit=HOME_SHELF))
+    newest = catalog.list_products(catalog.ListingQuery(sort=catalog.Sort.NEWEST, limit=HOME_SHELF))
+    return render_template("shop/home.html", categories=get_tree().roots, best_sellers=best.items,
+                           new_arrivals=newest.items)
+
+
+@bp.get("/s/<slug>")
+def view_shop(slug: str):
+    """Anyone: an ACTIVE shop's public page with its products (filters, sorts, "Load more")."""
+    shop = catalog.get_visible_shop(slug)
+    form = filter_form(with_shops=False)
+    page = run_listing(form, shop_id=shop.id)
+    return render_listing("shop/shop.html", form, page, shop=shop)

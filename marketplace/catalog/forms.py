@@ -1,0 +1,82 @@
+"""The listing filter form (a GET form: no CSRF token, shareable URLs)."""
+import uuid
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+
+from marketplace.money import parse_money
+from marketplace.services.catalog import SORT_LABELS, Sort
+
+RATING_CHOICES = [("", "Any rating"), ("4", "4★ & up"), ("3", "3★ & up"), ("2", "2★ & up"), ("1", "1★ & up")]
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _money(field) -> int | None:
+    raw = (field.data or "").strip()
+    if not raw:
+        return None
+    try:
+        value = parse_money(raw)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    if value < 0:
+        raise ValidationError("Enter a positive amount.")
+    return value
+
+
+class ListingFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    min_price = StringField("Min price", validators=[Optional(), Length(max=20)])
+    max_price = StringField("Max price", validators=[Optional(), Length(max=20)])
+    min_rating = SelectField("Rating", choices=_choices(RATING_CHOICES), default="")
+    shop = SelectField("Shop", choices=_choices([("", "Any shop")]), default="", validate_choice=False)
+    in_stock = BooleanField("In stock only")
+    sort = SelectField("Sort by", default="", validate_choice=False)
+
+    def __init__(self, *args, searching: bool = False, shops=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        sorts = [s for s in Sort if searching or s != Sort.RELEVANCE]
+        self.sort.choices = _choices((s.value, SORT_LABELS[s]) for s in sorts)
+        self.shop.choices = _choices([("", "Any shop")] + [(str(shop_id), name) for shop_id, name in shops])
+        self.min_price_value = self.max_price_value = None
+
+    def validate_min_price(self, field):
+        self.min_price_value = _money(field)
+
+    def validate_max_price(self, field):
+        self.max_price_value = _money(field)
+        if self.min_price_value is not None and self.max_price_value is not None \
+                and self.max_price_value < self.min_price_value:
+            raise ValidationError("The max price must be at least the min price.")
+
+    def validate_sort(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Pick a sort order from the list.")
+
+    def validate_shop(self, field):
+        if field.data:
+            try:
+                uuid.UUID(field.data)
+            except ValueError as exc:
+                raise ValidationError("Pick a shop from the list.") from exc
+
+    @property
+    def rating_value(self) -> Decimal | None:
+        return Decimal(self.min_rating.data) if self.min_rating.data else None
+
+    @property
+    def shop_value(self) -> uuid.UUID | None:
+        return uuid.UUID(self.shop.data) if self.shop.data else None
+
+    @property
+    def sort_value(self) -> Sort | None:
+        return Sort(self.sort.data) if self.sort.data else None

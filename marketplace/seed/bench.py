@@ -1,0 +1,167 @@
+"""`flask seed-bench`: a large generated catalog for benchmarks and EXPLAIN plans.
+
+100,000 products / ~300,000 variants / 1,000 shops (+ owners, a 3-level tree of ~370
+categories, one picture row per product), plus buyers with addresses, an admin and past
+orders for the buyer / seller / admin scenarios (bench_people.py), loaded with PostgreSQL
+COPY in chunks, then ANALYZEd. Rows are generated in Python from a seeded Random, so two runs build the same
+catalog (ids aside). Run it on an empty database: it refuses to mix with existing products.
+"""
+from __future__ import annotations
+
+import io
+import json
+import random
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.models import Product
+from marketplace.seed import catalog_data as data
+from marketplace.seed.bench_people import seed_people
+from marketplace.seed.pictures import PicturePool
+from marketplace.services.categories import slugify
+
+CHUNK = 10_000
+EXTRA_TOPS = ["Sách & Văn phòng phẩm", "Mẹ & Bé", "Ô tô & Xe máy", "Thú cưng"]
+EXTRA_WORDS = ["Pro", "Plus", "Mini", "Max", "2026", "chính hãng", "giá rẻ", "cao cấp", "new", "limited",
+               "xịn", "best seller", "Hàn Quốc", "Nhật Bản", "handmade", "eco"]
+
+
+def _escape(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> int:
+    buffer = io.StringIO()
+    count = 0
+    for row in rows:
+        buffer.write("\t".join(_escape(v) for v in row))
+        buffer.write("\n")
+        count += 1
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+    return count
+
+
+def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """(top name, base product names) per demo top level, and every modifier."""
+    tops, mods = [], []
+    for top, (_, middles) in data.CATEGORIES.items():
+        bases = []
+        for leaves in middles.values():
+            for _, _, names, modifiers in leaves.values():
+                bases += names
+                mods += modifiers
+        tops.append((top, bases))
+    everything = [b for _, names in tops for b in names]
+    tops += [(name, everything) for name in EXTRA_TOPS]
+    return tops, mods
+
+
+def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str = "!", seed: int = 7,
+               buyers: int = 2_500, orders: int = 20_000, echo=print) -> dict:
+    """Build the benchmark catalog in the current transaction (the caller commits)."""
+    if db.session.scalar(select(func.count()).select_from(Product)):
+        raise RuntimeError("seed-bench needs a database without products: create a fresh one for it.")
+    rng = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    pictures = [PicturePool(folder="bench").take(chr(65 + n % 26) + chr(75 + n % 13), (40 + n * 9, 90, 200 - n * 7))
+                for n in range(20)]
+    cursor = db.session.connection().connection.driver_connection.cursor()
+
+    owner_ids = [uuid.uuid4() for _ in range(shops)]
+    _copy(cursor, "users", ("id", "email", "full_name", "password_hash", "role", "status", "is_verified",
+                            "session_version", "created_at"),
+          ((owner_ids[n], f"bench-seller-{n}@bench.local", f"Bench Seller {n}", password_hash, "SELLER", "ACTIVE",
+            True, 1, now) for n in range(shops)))
+    shop_ids = [uuid.uuid4() for _ in range(shops)]
+    statuses = ["ACTIVE"] * 96 + ["SUSPENDED"] * 2 + ["PENDING"] * 2
+    shop_status = ["ACTIVE"] + [rng.choice(statuses) for _ in range(shops - 1)]
+    _copy(cursor, "shops", ("id", "owner_id", "name", "slug", "description", "status", "approved_at", "created_at"),
+          ((shop_ids[n], owner_ids[n], f"Shop {n:04d}", f"bench-shop-{n:04d}", "A benchmark shop.",
+            shop_status[n], now, now) for n in range(shops)))
+
+    tops, mods = _vocabulary()
+    category_rows, leaves = [], []  # leaves: (category id, base names of its top level)
+    for t, (top_name, bases) in enumerate(tops):
+        top_id = uuid.uuid4()
+        category_rows.append((top_id, None, top_name, slugify(top_name), t, now))
+        for m in range(6):
+            mid_id = uuid.uuid4()
+            category_rows.append((mid_id, top_id, f"{top_name} · nhóm {m + 1}", f"{slugify(top_name)}-{m + 1}", m, now))
+            for leaf in range(5):
+                leaf_id = uuid.uuid4()
+                category_rows.append((leaf_id, mid_id, f"{top_name} · nhóm {m + 1}.{leaf + 1}",
+                                      f"{slugify(top_name)}-{m + 1}-{leaf + 1}", leaf, now))
+                leaves.append((leaf_id, bases))
+    _copy(cursor, "categories", ("id", "parent_id", "name", "slug", "position", "created_at"), category_rows)
+    echo(f"  owners, shops, categories: {time.perf_counter() - started:.1f} s")
+
+    product_cols = ("id", "shop_id", "category_id", "title", "description", "status", "min_price", "rating_sum",
+                    "review_count", "average_rating", "sold_count", "created_at", "updated_at")
+    variant_cols = ("id", "product_id", "shop_id", "sku", "options", "name", "price", "stock", "position",
+                    "deleted_at", "created_at")
+    image_cols = ("id", "product_id", "storage_key", "thumb_key", "position", "width", "height", "created_at")
+    product_statuses = ["ACTIVE"] * 95 + ["DRAFT"] * 2 + ["HIDDEN"] * 2 + ["DELETED"]
+    sizes = ["S", "M", "L", "XL", "XXL"]
+    made = {"products": 0, "variants": 0, "images": 0}
+    sample, big_shop_sample = [], []  # visible variants that past orders will have bought
+    for start in range(0, products, CHUNK):
+        product_rows, variant_rows, image_rows = [], [], []
+        for n in range(start, min(start + CHUNK, products)):
+            product_id, shop_index = uuid.uuid4(), rng.randrange(shops)
+            category_id, bases = rng.choice(leaves)
+            title = f"{rng.choice(bases)} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
+            base_price = rng.randint(2, 2000) * 100 + 99
+            status = rng.choice(product_statuses)
+            prices = []
+            for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
+                price, variant_id = base_price + k * 500, uuid.uuid4()
+                prices.append(price)
+                deleted = now if rng.random() < 0.02 else None
+                variant_rows.append((variant_id, product_id, shop_ids[shop_index], f"B{n}-{k}",
+                                     {"Màu": rng.choice(data.COLOURS_VI), "Size": sizes[k]},
+                                     f"{sizes[k]}", price, 0 if rng.random() < 0.1 else rng.randint(1, 500), k,
+                                     deleted, now))
+                if status == "ACTIVE" and shop_status[shop_index] == "ACTIVE" and deleted is None and k == 0:
+                    bought = (product_id, variant_id, shop_ids[shop_index], title, sizes[k], f"B{n}-{k}", price)
+                    if shop_index == 0:
+                        big_shop_sample.append(bought)
+                    elif rng.random() < 0.05:
+                        sample.append(bought)
+            reviews = 0 if rng.random() < 0.3 else rng.randint(1, 400)
+            rating_sum = round(rng.uniform(2.5, 5.0) * reviews)
+            created = now - timedelta(seconds=rng.randint(0, 730 * 86400))
+            product_rows.append((product_id, shop_ids[shop_index], category_id, title,
+                                 f"{title}. {rng.choice(data.DESCRIPTION_LINES)}\n\n{rng.choice(data.DESCRIPTION_LINES)}",
+                                 status, min(prices), rating_sum, reviews,
+                                 f"{rating_sum / reviews:.2f}" if reviews else "0",
+                                 0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created))
+            picture = pictures[n % len(pictures)]
+            image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
+                               picture.height, created))
+        made["products"] += _copy(cursor, "products", product_cols, product_rows)
+        made["images"] += _copy(cursor, "product_images", image_cols, image_rows)
+        made["variants"] += _copy(cursor, "product_variants", variant_cols, variant_rows)
+        echo(f"  {made['products']:,} products, {made['variants']:,} variants: {time.perf_counter() - started:.1f} s")
+    for table in ("users", "shops", "categories", "products", "product_variants", "product_images"):
+        cursor.execute(f"ANALYZE {table}")
+    if buyers and orders and sample:
+        made.update(seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
+                                big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"]))
+        echo(f"  {buyers:,} buyers, {orders:,} orders: {time.perf_counter() - started:.1f} s")
+    made.update(shops=shops, categories=len(category_rows), seconds=round(time.perf_counter() - started, 1))
+    return made

@@ -1,0 +1,162 @@
+"""Vocabulary of the demo catalog: categories, shops, product names, options and price ranges.
+
+Names mix Vietnamese (with diacritics) and English, as the marketplace's first sellers write.
+Prices are in US cents; demo_catalog converts them when CURRENCY is VND.
+"""
+
+# option schemes: name -> list of (option name, values); the first value list is the "colour"
+# one when it drives a variant picture.
+COLOURS_VI = ["Đen", "Trắng", "Xanh navy", "Đỏ", "Be", "Xanh lá"]
+COLOURS_EN = ["Black", "White", "Navy", "Red", "Sand", "Green"]
+COLOUR_RGB = {
+    "Đen": (33, 37, 41), "Black": (33, 37, 41), "Trắng": (222, 226, 230), "White": (222, 226, 230),
+    "Xanh navy": (31, 58, 110), "Navy": (31, 58, 110), "Đỏ": (192, 57, 43), "Red": (192, 57, 43),
+    "Be": (196, 164, 132), "Sand": (196, 164, 132), "Xanh lá": (46, 139, 87), "Green": (46, 139, 87),
+}
+OPTION_SCHEMES = {
+    "apparel": [("Màu", COLOURS_VI, "Colour", COLOURS_EN), ("Size", ["S", "M", "L", "XL"], "Size", ["S", "M", "L", "XL"])],
+    "shoes": [("Màu", COLOURS_VI, "Colour", COLOURS_EN), ("Size", ["39", "40", "41", "42", "43"], "Size", ["39", "40", "41", "42", "43"])],
+    "phone": [("Màu", COLOURS_VI, "Colour", COLOURS_EN), ("Dung lượng", ["128GB", "256GB", "512GB"], "Storage", ["128GB", "256GB", "512GB"])],
+    "colour": [("Màu", COLOURS_VI, "Colour", COLOURS_EN)],
+    "weight": [("Khối lượng", ["250g", "500g", "1kg"], "Weight", ["250g", "500g", "1kg"])],
+    "size": [("Kích thước", ["Nhỏ", "Vừa", "Lớn"], "Size", ["Small", "Medium", "Large"])],
+    "none": [],
+}
+# Later values of these options cost more (e.g. 500g costs about twice 250g).
+PRICE_STEPS = {"Dung lượng": 1.25, "Storage": 1.25, "Khối lượng": 1.9, "Weight": 1.9,
+               "Kích thước": 1.3, "Size": 1.0}
+
+# top level -> (colour of its pictures, {middle -> {leaf: (scheme, (min, max cents), [base names], [modifiers])}})
+CATEGORIES = {
+    "Thời trang": ((232, 62, 140), {
+        "Áo": {
+            "Áo thun": ("apparel", (599, 2499), ["Áo thun cotton", "Basic T-shirt", "Áo thun oversize", "Graphic tee"],
+                        ["basic", "in hình mèo", "trơn", "Saigon edition", "unisex", "form rộng"]),
+            "Áo sơ mi": ("apparel", (1299, 3999), ["Áo sơ mi linen", "Oxford shirt", "Áo sơ mi kẻ sọc"],
+                         ["tay dài", "tay ngắn", "slim fit", "công sở"]),
+            "Áo khoác": ("apparel", (2499, 8999), ["Áo khoác gió", "Denim jacket", "Áo hoodie nỉ", "Bomber jacket"],
+                         ["chống nước", "2 lớp", "basic", "Hà Nội winter"]),
+        },
+        "Quần": {
+            "Quần jeans": ("apparel", (1999, 5999), ["Quần jeans ống đứng", "Slim jeans", "Quần jeans rách gối"],
+                           ["xanh đậm", "wash nhạt", "co giãn"]),
+            "Quần short": ("apparel", (899, 2499), ["Quần short kaki", "Running shorts", "Quần short đũi"],
+                           ["mùa hè", "thể thao", "basic"]),
+        },
+        "Giày dép": {
+            "Sneakers": ("shoes", (2999, 11999), ["Giày sneaker trắng", "Canvas sneakers", "Running shoes"],
+                         ["classic", "đế cao su", "Pro", "2026"]),
+            "Dép & sandal": ("shoes", (599, 2999), ["Dép quai ngang", "Sandal da", "Slides"], ["êm chân", "basic", "đi biển"]),
+        },
+    }),
+    "Điện tử": ((13, 110, 253), {
+        "Điện thoại": {
+            "Smartphones": ("phone", (14999, 99999), ["Điện thoại Galaxy", "Smartphone Nova", "Phone X"],
+                            ["5G", "Lite", "Pro Max", "2 SIM"]),
+            "Ốp lưng & phụ kiện": ("colour", (299, 1999), ["Ốp lưng silicon", "Cáp sạc USB-C", "Kính cường lực", "Fast charger"],
+                                   ["chống sốc", "1m", "20W", "trong suốt"]),
+        },
+        "Âm thanh": {
+            "Tai nghe": ("colour", (999, 19999), ["Wireless earbuds", "Tai nghe chụp tai", "Tai nghe bluetooth"],
+                         ["Pro", "chống ồn", "Sport", "Mini"]),
+            "Loa bluetooth": ("colour", (1999, 14999), ["Loa bluetooth mini", "Portable speaker", "Loa karaoke"],
+                              ["chống nước", "Bass+", "Party"]),
+        },
+        "Máy tính": {
+            "Bàn phím & chuột": ("colour", (999, 12999), ["Bàn phím cơ", "Wireless mouse", "Chuột gaming"],
+                                 ["RGB", "không dây", "Silent", "TKL"]),
+            "Laptop": ("none", (39999, 199999), ["Laptop văn phòng", "Ultrabook Air", "Gaming laptop"],
+                       ["14 inch", "16GB RAM", "Ryzen 7", "OLED"]),
+        },
+    }),
+    "Nhà cửa": ((253, 126, 20), {
+        "Nhà bếp": {
+            "Dụng cụ nấu ăn": ("size", (799, 6999), ["Chảo chống dính", "Nồi inox", "Chef knife", "Thớt gỗ"],
+                               ["3 đáy", "Nhật Bản", "cao cấp", "24cm"]),
+            "Bình & ly": ("colour", (499, 3999), ["Bình giữ nhiệt", "Ly sứ", "Glass tumbler", "Bình nước thể thao"],
+                          ["500ml", "có nắp", "cute", "1 lít"]),
+        },
+        "Trang trí": {
+            "Đèn": ("colour", (999, 8999), ["Đèn ngủ", "Desk lamp", "Đèn LED dây"], ["gỗ", "cảm ứng", "vintage", "RGB"]),
+            "Cây cảnh": ("size", (399, 4999), ["Cây sen đá", "Monstera", "Cây lưỡi hổ", "Chậu gốm"],
+                         ["mini", "để bàn", "Bát Tràng", "kèm chậu"]),
+        },
+    }),
+    "Cà phê & Trà": ((111, 66, 193), {
+        "Cà phê": {
+            "Cà phê hạt": ("weight", (699, 3999), ["Cà phê Arabica rang xay", "Robusta Đắk Lắk", "Espresso blend",
+                                                  "Cà phê Culi"], ["Cầu Đất", "rang mộc", "medium roast", "nguyên hạt"]),
+            "Cà phê phin": ("none", (299, 2499), ["Phin nhôm", "Cà phê phin giấy", "Drip coffee bags", "Café sữa hòa tan"],
+                            ["10 gói", "truyền thống", "3in1", "inox"]),
+        },
+        "Trà": {
+            "Trà xanh": ("weight", (499, 2999), ["Trà xanh Thái Nguyên", "Matcha latte", "Trà sen Tây Hồ", "Green tea"],
+                         ["thượng hạng", "túi lọc", "organic", "đặc biệt"]),
+            "Trà thảo mộc": ("weight", (399, 1999), ["Trà atiso Đà Lạt", "Herbal tea", "Trà gừng", "Trà hoa cúc"],
+                             ["túi lọc", "organic", "mật ong", "relax"]),
+        },
+    }),
+    "Sắc đẹp": ((214, 51, 132), {
+        "Chăm sóc da": {
+            "Kem chống nắng": ("none", (599, 2999), ["Kem chống nắng SPF50", "Sunscreen gel", "Xịt chống nắng"],
+                               ["dịu nhẹ", "không nhờn", "50ml", "kiềm dầu"]),
+            "Sữa rửa mặt": ("none", (399, 1999), ["Sữa rửa mặt trà xanh", "Gentle cleanser", "Gel rửa mặt"],
+                            ["150ml", "da dầu", "da nhạy cảm"]),
+        },
+        "Trang điểm": {
+            "Son môi": ("colour", (499, 2999), ["Son kem lì", "Matte lipstick", "Son dưỡng có màu"],
+                        ["lâu trôi", "mini", "velvet"]),
+        },
+    }),
+    "Thể thao & Dã ngoại": ((32, 201, 151), {
+        "Tập luyện": {
+            "Thảm yoga": ("colour", (999, 4999), ["Thảm yoga TPE", "Yoga mat", "Thảm tập gym"], ["6mm", "chống trượt", "kèm túi"]),
+            "Tạ & dây kháng lực": ("size", (499, 5999), ["Tạ tay", "Resistance bands", "Dây nhảy"],
+                                   ["bọc cao su", "set 5 dây", "có đếm số"]),
+        },
+        "Dã ngoại": {
+            "Lều trại": ("size", (2999, 14999), ["Lều cắm trại", "Camping tent", "Võng dù"], ["2 người", "4 người", "chống mưa"]),
+            "Balo": ("colour", (1499, 7999), ["Balo du lịch", "Hiking backpack", "Balo laptop"], ["30L", "chống nước", "40L"]),
+        },
+    }),
+}
+
+# (name, slug, description, language of option names, top-level specialities)
+SHOPS = [
+    ("Saigon Sneakers", "saigon-sneakers", "Giày chính hãng, đổi size miễn phí.", "en", ["Thời trang"]),
+    ("Hà Nội Tech", "ha-noi-tech", "Điện thoại và phụ kiện, bảo hành 12 tháng.", "vi", ["Điện tử"]),
+    ("Đà Lạt Coffee Farm", "da-lat-coffee-farm", "Cà phê và trà từ cao nguyên Lâm Đồng.", "vi", ["Cà phê & Trà"]),
+    ("Nhà Xinh Decor", "nha-xinh-decor", "Đồ trang trí nhà cửa xinh xắn.", "vi", ["Nhà cửa"]),
+    ("Urban Threads", "urban-threads", "Streetwear for every day.", "en", ["Thời trang"]),
+    ("Bếp Việt", "bep-viet", "Dụng cụ nhà bếp cho gia đình Việt.", "vi", ["Nhà cửa"]),
+    ("Sound Lab", "sound-lab", "Headphones and speakers, tested by ear.", "en", ["Điện tử"]),
+    ("Mộc Store", "moc-store", "Sản phẩm thủ công từ gỗ và gốm.", "vi", ["Nhà cửa", "Thời trang"]),
+    ("Green Leaf Tea House", "green-leaf-tea-house", "Loose-leaf tea and herbal blends.", "en", ["Cà phê & Trà"]),
+    ("Cô Ba Beauty", "co-ba-beauty", "Mỹ phẩm chính hãng, giá tốt.", "vi", ["Sắc đẹp"]),
+    ("Outdoor Việt", "outdoor-viet", "Đồ dã ngoại và cắm trại.", "vi", ["Thể thao & Dã ngoại"]),
+    ("FitHub", "fithub", "Gear for home workouts.", "en", ["Thể thao & Dã ngoại"]),
+    ("Gadget Corner", "gadget-corner", "Phụ kiện công nghệ đủ loại.", "en", ["Điện tử"]),
+    ("Thời Trang Cỏ May", "thoi-trang-co-may", "Thời trang công sở nam nữ.", "vi", ["Thời trang"]),
+    ("Hương Quê", "huong-que", "Đặc sản và cà phê phin truyền thống.", "vi", ["Cà phê & Trà", "Nhà cửa"]),
+    ("Glow Skin Lab", "glow-skin-lab", "Skincare that respects tropical weather.", "en", ["Sắc đẹp"]),
+    ("Phố Cổ Leather", "pho-co-leather", "Da thật, may tay tại Hội An.", "vi", ["Thời trang"]),
+    ("Mekong Home", "mekong-home", "Lamps, plants and pottery.", "en", ["Nhà cửa"]),
+    ("PC Builder VN", "pc-builder-vn", "Laptop, bàn phím, chuột gaming.", "vi", ["Điện tử"]),
+]
+DEMO_SHOP = ("Tiệm của Bình", "tiem-cua-binh", "Áo thun, cà phê và quà tặng nhỏ, đóng gói cẩn thận.", "vi",
+             ["Thời trang", "Cà phê & Trà"])
+PENDING_SHOP = ("Gốm Bát Tràng Xưa", "gom-bat-trang-xua", "Gốm sứ thủ công Bát Tràng.", "vi", ["Nhà cửa"])
+OWNER_NAMES = [
+    "Lê Minh Khoa", "Phạm Thu Hà", "Võ Thanh Tùng", "Đặng Ngọc Mai", "Hoàng Gia Bảo", "Bùi Phương Linh",
+    "Đỗ Quốc Huy", "Ngô Thảo Vy", "Dương Hải Nam", "Lý Bích Ngọc", "Trịnh Công Sơn", "Mai Anh Thư",
+    "Châu Tấn Phát", "Tạ Diệu Hương", "Vũ Đức Anh", "Lương Khánh Chi", "Hồ Văn Lộc", "Kiều Mỹ Duyên",
+    "Quách Tuấn Kiệt", "Phan Nhật Minh",
+]
+DESCRIPTION_LINES = [
+    "Hàng chính hãng, đóng gói cẩn thận.",
+    "Ships within 24 hours from Ho Chi Minh City.",
+    "Đổi trả trong 7 ngày nếu có lỗi từ nhà sản xuất.",
+    "Quality checked by our team before every shipment.",
+    "Giao hàng toàn quốc, kiểm tra hàng trước khi thanh toán.",
+    "Perfect as a gift: free wrapping on request.",
+]

@@ -1,0 +1,174 @@
+"""The demo catalog: 20 active shops and a pending one, a 3-level category tree, ~500 products.
+
+Deterministic (one seeded Random), fast (bulk flushes; each distinct picture is encoded
+once through services/images.store_image and then copied under a new random key, so every
+product owns its files and deleting one never breaks another), and it never commits:
+seed_demo() commits everything at once.
+"""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import product as cartesian
+
+from flask import current_app
+
+from marketplace.extensions import db
+from marketplace.models import (
+    Category,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductVariant,
+    Role,
+    Shop,
+    ShopStatus,
+    User,
+)
+from marketplace.seed import catalog_data as data
+from marketplace.seed.pictures import PicturePool
+from marketplace.services.categories import slugify
+
+SEED = 20261126
+PRODUCTS_PER_LEAF = 18
+MAX_VARIANTS = 6
+
+
+def seed_catalog(seller: User, password_hash: str) -> dict:
+    """Create the demo shops, categories and products (flushes, never commits); returns counts."""
+    rng = random.Random(SEED)
+    now = datetime.now(timezone.utc)
+    leaves = _categories()
+    shops = _shops(seller, password_hash, now)
+    pictures = PicturePool()
+    made = {"shops": len(shops), "leaf_categories": len(leaves), "products": 0, "variants": 0, "images": 0}
+    active = [s for s in shops if s["shop"].status == ShopStatus.ACTIVE]
+    for leaf in leaves:
+        sellers = [s for s in active if leaf["top"] in s["tops"]]
+        titles = [f"{b} {m}" for b, m in cartesian(leaf["bases"], leaf["mods"])]
+        rng.shuffle(titles)
+        for n in range(PRODUCTS_PER_LEAF):
+            shop = rng.choice(sellers)
+            counts = _product(rng, now, pictures, leaf, shop, titles[n % len(titles)])
+            for key, value in counts.items():
+                made[key] += value
+    _draft_a_few(seller)
+    db.session.flush()
+    return made
+
+
+def _categories() -> list[dict]:
+    leaves = []
+    for top_pos, (top_name, (rgb, middles)) in enumerate(data.CATEGORIES.items()):
+        top = _category(top_name, None, top_pos)
+        for mid_pos, (mid_name, leaf_specs) in enumerate(middles.items()):
+            middle = _category(mid_name, top, mid_pos)
+            for leaf_pos, (leaf_name, (scheme, prices, bases, mods)) in enumerate(leaf_specs.items()):
+                leaves.append({"category": _category(leaf_name, middle, leaf_pos), "top": top_name, "rgb": rgb,
+                               "scheme": scheme, "prices": prices, "bases": bases, "mods": mods})
+    db.session.flush()
+    return leaves
+
+
+def _category(name: str, parent: Category | None, position: int) -> Category:
+    category = Category(id=uuid.uuid4(), name=name, slug=slugify(name), position=position,
+                        parent_id=parent.id if parent else None)
+    db.session.add(category)
+    return category
+
+
+def _shops(seller: User, password_hash: str, now: datetime) -> list[dict]:
+    shops = [_shop(seller, data.DEMO_SHOP, ShopStatus.ACTIVE, now, "BINH")]
+    for n, spec in enumerate(data.SHOPS + [data.PENDING_SHOP], start=1):
+        owner = User(id=uuid.uuid4(), email=f"shop{n:02d}@demo.marketplace", phone=f"+84902000{n:03d}",
+                     full_name=data.OWNER_NAMES[n - 1], password_hash=password_hash, is_verified=True,
+                     role=Role.SELLER)
+        db.session.add(owner)
+        status = ShopStatus.PENDING if spec is data.PENDING_SHOP else ShopStatus.ACTIVE
+        shops.append(_shop(owner, spec, status, now, f"S{n:02d}"))
+    db.session.flush()
+    return shops
+
+
+def _shop(owner: User, spec: tuple, status: ShopStatus, now: datetime, code: str) -> dict:
+    name, slug, description, lang, tops = spec
+    shop = Shop(id=uuid.uuid4(), owner_id=owner.id, name=name, slug=slug, description=description, status=status,
+                approved_at=now - timedelta(days=150) if status == ShopStatus.ACTIVE else None)
+    db.session.add(shop)
+    return {"shop": shop, "lang": lang, "tops": tops, "code": code, "count": 0}
+
+
+def _price(rng: random.Random, low: int, high: int) -> int:
+    cents = rng.randint(low, high) // 100 * 100 + 99  # $12.99-style prices
+    if current_app.config["CURRENCY"] == "VND":
+        return max(1000, round(cents * 250, -3))  # 1 US cent ~ 250 ₫, rounded to 1.000 ₫
+    return cents
+
+
+def _options(rng: random.Random, scheme: str, lang: str) -> list[tuple[str, list[str], list[int]]]:
+    """[(option name, chosen values, their index in the full list)] with at most MAX_VARIANTS combinations."""
+    chosen, combos = [], 1
+    for vi_name, vi_values, en_name, en_values in data.OPTION_SCHEMES[scheme]:
+        name, values = (vi_name, vi_values) if lang == "vi" else (en_name, en_values)
+        room = max(1, MAX_VARIANTS // combos)
+        indexes = sorted(rng.sample(range(len(values)), rng.randint(1, min(3, len(values), room))))
+        chosen.append((name, [values[i] for i in indexes], indexes))
+        combos *= len(indexes)
+    return chosen
+
+
+def _product(rng, now, pictures: PicturePool, leaf: dict, shop: dict, title: str) -> dict:
+    product_id = uuid.uuid4()
+    options = _options(rng, leaf["scheme"], shop["lang"])
+    colour = next((o for o in options if o[0] in ("Màu", "Colour")), None)
+    initials = "".join(word[0] for word in title.split()[:2]).upper()
+    images, by_colour = [], {}
+    for position, value in enumerate(colour[1] if colour else [None]):
+        stored = pictures.take(initials, data.COLOUR_RGB[value] if value else leaf["rgb"])
+        image = ProductImage(id=uuid.uuid4(), product_id=product_id, storage_key=stored.key,
+                             thumb_key=stored.thumb_key, position=position, width=stored.width, height=stored.height)
+        images.append(image)
+        by_colour[value] = image.id
+    base = _price(rng, *leaf["prices"])
+    variants = []
+    combos = list(cartesian(*[list(zip(values, indexes)) for _, values, indexes in options])) or [()]
+    shop["count"] += 1
+    for position, combo in enumerate(combos[:MAX_VARIANTS]):
+        price = base
+        for (name, _, _), (_, index) in zip(options, combo):
+            price = int(price * data.PRICE_STEPS.get(name, 1.0) ** index)
+        values = {name: value for (name, _, _), (value, _) in zip(options, combo)}
+        stock = 0 if rng.random() < 0.08 else rng.randint(1, 200)
+        variants.append(ProductVariant(
+            id=uuid.uuid4(), product_id=product_id, shop_id=shop["shop"].id, position=position,
+            sku=f"{shop['code']}-{shop['count']:04d}-{position + 1}", options=values,
+            name=" / ".join(values.values()) or ("Mặc định" if shop["lang"] == "vi" else "Standard"),
+            price=price, stock=stock, image_id=by_colour.get(values.get(colour[0]) if colour else None)))
+    reviews = 0 if rng.random() < 0.3 else rng.randint(1, 250)
+    rating_sum = round(rng.uniform(3.4, 5.0) * reviews)
+    average = (Decimal(rating_sum) / reviews).quantize(Decimal("0.01"), ROUND_HALF_UP) if reviews else Decimal("0")
+    lines = rng.sample(data.DESCRIPTION_LINES, 2)
+    product = Product(
+        id=product_id, shop_id=shop["shop"].id, category_id=leaf["category"].id, title=title,
+        description=f"{title}. {lines[0]}\n\n{lines[1]}", status=ProductStatus.ACTIVE,
+        min_price=min(v.price for v in variants), review_count=reviews, rating_sum=rating_sum,
+        average_rating=average, sold_count=0 if rng.random() < 0.15 else min(5000, int(rng.paretovariate(1.2) * 8)),
+        created_at=now - timedelta(minutes=rng.randint(0, 120 * 24 * 60)),
+    )
+    db.session.add(product)
+    db.session.add_all(images)
+    db.session.add_all(variants)
+    return {"products": 1, "variants": len(variants), "images": len(images)}
+
+
+def _draft_a_few(seller: User) -> None:
+    """The demo seller also has two unpublished drafts to show in the seller center."""
+    db.session.flush()
+    drafts = db.session.scalars(
+        db.select(Product).join(Shop, Shop.id == Product.shop_id).where(Shop.owner_id == seller.id)
+        .order_by(Product.created_at).limit(2)
+    ).all()
+    for product in drafts:
+        product.status = ProductStatus.DRAFT
