@@ -10,8 +10,7 @@ CHART_DAYS = 30
 
 
 def _queues(counts: admin_metrics.PlatformCounts) -> list[dict]:
-    """Links into each list that may need an admin; a queue shows once its page exists."""
-    endpoints = current_app.view_functions
+    """Links into each list that may need an admin."""
     candidates = [
         ("Shops waiting for approval", counts.pending_shops, "admin.list_shops", {"status": "PENDING"}, True),
         ("Hidden products", counts.hidden_products, "admin.list_products", {"status": "HIDDEN"}, False),
@@ -22,7 +21,6 @@ def _queues(counts: admin_metrics.PlatformCounts) -> list[dict]:
     return [
         {"label": label, "count": count, "url": url_for(endpoint, **args), "urgent": urgent and count > 0}
         for label, count, endpoint, args, urgent in candidates
-        if endpoint in endpoints
     ]
 
 

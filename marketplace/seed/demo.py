@@ -1,15 +1,14 @@
 """The demo marketplace loaded by `make run` on first start.
 
 Accounts come from here; the catalog (shops, categories, products) from
-`demo_catalog.py` once it exists. Everything goes through the models with the
+`demo_catalog.py`. Everything goes through the models with the
 same rules as real data, and is committed once at the end.
 """
-import importlib.util
-
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import Address, Role, User
+from marketplace.seed import demo_catalog
 from marketplace.services.passwords import hash_password
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -41,9 +40,6 @@ def seed_demo(only_if_empty: bool = True) -> bool:
         user_id=buyer.id, recipient_name=buyer.full_name, phone=buyer.phone, line1="12 Lê Lợi",
         ward="Bến Nghé", district="Quận 1", city="Hồ Chí Minh", postal_code="700000", is_default=True,
     ))
-    if importlib.util.find_spec("marketplace.seed.demo_catalog"):
-        from marketplace.seed import demo_catalog
-
-        demo_catalog.seed_catalog(seller=seller, password_hash=password_hash)
+    demo_catalog.seed_catalog(seller=seller, password_hash=password_hash)
     db.session.commit()
     return True

@@ -15,7 +15,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["timeago"] = time_ago
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["media_url"] = media_url
-    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in current_app.view_functions
 
     @app.context_processor
     def inject_globals():
