@@ -19,9 +19,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.models import Product
+from marketplace.models import Product, User
 from marketplace.seed import catalog_data as data
-from marketplace.seed.bench_people import seed_people
+from marketplace.seed.bench_people import DOMAIN, seed_people
 from marketplace.seed.pictures import PicturePool
 from marketplace.services.categories import slugify
 
@@ -71,7 +71,7 @@ def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[str]]:
 
 
 def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str = "!", seed: int = 7,
-               buyers: int = 2_500, orders: int = 20_000, echo=print) -> dict:
+               buyers: int = 20_000, orders: int = 200_000, echo=print) -> dict:
     """Build the benchmark catalog in the current transaction (the caller commits)."""
     if db.session.scalar(select(func.count()).select_from(Product)):
         raise RuntimeError("seed-bench needs a database without products: create a fresh one for it.")
@@ -85,7 +85,7 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
     owner_ids = [uuid.uuid4() for _ in range(shops)]
     _copy(cursor, "users", ("id", "email", "full_name", "password_hash", "role", "status", "is_verified",
                             "session_version", "created_at"),
-          ((owner_ids[n], f"bench-seller-{n}@bench.local", f"Bench Seller {n}", password_hash, "SELLER", "ACTIVE",
+          ((owner_ids[n], f"bench-seller-{n}@{DOMAIN}", f"Bench Seller {n}", password_hash, "SELLER", "ACTIVE",
             True, 1, now) for n in range(shops)))
     shop_ids = [uuid.uuid4() for _ in range(shops)]
     statuses = ["ACTIVE"] * 96 + ["SUSPENDED"] * 2 + ["PENDING"] * 2
@@ -161,7 +161,47 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
         cursor.execute(f"ANALYZE {table}")
     if buyers and orders and sample:
         made.update(seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
-                                big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"]))
+                                big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"],
+                                owners=dict(zip(shop_ids, owner_ids)), echo=echo))
         echo(f"  {buyers:,} buyers, {orders:,} orders: {time.perf_counter() - started:.1f} s")
     made.update(shops=shops, categories=len(category_rows), seconds=round(time.perf_counter() - started, 1))
+    return made
+
+
+def has_bench_people() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(User).where(User.email == f"admin@{DOMAIN}")))
+
+
+def complete_bench(password_hash: str, buyers: int = 20_000, orders: int = 200_000, seed: int = 7,
+                   echo=print) -> dict:
+    """Add the people and history (bench_people.py) to a benchmark catalog built without them.
+
+    Orders buy from the catalog as it is: 5 % of the visible first variants, plus every one of
+    `bench-shop-0000` (the big shop). Bench sellers get `password_hash` too (cheap bcrypt rounds).
+    """
+    if not db.session.scalar(select(func.count()).select_from(Product)):
+        raise RuntimeError("complete_bench needs a catalog: run seed-bench on an empty database instead.")
+    if has_bench_people():
+        raise RuntimeError("The benchmark database already has its buyers and orders.")
+    rng = random.Random(seed)
+    started, now = time.perf_counter(), datetime.now(timezone.utc)
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    cursor.execute("UPDATE users SET password_hash = %s WHERE email LIKE %s", (password_hash, f"bench-seller-%@{DOMAIN}"))
+    cursor.execute("""
+        SELECT p.id, v.id, p.shop_id, p.title, v.name, v.sku, v.price, s.slug = 'bench-shop-0000'
+          FROM product_variants v JOIN products p ON p.id = v.product_id JOIN shops s ON s.id = p.shop_id
+         WHERE v.position = 0 AND v.deleted_at IS NULL AND p.status = 'ACTIVE' AND s.status = 'ACTIVE'
+         ORDER BY v.id""")
+    sample, big_shop_sample = [], []
+    for *row, big in cursor.fetchall():
+        if big:
+            big_shop_sample.append(tuple(row))
+        elif rng.random() < 0.05:
+            sample.append(tuple(row))
+    cursor.execute("SELECT id, owner_id FROM shops")
+    owners = dict(cursor.fetchall())
+    made = seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
+                       big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"], owners=owners,
+                       echo=echo)
+    made["seconds"] = round(time.perf_counter() - started, 1)
     return made

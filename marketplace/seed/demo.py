@@ -1,14 +1,17 @@
 """The demo marketplace loaded by `make run` on first start.
 
-Accounts come from here; the catalog (shops, categories, products) from
-`demo_catalog.py`. Everything goes through the models with the
+Accounts come from here, the catalog (shops, categories, products) from
+`demo_catalog.py`, the order history and reviews from `demo_orders.py`. Everything goes through the models with the
 same rules as real data, and is committed once at the end.
 """
+from datetime import datetime, timezone
+
+from flask import current_app
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import Address, Role, User
-from marketplace.seed import demo_catalog
+from marketplace.seed import demo_catalog, demo_orders
 from marketplace.services.passwords import hash_password
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -41,5 +44,7 @@ def seed_demo(only_if_empty: bool = True) -> bool:
         ward="Bến Nghé", district="Quận 1", city="Hồ Chí Minh", postal_code="700000", is_default=True,
     ))
     demo_catalog.seed_catalog(seller=seller, password_hash=password_hash)
+    demo_orders.seed_orders(buyer, seller, password_hash, datetime.now(timezone.utc),
+                            current_app.config["SHIPPING_FEE"], current_app.config["CURRENCY"])
     db.session.commit()
     return True

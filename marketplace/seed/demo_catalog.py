@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
 from itertools import product as cartesian
 
 from flask import current_app
@@ -146,15 +145,11 @@ def _product(rng, now, pictures: PicturePool, leaf: dict, shop: dict, title: str
             sku=f"{shop['code']}-{shop['count']:04d}-{position + 1}", options=values,
             name=" / ".join(values.values()) or ("Mặc định" if shop["lang"] == "vi" else "Standard"),
             price=price, stock=stock, image_id=by_colour.get(values.get(colour[0]) if colour else None)))
-    reviews = 0 if rng.random() < 0.3 else rng.randint(1, 250)
-    rating_sum = round(rng.uniform(3.4, 5.0) * reviews)
-    average = (Decimal(rating_sum) / reviews).quantize(Decimal("0.01"), ROUND_HALF_UP) if reviews else Decimal("0")
     lines = rng.sample(data.DESCRIPTION_LINES, 2)
     product = Product(
         id=product_id, shop_id=shop["shop"].id, category_id=leaf["category"].id, title=title,
         description=f"{title}. {lines[0]}\n\n{lines[1]}", status=ProductStatus.ACTIVE,
-        min_price=min(v.price for v in variants), review_count=reviews, rating_sum=rating_sum,
-        average_rating=average, sold_count=0 if rng.random() < 0.15 else min(5000, int(rng.paretovariate(1.2) * 8)),
+        min_price=min(v.price for v in variants),
         created_at=now - timedelta(minutes=rng.randint(0, 120 * 24 * 60)),
     )
     db.session.add(product)

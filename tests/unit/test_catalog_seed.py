@@ -37,8 +37,8 @@ def count(model, *where):
 
 
 def snapshot():
-    rows = db.session.execute(select(Product.title, Product.min_price, Product.sold_count)
-                              .order_by(Product.title, Product.min_price, Product.sold_count)).all()
+    rows = db.session.execute(select(Product.title, Product.min_price)
+                              .order_by(Product.title, Product.min_price)).all()
     return [tuple(r) for r in rows]
 
 
@@ -78,7 +78,7 @@ def test_demo_catalog_is_a_believable_deterministic_marketplace(tmp_storage):
     per_product = select(func.count().label("n")).select_from(ProductVariant).group_by(ProductVariant.product_id).subquery()
     fewest, most = db.session.execute(select(func.min(per_product.c.n), func.max(per_product.c.n))).one()
     assert fewest >= 1 and most <= 6 and count(Product, ~Product.variants.any()) == 0
-    titles = [t for (t, _, _) in first]
+    titles = [t for (t, _) in first]
     assert any("Áo thun" in t for t in titles) and any(t.startswith("Wireless earbuds") for t in titles)
     assert any(t.startswith("Cà phê Arabica") for t in titles)
     with_options = db.session.scalar(select(func.count()).where(ProductVariant.options.has_key("Màu")))
@@ -111,3 +111,27 @@ def test_seed_bench_builds_a_consistent_catalog_with_copy(tmp_storage):
     assert len(page.items) == 48 and page.next_cursor
     with pytest.raises(RuntimeError, match="without products"):
         seed_bench(products=10, shops=2, echo=lambda *_: None)
+
+
+def test_demo_ratings_and_sold_counts_come_from_real_orders_and_reviews(tmp_storage):
+    from sqlalchemy import text
+
+    from marketplace.models import Order, OrderStatus, Review
+    from marketplace.seed.demo import seed_demo
+
+    assert seed_demo(only_if_empty=False)
+    mismatched = db.session.execute(text("""
+        SELECT p.id FROM products p
+        LEFT JOIN (SELECT product_id, count(*) AS n, sum(rating) AS total FROM reviews
+                   WHERE NOT is_hidden GROUP BY product_id) r ON r.product_id = p.id
+        LEFT JOIN (SELECT i.product_id, sum(i.quantity) AS units FROM order_items i JOIN orders o ON o.id = i.order_id
+                   WHERE o.status IN ('DELIVERED', 'COMPLETED') GROUP BY i.product_id) s ON s.product_id = p.id
+        WHERE p.review_count <> coalesce(r.n, 0) OR p.rating_sum <> coalesce(r.total, 0)
+           OR p.sold_count <> coalesce(s.units, 0)
+    """)).all()
+    assert mismatched == []
+    assert count(Review) > 100 and count(Order) > 100
+    assert {status for (status,) in db.session.execute(select(Order.status).distinct())} >= {
+        OrderStatus.PENDING, OrderStatus.SHIPPING, OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.CANCELLED}
+    buyer = db.session.scalar(select(User).where(User.email == "buyer@demo.marketplace"))
+    assert count(Order, Order.buyer_id == buyer.id, Order.status == OrderStatus.DELIVERED) == 1
