@@ -29,8 +29,10 @@ def seed_demo(only_if_empty: bool = True) -> bool:
     """Create the demo data; returns False when there was already data and nothing was done."""
     if only_if_empty and db.session.scalar(select(func.count()).select_from(User)):
         return False
-    password_hash = hash_password(DEMO_PASSWORD)
     accounts = DEMO_LOGINS["accounts"]
+    if db.session.scalar(select(User.id).where(User.email == accounts["buyer"])) is not None:
+        return False  # loaded before: loading twice would only collide with itself
+    password_hash = hash_password(DEMO_PASSWORD)
     buyer = User(email=accounts["buyer"], phone="+84901000001", full_name="Nguyễn Văn An",
                  password_hash=password_hash, is_verified=True, role=Role.BUYER)
     seller = User(email=accounts["seller"], phone="+84901000002", full_name="Trần Thị Bình",
