@@ -1,14 +1,13 @@
 """Shared bits of the admin listings: keyset pages, safe ILIKE patterns, htmx answers."""
-import uuid
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import abort, render_template, request, url_for
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select
 
-from marketplace.extensions import db
 from marketplace.web.htmx import htmx_target, render_htmx
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services import paging
+from marketplace.services.errors import ValidationFailed
+from marketplace.web.pagination import Page
 
 PAGE_SIZE = 25
 
@@ -21,23 +20,11 @@ def like_pattern(text: str) -> str:
 
 def newest_first_page(stmt: Select, created_col, id_col, cursor: str | None, limit: int = PAGE_SIZE,
                       scalars: bool = True) -> Page:
-    """One keyset page of `stmt` ordered newest first by (created_at, id); never OFFSET."""
+    """One keyset page of `stmt` ordered newest first by (created_at, id); a bad link is a 400."""
     try:
-        values = decode_cursor(cursor)
-        if values is not None:
-            created, last_id = datetime.fromisoformat(values[0]), uuid.UUID(values[1])
-            stmt = stmt.where(tuple_(created_col, id_col) < tuple_(created, last_id))
-    except (InvalidCursor, ValueError, IndexError, TypeError):
+        return paging.newest_first_page(stmt, created_col, id_col, cursor, limit, scalars=scalars)
+    except ValidationFailed:
         abort(400, description="That page link is no longer valid. Start again from the first page.")
-    stmt = stmt.order_by(created_col.desc(), id_col.desc()).limit(limit + 1)
-    result = db.session.execute(stmt)
-    rows = list(result.scalars().unique() if scalars else result.all())
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1] if scalars else rows[-1][0]
-        next_cursor = encode_cursor([last.created_at.isoformat(), str(last.id)])
-    return Page(items=rows, next_cursor=next_cursor)
 
 
 def next_page_url(next_cursor: str | None) -> str | None:

@@ -1,6 +1,6 @@
 """Seller center: opening a shop, the shop profile, and the door to the seller center."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.extensions import db

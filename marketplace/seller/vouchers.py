@@ -20,8 +20,7 @@ from marketplace.money import current_currency, exponent, parse_money
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.services import vouchers as voucher_service
-from marketplace.services.errors import DomainError
-from marketplace.web.pagination import InvalidCursor
+from marketplace.services.errors import DomainError, ValidationFailed
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -126,7 +125,7 @@ def list_vouchers(shop):
     """Seller with a shop: their vouchers, newest first, with uses so far."""
     try:
         page = voucher_service.list_shop_vouchers(shop, request.args.get("cursor"))
-    except InvalidCursor:
+    except ValidationFailed:  # a stale or damaged page link: start from the first page
         return redirect(url_for("seller.list_vouchers"))
     return render_template("seller/vouchers.html", shop=shop, page=page, now=utcnow(),
                            describe_voucher=voucher_service.describe)

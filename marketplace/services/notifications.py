@@ -2,12 +2,13 @@
 import uuid
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 
 from marketplace.extensions import db
 from marketplace.models import Notification
-from marketplace.services.errors import NotFound, ValidationFailed
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services.errors import NotFound
+from marketplace.services import paging
+from marketplace.web.pagination import Page
 
 
 def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str | None = None) -> Notification:
@@ -40,23 +41,9 @@ def unread_count(user_id: uuid.UUID) -> int:
 
 def list_notifications(user_id: uuid.UUID, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Notification]:
     """A user's notifications, newest first, keyset-paginated on (created_at, id)."""
-    limit = max(1, min(int(limit), MAX_PAGE_SIZE))
     query = select(Notification).where(Notification.user_id == user_id)
-    try:
-        values = decode_cursor(cursor)
-        if values is not None:
-            after = (datetime.fromisoformat(values[0]), uuid.UUID(str(values[1])))
-            query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*after))
-    except (InvalidCursor, ValueError, TypeError, IndexError) as exc:
-        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
-    rows = list(db.session.scalars(
-        query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)
-    ))
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor([rows[-1].created_at.isoformat(), str(rows[-1].id)])
-    return Page(items=rows, next_cursor=next_cursor)
+    return paging.newest_first_page(query, Notification.created_at, Notification.id, cursor,
+                                    paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE))
 
 
 def latest_notifications(user_id: uuid.UUID, limit: int = 5) -> list[Notification]:

@@ -6,15 +6,15 @@ Lists are keyset-paginated on (created_at DESC, id DESC) and load their lines wi
 fixed number of statements whatever the page length.
 """
 import uuid
-from datetime import datetime
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.extensions import db
 from marketplace.models import Order, OrderEvent, OrderStatus, Shop, User
 from marketplace.services.errors import NotFound, ValidationFailed
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services import paging
+from marketplace.web.pagination import Page
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
@@ -95,29 +95,7 @@ def _page(query: Select, status: OrderStatus | None, cursor: str | None, limit: 
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     if status is not None:
         query = query.where(Order.status == status)
-    after = _decode(cursor)
-    if after is not None:
-        query = query.where(tuple_(Order.created_at, Order.id) < tuple_(*after))
     options = [joinedload(Order.shop), selectinload(Order.items)]
     if with_events:
         options.append(selectinload(Order.events))
-    rows = list(db.session.scalars(
-        query.options(*options).order_by(Order.created_at.desc(), Order.id.desc()).limit(limit + 1)
-    ).unique())
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([last.created_at.isoformat(), str(last.id)])
-    return Page(items=rows, next_cursor=next_cursor)
-
-
-def _decode(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    try:
-        values = decode_cursor(cursor)
-        if values is None:
-            return None
-        created_at, order_id = values
-        return datetime.fromisoformat(created_at), uuid.UUID(order_id)
-    except (InvalidCursor, ValueError, TypeError):
-        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from None
+    return paging.newest_first_page(query.options(*options), Order.created_at, Order.id, cursor, limit)

@@ -4,16 +4,14 @@ Three statements per page whatever its length: the page of products, the aggrega
 their live variants, their first images. Aggregates are computed for the page's ids
 only, never for the whole variants table.
 """
-import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Shop
-from marketplace.services.errors import ValidationFailed
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services import paging
+from marketplace.web.pagination import Page
 
 PAGE_SIZE = 20
 TABS = ("ALL", "ACTIVE", "DRAFT", "HIDDEN")
@@ -47,19 +45,8 @@ def seller_products(shop: Shop, status: str = "ALL", q: str = "", cursor: str | 
         stmt = stmt.where(Product.status == ProductStatus(status))
     if q.strip():
         stmt = stmt.where(func.strpos(func.fold_search_text(Product.title), func.fold_search_text(q.strip())) > 0)
-    try:
-        values = decode_cursor(cursor)
-        if values is not None:
-            after = (datetime.fromisoformat(values[0]), uuid.UUID(str(values[1])))
-            stmt = stmt.where(tuple_(Product.created_at, Product.id) < tuple_(*after))
-    except (InvalidCursor, ValueError, TypeError, IndexError) as exc:
-        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
-    products = list(db.session.scalars(stmt.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit + 1)))
-    next_cursor = None
-    if len(products) > limit:
-        products = products[:limit]
-        next_cursor = encode_cursor([products[-1].created_at.isoformat(), str(products[-1].id)])
-    return Page(items=_rows(products), next_cursor=next_cursor)
+    page = paging.newest_first_page(stmt, Product.created_at, Product.id, cursor, limit)
+    return Page(items=_rows(page.items), next_cursor=page.next_cursor)
 
 
 def _rows(products: list[Product]) -> list[ProductRow]:

@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
 from marketplace.models import Order, OrderItem, Product, Review
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.reviews import REVIEWABLE_STATUSES, is_editable
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services import paging
+from marketplace.web.pagination import Page
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
@@ -51,41 +52,6 @@ class ToReviewRow:
     ordered_at: datetime
 
 
-def _keyset(cursor: str | None, created_col, id_col):
-    """The WHERE clause that continues after `cursor` (newest first), or None on page one."""
-    try:
-        values = decode_cursor(cursor)
-        if values is None:
-            return None
-        created, row_id = datetime.fromisoformat(values[0]), uuid.UUID(str(values[1]))
-    except (InvalidCursor, ValueError, TypeError, IndexError) as exc:
-        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
-    return tuple_(created_col, id_col) < tuple_(created, row_id)
-
-
-def _limit(limit: int) -> int:
-    return max(1, min(int(limit), MAX_PAGE_SIZE))
-
-
-def _page(rows: list, limit: int, key) -> Page:
-    """Cut the extra row we fetched to learn whether another page exists."""
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    if has_more:
-        created, row_id = key(rows[-1])
-        next_cursor = encode_cursor([created.isoformat(), str(row_id)])
-    return Page(items=rows, next_cursor=next_cursor)
-
-
-def _newest_first(query: Select, cursor: str | None, limit: int, created_col=Review.created_at,
-                  id_col=Review.id) -> Select:
-    after = _keyset(cursor, created_col, id_col)
-    if after is not None:
-        query = query.where(after)
-    return query.order_by(created_col.desc(), id_col.desc()).limit(limit + 1)
-
-
 def clean_rating_filter(rating) -> int | None:
     if rating in (None, "", 0, "0"):
         return None
@@ -101,16 +67,16 @@ def clean_rating_filter(rating) -> int | None:
 def list_product_reviews(product_id: uuid.UUID, *, rating=None, with_images: bool = False,
                          cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Review]:
     """Visible reviews of a product, newest first; three statements (reviews, users, images)."""
-    rating, limit = clean_rating_filter(rating), _limit(limit)
+    rating, limit = clean_rating_filter(rating), paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE)
     # `NOT is_hidden` (not `IS false`) so the planner can use ix_reviews_product_visible.
     query = select(Review).where(Review.product_id == product_id, ~Review.is_hidden)
     if rating:
         query = query.where(Review.rating == rating)
     if with_images:
         query = query.where(Review.has_images)
-    query = _newest_first(query, cursor, limit).options(selectinload(Review.user), selectinload(Review.images))
+    query = paging.newest_first(query, Review.created_at, Review.id, cursor, limit).options(selectinload(Review.user), selectinload(Review.images))
     rows = list(db.session.scalars(query))
-    return _page(rows, limit, lambda r: (r.created_at, r.id))
+    return paging.cut(rows, limit, lambda r: (r.created_at, r.id))
 
 
 def rating_summary(product_id: uuid.UUID) -> RatingSummary:
@@ -127,21 +93,21 @@ def rating_summary(product_id: uuid.UUID) -> RatingSummary:
 
 def list_user_reviews(user_id: uuid.UUID, *, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[ReviewRow]:
     """A buyer's own reviews (hidden ones included, they are theirs), newest first."""
-    limit = _limit(limit)
+    limit = paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE)
     query = (
         select(Review, OrderItem.product_title, OrderItem.variant_name)
         .join(OrderItem, OrderItem.id == Review.order_item_id)
         .where(Review.user_id == user_id)
         .options(selectinload(Review.images))
     )
-    result = db.session.execute(_newest_first(query, cursor, limit))
+    result = db.session.execute(paging.newest_first(query, Review.created_at, Review.id, cursor, limit))
     rows = [ReviewRow(r, title, variant) for r, title, variant in result]
-    return _page(rows, limit, lambda row: (row.review.created_at, row.review.id))
+    return paging.cut(rows, limit, lambda row: (row.review.created_at, row.review.id))
 
 
 def list_to_review(user_id: uuid.UUID, *, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[ToReviewRow]:
     """A buyer's delivered or completed order lines that have no review yet, newest order first."""
-    limit = _limit(limit)
+    limit = paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE)
     query = (
         select(OrderItem, Order.number, Order.created_at)
         .join(Order, Order.id == OrderItem.order_id)
@@ -149,9 +115,9 @@ def list_to_review(user_id: uuid.UUID, *, cursor: str | None = None, limit: int 
         .where(Order.buyer_id == user_id, Order.status.in_(REVIEWABLE_STATUSES),
                OrderItem.product_id.is_not(None), Review.id.is_(None))
     )
-    query = _newest_first(query, cursor, limit, Order.created_at, OrderItem.id)
+    query = paging.newest_first(query, Order.created_at, OrderItem.id, cursor, limit)
     rows = [ToReviewRow(item, number, created) for item, number, created in db.session.execute(query)]
-    return _page(rows, limit, lambda row: (row.ordered_at, row.item.id))
+    return paging.cut(rows, limit, lambda row: (row.ordered_at, row.item.id))
 
 
 def reviewed_item_ids(order: Order) -> set[uuid.UUID]:
@@ -175,7 +141,7 @@ def count_to_review(user_id: uuid.UUID) -> int:
 def list_shop_reviews(shop_id: uuid.UUID, *, unreplied: bool = False, rating=None, cursor: str | None = None,
                       limit: int = PAGE_SIZE) -> Page[ReviewRow]:
     """Reviews of a shop's products (hidden ones too, flagged), newest first; three statements."""
-    rating, limit = clean_rating_filter(rating), _limit(limit)
+    rating, limit = clean_rating_filter(rating), paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE)
     query = (
         select(Review, Product.title)
         .join(Product, Product.id == Review.product_id)
@@ -186,8 +152,8 @@ def list_shop_reviews(shop_id: uuid.UUID, *, unreplied: bool = False, rating=Non
         query = query.where(Review.seller_reply.is_(None))
     if rating:
         query = query.where(Review.rating == rating)
-    rows = [ReviewRow(r, title) for r, title in db.session.execute(_newest_first(query, cursor, limit))]
-    return _page(rows, limit, lambda row: (row.review.created_at, row.review.id))
+    rows = [ReviewRow(r, title) for r, title in db.session.execute(paging.newest_first(query, Review.created_at, Review.id, cursor, limit))]
+    return paging.cut(rows, limit, lambda row: (row.review.created_at, row.review.id))
 
 
 def product_title(product_id: uuid.UUID) -> str:

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
@@ -15,7 +15,8 @@ from marketplace.models import Shop, User, Voucher, VoucherKind, VoucherUsage
 from marketplace.models.base import utcnow
 from marketplace.money import format_money
 from marketplace.services.errors import Conflict, DomainError, NotFound, ValidationFailed
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services import paging
+from marketplace.web.pagination import Page
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,39}$")
 EDITABLE = ("code", "kind", "value", "max_discount", "min_spend", "starts_at", "ends_at",
@@ -166,16 +167,7 @@ def deactivate_voucher(shop: Shop, voucher_id) -> Voucher:
 def list_shop_vouchers(shop: Shop, cursor: str | None = None, limit: int = 20) -> Page[Voucher]:
     """The shop's vouchers, newest first, keyset-paginated on (created_at, id)."""
     stmt = select(Voucher).where(Voucher.shop_id == shop.id)
-    after = decode_cursor(cursor)
-    if after:
-        try:
-            created, last_id = datetime.fromisoformat(after[0]), uuid.UUID(after[1])
-        except (ValueError, TypeError, IndexError) as error:
-            raise InvalidCursor("That page link is no longer valid.") from error
-        stmt = stmt.where(or_(Voucher.created_at < created, and_(Voucher.created_at == created, Voucher.id < last_id)))
-    rows = list(db.session.scalars(stmt.order_by(Voucher.created_at.desc(), Voucher.id.desc()).limit(limit + 1)))
-    next_cursor = encode_cursor([rows[limit - 1].created_at.isoformat(), str(rows[limit - 1].id)]) if len(rows) > limit else None
-    return Page(items=rows[:limit], next_cursor=next_cursor)
+    return paging.newest_first_page(stmt, Voucher.created_at, Voucher.id, cursor, limit)
 
 
 # --- validation -------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""Keyset pagination, newest first on (created_at, id): the order most lists here share.
+
+Never OFFSET: a deep page costs what the first one does, and rows added meanwhile
+never shift what comes next. The cursor is opaque to clients (web/pagination.py).
+"""
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Select, tuple_
+
+from marketplace.extensions import db
+from marketplace.services.errors import ValidationFailed
+from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+
+
+def clamp(limit, default: int, maximum: int) -> int:
+    """A page size the caller may choose, within 1..maximum."""
+    try:
+        return max(1, min(int(limit), maximum))
+    except (TypeError, ValueError):
+        return default
+
+
+def after_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The (created_at, id) a page continues after; a damaged cursor is a clear ValidationFailed."""
+    try:
+        values = decode_cursor(cursor)
+        if values is None:
+            return None
+        return datetime.fromisoformat(values[0]), uuid.UUID(str(values[1]))
+    except (InvalidCursor, ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
+
+
+def newest_first(query: Select, created_col, id_col, cursor: str | None, limit: int) -> Select:
+    """`query` continued after `cursor`, newest first, fetching one row more than `limit`."""
+    after = after_cursor(cursor)
+    if after is not None:
+        query = query.where(tuple_(created_col, id_col) < tuple_(*after))
+    return query.order_by(created_col.desc(), id_col.desc()).limit(limit + 1)
+
+
+def cut(rows: list, limit: int, key: Callable = lambda row: (row.created_at, row.id)) -> Page:
+    """Turn the limit+1 rows fetched by `newest_first` into a Page with the next cursor."""
+    if len(rows) <= limit:
+        return Page(items=rows, next_cursor=None)
+    rows = rows[:limit]
+    created, row_id = key(rows[-1])
+    return Page(items=rows, next_cursor=encode_cursor([created.isoformat(), str(row_id)]))
+
+
+def newest_first_page(query: Select, created_col, id_col, cursor: str | None, limit: int,
+                      scalars: bool = True) -> Page:
+    """Run `newest_first` and cut the result: ORM entities when `scalars`, else rows whose first item is one."""
+    result = db.session.execute(newest_first(query, created_col, id_col, cursor, limit))
+    rows = list(result.scalars().unique() if scalars else result.all())
+    return cut(rows, limit, key=(lambda row: (row.created_at, row.id)) if scalars
+               else (lambda row: (row[0].created_at, row[0].id)))
