@@ -28,7 +28,7 @@ from rq.registry import FailedJobRegistry
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
-from marketplace.web.pagination import Page, decode_cursor, encode_cursor
+from marketplace.services.paging import Page, decode_cursor, encode_cursor
 
 QUEUE_NAME = "default"
 logger = logging.getLogger("marketplace.jobs")

@@ -10,7 +10,7 @@ from marketplace.admin import bp
 from marketplace.extensions import db
 from marketplace.services import audit
 from marketplace.web.auth import admin_required
-from marketplace.web.pagination import InvalidCursor
+from marketplace.services.paging import InvalidCursor
 
 PAGE_SIZE = 50
 UNREACHABLE = "Redis is unreachable, so the job queue can't be read right now."

@@ -7,7 +7,7 @@ from sqlalchemy import Select
 from marketplace.web.htmx import htmx_target, render_htmx
 from marketplace.services import paging
 from marketplace.services.errors import ValidationFailed
-from marketplace.web.pagination import Page
+from marketplace.services.paging import Page
 
 PAGE_SIZE = 25
 

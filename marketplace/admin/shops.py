@@ -20,7 +20,7 @@ from marketplace.services import shops
 from marketplace.services.errors import DomainError
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services.paging import InvalidCursor, Page, decode_cursor, encode_cursor
 
 DONE = {"approve": "“{name}” is approved and open.", "reject": "“{name}” is rejected.",
         "suspend": "“{name}” is suspended.", "reinstate": "“{name}” is open again."}

@@ -232,7 +232,13 @@ def reset_password(contact: Contact, code: str, new_password: str) -> User:
     user = find_user(contact)
     if user is None or user.status != UserStatus.ACTIVE:
         raise ValidationFailed("That code is wrong.", code="otp_invalid", field="code")
-    otp.check_code(user, OtpPurpose.RESET, code)
+    try:
+        otp.check_code(user, OtpPurpose.RESET, code)
+    except ValidationFailed as error:
+        if error.code != "otp_missing":
+            raise
+        # "no code waiting" would tell an unknown contact from an account: answer as for an unknown one
+        raise ValidationFailed("That code is wrong.", code="otp_invalid", field="code") from None
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     user.is_verified = True  # the code reached the account's own contact: that proves it

@@ -7,7 +7,7 @@ PostgreSQL evaluates only for the rows that survive the LIMIT) come back togethe
 
 Pagination is keyset on (sort key, id) in the same direction, with the id as the tie
 breaker, so no row is repeated or skipped across equal keys and deep pages cost what
-the first one does. The cursor is opaque (web/pagination) and names its sort.
+the first one does. The cursor is opaque (services/paging) and names its sort.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from marketplace.services import search
 from marketplace.services.categories import CategoryNode, CategoryTree, get_tree
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.visibility import visible_condition
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services.paging import InvalidCursor, Page, decode_cursor, encode_cursor
 
 DEFAULT_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 48

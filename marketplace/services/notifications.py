@@ -8,7 +8,7 @@ from marketplace.extensions import db
 from marketplace.models import Notification
 from marketplace.services.errors import NotFound
 from marketplace.services import paging
-from marketplace.web.pagination import Page
+from marketplace.services.paging import Page
 
 
 def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str | None = None) -> Notification:

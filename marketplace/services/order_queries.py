@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.models import Order, OrderEvent, OrderStatus, Shop, User
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services import paging
-from marketplace.web.pagination import Page
+from marketplace.services.paging import Page
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50

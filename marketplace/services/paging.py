@@ -1,17 +1,50 @@
 """Keyset pagination, newest first on (created_at, id): the order most lists here share.
 
 Never OFFSET: a deep page costs what the first one does, and rows added meanwhile
-never shift what comes next. The cursor is opaque to clients (web/pagination.py).
+never shift what comes next. Cursors are opaque to clients: base64 of the last row's key.
 """
+import base64
+import json
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, tuple_
 
 from marketplace.extensions import db
 from marketplace.services.errors import ValidationFailed
-from marketplace.web.pagination import InvalidCursor, Page, decode_cursor, encode_cursor
+
+T = TypeVar("T")
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> list[Any] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidCursor("That page link is no longer valid.") from exc
+    if not isinstance(values, list):
+        raise InvalidCursor("That page link is no longer valid.")
+    return values
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
 
 
 def clamp(limit, default: int, maximum: int) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Shop
 from marketplace.services import paging
-from marketplace.web.pagination import Page
+from marketplace.services.paging import Page
 
 PAGE_SIZE = 20
 TABS = ("ALL", "ACTIVE", "DRAFT", "HIDDEN")

@@ -16,7 +16,7 @@ from marketplace.models import Order, OrderItem, Product, Review
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.reviews import REVIEWABLE_STATUSES, is_editable
 from marketplace.services import paging
-from marketplace.web.pagination import Page
+from marketplace.services.paging import Page
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50

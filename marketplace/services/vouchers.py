@@ -16,7 +16,7 @@ from marketplace.models.base import utcnow
 from marketplace.money import format_money
 from marketplace.services.errors import Conflict, DomainError, NotFound, ValidationFailed
 from marketplace.services import paging
-from marketplace.web.pagination import Page
+from marketplace.services.paging import Page
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,39}$")
 EDITABLE = ("code", "kind", "value", "max_discount", "min_spend", "starts_at", "ends_at",

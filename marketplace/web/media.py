@@ -17,5 +17,6 @@ def serve(key: str):
     response = send_from_directory(storage.root, key, max_age=31536000,
                                    mimetype=mimetypes.guess_type(key)[0] or "application/octet-stream")
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    # frame-ancestors doesn't fall back to default-src; sandbox: an upload is never an active document
+    response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
     return response

@@ -10,7 +10,7 @@ from marketplace.services import catalog
 from marketplace.services.catalog import ListingQuery, Sort
 from marketplace.services.categories import get_tree
 from marketplace.services.errors import NotFound, ValidationFailed
-from marketplace.web.pagination import encode_cursor
+from marketplace.services.paging import encode_cursor
 from tests.catalog_support import add_image, make_tree, product_at, walk_pages
 from tests.factories import make_category, make_product, make_shop
 

@@ -1,0 +1,195 @@
+"""For every endpoint that takes an id in its URL: how to make the object it names, owned by A.
+
+`OBJECTS[endpoint]` is a Target: `kind` says who owns the object (a buyer, a seller's shop,
+only admins may touch it, or a public page whose object is not public), and `build(world)`
+makes the object and returns a Made: the URL values, a marker text that only A's data
+contains, a valid request body (so a refusal can't hide behind a validation error), and
+the request that SHOULD succeed (the owner, or anyone for a public object made visible),
+which proves the fixture is right and the refusal comes from the access rule.
+
+A route with a <uuid:...> argument that has no entry here fails test_object_access: add
+its entry when the route is added.
+"""
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from marketplace.extensions import db
+from marketplace.models import CartItem, OrderStatus, ProductImage, ProductStatus
+from marketplace.services.notifications import notify
+from marketplace.services.reviews import create_review
+from tests.factories import make_category, make_order, make_product, make_voucher
+
+ADDRESS_JSON = {"recipient_name": "Mallory", "phone": "+84901111222", "line1": "1 Evil Road", "city": "Hà Nội"}
+ADDRESS_FORM = {**ADDRESS_JSON, "line2": "", "ward": "", "district": "", "postal_code": ""}
+
+
+@dataclass
+class Made:
+    values: dict
+    marker: str | None = None
+    json: dict | None = None
+    form: dict = field(default_factory=dict)
+    # (actor name, values) of a request that must not be refused: "owner" or "anonymous"
+    positive: tuple[str, dict] | None = ("owner", None)
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "buyer" | "seller" | "admin" | "public"
+    build: Callable
+
+
+def _address(w):
+    return Made({"address_id": w.address_a.id}, "42 Secret Street", json=ADDRESS_JSON, form=ADDRESS_FORM)
+
+
+def _cart_line(w):
+    line = CartItem(user_id=w.buyer_a.id, variant_id=w.product_a.variants[0].id, quantity=2)
+    db.session.add(line)
+    db.session.flush()
+    return Made({"item_id": line.id, "line_id": line.id}, "Alpha Secretkettle", json={"quantity": 1},
+                form={"quantity": "1"})
+
+
+def _notification(w):
+    note = notify(w.buyer_a.id, "order.shipped", "Secretparcel shipped", "Your Secretparcel is on its way", "/orders")
+    return Made({"notification_id": note.id}, "Secretparcel")
+
+
+def _order(status=OrderStatus.PENDING):
+    def build(w):
+        order = make_order(w.buyer_a, w.product_a, status=status, ship_line1="42 Secret Street")
+        return Made({"order_id": order.id, "checkout_id": order.checkout_id}, order.number,
+                    form={"reason": "Changed my mind", "tracking_number": "TRACK1"}, json={})
+
+    return build
+
+
+def _hidden_product(w):
+    draft = make_product(shop=w.shop_a, category=w.category, title="Draft Secretlamp", status=ProductStatus.DRAFT)
+    return Made({"product_id": draft.id}, "Secretlamp", positive=("anonymous", {"product_id": w.product_a.id}))
+
+
+def _review(w):
+    order = make_order(w.buyer_a, w.product_a, status=OrderStatus.DELIVERED)
+    review = create_review(w.buyer_a, order.items[0].id, 4, "Secretreview text")
+    return Made({"review_id": review.id}, "Secretreview", json={"rating": 1, "body": "Hacked"},
+                form={"rating": "1", "body": "Hacked", "reply": "Hacked", "reason": "Spam"})
+
+
+def _seller_product(w):
+    return Made({"product_id": w.product_a.id}, "Alpha Secretkettle",
+                form={"title": "Hacked", "category_id": str(w.category.id)})
+
+
+def _product_image(w):
+    image = ProductImage(product_id=w.product_a.id, storage_key="products/secret.webp",
+                         thumb_key="products/secret-thumb.webp", position=0, width=10, height=10)
+    db.session.add(image)
+    db.session.flush()
+    return Made({"product_id": w.product_a.id, "image_id": image.id}, "Alpha Secretkettle",
+                form={"direction": "down"})
+
+
+def _voucher(w):
+    voucher = make_voucher(w.shop_a, code="SECRETCODE")
+    return Made({"voucher_id": voucher.id}, "SECRETCODE", form={"code": "HACKED", "kind": "FIXED", "value": "1"})
+
+
+def _admin_category(w):
+    category = make_category(name="Secretcategory")
+    return Made({"category_id": category.id}, None, form={"name": "Hacked"})
+
+
+def _admin_product(w):
+    return Made({"product_id": w.product_a.id}, None, form={"reason": "Spam"})
+
+
+def _admin_shop(w):
+    return Made({"shop_id": w.shop_a.id}, None, form={"reason": "Spam"})
+
+
+def _admin_user(w):
+    return Made({"user_id": w.buyer_a.id}, "42 Secret Street", form={"reason": "Spam"})
+
+
+def _admin_job(w):
+    # Failed jobs live in Redis, not in the database: an unknown id is all there is to ask for.
+    return Made({"job_id": uuid.uuid4()}, None, positive=None)
+
+
+BUYER, SELLER, ADMIN, PUBLIC = "buyer", "seller", "admin", "public"
+
+OBJECTS: dict[str, Target] = {
+    # account (addresses)
+    "account.set_default_address": Target(BUYER, _address),
+    "account.delete_address": Target(BUYER, _address),
+    "account.edit_address": Target(BUYER, _address),
+    "api.update_address": Target(BUYER, _address),
+    "api.delete_address": Target(BUYER, _address),
+    "api.set_default_address": Target(BUYER, _address),
+    # cart
+    "cart.update_line": Target(BUYER, _cart_line),
+    "cart.remove_line": Target(BUYER, _cart_line),
+    "api.update_cart_item": Target(BUYER, _cart_line),
+    "api.delete_cart_item": Target(BUYER, _cart_line),
+    # notifications
+    "notifications.mark_read": Target(BUYER, _notification),
+    "api.mark_notification_read": Target(BUYER, _notification),
+    # the buyer's orders
+    "checkout.confirmation": Target(BUYER, _order()),
+    "checkout.view_order": Target(BUYER, _order()),
+    "checkout.cancel_order": Target(BUYER, _order()),
+    "checkout.confirm_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),
+    "api.get_order": Target(BUYER, _order()),
+    "api.cancel_order": Target(BUYER, _order()),
+    "api.confirm_order_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),
+    # public pages of a product that is not public (a draft)
+    "catalog.view_product": Target(PUBLIC, _hidden_product),
+    "catalog.variant_panel": Target(PUBLIC, _hidden_product),
+    "reviews.product_reviews": Target(PUBLIC, _hidden_product),
+    "reviews.list_reviews": Target(PUBLIC, _hidden_product),
+    "api.list_product_reviews": Target(PUBLIC, _hidden_product),
+    "api.get_product": Target(PUBLIC, _hidden_product),
+    "api.list_product_variants": Target(PUBLIC, _hidden_product),
+    # reviews
+    "reviews.edit_review": Target(BUYER, _review),
+    "api.update_review": Target(BUYER, _review),
+    "seller.reply_review": Target(SELLER, _review),
+    # seller center
+    "seller.view_order": Target(SELLER, _order()),
+    "seller.cancel_order": Target(SELLER, _order()),
+    "seller.confirm_order": Target(SELLER, _order()),
+    "seller.ship_order": Target(SELLER, _order(OrderStatus.CONFIRMED)),
+    "seller.deliver_order": Target(SELLER, _order(OrderStatus.SHIPPING)),
+    "seller.edit_product": Target(SELLER, _seller_product),
+    "seller.delete_product": Target(SELLER, _seller_product),
+    "seller.image_options": Target(SELLER, _seller_product),
+    "seller.upload_images": Target(SELLER, _seller_product),
+    "seller.publish_product": Target(SELLER, _seller_product),
+    "seller.unpublish_product": Target(SELLER, _seller_product),
+    "seller.variant_row": Target(SELLER, _seller_product),
+    "seller.delete_image": Target(SELLER, _product_image),
+    "seller.move_image": Target(SELLER, _product_image),
+    "seller.edit_voucher": Target(SELLER, _voucher),
+    "seller.deactivate_voucher": Target(SELLER, _voucher),
+    # admin: every object is the platform's; others must be refused by role
+    "admin.edit_category": Target(ADMIN, _admin_category),
+    "admin.delete_category": Target(ADMIN, _admin_category),
+    "admin.move_category": Target(ADMIN, _admin_category),
+    "admin.rename_category": Target(ADMIN, _admin_category),
+    "admin.hide_product": Target(ADMIN, _admin_product),
+    "admin.unhide_product": Target(ADMIN, _admin_product),
+    "admin.hide_review": Target(ADMIN, _review),
+    "admin.unhide_review": Target(ADMIN, _review),
+    "admin.approve_shop": Target(ADMIN, _admin_shop),
+    "admin.reject_shop": Target(ADMIN, _admin_shop),
+    "admin.suspend_shop": Target(ADMIN, _admin_shop),
+    "admin.reinstate_shop": Target(ADMIN, _admin_shop),
+    "admin.view_user": Target(ADMIN, _admin_user),
+    "admin.suspend_user": Target(ADMIN, _admin_user),
+    "admin.unsuspend_user": Target(ADMIN, _admin_user),
+    "admin.discard_failed_job": Target(ADMIN, _admin_job),
+    "admin.retry_failed_job": Target(ADMIN, _admin_job),
+}
