@@ -137,6 +137,11 @@ class ProductionConfig(Config):
             raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters.")
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise RuntimeError("Production needs DATABASE_URL; the embedded database is for development.")
+        if (cls.RATELIMIT_ENABLED and cls.RATELIMIT_STORAGE_URI.startswith("memory://")
+                and not os.environ.get("RATELIMIT_STORAGE_URI")):
+            # Each worker would count on its own: limits multiplied by the number of processes.
+            raise RuntimeError("Production needs shared rate-limit storage: set REDIS_URL or RATELIMIT_STORAGE_URI "
+                               "(RATELIMIT_STORAGE_URI=memory:// only for a single process).")
 
 
 CONFIGS = {

@@ -43,6 +43,7 @@ def served(app, tmp_path):
         "PATH": f"{ROOT / '.venv' / 'bin'}:{env.get('PATH', '')}", "FLASK_APP": "wsgi",
         "MARKETPLACE_ENV": "production", "SECRET_KEY": "s" * 48,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": "",
+        "RATELIMIT_STORAGE_URI": "memory://",
         "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": str(prom),
     })
     log = open(tmp_path / "server.log", "wb")

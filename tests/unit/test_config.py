@@ -46,8 +46,18 @@ def test_production_refuses_the_embedded_database(monkeypatch):
         config.ProductionConfig.check()
 
 
-def test_production_accepts_real_settings_with_secure_cookies(monkeypatch):
+def test_production_refuses_per_process_rate_limits_unless_asked_for(monkeypatch):
     config = load_config(monkeypatch, SECRET_KEY=GOOD_KEY, DATABASE_URL="postgresql://db/marketplace")
+    with pytest.raises(RuntimeError, match="rate-limit storage"):
+        config.ProductionConfig.check()
+    config = load_config(monkeypatch, SECRET_KEY=GOOD_KEY, DATABASE_URL="postgresql://db/marketplace",
+                         RATELIMIT_STORAGE_URI="memory://")
+    config.ProductionConfig.check()  # a single-process deployment may choose it explicitly
+
+
+def test_production_accepts_real_settings_with_secure_cookies(monkeypatch):
+    config = load_config(monkeypatch, SECRET_KEY=GOOD_KEY, DATABASE_URL="postgresql://db/marketplace",
+                         REDIS_URL="redis://redis:6379/0")
     production = config.ProductionConfig
     production.check()
     assert production.SESSION_COOKIE_SECURE is True and production.REMEMBER_COOKIE_SECURE is True
