@@ -18,15 +18,11 @@ def create_app(config: type[Config] | None = None) -> Flask:
     )
     app.config.from_object(config)
     Path(app.instance_path).mkdir(exist_ok=True)
-    if app.config["TRUSTED_PROXIES"]:  # behind nginx: the client's address and scheme, not the proxy's
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     from marketplace import metrics, web
     from marketplace.web import errors, hooks, templating
 
+    web.trust_proxies(app)
     web.configure_logging(app)
     web.configure_database(app)
     web.register_extensions(app)
@@ -53,9 +49,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.web.health import bp as ops_bp
     from marketplace.web.media import bp as media_bp
 
-    for blueprint in (ops_bp, media_bp, shop_bp, catalog_bp, cart_bp, checkout_bp, account_bp, seller_bp, admin_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (reviews_bp, notifications_bp):
+    for blueprint in (ops_bp, media_bp, shop_bp, catalog_bp, cart_bp, checkout_bp, account_bp, reviews_bp,
+                      notifications_bp, seller_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -5,7 +5,7 @@ import sys
 import time
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -28,6 +28,15 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind nginx (TRUSTED_PROXIES hops): see the client's address and scheme, not the proxy's."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def configure_logging(app: Flask) -> None:

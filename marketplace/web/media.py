@@ -1,7 +1,7 @@
 """Serves locally stored uploads at /media/<key> (S3 serves its own in production)."""
 import mimetypes
 
-from flask import Blueprint, abort, current_app, send_from_directory
+from flask import Blueprint, abort, send_from_directory
 
 from marketplace.storage import LocalStorage, get_storage
 
