@@ -39,11 +39,20 @@ test: $(VENV)/.installed-dev
 worker: $(VENV)/.installed
 	$(BIN)/flask worker
 
+## lint: unused imports, undefined names, mutable defaults (ruff; also part of make test)
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check marketplace config.py wsgi.py migrations bench
+
 migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 
 seed-demo: $(VENV)/.installed
 	$(BIN)/flask seed-demo
+
+## bench: build or reuse the 100,000-product benchmark database, load it with locust, print the table (bench/README.md)
+bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
