@@ -32,7 +32,9 @@ def redis_conn():
     try:
         conn.ping()
     except RedisError as exc:
-        pytest.fail(f"the job tests need Redis at {REDIS_TEST_URL} (.ci/run starts it): {exc}")
+        # CI must run them (.ci/run starts Redis); a laptop without Redis skips them, saying why.
+        message = f"the job tests need Redis at {REDIS_TEST_URL}: {exc}"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     conn.flushdb()
     yield conn
     conn.flushdb()

@@ -22,17 +22,26 @@ ROOT = Path(__file__).resolve().parents[2]
 BACKUP = ROOT / "scripts" / "backup.sh"
 RESTORE = ROOT / "scripts" / "restore.sh"
 
-pytestmark = pytest.mark.skipif(shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
-                                reason="pg_dump/pg_restore (PostgreSQL client) are not installed")
+def _tools_major(bin_dir: Path) -> int | None:
+    try:
+        out = subprocess.run([str(bin_dir / "pg_dump"), "--version"], capture_output=True, text=True, timeout=30).stdout
+        return int(out.split()[-1].split(".")[0])
+    except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        return None
 
 
 def _client_env(server_major: int) -> dict:
-    """Use the client tools of the server's major version when installed side by side (Debian layout)."""
-    env = dict(os.environ)
-    versioned = Path(f"/usr/lib/postgresql/{server_major}/bin")
-    if (versioned / "pg_dump").exists():
-        env.update(PG_DUMP=str(versioned / "pg_dump"), PG_RESTORE=str(versioned / "pg_restore"))
-    return env
+    """pg_dump/pg_restore of the server's major version: Debian's side-by-side install, the ones on
+    PATH, or those shipped with pgserver (the embedded server); skip when none match."""
+    import pgserver
+
+    candidates = [Path(f"/usr/lib/postgresql/{server_major}/bin"),
+                  Path(shutil.which("pg_dump") or "/nonexistent").parent,
+                  Path(pgserver.__file__).parent / "pginstall" / "bin"]
+    for bin_dir in candidates:
+        if (bin_dir / "pg_restore").exists() and (_tools_major(bin_dir) or 0) >= server_major:
+            return {**os.environ, "PG_DUMP": str(bin_dir / "pg_dump"), "PG_RESTORE": str(bin_dir / "pg_restore")}
+    pytest.skip(f"no pg_dump/pg_restore of version {server_major} or newer is installed")
 
 
 def _run(args: list, env: dict, stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:
