@@ -39,8 +39,9 @@ def add_cart_item():
     """Signed-in users: add a variant (adds to its line); refused beyond the stock. Answers the cart."""
     body = request.context.json
     cart_service.add_item(current_user, body.variant_id, body.quantity)
+    cart = _cart()  # read before the commit expires current_user (which would cost a reload)
     db.session.commit()
-    return _cart(), 201
+    return cart, 201
 
 
 @bp.patch("/cart/items/<uuid:item_id>")

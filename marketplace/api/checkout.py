@@ -30,6 +30,7 @@ def place_order():
         current_user, body.address_id, body.payment_method, cart_item_ids=body.cart_item_ids,
         vouchers=body.vouchers, idempotency_key=request.context.headers.idempotency_key,
     )
-    db.session.commit()
+    # Built before the commit, which would expire the orders and reload each of them (4 statements).
     out = PlacedOrdersOut(orders=[OrderOut.from_order(order) for order in placed.orders])
+    db.session.commit()
     return out, (200 if placed.replayed else 201)

@@ -8,7 +8,7 @@ the account cart (receiver of Flask-Login's user_logged_in, at the bottom).
 import logging
 import uuid
 
-from flask import flash, has_request_context, redirect, render_template, session, url_for
+from flask import flash, g, has_request_context, redirect, render_template, session, url_for
 from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -36,9 +36,11 @@ def current_cart() -> cart_service.CartView:
 
 
 def nav_cart_count() -> int:
-    """The navbar badge: one COUNT for a user, the session for a guest (the navbar calls it once)."""
+    """The navbar badge: one COUNT for a user (none on the cart page, which has just read every
+    line), the session for a guest (the navbar calls it once)."""
     if _is_user():
-        return cart_service.cart_count(current_user)
+        known = g.get("cart_line_count")
+        return known if known is not None else cart_service.cart_count(current_user)
     return len(guest_cart.guest_pairs(session.get(GUEST_KEY, {})))
 
 
@@ -61,7 +63,10 @@ def _page_context(view: cart_service.CartView) -> dict:
 @bp.get("/cart")
 def view_cart():
     """Anyone: the cart grouped by shop, with flags on lines that cannot be bought as they are."""
-    return render_template("cart/page.html", **_page_context(current_cart()))
+    view = current_cart()
+    if _is_user():
+        g.cart_line_count = view.line_count  # every line of cart_items is in the view: the badge's count
+    return render_template("cart/page.html", **_page_context(view))
 
 
 @bp.get("/cart/badge")

@@ -11,7 +11,7 @@ from flask import render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.catalog.forms import ListingFilterForm
-from marketplace.services import catalog
+from marketplace.services import catalog, storefront_cache
 from marketplace.web.htmx import htmx_target
 
 RESULTS_TARGET = "results"
@@ -22,7 +22,7 @@ def filter_form(searching: bool = False, with_shops: bool = True) -> ListingFilt
     shops = catalog.list_shop_choices() if with_shops else []
     form = ListingFilterForm(formdata=request.args, searching=searching, shops=shops)
     if form.shop.data and form.shop.data not in {choice.value for choice in form.shop.choices}:
-        form.shop.choices.append(SelectChoice(form.shop.data, "Selected shop"))
+        form.shop.choices = [*form.shop.choices, SelectChoice(form.shop.data, "Selected shop")]  # shared list: copy
     return form
 
 
@@ -38,7 +38,7 @@ def run_listing(form: ListingFilterForm, *, category_ids: list[uuid.UUID] | None
     """The page of cards for a validated form, or None when the form has errors (shown instead)."""
     if not form.validate():
         return None
-    return catalog.list_products(catalog.ListingQuery(
+    return storefront_cache.cached_listing(catalog.ListingQuery(
         category_ids=category_ids,
         shop_id=shop_id or form.shop_value,
         min_price=form.min_price_value,

@@ -1,30 +1,62 @@
 """Catalog pages: category listings, search, suggestions and the product page (all public, read-only)."""
 import uuid
+from functools import lru_cache
 
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, get_template_attribute, make_response, render_template, request, url_for
+from markupsafe import Markup
 
 from marketplace.catalog import bp
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.extensions import limiter
 from marketplace.services import catalog, search
 from marketplace.services.categories import get_tree, slugify
+from marketplace.web.fast_urls import fast_url
 
 
 def _search_limit() -> str:
     return current_app.config["RATELIMIT_SEARCH"]
 
 
+@bp.app_template_global()
 def product_url(product_id: uuid.UUID, title: str = "", **params) -> str:
     """The product page URL, with a readable slug when the title is known."""
-    slug = slugify(title)
+    slug = cached_slug(title)
+    if params:
+        return url_for("catalog.view_product", product_id=product_id, **({"slug": slug} if slug else {}), **params)
     if slug:
-        return url_for("catalog.view_product", product_id=product_id, slug=slug, **params)
-    return url_for("catalog.view_product", product_id=product_id, **params)
+        return fast_url("catalog.view_product", product_id=product_id, slug=slug)
+    return fast_url("catalog.view_product", product_id=product_id)
 
 
-@bp.app_context_processor
-def catalog_helpers():
-    return {"product_url": product_url}
+_CARD_CACHE = "rendered_cards"
+CARD_CACHE_SIZE = 8192
+
+
+@bp.app_template_global()
+def product_card(card) -> Markup:
+    """A listing card's HTML (macro product_card in catalog/partials/_product_card.html), memoized.
+
+    A ProductCard is an immutable value holding everything the card shows, so the same
+    card renders the same HTML: listings, search and the home shelves show the same
+    popular products over and over. The key adds what else goes into the markup (the URL
+    root; currency and storage are per app, like this cache).
+    """
+    cache = current_app.extensions.get(_CARD_CACHE)
+    if cache is None:
+        cache = current_app.extensions[_CARD_CACHE] = {}
+    key = (card, request.script_root)
+    html = cache.get(key)
+    if html is None:
+        if len(cache) >= CARD_CACHE_SIZE:
+            cache.clear()
+        html = cache[key] = Markup(get_template_attribute("catalog/partials/_product_card.html", "product_card")(card))
+    return html
+
+
+@lru_cache(maxsize=16384)
+def cached_slug(title: str) -> str:
+    """slugify() of a product title; listing cards ask for the same titles again and again."""
+    return slugify(title)
 
 
 @bp.get("/c/<slug>")

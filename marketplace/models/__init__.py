@@ -5,13 +5,14 @@ from marketplace.models.catalog import Category, Product, ProductImage, ProductS
 from marketplace.models.notifications import AuditLog, Notification
 from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod
 from marketplace.models.reviews import Review, ReviewImage
+from marketplace.models.rollups import CacheVersion, ProductSalesDaily, SalesDaily, ShopSalesDaily
 from marketplace.models.shops import Shop, ShopStatus
 from marketplace.models.users import Address, OtpCode, OtpPurpose, Role, User, UserStatus
 from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
 
 __all__ = [
-    "Address", "AuditLog", "Base", "CartItem", "Category", "CheckoutRequest", "Notification",
+    "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "Category", "CheckoutRequest", "Notification",
     "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose", "PaymentMethod",
-    "Product", "ProductImage", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
-    "Shop", "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
+    "Product", "ProductImage", "ProductSalesDaily", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
+    "SalesDaily", "Shop", "ShopSalesDaily", "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
 ]

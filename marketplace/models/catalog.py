@@ -54,6 +54,11 @@ class Product(UUIDPrimaryKey, Timestamped, Base):
         Index("ix_products_active_rating", "average_rating", "id", postgresql_where=text("status = 'ACTIVE'")),
         Index("ix_products_active_sold", "sold_count", "id", postgresql_where=text("status = 'ACTIVE'")),
         Index("ix_products_category_newest", "category_id", "created_at", "id", postgresql_where=text("status = 'ACTIVE'")),
+        # migration perf01: the other sorts of a category page
+        Index("ix_products_category_price", "category_id", "min_price", "id", postgresql_where=text("status = 'ACTIVE'")),
+        Index("ix_products_category_rating", "category_id", "average_rating", "id",
+              postgresql_where=text("status = 'ACTIVE'")),
+        Index("ix_products_category_sold", "category_id", "sold_count", "id", postgresql_where=text("status = 'ACTIVE'")),
         Index("ix_products_shop_status", "shop_id", "status", "created_at"),
     )
 

@@ -2,7 +2,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, text
+from sqlalchemy import CheckConstraint, FetchedValue, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.models.base import Base, Timestamped, UUIDPrimaryKey
@@ -16,11 +16,16 @@ class Review(UUIDPrimaryKey, Timestamped, Base):
         CheckConstraint("char_length(body) <= 2000", name="body_length"),
         Index("ix_reviews_product_visible", "product_id", "created_at", "id", postgresql_where=text("NOT is_hidden")),
         Index("ix_reviews_user", "user_id", "created_at"),
+        Index("ix_reviews_shop_created", "shop_id", "created_at", "id"),  # migration perf01
+        Index("ix_reviews_hidden", "product_id", postgresql_where=text("is_hidden")),
     )
 
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     order_item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("order_items.id", ondelete="CASCADE"), unique=True)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The product's shop, set by a database trigger (migration perf01) for the seller's review lists.
+    shop_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"),
+                                                      server_default=FetchedValue(), server_onupdate=FetchedValue())
     rating: Mapped[int]
     body: Mapped[str] = mapped_column(Text, default="")
     has_images: Mapped[bool] = mapped_column(default=False)

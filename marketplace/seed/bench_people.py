@@ -57,6 +57,8 @@ def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: 
     for row in sample + big_shop_sample:
         by_shop.setdefault(row[2], []).append(row)
     made = {"buyers": buyers, "orders": 0, "order_items": 0, "order_events": 0, "reviews": 0}
+    # The sales rollups (migration perf01) are rebuilt once at the end instead of 200,000 trigger runs.
+    cursor.execute("ALTER TABLE orders DISABLE TRIGGER orders_sales_rollup")
     for start in range(0, orders, CHUNK):
         rows = _history(rng, now, range(start, min(start + CHUNK, orders)), buyer_ids, sample, big_shop_sample,
                         by_shop, owners, currency)
@@ -79,9 +81,11 @@ def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: 
                 made[table] += count
         echo(f"    {made['orders']:,} orders, {made['order_items']:,} lines, {made['order_events']:,} events, "
              f"{made['reviews']:,} reviews")
+    cursor.execute("ALTER TABLE orders ENABLE TRIGGER orders_sales_rollup")
+    cursor.execute("SELECT refresh_sales_rollups()")
     _absorb_counters(cursor)
     for table in ("users", "addresses", "checkout_requests", "orders", "order_items", "order_events", "reviews",
-                  "products"):
+                  "products", "sales_daily", "shop_sales_daily", "product_sales_daily"):
         cursor.execute(f"ANALYZE {table}")
     return made
 

@@ -6,9 +6,10 @@ dict handled by services/guest_cart.py with the same rule functions defined here
 """
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import aliased
 
@@ -127,22 +128,11 @@ def _flag(line: CartLine, purchasable: bool) -> None:
 
 
 def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]]) -> CartView:
-    """rows: (variant, product, shop, variant image thumb); quantities: variant id -> (line id, qty).
+    """rows: (variant, product, shop, thumb) from line_rows(); quantities: variant id -> (line id, qty).
 
-    Two statements whatever the number of lines: the rows (already loaded) and one
-    query for the first image of products whose variant has no image of its own.
+    The rows are the only statement whatever the number of lines: each carries its
+    picture (the variant's own, else the product's first).
     """
-    rows = list(rows)
-    missing = {product.id for _, product, _, thumb in rows if thumb is None}
-    first_images: dict[uuid.UUID, str] = {}
-    if missing:
-        first = (
-            select(ProductImage.product_id, ProductImage.thumb_key)
-            .where(ProductImage.product_id.in_(missing))
-            .order_by(ProductImage.product_id, ProductImage.position, ProductImage.id)
-            .distinct(ProductImage.product_id)
-        )
-        first_images = dict(db.session.execute(first).all())
     groups: dict[uuid.UUID, ShopGroup] = {}
     for variant, product, shop, thumb in rows:
         line_id, quantity = quantities[variant.id]
@@ -150,7 +140,7 @@ def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]]) -> Cart
             id=line_id, variant_id=variant.id, product_id=product.id, shop_id=shop.id,
             product_title=product.title, variant_name=variant.name, sku=variant.sku,
             unit_price=variant.price, quantity=quantity, stock=variant.stock,
-            image_key=thumb or first_images.get(product.id),
+            image_key=thumb,
         )
         _flag(line, is_purchasable(variant, product, shop))
         groups.setdefault(shop.id, ShopGroup(shop.id, shop.name, shop.slug)).lines.append(line)
@@ -158,25 +148,35 @@ def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]]) -> Cart
 
 
 def line_rows():
+    """(variant, product, shop, thumb): the variant's own picture, else its product's first one."""
     variant_image = aliased(ProductImage)
+    first_image = (
+        select(ProductImage.thumb_key).where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
+    )
     return (
-        select(ProductVariant, Product, Shop, variant_image.thumb_key)
+        select(ProductVariant, Product, Shop, func.coalesce(variant_image.thumb_key, first_image))
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
         .outerjoin(variant_image, variant_image.id == ProductVariant.image_id)
     )
 
 
-def view_cart(user: User) -> CartView:
-    """The user's cart grouped by shop, each line flagged when it cannot be bought as it is."""
-    stmt = (
+@lru_cache(maxsize=1)
+def _cart_statement():
+    """Built once: the cart is read on every cart page and after every cart change."""
+    return (
         line_rows()
         .add_columns(CartItem.id, CartItem.quantity)
         .join(CartItem, CartItem.variant_id == ProductVariant.id)
-        .where(CartItem.user_id == user.id)
+        .where(CartItem.user_id == bindparam("user_id"))
         .order_by(Shop.name, Shop.id, CartItem.created_at, CartItem.id)
     )
-    result = db.session.execute(stmt).all()
+
+
+def view_cart(user: User) -> CartView:
+    """The user's cart grouped by shop, each line flagged when it cannot be bought as it is (one statement)."""
+    result = db.session.execute(_cart_statement(), {"user_id": user.id}).all()
     quantities = {row[0].id: (row[4], row[5]) for row in result}
     return build_view((row[:4] for row in result), quantities)
 
@@ -196,20 +196,37 @@ def check_quantity(quantity) -> int:
     return quantity
 
 
-def load_variant(variant_id) -> tuple[ProductVariant, Product, Shop]:
+def load_variant(variant_id, in_cart_of: User | None = None) -> tuple:
+    """(variant, product, shop), plus the quantity already in `in_cart_of`'s cart (0 if none) when given."""
     try:
         variant_id = uuid.UUID(str(variant_id))
     except ValueError:
         raise NotFound("That product does not exist.", field="variant_id") from None
-    row = db.session.execute(
+    if in_cart_of is None:
+        row = db.session.execute(_variant_statement(), {"variant_id": variant_id}).first()
+    else:
+        row = db.session.execute(_variant_in_cart_statement(), {"variant_id": variant_id,
+                                                                "user_id": in_cart_of.id}).first()
+    if row is None:
+        raise NotFound("That product does not exist.", field="variant_id")
+    return tuple(row) if in_cart_of is None else (*row[:3], row[3] or 0)
+
+
+@lru_cache(maxsize=1)
+def _variant_statement():
+    return (
         select(ProductVariant, Product, Shop)
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
-        .where(ProductVariant.id == variant_id)
-    ).first()
-    if row is None:
-        raise NotFound("That product does not exist.", field="variant_id")
-    return row
+        .where(ProductVariant.id == bindparam("variant_id"))
+    )
+
+
+@lru_cache(maxsize=1)
+def _variant_in_cart_statement():
+    """The variant with its product and shop, and the user's line for it in the same statement."""
+    return _variant_statement().add_columns(CartItem.quantity).outerjoin(
+        CartItem, and_(CartItem.variant_id == ProductVariant.id, CartItem.user_id == bindparam("user_id")))
 
 
 def _label(variant: ProductVariant, product: Product) -> str:
@@ -240,23 +257,20 @@ def _own_line(user: User, line_id) -> CartItem:
 
 
 def _upsert(user_id: uuid.UUID, variant_id: uuid.UUID, quantity: int, add: bool) -> CartItem:
-    """Insert the line or change its quantity in one statement (safe if two tabs add at once)."""
+    """Insert the line or change its quantity in one statement (safe if two tabs add at once);
+    RETURNING gives the line back as an ORM object in that same statement."""
     stmt = insert(CartItem).values(id=uuid.uuid4(), user_id=user_id, variant_id=variant_id, quantity=quantity)
     new_quantity = CartItem.quantity + stmt.excluded.quantity if add else stmt.excluded.quantity
     stmt = stmt.on_conflict_do_update(
         constraint="uq_cart_items_user_variant", set_={"quantity": new_quantity, "updated_at": func.now()}
-    ).returning(CartItem.id)
-    line_id = db.session.execute(stmt).scalar_one()
-    return db.session.get(CartItem, line_id, populate_existing=True)
+    ).returning(CartItem)
+    return db.session.scalars(stmt, execution_options={"populate_existing": True}).one()
 
 
 def add_item(user: User, variant_id, quantity) -> CartItem:
     """Add `quantity` of a variant to the user's cart (adds to an existing line)."""
     quantity = check_quantity(quantity)
-    variant, product, shop = load_variant(variant_id)
-    in_cart = db.session.scalar(
-        select(CartItem.quantity).where(CartItem.user_id == user.id, CartItem.variant_id == variant.id)
-    ) or 0
+    variant, product, shop, in_cart = load_variant(variant_id, in_cart_of=user)
     check_can_hold(variant, product, shop, in_cart + quantity, in_cart)
     return _upsert(user.id, variant.id, quantity, add=True)
 

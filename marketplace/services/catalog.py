@@ -17,13 +17,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
-from sqlalchemy import and_, exists, select, tuple_
-from sqlalchemy.orm import contains_eager, selectinload
+from flask import current_app
+from sqlalchemy import Integer, and_, bindparam, exists, select, tuple_
+from sqlalchemy.orm import contains_eager, joinedload
 
 from marketplace.extensions import db
 from marketplace.models import Product, ProductImage, ProductVariant, Shop, ShopStatus
-from marketplace.services import search
+from marketplace.services import rollups, search
 from marketplace.services.categories import CategoryNode, CategoryTree, get_tree
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.visibility import visible_condition
@@ -111,21 +113,20 @@ def in_stock_condition():
     )
 
 
-def _filters(q: ListingQuery) -> list:
-    conditions = [visible_condition()]
-    if q.category_ids is not None:
-        conditions.append(Product.category_id.in_(q.category_ids))
-    if q.shop_id is not None:
-        conditions.append(Product.shop_id == q.shop_id)
-    if q.min_price is not None:
-        conditions.append(Product.min_price >= q.min_price)
-    if q.max_price is not None:
-        conditions.append(Product.min_price <= q.max_price)
-    if q.min_rating is not None:
-        conditions.append(Product.average_rating >= q.min_rating)
-    if q.in_stock:
-        conditions.append(in_stock_condition())
-    return conditions
+def _shape(q: ListingQuery) -> tuple:
+    """What decides the statement's SQL text: which filters are set, the sort, a cursor or not."""
+    return (q.effective_sort, q.category_ids is not None, q.shop_id is not None, q.min_price is not None,
+            q.max_price is not None, q.min_rating is not None, bool(q.in_stock), bool(q.text), bool(q.cursor))
+
+
+def _params(q: ListingQuery, after: tuple | None, limit: int) -> dict:
+    params = {"category_ids": q.category_ids, "shop_id": q.shop_id, "min_price": q.min_price,
+              "max_price": q.max_price, "min_rating": q.min_rating, "limit": limit + 1}
+    if q.text:
+        params["q"] = search.normalize_query(q.text)
+    if after is not None:
+        params["after_key"], params["after_id"] = after
+    return {k: v for k, v in params.items() if v is not None}
 
 
 def _bad_cursor() -> ValidationFailed:
@@ -164,37 +165,66 @@ def _encode(sort: Sort, card: ProductCard) -> str:
     return encode_cursor([sort.value, key, str(card.id)])
 
 
-def listing_statement(q: ListingQuery):
-    """The SELECT of one listing page (limit + 1 rows, to know whether there is a next page)."""
-    sort = q.effective_sort
-    limit = max(1, min(q.limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
-    after = _decode(q.cursor, sort)
-    conditions = _filters(q)
+@lru_cache(maxsize=512)
+def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_price: bool, min_rating: bool,
+               in_stock: bool, text: bool, cursor: bool):
+    """The SELECT for one shape of listing, with every value a bound parameter.
+
+    Built once per shape and reused: building a statement and computing its cache key
+    cost more Python than PostgreSQL spends running it (SQLAlchemy then reuses the
+    compiled SQL too).
+    """
+    conditions = [visible_condition()]
+    if categories:
+        conditions.append(Product.category_id.in_(bindparam("category_ids", expanding=True)))
+    if shop:
+        conditions.append(Product.shop_id == bindparam("shop_id"))
+    if min_price:
+        conditions.append(Product.min_price >= bindparam("min_price"))
+    if max_price:
+        conditions.append(Product.min_price <= bindparam("max_price"))
+    if min_rating:
+        conditions.append(Product.average_rating >= bindparam("min_rating"))
+    if in_stock:
+        conditions.append(in_stock_condition())
     columns = [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
                Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
                Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
-    if q.text:
-        tsquery = search.ts_query(q.text)
+    if text:
+        tsquery = search.ts_query_param("q")
         conditions.append(search.matches(tsquery))
     if sort == Sort.RELEVANCE:
         key, ascending = search.rank(tsquery), False
         columns.append(key.label("rank"))
     else:
         key, ascending = _KEYS[sort][0], _KEYS[sort][1]
-    if after is not None:
-        row, bound = tuple_(key, Product.id), tuple_(*after)
+    if cursor:
+        row, bound = tuple_(key, Product.id), tuple_(bindparam("after_key", type_=key.type),
+                                                     bindparam("after_id", type_=Product.id.type))
         conditions.append(row > bound if ascending else row < bound)
     order = [key.asc(), Product.id.asc()] if ascending else [key.desc(), Product.id.desc()]
     return (select(*columns).join(Shop, Shop.id == Product.shop_id)
-            .where(and_(*conditions)).order_by(*order).limit(limit + 1))
+            .where(and_(*conditions)).order_by(*order).limit(bindparam("limit", type_=Integer)))
+
+
+def _prepared(q: ListingQuery) -> tuple:
+    sort = q.effective_sort
+    limit = max(1, min(q.limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+    after = _decode(q.cursor, sort)
+    return _statement(*_shape(q)), _params(q, after, limit), sort, limit
+
+
+def listing_statement(q: ListingQuery):
+    """The SELECT of one listing page (limit + 1 rows, to know whether there is a next page), values bound."""
+    statement, params, _, _ = _prepared(q)
+    return statement.params(**params)
 
 
 def list_products(q: ListingQuery) -> Page[ProductCard]:
     """One page of visible product cards, in one SQL statement."""
-    sort = q.effective_sort
-    limit = max(1, min(q.limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
-    rows = db.session.execute(listing_statement(q)).all()
-    cards = [ProductCard(**row._mapping) for row in rows[:limit]]
+    statement, params, sort, limit = _prepared(q)
+    rows = db.session.execute(statement, params).all()
+    cards = [ProductCard(*row) for row in rows[:limit]]
     next_cursor = _encode(sort, cards[-1]) if len(rows) > limit else None
     return Page(items=cards, next_cursor=next_cursor)
 
@@ -225,18 +255,28 @@ class ProductDetail:
         return self.images[0] if self.images else None
 
 
+@lru_cache(maxsize=1)
+def _detail_statement():
+    """Built once (loader options are costly to build and to key for the SQL cache on every request).
+
+    Variants and images are joined in (a product has a handful of each): one statement, and
+    less than half the Python of three (measured in bench/README.md).
+    """
+    return (
+        select(Product)
+        .join(Shop, Shop.id == Product.shop_id)
+        .where(Product.id == bindparam("product_id"), visible_condition())
+        .options(contains_eager(Product.shop), joinedload(Product.variants), joinedload(Product.images))
+        .execution_options(populate_existing=True)
+    )
+
+
 def get_product_detail(product_id: uuid.UUID, tree: CategoryTree | None = None) -> ProductDetail:
-    """A visible product with its shop, live variants, images and breadcrumbs (3 statements + the tree).
+    """A visible product with its shop, live variants, images and breadcrumbs (1 statement + the tree).
 
     Hidden, draft or deleted products and products of shops that are not ACTIVE are NotFound.
     """
-    product = db.session.scalars(
-        select(Product)
-        .join(Shop, Shop.id == Product.shop_id)
-        .where(Product.id == product_id, visible_condition())
-        .options(contains_eager(Product.shop), selectinload(Product.variants), selectinload(Product.images))
-        .execution_options(populate_existing=True)
-    ).first()
+    product = db.session.scalars(_detail_statement(), {"product_id": product_id}).unique().first()
     if product is None:
         raise NotFound("That product is not available.", code="product_not_found")
     tree = tree or get_tree()
@@ -259,8 +299,21 @@ def get_visible_shop(slug: str) -> Shop:
     return shop
 
 
-def list_shop_choices(limit: int = 100) -> list[tuple[uuid.UUID, str]]:
-    """ACTIVE shops by name, for the listing's shop filter."""
-    return [tuple(row) for row in db.session.execute(
+_SHOP_CHOICES = "shop_choices_cache"
+
+
+def list_shop_choices(limit: int = 100) -> tuple[tuple[uuid.UUID, str], ...]:
+    """ACTIVE shops by name, for the listing's shop filter.
+
+    Cached per process while the shops' version (cache_versions, bumped by a trigger on
+    every change of `shops`) is unchanged, like the category tree.
+    """
+    version = rollups.cache_versions().get("shops")
+    cached = current_app.extensions.get(_SHOP_CHOICES)
+    if cached is not None and version is not None and cached[0] == (version, limit):
+        return cached[1]
+    choices = tuple(tuple(row) for row in db.session.execute(
         select(Shop.id, Shop.name).where(Shop.status == ShopStatus.ACTIVE).order_by(Shop.name, Shop.id).limit(limit)
-    )]
+    ))
+    current_app.extensions[_SHOP_CHOICES] = ((version, limit), choices)
+    return choices

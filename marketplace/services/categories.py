@@ -2,12 +2,13 @@
 
 Caching. The tree is small (hundreds of rows) and read on nearly every storefront page,
 so each process keeps it as immutable `CategoryNode`s. Before using the cached copy we
-ask PostgreSQL for a fingerprint (md5 over every row's id, parent, position, slug and
-name; one statement on a tiny table, well under a millisecond). A change made by any
-gunicorn worker on any host - or one rolled back - shows on the very next request:
-a TTL would let workers disagree for its whole lifetime (a renamed category, or a link
-to a deleted one), and a version counter bumped in one process is invisible to the
-others. The write functions also drop their own process's copy at once.
+read the categories' version (cache_versions, one primary-key read shared with the shop
+filter: services/rollups.py). A statement-level trigger gives it a new sequence value on
+every change of the table, in the changing transaction, so a change made by any gunicorn
+worker on any host shows on the very next request, and a rolled-back change never
+matches a cached copy (sequence values are never reused). A TTL would let workers
+disagree for its whole lifetime (a renamed category, or a link to a deleted one). The
+write functions also drop their own process's copy at once.
 
 Locking. Writes take one transaction-scoped advisory lock, so two admins moving
 categories at the same time cannot build a cycle together (each check sees the other's
@@ -21,11 +22,11 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, literal, select, text
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import func, select, text
 
 from marketplace.extensions import db
 from marketplace.models import Category, Product
+from marketplace.services import rollups
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.search import fold_text
 
@@ -119,25 +120,17 @@ class CategoryTree:
 
 # ---- reading -------------------------------------------------------------------------------
 
-_FINGERPRINT = select(
-    func.md5(func.string_agg(
-        func.concat_ws(":", Category.id, Category.parent_id, Category.position, Category.slug, Category.name),
-        aggregate_order_by(literal("|"), Category.id),
-    ))
-)
-
-
 def get_tree() -> CategoryTree:
-    """The current tree: the process's cached copy when the database fingerprint still matches."""
-    fingerprint = db.session.scalar(_FINGERPRINT) or "empty"
+    """The current tree: the process's cached copy while the categories' version is unchanged."""
+    version = rollups.cache_versions().get("categories")
     cache = current_app.extensions.get(_CACHE_KEY)
-    if cache is not None and cache[0] == fingerprint:
+    if cache is not None and version is not None and cache[0] == version:
         return cache[1]
     rows = db.session.execute(
         select(Category.id, Category.parent_id, Category.name, Category.slug, Category.position)
     ).all()
     tree = CategoryTree([tuple(r) for r in rows])
-    current_app.extensions[_CACHE_KEY] = (fingerprint, tree)
+    current_app.extensions[_CACHE_KEY] = (version, tree)
     return tree
 
 

@@ -23,6 +23,15 @@ def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str 
     return notification
 
 
+def notify_all(messages) -> list[Notification]:
+    """notify() for several (user_id, kind, title, body, link): one INSERT for all of them."""
+    notifications = [Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+                     for user_id, kind, title, body, link in messages]
+    db.session.add_all(notifications)
+    db.session.flush()
+    return notifications
+
+
 # --- reading them -------------------------------------------------------------------
 # Every function takes the owner's id and filters on it: nobody reads or marks
 # someone else's notification (another user's id is simply "not found").

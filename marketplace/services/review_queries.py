@@ -1,15 +1,17 @@
 """Review listings: a product's reviews, its rating summary, a buyer's and a shop's reviews.
 
 Every listing is keyset-paginated on (created_at, id), newest first, and loads its rows
-in a fixed number of statements (the rows, then their authors and photos by IN lists).
+in a fixed number of statements (the rows, then their authors and photos by IN lists; the
+product page's list joins them into its one statement).
 """
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, bindparam, func, select, tuple_
+from sqlalchemy.orm import joinedload, selectinload
 
 from marketplace.extensions import db
 from marketplace.models import Order, OrderItem, Product, Review
@@ -66,25 +68,42 @@ def clean_rating_filter(rating) -> int | None:
 
 def list_product_reviews(product_id: uuid.UUID, *, rating=None, with_images: bool = False,
                          cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Review]:
-    """Visible reviews of a product, newest first; three statements (reviews, users, images)."""
+    """Visible reviews of a product, newest first, with authors and photos: ONE statement (joined eager
+    loads), so the product page costs the same with or without reviews."""
     rating, limit = clean_rating_filter(rating), paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE)
+    after = paging.after_cursor(cursor)
+    params = {"product_id": product_id, "rating": rating, "limit": limit + 1}
+    if after is not None:
+        params["after_created"], params["after_id"] = after
+    query = _product_reviews_statement(bool(rating), with_images, after is not None)
+    rows = list(db.session.scalars(query, params).unique())
+    return paging.cut(rows, limit, lambda r: (r.created_at, r.id))
+
+
+@lru_cache(maxsize=8)
+def _product_reviews_statement(rating: bool, with_images: bool, after: bool):
+    """One statement per shape, built once: every product page runs the first one."""
     # `NOT is_hidden` (not `IS false`) so the planner can use ix_reviews_product_visible.
-    query = select(Review).where(Review.product_id == product_id, ~Review.is_hidden)
+    query = select(Review).where(Review.product_id == bindparam("product_id"), ~Review.is_hidden)
     if rating:
-        query = query.where(Review.rating == rating)
+        query = query.where(Review.rating == bindparam("rating"))
     if with_images:
         query = query.where(Review.has_images)
-    query = paging.newest_first(query, Review.created_at, Review.id, cursor, limit).options(selectinload(Review.user), selectinload(Review.images))
-    rows = list(db.session.scalars(query))
-    return paging.cut(rows, limit, lambda r: (r.created_at, r.id))
+    if after:
+        query = query.where(tuple_(Review.created_at, Review.id)
+                            < tuple_(bindparam("after_created", type_=Review.created_at.type),
+                                     bindparam("after_id", type_=Review.id.type)))
+    return (query.order_by(Review.created_at.desc(), Review.id.desc()).limit(bindparam("limit", type_=Integer))
+            .options(joinedload(Review.user), joinedload(Review.images)))
+
+
+_STAR_COUNTS = (select(Review.rating, func.count()).where(Review.product_id == bindparam("product_id"), ~Review.is_hidden)
+                .group_by(Review.rating))
 
 
 def rating_summary(product_id: uuid.UUID) -> RatingSummary:
     """Average, count and count per star of a product's visible reviews, from one GROUP BY."""
-    counts = dict(db.session.execute(
-        select(Review.rating, func.count()).where(Review.product_id == product_id, ~Review.is_hidden)
-        .group_by(Review.rating)
-    ).all())
+    counts = dict(db.session.execute(_STAR_COUNTS, {"product_id": product_id}).all())
     total = sum(counts.values())
     rating_sum = sum(star * n for star, n in counts.items())
     average = (Decimal(rating_sum) / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else Decimal("0")
@@ -140,19 +159,21 @@ def count_to_review(user_id: uuid.UUID) -> int:
 
 def list_shop_reviews(shop_id: uuid.UUID, *, unreplied: bool = False, rating=None, cursor: str | None = None,
                       limit: int = PAGE_SIZE) -> Page[ReviewRow]:
-    """Reviews of a shop's products (hidden ones too, flagged), newest first; three statements."""
+    """Reviews of a shop's products (hidden ones too, flagged), newest first, with authors and photos joined
+    in: one statement, whether there are reviews or not (the seller dashboard's SQL budget)."""
     rating, limit = clean_rating_filter(rating), paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE)
     query = (
         select(Review, Product.title)
         .join(Product, Product.id == Review.product_id)
-        .where(Product.shop_id == shop_id)
-        .options(selectinload(Review.user), selectinload(Review.images))
+        .where(Review.shop_id == shop_id)  # the product's shop, copied by a trigger: index (shop_id, created_at, id)
+        .options(joinedload(Review.user), joinedload(Review.images))
     )
     if unreplied:
         query = query.where(Review.seller_reply.is_(None))
     if rating:
         query = query.where(Review.rating == rating)
-    rows = [ReviewRow(r, title) for r, title in db.session.execute(paging.newest_first(query, Review.created_at, Review.id, cursor, limit))]
+    result = db.session.execute(paging.newest_first(query, Review.created_at, Review.id, cursor, limit)).unique()
+    rows = [ReviewRow(r, title) for r, title in result]
     return paging.cut(rows, limit, lambda row: (row.review.created_at, row.review.id))
 
 

@@ -12,7 +12,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Float, case, cast, func, literal_column, select
+from sqlalchemy import Float, String, bindparam, case, cast, func, literal_column, select
 
 from marketplace.extensions import db
 from marketplace.models import Product, Shop
@@ -46,6 +46,11 @@ def fold_text(value: str) -> str:
 def ts_query(q: str):
     """websearch_to_tsquery over the folded query: quotes, OR and -word work as people expect."""
     return func.websearch_to_tsquery(_SIMPLE, func.fold_search_text(normalize_query(q)))
+
+
+def ts_query_param(name: str):
+    """The same, over a bound parameter `name` holding normalize_query(q) (for prepared listings)."""
+    return func.websearch_to_tsquery(_SIMPLE, func.fold_search_text(bindparam(name, type_=String)))
 
 
 def matches(tsquery):

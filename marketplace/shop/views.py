@@ -2,7 +2,7 @@
 from flask import render_template
 
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
-from marketplace.services import catalog
+from marketplace.services import catalog, storefront_cache
 from marketplace.services.categories import get_tree
 from marketplace.shop import bp
 
@@ -12,10 +12,8 @@ HOME_SHELF = 8
 @bp.get("/")
 def home():
     """Anyone: the home page: top-level categories, best sellers and new arrivals."""
-    best = catalog.list_products(catalog.ListingQuery(sort=catalog.Sort.BEST_SELLING, limit=HOME_SHELF))
-    newest = catalog.list_products(catalog.ListingQuery(sort=catalog.Sort.NEWEST, limit=HOME_SHELF))
-    return render_template("shop/home.html", categories=get_tree().roots, best_sellers=best.items,
-                           new_arrivals=newest.items)
+    best, newest = storefront_cache.home_shelves(HOME_SHELF)
+    return render_template("shop/home.html", categories=get_tree().roots, best_sellers=best, new_arrivals=newest)
 
 
 @bp.get("/s/<slug>")

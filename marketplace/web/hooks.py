@@ -5,6 +5,7 @@ import uuid
 
 from flask import Flask, abort, g, request
 from flask_login import current_user
+from sqlalchemy import inspect
 
 access_log = logging.getLogger("marketplace.access")
 
@@ -75,12 +76,17 @@ def _security_headers(response, secure: bool) -> None:
 
 
 def _log_request(response) -> None:
+    if not access_log.isEnabledFor(logging.INFO):
+        return  # the line would be dropped: don't build it
     started = g.get("request_started")
     duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
     user_id = None
     try:
         if current_user and current_user.is_authenticated:
-            user_id = str(current_user.id)
+            # The primary key from the identity map: after a commit `current_user.id` would
+            # reload the whole user row just for this log line.
+            identity = inspect(current_user._get_current_object()).identity
+            user_id = str(identity[0] if identity else current_user.id)
     except Exception:  # the user loader may fail when the database is down
         user_id = None
     access_log.info(

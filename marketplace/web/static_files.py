@@ -7,7 +7,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 @lru_cache(maxsize=512)
@@ -18,6 +18,16 @@ def _digest(path: str) -> str:
         return "0"
 
 
+_URLS: dict[tuple[str, str, str], str] = {}
+
+
 def fingerprinted_url(filename: str) -> str:
-    path = Path(current_app.static_folder) / filename
-    return url_for("static", filename=filename, v=_digest(str(path)))
+    # Every page asks for the same dozen files: the answer is fixed per process (the digest is).
+    key = (current_app.static_folder, request.script_root if has_request_context() else "", filename)
+    url = _URLS.get(key)
+    if url is None:
+        path = Path(current_app.static_folder) / filename
+        url = url_for("static", filename=filename, v=_digest(str(path)))
+        if has_request_context():
+            _URLS[key] = url
+    return url

@@ -1,0 +1,221 @@
+"""Load scenarios for `make bench` (bench/run.py runs one user class at a time, headless).
+
+BENCH_FIXTURES is the JSON written by run.py (product ids, category slugs, logins, address
+ids). Every response's time and X-SQL-Statements header is recorded per request name and
+written to BENCH_SAMPLES_OUT when locust quits, so run.py computes exact percentiles and
+SQL statements per request itself (locust's CSV rounds percentiles to two digits).
+Buyers never share a login: each virtual user takes the next account of its scenario's
+pool, so every cart belongs to one user.
+"""
+import itertools
+import json
+import os
+import random
+import re
+import time
+import uuid
+
+from locust import FastHttpUser, constant, events, task
+
+FIXTURES = json.loads(open(os.environ["BENCH_FIXTURES"]).read()) if os.environ.get("BENCH_FIXTURES") else {}
+SAMPLES: dict[str, dict[str, list]] = {}
+STARTED = time.time()
+CURSOR = re.compile(r"cursor=([A-Za-z0-9_\-]+)")
+SORTS = ["newest", "price_asc", "price_desc", "top_rated", "best_selling"]
+# 50 queries: Vietnamese with and without accents, English, and a few that match nothing.
+SEARCHES = [
+    "áo thun", "ao thun", "cà phê", "ca phe", "cafe", "wireless earbuds", "tai nghe", "điện thoại",
+    "dien thoai", "giày", "giay the thao", "sneakers", "túi xách", "tui xach", "backpack", "đồng hồ",
+    "dong ho", "watch", "trà", "tra xanh", "green tea", "laptop", "bàn phím", "ban phim", "keyboard",
+    "chuột", "mouse", "sạc", "charger", "ốp lưng", "op lung", "case", "váy", "vay", "dress", "quần jean",
+    "quan jean", "jeans", "nồi", "noi com dien", "rice cooker", "đèn", "lamp", "gối", "pillow",
+    "zzqx nothing", "no such product xyz", "qwertyuiop", "ñandú", "kệ sách",
+]
+_POOLS: dict[str, itertools.count] = {}
+
+
+def next_account(pool: str) -> dict:
+    """The next unused account of a pool: {"email", "address_id"}."""
+    counter = _POOLS.setdefault(pool, itertools.count())
+    accounts = FIXTURES["pools"][pool]
+    return accounts[next(counter) % len(accounts)]
+
+
+@events.request.add_listener
+def _record(name, response_time, response, exception, **kwargs):
+    sample = SAMPLES.setdefault(name, {"ms": [], "sql": [], "errors": 0, "first": time.time(), "last": 0.0})
+    sample["ms"].append(response_time)
+    sample["last"] = time.time()
+    if exception is not None:
+        sample["errors"] += 1
+    elif response is not None:
+        count = response.headers.get("X-SQL-Statements")
+        if count is not None:
+            sample["sql"].append(int(count))
+
+
+@events.quitting.add_listener
+def _dump(environment, **kwargs):
+    path = os.environ.get("BENCH_SAMPLES_OUT")
+    if path:
+        with open(path, "w") as out:
+            json.dump(SAMPLES, out)
+
+
+class Base(FastHttpUser):
+    abstract = True
+    wait_time = constant(0)
+    csrf = ""
+
+    def login(self, login: str) -> None:
+        token = self.client.get("/api/v1/auth/csrf", name="auth csrf").json()["csrf_token"]
+        with self.client.post("/api/v1/auth/login", json={"login": login, "password": FIXTURES["password"]},
+                              headers={"X-CSRFToken": token}, name="auth login", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"login {login}: {response.status_code}")
+                raise RuntimeError(f"could not log in as {login}")
+            self.csrf = response.json()["csrf_token"]
+
+    def post_json(self, path: str, body: dict, name: str, expect: tuple[int, ...] = (200, 201), **headers):
+        with self.client.post(path, json=body, headers={"X-CSRFToken": self.csrf, **headers}, name=name,
+                              catch_response=True) as response:
+            if response.status_code in expect:
+                response.success()  # an expected refusal (409/422) is an answer, not an error
+            else:
+                response.failure(f"{response.status_code}: {(response.text or '')[:200]}")
+            return response
+
+
+class StaticFile(Base):
+    """The framework's floor: a small static file through the same app and server."""
+
+    @task
+    def static(self):
+        self.client.get("/static/css/app.css", name="static file")
+
+
+class Home(Base):
+    @task
+    def home(self):
+        self.client.get("/", name="home")
+
+
+class CategoryListing(Base):
+    @task
+    def category(self):
+        slug = random.choice(FIXTURES["category_slugs"])
+        params = {"sort": random.choice(SORTS)}
+        if random.random() < 0.3:
+            params["in_stock"] = "y"
+        if random.random() < 0.2:
+            params["min_rating"] = "4"
+        with self.client.get(f"/c/{slug}", params=params, name="category first page", catch_response=True) as first:
+            match = CURSOR.search(first.text or "") if first.status_code == 200 else None
+        if match:
+            # What the "Load more" button sends: htmx aimed at #load-more.
+            self.client.get(f"/c/{slug}", params={**params, "cursor": match.group(1)},
+                            headers={"HX-Request": "true", "HX-Target": "load-more"}, name="category load more")
+
+
+class Search(Base):
+    @task
+    def search(self):
+        self.client.get("/search", params={"q": random.choice(SEARCHES)}, name="search")
+
+
+class ProductDetail(Base):
+    @task
+    def product(self):
+        self.client.get(f"/p/{random.choice(FIXTURES['product_ids'])}", name="product detail")
+
+
+class Buyer(Base):
+    """A logged-in buyer with an account of their own (see next_account)."""
+
+    abstract = True
+    pool = ""
+
+    def on_start(self):
+        self.account = next_account(self.pool)
+        self.login(self.account["email"])
+
+
+class CartAddAndView(Buyer):
+    pool = "cart"
+
+    def on_start(self):
+        super().on_start()
+        # A few variants per shopper: a realistic cart (a handful of lines) whose quantities grow.
+        self.variants = random.sample(FIXTURES["variant_ids"], 4)
+
+    @task
+    def add_and_view(self):
+        self.post_json("/api/v1/cart/items", {"variant_id": random.choice(self.variants), "quantity": 1}, "cart add",
+                       expect=(201,))
+        self.client.get("/cart", name="cart view")
+
+
+class PlaceOrder(Buyer):
+    pool = "order"
+
+    @task
+    def place_order(self):
+        variant = random.choice(FIXTURES["order_variant_ids"])
+        self.post_json("/api/v1/cart/items", {"variant_id": variant, "quantity": 1}, "order: cart add",
+                       expect=(201,))
+        self.post_json("/api/v1/orders", {"address_id": self.account["address_id"], "payment_method": "COD"},
+                       "place order", expect=(201,), **{"Idempotency-Key": uuid.uuid4().hex})
+
+
+class BuyerOrders(Buyer):
+    pool = "orders"
+
+    @task
+    def orders(self):
+        self.client.get("/orders", name="buyer order list")
+
+
+class SellerCenter(Base):
+    def on_start(self):
+        self.login(FIXTURES["big_seller"])
+
+    @task(3)
+    def orders(self):
+        self.client.get("/seller/orders", name="seller order list")
+
+    @task(1)
+    def dashboard(self):
+        self.client.get("/seller/dashboard", name="seller dashboard")
+
+
+class AdminDashboard(Base):
+    def on_start(self):
+        self.login(FIXTURES["admin"])
+
+    @task
+    def dashboard(self):
+        self.client.get("/admin/", name="admin dashboard")
+
+
+class Race(Buyer):
+    """200 buyers, one attempt each, for the last units of one variant (run.py checks the stock)."""
+
+    pool = "race"
+
+    def on_start(self):
+        super().on_start()
+        self.done = False
+
+    @task
+    def buy_last_units(self):
+        if self.done:
+            self.stop()
+            return
+        self.done = True
+        # A clean refusal (422 at add once sold out, 409 at checkout for a lost race) is not an error; a 5xx is.
+        added = self.post_json("/api/v1/cart/items", {"variant_id": FIXTURES["race_variant_id"], "quantity": 1},
+                               "race: cart add", expect=(201, 422))
+        if added.status_code != 201:
+            return
+        self.post_json("/api/v1/orders", {"address_id": self.account["address_id"], "payment_method": "COD"},
+                       "race: place order", expect=(201, 409, 422), **{"Idempotency-Key": uuid.uuid4().hex})

@@ -1,0 +1,364 @@
+"""`make bench`: build (or reuse) the benchmark database, serve it with gunicorn, load it, report.
+
+Steps: benchmark database (BENCH_DATABASE_URL, or an embedded pgserver under instance/pgbench)
+→ migrations → `flask seed-bench` when the catalog or its buyers/orders are missing →
+fixtures (ids, one login per virtual user, a race variant) → gunicorn on 127.0.0.1 with the
+production settings of gunicorn.conf.py → per scenario a short warm-up, then one headless
+locust run of BENCH_SECONDS → a table (requests/s, p50, p95, p99, errors, SQL statements per
+request, ratio to the static-file floor) printed and written to bench/results/*.json.
+Everything it starts (gunicorn, locust, the embedded PostgreSQL) it stops. 127.0.0.1 only.
+
+Environment: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_PRODUCTS (100000), BENCH_ONLY
+(a substring of scenario names), BENCH_USERS (override every scenario's user count),
+BENCH_DATABASE_URL, BENCH_PORT (8765), WEB_CONCURRENCY (gunicorn workers), BENCH_PROFILE=1 (py-spy
+samples the workers during each measured run: bench/results/profile-<scenario>.txt, read them
+with bench/pyspy_summary.py; it slows the server a little, so don't compare those figures).
+"""
+import json
+import os
+import resource
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+HOST = f"http://127.0.0.1:{PORT}"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "100000"))
+PASSWORD = "bench-pass-123"  # the password seed-bench gives every benchmark account
+FLOOR = "static file (floor)"
+PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
+
+# scenario, locust user class, concurrent users (a closed loop: each user sends its next request
+# as soon as the last one is answered, so latency ≈ users / throughput; see README "Method").
+SCENARIOS = [
+    (FLOOR, "StaticFile", 8),
+    ("home", "Home", 8),
+    ("category listing", "CategoryListing", 8),
+    ("search", "Search", 8),
+    ("product detail", "ProductDetail", 8),
+    ("cart add + view", "CartAddAndView", 8),
+    ("place order", "PlaceOrder", 8),
+    ("buyer order list", "BuyerOrders", 8),
+    ("seller orders + dashboard", "SellerCenter", 4),
+    ("admin dashboard", "AdminDashboard", 4),
+]
+POOL_SIZE = 64  # accounts per buyer scenario: one per virtual user, never shared
+
+
+def bench_database_url() -> tuple[str, object | None]:
+    """The database URL, and the embedded server handle when run.py started it (to stop it after)."""
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        return url, None
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+        from pgserver.postgres_server import PostmasterInfo
+
+    data_dir = ROOT / "instance" / "pgbench"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    info = PostmasterInfo.read_from_pgdata(data_dir)
+    already_running = info is not None and info.is_running()
+    server = pgserver.get_server(str(data_dir), cleanup_mode=None if already_running else "stop")
+    if "1 row" not in server.psql("SELECT 1 FROM pg_database WHERE datname = 'marketplace_bench';"):
+        server.psql('CREATE DATABASE "marketplace_bench";')
+    return f"postgresql+psycopg2://postgres@/marketplace_bench?host={data_dir}", (None if already_running else server)
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare_database(env: dict, engine) -> None:
+    flask(env, "db", "upgrade")
+    with engine.connect() as conn:
+        products = conn.scalar(text("SELECT count(*) FROM products"))
+        people = conn.scalar(text("SELECT count(*) FROM users WHERE email = 'admin@bench.example.com'"))
+    if products and products < PRODUCTS:
+        raise SystemExit(f"The benchmark database has {products:,} products, fewer than {PRODUCTS:,}: "
+                         "point BENCH_DATABASE_URL at an empty database (or delete instance/pgbench).")
+    if not products or not people:
+        print(f"Generating the benchmark marketplace ({PRODUCTS:,} products, 20,000 buyers, 200,000 orders); "
+              "this takes a few minutes…", flush=True)
+        started = time.monotonic()
+        flask(env, "seed-bench", "--products", str(PRODUCTS))
+        print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def write_fixtures(engine, path: Path) -> dict:
+    """Ids and logins for the scenarios, emptied carts, plenty of stock, and a fresh race for 50 units."""
+    with engine.begin() as conn:
+        q = lambda sql, **p: [row[0] for row in conn.execute(text(sql), p)]  # noqa: E731
+        visible = ("FROM products p JOIN shops s ON s.id = p.shop_id "
+                   "WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE'")
+        fixtures = {
+            "password": PASSWORD,
+            "product_ids": [str(x) for x in q(f"SELECT p.id {visible} ORDER BY random() LIMIT 2000")],
+            "category_slugs": q("SELECT slug FROM categories ORDER BY slug"),
+            "admin": "admin@bench.example.com",
+            "big_seller": q("SELECT u.email FROM shops s JOIN users u ON u.id = s.owner_id JOIN orders o "
+                            "ON o.shop_id = s.id GROUP BY u.email ORDER BY count(*) DESC LIMIT 1")[0],
+        }
+        buyers = [{"email": email, "address_id": str(address)} for email, address in conn.execute(text(
+            "SELECT u.email, a.id FROM users u JOIN addresses a ON a.user_id = u.id AND a.is_default "
+            "WHERE u.email LIKE 'buyer%@bench.example.com' ORDER BY u.email LIMIT :n"), {"n": 3 * POOL_SIZE + 200})]
+        fixtures["pools"] = {"cart": buyers[:POOL_SIZE], "order": buyers[POOL_SIZE:2 * POOL_SIZE],
+                             "orders": buyers[2 * POOL_SIZE:3 * POOL_SIZE], "race": buyers[3 * POOL_SIZE:]}
+        # Every scenario starts from empty carts, so a page measures the same work on each run.
+        conn.execute(text("DELETE FROM cart_items WHERE user_id IN (SELECT id FROM users WHERE email = ANY(:e))"),
+                     {"e": [b["email"] for b in buyers]})
+        variants = q("SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id "
+                     "JOIN shops s ON s.id = p.shop_id WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE' "
+                     "AND v.deleted_at IS NULL ORDER BY random() LIMIT 401")
+        race, variants = variants[-1], variants[:-1]
+        # Plenty of stock for the cart and order scenarios, so they measure work, not sell-outs.
+        conn.execute(text("UPDATE product_variants SET stock = 1000000 WHERE id = ANY(:ids)"), {"ids": variants})
+        fixtures["variant_ids"] = [str(v) for v in variants[:300]]
+        fixtures["order_variant_ids"] = [str(v) for v in variants[300:]]
+        conn.execute(text("UPDATE product_variants SET stock = 50 WHERE id = :id"), {"id": race})
+        fixtures["race_variant_id"] = str(race)
+        fixtures["race_sold_before"] = conn.scalar(
+            text("SELECT coalesce(sum(quantity), 0) FROM order_items WHERE variant_id = :id"), {"id": race})
+    path.write_text(json.dumps(fixtures))
+    return fixtures
+
+
+def start_server(env: dict) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{PORT}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(RESULTS / "server.log", "w"),
+        start_new_session=True,
+    )
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"{HOST}/health", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    stop(server)
+    raise SystemExit("gunicorn did not become healthy; see bench/results/server.log")
+
+
+def stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def run_locust(user_class: str, users: int, seconds: int, fixtures_path: Path) -> dict:
+    """One headless locust run; returns {request name: samples} as recorded by locustfile.py."""
+    samples_out = RESULTS / f"samples-{user_class}.json"
+    samples_out.unlink(missing_ok=True)
+    env = {**os.environ, "BENCH_FIXTURES": str(fixtures_path), "BENCH_SAMPLES_OUT": str(samples_out)}
+    subprocess.run(
+        [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), user_class, "--headless",
+         "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", HOST, "--only-summary",
+         "--stop-timeout", "5", "--loglevel", "WARNING"],
+        cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+    )
+    samples = json.loads(samples_out.read_text()) if samples_out.exists() else {}
+    samples_out.unlink(missing_ok=True)
+    return samples
+
+
+class CpuMeter:
+    """CPU seconds spent by gunicorn (master, live workers and the recycled ones it reaped), by the load
+    generator (this script's reaped children) and by the whole machine (everyone else shares it)."""
+
+    def __init__(self, server_pid: int):
+        self.server = psutil.Process(server_pid)
+
+    def _gunicorn(self) -> float:
+        t = self.server.cpu_times()
+        total = t.user + t.system + t.children_user + t.children_system
+        for worker in self.server.children():
+            try:
+                w = worker.cpu_times()
+                total += w.user + w.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    def snapshot(self) -> dict:
+        machine = psutil.cpu_times()
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return {"wall": time.monotonic(), "app": self._gunicorn(), "loadgen": kids.ru_utime + kids.ru_stime,
+                "busy": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)}
+
+    @staticmethod
+    def delta(before: dict, after: dict) -> dict:
+        capacity = (after["wall"] - before["wall"]) * (os.cpu_count() or 1)
+        return {"app_cpu_s": after["app"] - before["app"], "loadgen_share": (after["loadgen"] - before["loadgen"]) / capacity,
+                "machine_busy": (after["busy"] - before["busy"]) / capacity}
+
+
+def start_profiler(server_pid: int, tag: str) -> subprocess.Popen:
+    """py-spy samples every gunicorn worker for the measured run (BENCH_PROFILE=1); see pyspy_summary.py."""
+    return subprocess.Popen(
+        [str(BIN / "py-spy"), "record", "--pid", str(server_pid), "--subprocesses", "--rate", "200", "--nonblocking",
+         "--duration", str(SECONDS), "--format", "raw", "--output", str(RESULTS / f"profile-{tag}.txt")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, max(0, round(share * len(sorted_values) + 0.5) - 1))]
+
+
+def summarize(samples: dict) -> list[dict]:
+    measured = {name: s for name, s in samples.items() if not name.startswith("auth")}
+    if not measured:
+        return []
+    window = max(s["last"] for s in measured.values()) - min(s["first"] for s in measured.values())
+    rows = []
+    for name, s in measured.items():
+        times = sorted(s["ms"])
+        sql = s["sql"]
+        rows.append({
+            "name": name, "requests": len(times), "rps": len(times) / window if window > 0 else 0.0,
+            "p50": percentile(times, 0.50), "p95": percentile(times, 0.95), "p99": percentile(times, 0.99),
+            "error_rate": s["errors"] / len(times) if times else 0.0,
+            "sql_mean": round(sum(sql) / len(sql), 1) if sql else None,
+            "sql_min": min(sql) if sql else None, "sql_max": max(sql) if sql else None,
+        })
+    return rows
+
+
+def stock_state(engine, variant_ids: list[str]) -> dict:
+    with engine.connect() as conn:
+        return {"stock": conn.scalar(text("SELECT sum(stock) FROM product_variants WHERE id = ANY(CAST(:ids AS uuid[]))"),
+                                     {"ids": variant_ids}),
+                "at": conn.scalar(text("SELECT clock_timestamp()"))}
+
+
+def check_orders(engine, variant_ids: list[str], before: dict) -> dict:
+    """Stock taken from the order variants equals the units of the orders placed meanwhile, exactly."""
+    after = stock_state(engine, variant_ids)
+    with engine.connect() as conn:
+        sold, orders = conn.execute(text(
+            "SELECT coalesce(sum(i.quantity), 0), count(DISTINCT o.id) FROM order_items i JOIN orders o "
+            "ON o.id = i.order_id WHERE o.created_at >= :at AND i.variant_id = ANY(CAST(:ids AS uuid[]))"),
+            {"at": before["at"], "ids": variant_ids}).one()
+    taken = before["stock"] - after["stock"]
+    return {"orders_placed": orders, "units_sold": int(sold), "stock_taken": int(taken), "ok": int(sold) == int(taken)}
+
+
+def check_race(engine, fixtures: dict, samples: dict) -> dict:
+    with engine.connect() as conn:
+        stock = conn.scalar(text("SELECT stock FROM product_variants WHERE id = :id"), {"id": fixtures["race_variant_id"]})
+        sold = conn.scalar(text("SELECT coalesce(sum(quantity), 0) FROM order_items WHERE variant_id = :id"),
+                           {"id": fixtures["race_variant_id"]}) - fixtures["race_sold_before"]
+    errors = sum(s["errors"] for s in samples.values())
+    return {"stock_after": stock, "units_sold": int(sold), "errors": errors,
+            "ok": stock == 0 and sold == 50 and errors == 0}
+
+
+def print_table(rows: list[dict]) -> None:
+    floor = next((r["rps"] for r in rows if r["scenario"] == FLOOR), None)
+    header = (f"{'scenario':<26} {'request':<22} {'req/s':>7} {'floor':>6} {'p50 ms':>7} {'p95 ms':>7} "
+              f"{'p99 ms':>7} {'errors':>7} {'SQL/req':>8} {'app CPU':>8} {'busy':>5}")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        sql = "" if row["sql_mean"] is None else f"{row['sql_mean']:g}"
+        ratio = f"{row['rps'] / floor:.2f}" if floor else ""
+        cpu = "" if row.get("app_cpu_ms") is None else f"{row['app_cpu_ms']:.2f}"
+        print(f"{row['scenario']:<26} {row['name']:<22} {row['rps']:>7.1f} {ratio:>6} {row['p50']:>7.1f} "
+              f"{row['p95']:>7.1f} {row['p99']:>7.1f} {row['error_rate']:>7.1%} {sql:>8} {cpu:>8} "
+              f"{row['machine_busy']:>5.0%}")
+
+
+def main() -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()  # the machine is shared: say how busy it was
+    url, embedded = bench_database_url()
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi"}
+    engine = create_engine(make_url(url))
+    server = None
+    try:
+        prepare_database(env, engine)
+        fixtures_path = RESULTS / "fixtures.json"
+        fixtures = write_fixtures(engine, fixtures_path)
+        server_env = {
+            **env, "MARKETPLACE_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "0",
+            "SQL_COUNT_HEADER": "1", "SESSION_COOKIE_SECURE": "0", "LOG_LEVEL": "WARNING", "REDIS_URL": "",
+            "RATELIMIT_STORAGE_URI": "memory://", "SMS_BACKEND": "memory", "EMAIL_BACKEND": "memory",
+        }
+        only = os.environ.get("BENCH_ONLY", "").lower()
+        server = start_server(server_env)
+        meter = CpuMeter(server.pid)
+        table: list[dict] = []
+        checks: dict = {}
+        for scenario, user_class, users in SCENARIOS:
+            if only and only not in scenario.lower() and scenario != FLOOR:
+                continue
+            users = int(os.environ.get("BENCH_USERS", users))
+            print(f"… {scenario} ({users} users, {WARMUP} s warm-up + {SECONDS} s)", flush=True)
+            before = stock_state(engine, fixtures["order_variant_ids"]) if user_class == "PlaceOrder" else None
+            if WARMUP:
+                run_locust(user_class, users, WARMUP, fixtures_path)
+            profiler = start_profiler(server.pid, user_class) if PROFILE else None
+            start = meter.snapshot()
+            rows = summarize(run_locust(user_class, users, SECONDS, fixtures_path))
+            cpu = CpuMeter.delta(start, meter.snapshot())
+            if profiler is not None:
+                profiler.wait(timeout=60)
+            requests = sum(r["requests"] for r in rows) or 1
+            for row in rows:
+                table.append({"scenario": scenario, "users": users, **row, "app_cpu_ms": cpu["app_cpu_s"] / requests * 1000,
+                              "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"]})
+            if before is not None:
+                checks["place order"] = check_orders(engine, fixtures["order_variant_ids"], before)
+        if not only or "race" in only:
+            print("… race: 200 buyers for the last 50 units", flush=True)
+            start = meter.snapshot()
+            samples = run_locust("Race", 200, 20, fixtures_path)
+            cpu = CpuMeter.delta(start, meter.snapshot())
+            for row in summarize(samples):
+                table.append({"scenario": "race (200 buyers, 50 units)", "users": 200, **row, "app_cpu_ms": None,
+                              "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"]})
+            checks["race"] = check_race(engine, fixtures, samples)
+    finally:
+        if server is not None:
+            stop(server)
+        engine.dispose()
+        if embedded is not None:
+            embedded.cleanup()
+    print(f"\n{os.cpu_count()} cores; load average before the run {load_before[0]:.2f} (1 min), "
+          f"{load_before[1]:.2f} (5 min)")
+    print_table(table)
+    for name, check in checks.items():
+        print(f"\n{name}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in check.items() if k != "ok")
+              + f" -> {'OK' if check['ok'] else 'FAILED'}")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    report = {"when": stamp, "load_average_before": load_before, "seconds": SECONDS, "warmup": WARMUP, "cores": os.cpu_count(),
+              "workers": os.environ.get("WEB_CONCURRENCY", "gunicorn.conf.py default"), "rows": table, "checks": checks}
+    for name in (f"{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(report, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

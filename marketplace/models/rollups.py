@@ -1,0 +1,66 @@
+"""Derived tables the database keeps current (migration perf01): sales rollups and cache versions.
+
+Nothing in Python writes them: triggers on `orders` maintain the rollups at commit, and
+triggers on `categories` / `shops` bump cache_versions. Readers live in services/rollups.py.
+"""
+import uuid
+from datetime import date
+
+from sqlalchemy import BigInteger, ForeignKey, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.models.base import Base
+from marketplace.models.orders import OrderStatus
+from marketplace.models.users import pg_enum
+
+
+class SalesDaily(Base):
+    """Orders placed per UTC day and status, platform-wide (summed over shards)."""
+
+    __tablename__ = "sales_daily"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    status: Mapped[OrderStatus] = mapped_column(pg_enum(OrderStatus, "order_status"), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    orders: Mapped[int]
+    total: Mapped[int] = mapped_column(BigInteger)
+
+
+class ShopSalesDaily(Base):
+    """The same per shop."""
+
+    __tablename__ = "shop_sales_daily"
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    status: Mapped[OrderStatus] = mapped_column(pg_enum(OrderStatus, "order_status"), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    orders: Mapped[int]
+    total: Mapped[int] = mapped_column(BigInteger)
+
+
+class ProductSalesDaily(Base):
+    """Units and revenue of delivered/completed orders per shop, order day, product and line title.
+
+    product_key is the order line's product_id, or the zero UUID for lines whose product
+    row was deleted (order_items.product_id SET NULL).
+    """
+
+    __tablename__ = "product_sales_daily"
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    product_key: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    units: Mapped[int]
+    revenue: Mapped[int] = mapped_column(BigInteger)
+
+
+class CacheVersion(Base):
+    """A version per cached storefront object; a new sequence value on every change of its table."""
+
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

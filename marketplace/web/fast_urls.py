@@ -1,0 +1,66 @@
+"""URL building for the hot loops of listing pages (a product card builds two URLs).
+
+`url_for` walks the routing map and runs converters on every call (~20 µs); a listing
+page builds about fifty URLs. For rules whose values are path-safe strings (UUIDs,
+slugs, storage keys) the answer always has the same shape, so each (endpoint, script
+root, argument names) is built ONCE by url_for from marker values and afterwards filled
+by string joins. Anything unusual (a value that would need percent-encoding, no request)
+goes to url_for itself, so the URLs are exactly the ones url_for gives.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import has_request_context, request, url_for
+
+_SAFE = re.compile(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*\Z")  # left as is by url_for in a path
+# (endpoint, script root, argument names) -> (literal pieces, argument order) or None (not templatable)
+_TEMPLATES: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
+
+
+def _marker(index: int, sample: object) -> object:
+    """A value the rule's converter accepts and that cannot occur in the rule's literal text."""
+    if isinstance(sample, uuid.UUID):
+        return uuid.UUID(int=(0xFEEDFACE << 96) | (0x4000 << 64) | (0x8000 << 48) | index)
+    return f"zq{index}qz"
+
+
+def _template(endpoint: str, names: tuple[str, ...], values: dict):
+    markers = {name: str(_marker(i, values[name])) for i, name in enumerate(names)}
+    built = url_for(endpoint, **{n: (uuid.UUID(m) if isinstance(values[n], uuid.UUID) else m)
+                                 for n, m in markers.items()})
+    if "?" in built or any(built.count(m) != 1 for m in markers.values()):
+        return None
+    positions = sorted((built.index(m), n) for n, m in markers.items())
+    pieces, order, cursor = [], [], 0
+    for position, name in positions:
+        pieces.append(built[cursor:position])
+        order.append(name)
+        cursor = position + len(markers[name])
+    pieces.append(built[cursor:])
+    return tuple(pieces), tuple(order)
+
+
+def fast_url(endpoint: str, **values) -> str:
+    """`url_for(endpoint, **values)` for rules that take every value in their path."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    texts = {}
+    for name, value in values.items():
+        text = str(value)
+        if not _SAFE.match(text) or ".." in text:
+            return url_for(endpoint, **values)
+        texts[name] = text
+    key = (endpoint, request.script_root, tuple(values))
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = _template(endpoint, tuple(values), values)
+    template = _TEMPLATES[key]
+    if template is None:
+        return url_for(endpoint, **values)
+    pieces, order = template
+    out = [pieces[0]]
+    for name, piece in zip(order, pieces[1:]):
+        out.append(texts[name])
+        out.append(piece)
+    return "".join(out)

@@ -1,0 +1,246 @@
+"""SQL statements per benchmarked request, pinned (bench/README.md): a regression fails here.
+
+Every budget is measured twice, on a small and on a larger data set, and must be the same
+number: no page issues statements per row it shows. Storefront pages are measured cold
+(their per-process caches emptied: services/storefront_cache.py) and warm. The fixture
+counts the app's statements only (not the test harness's savepoints, nor the SET
+CONSTRAINTS a read sends when the test's own writes are still uncommitted).
+"""
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from marketplace.extensions import db
+from marketplace.models import OrderStatus, Review, Role
+from marketplace.models.base import utcnow
+from marketplace.services import rollups, storefront_cache
+from tests.catalog_support import add_image, htmx, product_at
+from tests.factories import make_address, make_category, make_order, make_product, make_shop, make_user
+
+BUDGETS = {
+    # anonymous storefront, cold cache: the cache versions (one read for tree, shop filter and
+    # catalog) + the listing; warm: the versions alone
+    "home": (3, 1),             # versions, best sellers, new arrivals
+    "category": (2, 1),         # versions, the page of cards
+    "category_more": (2, 1),
+    "search": (2, 1),
+    "product": 4,               # versions, product + shop + variants + images, reviews + authors + photos, stars
+    # signed in (the user row is the first statement of each)
+    "cart_view": 3,             # user, lines with their pictures, the shops' vouchers (badge = lines read)
+    "cart_add_api": 4,          # user, variant + line already in cart, upsert RETURNING, the cart
+    "place_order_api": 11,      # for one line; each further line adds its conditional stock UPDATE
+    "buyer_orders": 4,          # user, orders + shops, their lines, cart badge
+    "seller_orders": 6,         # user, shop, orders, lines, counts per status (rollup), cart badge
+    "seller_dashboard": 9,      # user, shop, 4 rollup reads, low stock, reviews + authors + photos, cart badge
+    "admin_dashboard": 6,       # user, head counts, days, summary, statuses (rollup), cart badge
+}
+
+
+@pytest.fixture(autouse=True)
+def cold_caches(app):
+    with app.app_context():
+        storefront_cache.clear()
+    yield
+
+
+def login(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+class Count(int):
+    """A statement count that shows the statements when an assertion on it fails."""
+
+    def __new__(cls, statements):
+        count = super().__new__(cls, len(statements))
+        count.statements = statements
+        return count
+
+    def __repr__(self) -> str:
+        return f"{int(self)} statements:\n  " + "\n  ".join(" ".join(s.split())[:150] for s in self.statements)
+
+
+def count(count_queries, call) -> Count:
+    with count_queries() as statements:
+        response = call()
+    assert response.status_code in (200, 201), response.get_data(as_text=True)[:500]
+    return Count(statements)
+
+
+def cold_and_warm(app, count_queries, call) -> tuple[int, int]:
+    # The test's rows are uncommitted: fire their cache-version triggers in the test's own
+    # transaction, or each request would fire them anew in its savepoint and never hit a cache.
+    rollups.include_pending()
+    call()  # fills the category tree and shop filter caches built from this test's rows
+    storefront_cache.clear()
+    return count(count_queries, call), count(count_queries, call)
+
+
+# ---- storefront (anonymous, as in the benchmark) ----------------------------------------------
+
+def make_category_named(slug: str):
+    from marketplace.models import Category
+
+    return db.session.query(Category).filter_by(slug=slug).one()
+
+
+def shelf_products(n: int, category=None, title="Áo thun cotton"):
+    shop = make_shop()
+    products = []
+    for minute in range(n):
+        product = product_at(minute, category=category, shop=shop, title=f"{title} {minute}", sold=minute)
+        add_image(product)
+        products.append(product)
+    return products
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_home(app, client, count_queries, size):
+    shelf_products(size, category=make_category())
+    assert cold_and_warm(app, count_queries, lambda: client.get("/")) == BUDGETS["home"]
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_category_first_page_and_load_more(app, client, count_queries, size):
+    slug = make_category(slug=f"budget-{size}").slug  # (a test object read inside the count would be counted)
+    shelf_products(size, category=make_category_named(slug))
+    first = lambda: client.get(f"/c/{slug}?sort=price_asc&in_stock=y")  # noqa: E731
+    assert cold_and_warm(app, count_queries, first) == BUDGETS["category"]
+    cursor = re.search(r"cursor=([A-Za-z0-9_\-]+)", first().get_data(as_text=True))
+    if size > 24:
+        more = lambda: client.get(f"/c/{slug}?sort=price_asc&in_stock=y&cursor={cursor.group(1)}",  # noqa: E731
+                                  headers=htmx("load-more"))
+        assert cold_and_warm(app, count_queries, more) == BUDGETS["category_more"]
+    else:
+        assert cursor is None
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_search(app, client, count_queries, size):
+    shelf_products(size, category=make_category())
+    make_product(title="Nồi cơm điện")
+    assert cold_and_warm(app, count_queries, lambda: client.get("/search?q=ao+thun")) == BUDGETS["search"]
+
+
+@pytest.mark.parametrize("variants, images, reviews", [(1, 0, 0), (5, 5, 12)])
+def test_product_detail(app, client, count_queries, variants, images, reviews):
+    product = make_product(variants=[{"price": 1000 + i, "stock": 5} for i in range(variants)])
+    for position in range(images):
+        add_image(product, position=position)
+    for n in range(reviews):
+        order = make_order(product=product, status=OrderStatus.DELIVERED)
+        db.session.add(Review(product_id=product.id, order_item_id=order.items[0].id, user_id=order.buyer_id,
+                              rating=5 - n % 5, body=f"Review {n}", has_images=False))
+    db.session.flush()
+    url = f"/p/{product.id}"
+    client.get(url)  # the category tree of this test
+    assert count(count_queries, lambda: client.get(url)) == BUDGETS["product"]
+
+
+# ---- signed-in buyer -------------------------------------------------------------------------
+
+def buyer_with_cart(lines: int, shops: int = 1):
+    buyer = make_user()
+    address = make_address(buyer, is_default=True)
+    shops = [make_shop() for _ in range(shops)]
+    from marketplace.services import cart
+
+    for n in range(lines):
+        product = make_product(shop=shops[n % len(shops)], variants=[{"price": 1000 + n, "stock": 50}])
+        add_image(product)
+        cart.add_item(buyer, product.variants[0].id, 1)
+    db.session.flush()
+    return buyer, address
+
+
+@pytest.mark.parametrize("lines", [1, 8])
+def test_cart_view(client, count_queries, lines):
+    buyer, _ = buyer_with_cart(lines, shops=max(1, lines // 2))
+    login(client, buyer)
+    assert count(count_queries, lambda: client.get("/cart")) == BUDGETS["cart_view"]
+
+
+@pytest.mark.parametrize("lines", [0, 8])
+def test_cart_add_api(client, count_queries, lines):
+    buyer, _ = buyer_with_cart(lines, shops=max(1, lines // 2))
+    variant_id = str(make_product(variants=[{"stock": 50}]).variants[0].id)
+    login(client, buyer)
+    headers = {"X-CSRFToken": client.csrf_token()}  # fetched outside the count: it is a request of its own
+    add = lambda: client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 1},  # noqa: E731
+                              headers=headers, csrf=False)
+    assert count(count_queries, add) == BUDGETS["cart_add_api"]
+
+
+@pytest.mark.parametrize("past_orders", [0, 12])
+def test_place_order_api(client, count_queries, past_orders):
+    buyer, address = buyer_with_cart(1)
+    for _ in range(past_orders):
+        make_order(buyer=buyer)
+    body = {"address_id": str(address.id), "payment_method": "COD"}
+    login(client, buyer)
+    token = client.csrf_token()
+    place = lambda: client.post("/api/v1/orders", json=body, csrf=False,  # noqa: E731
+                                headers={"Idempotency-Key": uuid.uuid4().hex, "X-CSRFToken": token})
+    assert count(count_queries, place) == BUDGETS["place_order_api"]
+
+
+def test_place_order_api_adds_one_stock_update_per_further_line(client, count_queries):
+    buyer, address = buyer_with_cart(3, shops=2)
+    body = {"address_id": str(address.id), "payment_method": "COD"}
+    login(client, buyer)
+    token = client.csrf_token()
+    with count_queries() as statements:
+        response = client.post("/api/v1/orders", json=body, csrf=False,
+                               headers={"Idempotency-Key": uuid.uuid4().hex, "X-CSRFToken": token})
+    assert response.status_code == 201 and len(response.get_json()["orders"]) == 2  # 3 lines from 2 shops
+    updates = [s for s in statements if s.startswith("UPDATE product_variants")]
+    assert len(updates) == 3 and Count(statements) == BUDGETS["place_order_api"] + 2
+
+
+@pytest.mark.parametrize("orders", [1, 15])
+def test_buyer_order_list(client, count_queries, orders):
+    buyer = make_user()
+    product = make_product()
+    for minute in range(orders):
+        make_order(buyer=buyer, product=product, created_at=utcnow() - timedelta(minutes=minute))
+    login(client, buyer)
+    assert count(count_queries, lambda: client.get("/orders")) == BUDGETS["buyer_orders"]
+
+
+# ---- seller and admin ------------------------------------------------------------------------
+
+def seller_with_orders(n: int):
+    seller = make_user(role=Role.SELLER)
+    shop = make_shop(owner=seller)
+    products = [make_product(shop=shop, variants=[{"stock": 3}]) for _ in range(3)]
+    statuses = list(OrderStatus)
+    for i in range(n):
+        order = make_order(product=products[i % 3], status=statuses[i % len(statuses)], quantity=1 + i % 2,
+                           created_at=utcnow() - timedelta(days=i % 40))
+        if order.status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
+            db.session.add(Review(product_id=order.items[0].product_id, order_item_id=order.items[0].id,
+                                  user_id=order.buyer_id, rating=4, body="Good"))
+    db.session.flush()
+    return seller
+
+
+@pytest.mark.parametrize("orders", [1, 30])
+def test_seller_order_list(client, count_queries, orders):
+    login(client, seller_with_orders(orders))
+    assert count(count_queries, lambda: client.get("/seller/orders")) == BUDGETS["seller_orders"]
+
+
+@pytest.mark.parametrize("orders", [1, 30])
+def test_seller_dashboard(client, count_queries, orders):
+    login(client, seller_with_orders(orders))
+    assert count(count_queries, lambda: client.get("/seller/dashboard")) == BUDGETS["seller_dashboard"]
+
+
+@pytest.mark.parametrize("orders", [1, 30])
+def test_admin_dashboard(client, count_queries, orders):
+    seller_with_orders(orders)
+    login(client, make_user(role=Role.ADMIN))
+    assert count(count_queries, lambda: client.get("/admin/")) == BUDGETS["admin_dashboard"]
