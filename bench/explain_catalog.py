@@ -15,7 +15,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from marketplace import create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
-from marketplace.models import Product, ProductVariant, Shop  # noqa: E402
+from marketplace.models import Product, Shop  # noqa: E402
 from marketplace.services import catalog, search  # noqa: E402
 from marketplace.services.catalog import ListingQuery, Sort  # noqa: E402
 from marketplace.services.categories import get_tree  # noqa: E402
@@ -89,10 +89,8 @@ def main() -> None:
                 .order_by(Product.sold_count.desc(), Product.id.desc()).limit(8), markdown)
         product_id = db.session.scalar(select(Product.id).join(Shop, Shop.id == Product.shop_id)
                                        .where(visible_condition()).limit(1))
-        explain("product detail: the product and its shop", select(Product).join(Shop, Shop.id == Product.shop_id)
-                .where(Product.id == product_id, visible_condition()), markdown)
-        explain("product detail: its variants (selectinload)",
-                select(ProductVariant).where(ProductVariant.product_id.in_([product_id])), markdown)
+        explain("product detail: the product, its shop, variants and images (one statement)",
+                catalog._detail_statement().params(product_id=product_id), markdown)
 
 
 if __name__ == "__main__":

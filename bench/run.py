@@ -177,6 +177,7 @@ def run_locust(user_class: str, users: int, seconds: int, fixtures_path: Path) -
          "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--host", HOST, "--only-summary",
          "--stop-timeout", "5", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL,
+        stderr=open(RESULTS / f"locust-{user_class}.log", "w"),  # its summary and errors, not the table
     )
     samples = json.loads(samples_out.read_text()) if samples_out.exists() else {}
     samples_out.unlink(missing_ok=True)
