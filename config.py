@@ -108,6 +108,8 @@ class Config:
         "application/json", "image/svg+xml",
     ]
     CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    # Anonymous storefront pages kept per process (marketplace/web/page_cache.py), 10-50 KB each; 0: off.
+    PAGE_CACHE_SIZE = env_int("PAGE_CACHE_SIZE", 1024)
 
 
 class DevelopmentConfig(Config):

@@ -26,8 +26,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 # Recycle workers now and then (a leak can't grow forever); jitter so they don't all restart at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+# Not too often: a new worker starts with empty per-process caches (bench/README.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 # Import the app once in the master: workers fork fast and share memory pages.
 preload_app = True
 # The app writes one JSON line per request itself (marketplace.access); gunicorn's would be a duplicate.
@@ -40,6 +41,13 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 control_socket_disable = True
 # Heartbeat files on tmpfs: a container's overlay filesystem can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def when_ready(server):
+    """Compile the templates in the master once: every worker forked from it has them."""
+    from marketplace.web.templating import compile_templates
+
+    server.log.info("compiled %d templates", compile_templates(server.app.wsgi()))
 
 
 def post_fork(server, worker):

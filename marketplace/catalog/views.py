@@ -8,9 +8,10 @@ from markupsafe import Markup
 from marketplace.catalog import bp
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.extensions import limiter
-from marketplace.services import catalog, search
+from marketplace.services import catalog, search, storefront_cache
 from marketplace.services.categories import get_tree, slugify
 from marketplace.web.fast_urls import fast_url
+from marketplace.web.page_cache import anonymous_page
 
 
 def _search_limit() -> str:
@@ -60,6 +61,7 @@ def cached_slug(title: str) -> str:
 
 
 @bp.get("/c/<slug>")
+@anonymous_page()
 def view_category(slug: str):
     """Anyone: a category's products, its subcategories' included, with filters, sorts and "Load more"."""
     tree = get_tree()
@@ -74,6 +76,7 @@ def view_category(slug: str):
 
 @bp.get("/search", endpoint="search")
 @limiter.limit(_search_limit)
+@anonymous_page()
 def search_products():
     """Anyone: full-text search over visible products, with the listing filters and sorts."""
     form = filter_form(searching=True)
@@ -101,6 +104,7 @@ def _requested_variant() -> uuid.UUID | None:
 
 @bp.get("/p/<uuid:product_id>")
 @bp.get("/p/<uuid:product_id>/<slug>")
+@anonymous_page(live_key=lambda product_id, slug=None: storefront_cache.stock_levels(product_id))
 def view_product(product_id: uuid.UUID, slug: str | None = None):
     """Anyone: a visible product with its gallery and variant picker (`?variant=` preselects one)."""
     detail = catalog.get_product_detail(product_id)
@@ -110,6 +114,7 @@ def view_product(product_id: uuid.UUID, slug: str | None = None):
 
 
 @bp.get("/p/<uuid:product_id>/variants/panel")
+@anonymous_page(live_key=lambda product_id: storefront_cache.stock_levels(product_id))
 def variant_panel(product_id: uuid.UUID):
     """Anyone: the price/stock/add-to-cart panel for `?variant=` (htmx fragment; swaps the main image too)."""
     detail = catalog.get_product_detail(product_id)

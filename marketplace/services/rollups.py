@@ -23,7 +23,8 @@ from marketplace.extensions import db
 
 DEFERRED_TRIGGERS = ("orders_sales_rollup", "orders_sales_rollup_change", "products_catalog_version",
                      "product_images_catalog_version", "shops_catalog_version", "variants_catalog_version",
-                     "variants_catalog_version_change")
+                     "variants_catalog_version_change", "reviews_reviews_version", "review_images_reviews_version",
+                     "users_reviews_version")
 _NAMES = ", ".join(DEFERRED_TRIGGERS)
 _FOLD_PENDING = text(f"SET CONSTRAINTS {_NAMES} IMMEDIATE; SET CONSTRAINTS {_NAMES} DEFERRED")
 _VERSIONS = text("SELECT name, version FROM cache_versions")
@@ -44,7 +45,7 @@ def include_pending() -> None:
 
 
 def cache_versions() -> dict[str, int]:
-    """{name: version} of every cached storefront object ('categories', 'shops', 'catalog')."""
+    """{name: version} of every cached storefront object ('categories', 'shops', 'catalog', 'reviews')."""
     session = db.session()
     versions = session.info.get(_SEEN_VERSIONS)
     if versions is None:

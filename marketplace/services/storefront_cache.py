@@ -10,9 +10,14 @@ cold process simply reads the database.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import OrderedDict
 
 from flask import current_app
+from sqlalchemy import bindparam, select
+
+from marketplace.extensions import db
+from marketplace.models import ProductVariant
 
 from marketplace.services import rollups, search
 from marketplace.services.catalog import ListingQuery, ProductCard, Sort, list_products
@@ -22,7 +27,7 @@ _LISTINGS = "listing_cache"
 LISTING_CACHE_SIZE = 2048
 
 
-class _Lru:
+class Lru:
     """A small thread-safe LRU (gunicorn threads share a process's caches)."""
 
     def __init__(self, size: int):
@@ -49,7 +54,7 @@ def cached_listing(q: ListingQuery) -> Page[ProductCard]:
         return list_products(q)
     cache = current_app.extensions.get(_LISTINGS)
     if cache is None or cache[0] != version:
-        cache = current_app.extensions[_LISTINGS] = (version, _Lru(LISTING_CACHE_SIZE))
+        cache = current_app.extensions[_LISTINGS] = (version, Lru(LISTING_CACHE_SIZE))
     key = (tuple(q.category_ids) if q.category_ids is not None else None, q.shop_id, q.min_price, q.max_price,
            q.min_rating, bool(q.in_stock), search.normalize_query(q.text) if q.text else q.text, q.effective_sort,
            q.cursor, q.limit)
@@ -73,6 +78,15 @@ def home_shelves(size: int) -> tuple[list[ProductCard], list[ProductCard]]:
                list_products(ListingQuery(sort=Sort.NEWEST, limit=size)).items)
     current_app.extensions[_HOME] = ((version, size), shelves)
     return shelves
+
+
+_STOCK = select(ProductVariant.stock).where(ProductVariant.product_id == bindparam("product_id")) \
+    .order_by(ProductVariant.id)
+
+
+def stock_levels(product_id: uuid.UUID) -> tuple[int, ...]:
+    """A product's stock per variant, read now: the live part of its cached page (web/page_cache.py)."""
+    return tuple(db.session.execute(_STOCK, {"product_id": product_id}).scalars())
 
 
 def clear() -> None:

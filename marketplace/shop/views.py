@@ -5,11 +5,13 @@ from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.services import catalog, storefront_cache
 from marketplace.services.categories import get_tree
 from marketplace.shop import bp
+from marketplace.web.page_cache import anonymous_page
 
 HOME_SHELF = 8
 
 
 @bp.get("/")
+@anonymous_page()
 def home():
     """Anyone: the home page: top-level categories, best sellers and new arrivals."""
     best, newest = storefront_cache.home_shelves(HOME_SHELF)
@@ -17,6 +19,7 @@ def home():
 
 
 @bp.get("/s/<slug>")
+@anonymous_page()
 def view_shop(slug: str):
     """Anyone: an ACTIVE shop's public page with its products (filters, sorts, "Load more")."""
     shop = catalog.get_visible_shop(slug)

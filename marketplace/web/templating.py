@@ -22,6 +22,15 @@ def register_template_helpers(app: Flask) -> None:
                 "app_version": current_app.config["APP_VERSION"]}
 
 
+def compile_templates(app: Flask) -> int:
+    """Compile every template now (gunicorn's master, before it forks: each worker, recycled ones
+    included, starts with them compiled instead of compiling on its first requests)."""
+    names = app.jinja_env.list_templates(extensions=["html"])
+    for name in names:
+        app.jinja_env.get_template(name)
+    return len(names)
+
+
 def static_url(filename: str) -> str:
     """URL of a static file with a content fingerprint, so it can be cached for a year."""
     from marketplace.web.static_files import fingerprinted_url

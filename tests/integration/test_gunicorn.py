@@ -1,6 +1,7 @@
 """The image's real start-up path, without Docker: scripts/docker-entrypoint.sh web → migrations →
 gunicorn with gunicorn.conf.py (2 preloaded workers) → /health, and /metrics adding up every worker."""
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -90,6 +91,7 @@ def test_entrypoint_serves_with_gunicorn_and_metrics_add_up_all_workers(served):
     log = log_path.read_text()
     assert "Context impl PostgresqlImpl" in log  # flask db upgrade ran (a no-op at head)
     assert "Booting worker" in log and "Control socket" not in log
+    assert re.search(r"compiled \d{2,} templates", log)  # in the master, before the workers fork
     # No gunicorn access log: the app's JSON line is the only record of a request.
     assert '"GET /health HTTP/1.1" 200' not in log
     assert '"logger": "marketplace.access"' in log

@@ -1,0 +1,92 @@
+"""Whole storefront pages for anonymous visitors, cached and exact.
+
+A page is kept under everything that goes into it: the URL (path and query string),
+the htmx headers that pick a fragment, every cache version (services/rollups.py: the
+database gives each a new value at the commit of any change to what the storefront
+shows) and, for views that show live data, a `live_key` the view supplies (a product
+page's stock levels, read fresh on every request). A cached page is therefore exactly
+what rendering it again would give; there is no expiry to wait for.
+
+Only requests that would see the same page as every other anonymous visitor use it: a
+GET, nobody signed in (nor a remember-me cookie that would sign someone in), and a
+session holding nothing but its CSRF token (no guest cart, no flashed message). The
+page's CSRF token is stored as a placeholder and each visitor's own is put back when
+it is served. Responses say `X-Cache: HIT` or `X-Cache: MISS`.
+
+Each process keeps its own copies (a small LRU; PAGE_CACHE_SIZE pages, 0 turns the
+cache off): nothing depends on them, a cold process renders.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from functools import wraps
+
+from flask import current_app, g, make_response, request, session
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from flask_wtf.csrf import generate_csrf
+
+from marketplace.services import rollups
+from marketplace.services.storefront_cache import Lru
+
+_CACHE = "page_cache"
+_TOKEN = "\x00csrf\x00"  # never in a page: the NUL check refuses it in any request
+# What an anonymous visitor's session may hold: the CSRF token, and Flask-Login's mark
+# that the session is not a fresh login.
+_ANONYMOUS_SESSION = frozenset({"csrf_token", "_fresh"})
+
+
+def anonymous_page(live_key: Callable[..., Hashable] | None = None):
+    """Serve this view's page from the cache to anonymous visitors (see the module docstring).
+
+    `live_key(**view_args)` returns the part of the page that no cache version covers,
+    read fresh on each request (it becomes part of the key).
+    """
+    def decorate(view):
+        @wraps(view)
+        def cached_view(**view_args):
+            if not current_app.config["PAGE_CACHE_SIZE"] or not _anonymous_request():
+                return view(**view_args)
+            cache = _cache(rollups.cache_versions())
+            key = (request.host, request.script_root, request.full_path, request.headers.get("HX-Request"),
+                   request.headers.get("HX-Target"), live_key(**view_args) if live_key else None)
+            cached = cache.get(key)
+            if cached is not None:
+                page, headers = cached
+                response = make_response(page.replace(_TOKEN, generate_csrf()), 200, headers)
+                response.headers["X-Cache"] = "HIT"
+                return response
+            response = make_response(view(**view_args))
+            if _storable(response):
+                token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+                page = response.get_data(as_text=True)
+                # The view's own headers (Content-Type, htmx's HX-*); the hooks add the rest to every response.
+                headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
+                cache.put(key, (page.replace(token, _TOKEN) if token else page, headers))
+                response.headers["X-Cache"] = "MISS"
+            return response
+        return cached_view
+    return decorate
+
+
+def _cache(versions: dict[str, int]) -> Lru:
+    """This process's pages built from these versions (a new version empties it: its pages are all stale)."""
+    cached = current_app.extensions.get(_CACHE)
+    if cached is None or cached[0] != versions:
+        cached = current_app.extensions[_CACHE] = (versions, Lru(current_app.config["PAGE_CACHE_SIZE"]))
+    return cached[1]
+
+
+def _anonymous_request() -> bool:
+    return (request.method == "GET" and _ANONYMOUS_SESSION.issuperset(session.keys())
+            and current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in request.cookies)
+
+
+def _storable(response) -> bool:
+    """A plain 200 HTML page that left the session as anonymous as it found it."""
+    return (response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough
+            and "Set-Cookie" not in response.headers and _ANONYMOUS_SESSION.issuperset(session.keys()))
+
+
+def clear() -> None:
+    """Forget this process's pages (tests; the versions make it unnecessary otherwise)."""
+    current_app.extensions.pop(_CACHE, None)

@@ -1,0 +1,186 @@
+"""The anonymous page cache (marketplace/web/page_cache.py) serves exactly what a fresh render would.
+
+Every input of a cached page moves a cache version or is part of its key: a change shows on
+the next request. Only visitors who would all see the same page share it, and each gets
+their own CSRF token in it.
+"""
+import re
+
+import pytest
+from sqlalchemy import text
+
+from marketplace.extensions import db
+from marketplace.models import ProductStatus, ProductVariant, Review, User
+from marketplace.money import format_money
+from marketplace.services import rollups, storefront_cache
+from marketplace.web import page_cache
+from tests.catalog_support import add_image, htmx, product_at
+from tests.conftest import CsrfClient
+from tests.factories import make_category, make_order, make_product, make_user
+from tests.reviews_support import login
+
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def cold_caches(app):
+    with app.app_context():
+        storefront_cache.clear()
+        page_cache.clear()
+    yield
+
+
+def visit(client, url: str, **kwargs) -> tuple[str | None, str]:
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200
+    return response.headers.get("X-Cache"), response.get_data(as_text=True)
+
+
+def committed_looking() -> None:
+    """Fire the test's pending version triggers now, as its commit would (see test_sql_budgets.cold_and_warm)."""
+    db.session.flush()
+    rollups.include_pending()
+
+
+def another_visitor(app) -> CsrfClient:
+    return app.test_client()
+
+
+def test_an_anonymous_page_is_served_from_the_cache_with_the_visitors_own_csrf_token(app, client):
+    category = make_category(slug="teapots")
+    product_at(1, category=category, title="Clay teapot")
+    committed_looking()
+    first_state, first = visit(client, "/c/teapots")
+    other = another_visitor(app)
+    state, page = visit(other, "/c/teapots")
+    assert (first_state, state) == ("MISS", "HIT")
+    assert "Clay teapot" in page and page.replace(TOKEN.search(page)[1], "") == first.replace(TOKEN.search(first)[1], "")
+    token = TOKEN.search(page)[1]
+    assert token != TOKEN.search(first)[1] and "\x00" not in page
+    # The token in the cached page is this visitor's: a form post with it passes the CSRF check.
+    variant_id = make_product(variants=[{"stock": 5}]).variants[0].id
+    response = other.post("/cart/items", data={"variant_id": variant_id, "quantity": 1, "csrf_token": token},
+                          csrf=False)
+    assert response.status_code == 302
+
+
+def test_signed_in_visitors_guests_with_a_cart_and_flashed_messages_are_never_served_a_shared_page(app, client):
+    product = product_at(1, title="Steel kettle")
+    committed_looking()
+    assert visit(client, "/")[0] == "MISS"
+    assert visit(client, "/")[0] == "HIT"
+
+    guest = another_visitor(app)
+    added = guest.post("/cart/items", data={"variant_id": product.variants[0].id, "quantity": 2})
+    assert added.status_code == 302, added.get_data(as_text=True)
+    state, page = visit(guest, "/")
+    assert state is None and 'data-count="1"' in page  # one line
+
+    buyer = make_user(full_name="Lan Tran")
+    member = another_visitor(app)
+    login(member, buyer)
+    state, page = visit(member, "/")
+    assert state is None and "Lan" in page
+
+    flashed = another_visitor(app)
+    with flashed.session_transaction() as session:
+        session["_flashes"] = [("success", "Welcome back")]
+    state, page = visit(flashed, "/")
+    assert state is None and "Welcome back" in page
+    # and the shared copy never picked up anyone's cart, name or message
+    state, page = visit(another_visitor(app), "/")
+    assert state == "HIT" and "Lan" not in page and "Welcome back" not in page
+
+
+def test_a_remember_me_cookie_bypasses_the_cache(app, client):
+    product_at(1, title="Steel kettle")
+    committed_looking()
+    visit(client, "/")
+    remembered = another_visitor(app)
+    remembered.set_cookie("remember_token", "whatever")
+    assert visit(remembered, "/")[0] is None
+
+
+def test_a_product_page_shows_live_stock_and_every_edit(app, client):
+    product = make_product(title="Glass jar", variants=[{"price": 1000, "stock": 5, "name": "Small"},
+                                                       {"price": 2000, "stock": 5, "name": "Large"}])
+    add_image(product)
+    url = f"/p/{product.id}"
+    committed_looking()
+    assert visit(client, url)[0] == "MISS"
+    assert visit(client, url)[0] == "HIT"
+
+    small, large = sorted(product.variants, key=lambda v: v.price)
+    db.session.get(ProductVariant, small.id).stock = 2  # a sale: no version moves, the live key does
+    committed_looking()
+    state, page = visit(client, url)
+    assert state == "MISS"
+    assert visit(client, url)[0] == "HIT"
+
+    db.session.get(ProductVariant, large.id).price = 2500  # not the cheapest: no card changes, the page does
+    committed_looking()
+    state, page = visit(client, f"{url}?variant={large.id}")
+    assert state == "MISS" and format_money(2500) in page
+
+    db.session.get(ProductVariant, large.id).name = "Extra large"
+    committed_looking()
+    state, page = visit(client, url)
+    assert state == "MISS" and "Extra large" in page
+
+    product.status = ProductStatus.HIDDEN
+    committed_looking()
+    assert client.get(url).status_code == 404
+
+
+def test_a_product_page_follows_its_reviews_and_their_authors(app, client):
+    product = make_product(title="Rice cooker")
+    order = make_order(product=product)
+    buyer = db.session.get(User, order.buyer_id)
+    buyer.full_name = "Minh Nguyen"
+    review = Review(product_id=product.id, order_item_id=order.items[0].id, user_id=buyer.id, rating=5,
+                    body="Cooks well", has_images=False)
+    db.session.add(review)
+    url = f"/p/{product.id}"
+    committed_looking()
+    state, page = visit(client, url)
+    assert state == "MISS" and "Minh N." in page
+    assert visit(client, url)[0] == "HIT"
+
+    review.seller_reply = "Thank you, Minh"
+    committed_looking()
+    state, page = visit(client, url)
+    assert state == "MISS" and "Thank you, Minh" in page
+
+    buyer.full_name = "Minh Pham"
+    committed_looking()
+    state, page = visit(client, url)
+    assert state == "MISS" and "Minh P." in page and "Minh N." not in page
+
+
+def test_htmx_fragments_are_kept_apart_from_pages_and_keep_their_headers(app, client):
+    product = make_product(variants=[{"price": 1000, "stock": 5}, {"price": 1500, "stock": 5}])
+    variant = max(product.variants, key=lambda v: v.price)
+    committed_looking()
+    url = f"/p/{product.id}/variants/panel?variant={variant.id}"
+    first = client.get(url, headers=htmx("variant-panel"))
+    again = client.get(url, headers=htmx("variant-panel"))
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("MISS", "HIT")
+    assert again.headers["HX-Replace-Url"] == first.headers["HX-Replace-Url"]
+    assert "<html" not in again.get_data(as_text=True)
+    state, page = visit(client, f"/p/{product.id}?variant={variant.id}")
+    assert state == "MISS" and "<html" in page
+
+
+def test_a_rolled_back_change_does_not_empty_the_cache_and_a_disabled_cache_is_off(app, client):
+    product_at(1, title="Steel kettle")
+    committed_looking()
+    visit(client, "/")
+    with db.engine.connect() as conn, conn.begin() as transaction:
+        conn.execute(text("UPDATE products SET title = 'x'"))
+        transaction.rollback()
+    assert visit(client, "/")[0] == "HIT"
+    app.config["PAGE_CACHE_SIZE"] = 0
+    try:
+        assert visit(client, "/")[0] is None
+    finally:
+        app.config["PAGE_CACHE_SIZE"] = 1024
