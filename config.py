@@ -110,6 +110,10 @@ class Config:
     CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     # Anonymous storefront pages kept per process (marketplace/web/page_cache.py), 10-50 KB each; 0: off.
     PAGE_CACHE_SIZE = env_int("PAGE_CACHE_SIZE", 1024)
+    # Share them between processes and hosts through a Redis meant for caching (allkeys-lru; not
+    # the one holding jobs and rate limits); empty: each process keeps its own only.
+    PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
+    PAGE_CACHE_TTL = env_int("PAGE_CACHE_TTL", 600)
 
 
 class DevelopmentConfig(Config):
@@ -124,6 +128,7 @@ class TestingConfig(Config):
     SMS_BACKEND = "memory"
     EMAIL_BACKEND = "memory"
     REDIS_URL = ""  # messages stay in the in-process outbox; job tests opt in explicitly
+    PAGE_CACHE_REDIS_URL = ""  # the page cache tests opt in
     SERVER_NAME = None
     BCRYPT_ROUNDS = 4  # bcrypt's minimum: tests hash many passwords
 

@@ -14,10 +14,17 @@ page's CSRF token is stored as a placeholder and each visitor's own is put back 
 it is served. Responses say `X-Cache: HIT` or `X-Cache: MISS`.
 
 Each process keeps its own copies (a small LRU; PAGE_CACHE_SIZE pages, 0 turns the
-cache off): nothing depends on them, a cold process renders.
+cache off). With PAGE_CACHE_REDIS_URL the processes also share them through Redis (a page
+one worker rendered is a hit in the others, and outlives a recycled worker); keys carry
+the versions and expire after PAGE_CACHE_TTL seconds. Nothing depends on either: a
+Redis error turns the shared copies off for a minute, a cold process renders.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import time
 from collections.abc import Callable, Hashable
 from functools import wraps
 
@@ -28,7 +35,10 @@ from flask_wtf.csrf import generate_csrf
 from marketplace.services import rollups
 from marketplace.services.storefront_cache import Lru
 
+log = logging.getLogger(__name__)
 _CACHE = "page_cache"
+_SHARED = "page_cache_redis"
+SHARED_RETRY_AFTER = 60.0  # seconds without Redis after an error
 _TOKEN = "\x00csrf\x00"  # never in a page: the NUL check refuses it in any request
 # What an anonymous visitor's session may hold: the CSRF token, and Flask-Login's mark
 # that the session is not a fresh login.
@@ -46,10 +56,15 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None):
         def cached_view(**view_args):
             if not current_app.config["PAGE_CACHE_SIZE"] or not _anonymous_request():
                 return view(**view_args)
-            cache = _cache(rollups.cache_versions())
+            versions = rollups.cache_versions()
+            cache = _cache(versions)
             key = (request.host, request.script_root, request.full_path, request.headers.get("HX-Request"),
                    request.headers.get("HX-Target"), live_key(**view_args) if live_key else None)
             cached = cache.get(key)
+            if cached is None and (shared := _shared()) is not None:
+                cached = _shared_get(shared, _shared_name(versions, key))
+                if cached is not None:
+                    cache.put(key, cached)
             if cached is not None:
                 page, headers = cached
                 response = make_response(page.replace(_TOKEN, generate_csrf()), 200, headers)
@@ -61,7 +76,10 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None):
                 page = response.get_data(as_text=True)
                 # The view's own headers (Content-Type, htmx's HX-*); the hooks add the rest to every response.
                 headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
-                cache.put(key, (page.replace(token, _TOKEN) if token else page, headers))
+                cached = (page.replace(token, _TOKEN) if token else page, headers)
+                cache.put(key, cached)
+                if (shared := _shared()) is not None:
+                    _shared_put(shared, _shared_name(versions, key), cached)
                 response.headers["X-Cache"] = "MISS"
             return response
         return cached_view
@@ -74,6 +92,54 @@ def _cache(versions: dict[str, int]) -> Lru:
     if cached is None or cached[0] != versions:
         cached = current_app.extensions[_CACHE] = (versions, Lru(current_app.config["PAGE_CACHE_SIZE"]))
     return cached[1]
+
+
+def _shared():
+    """The Redis client for shared pages, or None (not configured, or resting after an error)."""
+    url = current_app.config["PAGE_CACHE_REDIS_URL"]
+    if not url:
+        return None
+    state = current_app.extensions.setdefault(_SHARED, {"client": None, "resting_until": 0.0})
+    if time.monotonic() < state["resting_until"]:
+        return None
+    if state["client"] is None:
+        from redis import Redis
+
+        # A cache must answer fast or not at all.
+        state["client"] = Redis.from_url(url, socket_connect_timeout=0.25, socket_timeout=0.25)
+    return state["client"]
+
+
+def _shared_name(versions: dict[str, int], key: tuple) -> str:
+    # repr() of strings, ints and None is the same in every process
+    return "page:" + hashlib.blake2b(repr((sorted(versions.items()), key)).encode(), digest_size=20).hexdigest()
+
+
+def _shared_get(client, name: str) -> tuple[str, list] | None:
+    from redis.exceptions import RedisError
+
+    try:
+        raw = client.get(name)
+    except RedisError as error:
+        return _rest(error)
+    if raw is None:
+        return None
+    page, headers = json.loads(raw)
+    return page, [tuple(header) for header in headers]
+
+
+def _shared_put(client, name: str, cached: tuple[str, list]) -> None:
+    from redis.exceptions import RedisError
+
+    try:
+        client.set(name, json.dumps(cached), ex=current_app.config["PAGE_CACHE_TTL"])
+    except RedisError as error:
+        _rest(error)
+
+
+def _rest(error: Exception) -> None:
+    log.warning("page cache: Redis unavailable (%s); shared pages off for %.0f s", error, SHARED_RETRY_AFTER)
+    current_app.extensions[_SHARED]["resting_until"] = time.monotonic() + SHARED_RETRY_AFTER
 
 
 def _anonymous_request() -> bool:

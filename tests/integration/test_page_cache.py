@@ -4,9 +4,13 @@ Every input of a cached page moves a cache version or is part of its key: a chan
 the next request. Only visitors who would all see the same page share it, and each gets
 their own CSRF token in it.
 """
+import logging
+import os
 import re
 
 import pytest
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import text
 
 from marketplace.extensions import db
@@ -184,3 +188,60 @@ def test_a_rolled_back_change_does_not_empty_the_cache_and_a_disabled_cache_is_o
         assert visit(client, "/")[0] is None
     finally:
         app.config["PAGE_CACHE_SIZE"] = 1024
+
+
+# ---- shared through Redis (PAGE_CACHE_REDIS_URL) ------------------------------------------------
+
+PAGE_CACHE_REDIS = os.environ.get("PAGE_CACHE_REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+
+
+@pytest.fixture
+def shared_pages(app):
+    """Redis db 14 for shared pages, flushed before and after."""
+    conn = Redis.from_url(PAGE_CACHE_REDIS)
+    try:
+        conn.ping()
+    except RedisError as exc:
+        message = f"the shared page cache tests need Redis at {PAGE_CACHE_REDIS}: {exc}"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    conn.flushdb()
+    app.config["PAGE_CACHE_REDIS_URL"] = PAGE_CACHE_REDIS
+    app.extensions.pop("page_cache_redis", None)
+    yield conn
+    app.config["PAGE_CACHE_REDIS_URL"] = ""
+    app.extensions.pop("page_cache_redis", None)
+    conn.flushdb()
+    conn.close()
+
+
+def test_a_page_rendered_by_one_process_is_a_hit_in_another(app, client, shared_pages):
+    product = make_product(title="Bamboo steamer", variants=[{"stock": 4}])
+    url = f"/p/{product.id}"
+    committed_looking()
+    state, first = visit(client, url)
+    assert state == "MISS" and len(shared_pages.keys("page:*")) == 1
+    page_cache.clear()  # another worker: its own cache is empty
+    other = another_visitor(app)
+    state, page = visit(other, url)
+    assert state == "HIT" and "Bamboo steamer" in page and "\x00" not in page
+    assert TOKEN.search(page)[1] != TOKEN.search(first)[1]
+
+    db.session.get(ProductVariant, product.variants[0].id).stock = 3  # the live key changes the shared name too
+    committed_looking()
+    page_cache.clear()
+    assert visit(other, url)[0] == "MISS" and len(shared_pages.keys("page:*")) == 2
+
+
+def test_without_redis_pages_are_still_served_and_cached_per_process(app, client, caplog):
+    product_at(1, title="Steel kettle")
+    committed_looking()
+    app.config["PAGE_CACHE_REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    app.extensions.pop("page_cache_redis", None)
+    try:
+        with caplog.at_level(logging.WARNING, logger="marketplace.web.page_cache"):
+            assert visit(client, "/")[0] == "MISS"
+        assert "Redis unavailable" in caplog.text
+        assert visit(client, "/")[0] == "HIT"  # the process's own copy
+    finally:
+        app.config["PAGE_CACHE_REDIS_URL"] = ""
+        app.extensions.pop("page_cache_redis", None)
