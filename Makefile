@@ -49,9 +49,15 @@ migrate: $(VENV)/.installed
 seed-demo: $(VENV)/.installed
 	$(BIN)/flask seed-demo
 
-## bench: build or reuse the 100,000-product benchmark database, load it with locust, print the table (bench/README.md)
+## bench: build or reuse the 100,000-product benchmark database, load it (wrk + locust), print the table (bench/README.md)
+# wrk loads the anonymous pages for a fraction of locust's CPU; installed here only when missing and
+# when root with apt-get (never fails: without wrk, run.py uses locust for every scenario).
 bench: $(VENV)/.installed
 	$(BIN)/pip install --quiet -r bench/requirements.txt
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; }; }; } || \
+	  echo "wrk is not installed (apt-get install wrk): locust loads every scenario"
 	$(BIN)/python bench/run.py
 
 clean:

@@ -11,26 +11,15 @@ import itertools
 import json
 import os
 import random
-import re
 import time
 import uuid
 
 from locust import FastHttpUser, constant, events, task
+from traffic import CURSOR, LOAD_MORE_HEADERS, STATIC_FILE, category_request, product_path, search_params
 
 FIXTURES = json.loads(open(os.environ["BENCH_FIXTURES"]).read()) if os.environ.get("BENCH_FIXTURES") else {}
-SAMPLES: dict[str, dict[str, list]] = {}
+SAMPLES: dict[str, dict] = {}
 STARTED = time.time()
-CURSOR = re.compile(r"cursor=([A-Za-z0-9_\-]+)")
-SORTS = ["newest", "price_asc", "price_desc", "top_rated", "best_selling"]
-# 50 queries: Vietnamese with and without accents, English, and a few that match nothing.
-SEARCHES = [
-    "áo thun", "ao thun", "cà phê", "ca phe", "cafe", "wireless earbuds", "tai nghe", "điện thoại",
-    "dien thoai", "giày", "giay the thao", "sneakers", "túi xách", "tui xach", "backpack", "đồng hồ",
-    "dong ho", "watch", "trà", "tra xanh", "green tea", "laptop", "bàn phím", "ban phim", "keyboard",
-    "chuột", "mouse", "sạc", "charger", "ốp lưng", "op lung", "case", "váy", "vay", "dress", "quần jean",
-    "quan jean", "jeans", "nồi", "noi com dien", "rice cooker", "đèn", "lamp", "gối", "pillow",
-    "zzqx nothing", "no such product xyz", "qwertyuiop", "ñandú", "kệ sách",
-]
 _POOLS: dict[str, itertools.count] = {}
 
 
@@ -43,7 +32,8 @@ def next_account(pool: str) -> dict:
 
 @events.request.add_listener
 def _record(name, response_time, response, exception, **kwargs):
-    sample = SAMPLES.setdefault(name, {"ms": [], "sql": [], "errors": 0, "first": time.time(), "last": 0.0})
+    sample = SAMPLES.setdefault(name, {"ms": [], "sql": [], "errors": 0, "cache": 0, "cache_hits": 0,
+                                       "first": time.time(), "last": 0.0})
     sample["ms"].append(response_time)
     sample["last"] = time.time()
     if exception is not None:
@@ -52,6 +42,10 @@ def _record(name, response_time, response, exception, **kwargs):
         count = response.headers.get("X-SQL-Statements")
         if count is not None:
             sample["sql"].append(int(count))
+        cache = response.headers.get("X-Cache")
+        if cache is not None:  # the page cache's answer: HIT or MISS
+            sample["cache"] += 1
+            sample["cache_hits"] += cache.strip().upper() == "HIT"
 
 
 @events.quitting.add_listener
@@ -91,7 +85,7 @@ class StaticFile(Base):
 
     @task
     def static(self):
-        self.client.get("/static/css/app.css", name="static file")
+        self.client.get(STATIC_FILE, name="static file")
 
 
 class Home(Base):
@@ -103,30 +97,25 @@ class Home(Base):
 class CategoryListing(Base):
     @task
     def category(self):
-        slug = random.choice(FIXTURES["category_slugs"])
-        params = {"sort": random.choice(SORTS)}
-        if random.random() < 0.3:
-            params["in_stock"] = "y"
-        if random.random() < 0.2:
-            params["min_rating"] = "4"
-        with self.client.get(f"/c/{slug}", params=params, name="category first page", catch_response=True) as first:
+        path, params = category_request(random, FIXTURES["category_slugs"])
+        with self.client.get(path, params=params, name="category first page", catch_response=True) as first:
             match = CURSOR.search(first.text or "") if first.status_code == 200 else None
         if match:
             # What the "Load more" button sends: htmx aimed at #load-more.
-            self.client.get(f"/c/{slug}", params={**params, "cursor": match.group(1)},
-                            headers={"HX-Request": "true", "HX-Target": "load-more"}, name="category load more")
+            self.client.get(path, params={**params, "cursor": match.group(1)}, headers=LOAD_MORE_HEADERS,
+                            name="category load more")
 
 
 class Search(Base):
     @task
     def search(self):
-        self.client.get("/search", params={"q": random.choice(SEARCHES)}, name="search")
+        self.client.get("/search", params=search_params(random), name="search")
 
 
 class ProductDetail(Base):
     @task
     def product(self):
-        self.client.get(f"/p/{random.choice(FIXTURES['product_ids'])}", name="product detail")
+        self.client.get(product_path(random, FIXTURES["product_ids"]), name="product detail")
 
 
 class Buyer(Base):

@@ -3,21 +3,29 @@
 Steps: benchmark database (BENCH_DATABASE_URL, or an embedded pgserver under instance/pgbench)
 → migrations → `flask seed-bench` when the catalog or its buyers/orders are missing →
 fixtures (ids, one login per virtual user, a race variant) → gunicorn on 127.0.0.1 with the
-production settings of gunicorn.conf.py → per scenario a short warm-up, then one headless
-locust run of BENCH_SECONDS → a table (requests/s, p50, p95, p99, errors, SQL statements per
-request, ratio to the static-file floor) printed and written to bench/results/*.json.
-Everything it starts (gunicorn, locust, the embedded PostgreSQL) it stops. 127.0.0.1 only.
+production settings of gunicorn.conf.py → per scenario a short warm-up, then one measured run
+of BENCH_SECONDS → a table (requests/s, p50, p95, p99, errors, SQL statements per request,
+page-cache hits, ratio to the static-file floor, CPU) printed and written to bench/results/*.json.
+Load generators: wrk (bench/wrk/scenario.lua, a few % of a core) for the anonymous GET scenarios
+when `wrk` is on PATH, locust (bench/locustfile.py) for the logged-in ones and for everything
+when wrk is missing; each row says which one it used.
+Everything it starts (gunicorn, wrk, locust, the embedded PostgreSQL) it stops. 127.0.0.1 only.
 
 Environment: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_PRODUCTS (100000), BENCH_ONLY
 (a substring of scenario names), BENCH_USERS (override every scenario's user count),
 BENCH_DATABASE_URL, BENCH_PORT (8765), WEB_CONCURRENCY (gunicorn workers), BENCH_PROFILE=1 (py-spy
 samples the workers during each measured run: bench/results/profile-<scenario>.txt, read them
-with bench/pyspy_summary.py; it slows the server a little, so don't compare those figures).
+with bench/pyspy_summary.py; it slows the server a little, so don't compare those figures),
+BENCH_GENERATOR (auto: wrk when installed; locust: locust for every scenario; wrk: fail without it),
+BENCH_PAGE_CACHE_REDIS (redis://127.0.0.1:6379/13, emptied at the start: the shared page cache when it
+answers; empty: each worker's own only).
 """
 import json
 import os
+import random
 import resource
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +37,7 @@ from pathlib import Path
 import psutil
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from traffic import draw_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -41,21 +50,28 @@ PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "100000"))
 PASSWORD = "bench-pass-123"  # the password seed-bench gives every benchmark account
 FLOOR = "static file (floor)"
 PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
+GENERATOR = os.environ.get("BENCH_GENERATOR", "auto").lower()
+WRK_SCRIPT = ROOT / "bench" / "wrk" / "scenario.lua"
+WRK_THREADS = 2  # the connections (= users) are spread over these; the category mix uses one per connection
 
 # scenario, locust user class, concurrent users (a closed loop: each user sends its next request
-# as soon as the last one is answered, so latency ≈ users / throughput; see README "Method").
+# as soon as the last one is answered, so latency ≈ users / throughput; see README "Method"),
+# and the traffic.py mix wrk replays for it (None: logged in, locust only).
 SCENARIOS = [
-    (FLOOR, "StaticFile", 8),
-    ("home", "Home", 8),
-    ("category listing", "CategoryListing", 8),
-    ("search", "Search", 8),
-    ("product detail", "ProductDetail", 8),
-    ("cart add + view", "CartAddAndView", 8),
-    ("place order", "PlaceOrder", 8),
-    ("buyer order list", "BuyerOrders", 8),
-    ("seller orders + dashboard", "SellerCenter", 4),
-    ("admin dashboard", "AdminDashboard", 4),
+    (FLOOR, "StaticFile", 8, "static"),
+    ("home", "Home", 8, "home"),
+    ("category listing", "CategoryListing", 8, "category"),
+    ("search", "Search", 8, "search"),
+    ("product detail", "ProductDetail", 8, "product"),
+    ("cart add + view", "CartAddAndView", 8, None),
+    ("place order", "PlaceOrder", 8, None),
+    ("buyer order list", "BuyerOrders", 8, None),
+    ("seller orders + dashboard", "SellerCenter", 4, None),
+    ("admin dashboard", "AdminDashboard", 4, None),
 ]
+# Row names of the wrk mixes: the same as locustfile.py's request names, so the rows compare.
+WRK_NAMES = {"static": "static file", "home": "home", "search": "search", "product": "product detail",
+             "first": "category first page", "more": "category load more"}
 POOL_SIZE = 64  # accounts per buyer scenario: one per virtual user, never shared
 
 
@@ -139,6 +155,24 @@ def write_fixtures(engine, path: Path) -> dict:
     return fixtures
 
 
+def page_cache_redis() -> str:
+    """A Redis for the shared page cache (BENCH_PAGE_CACHE_REDIS, emptied first) when one answers;
+    otherwise "" and each worker keeps its own pages, as on a machine without Redis."""
+    url = os.environ.get("BENCH_PAGE_CACHE_REDIS", "redis://127.0.0.1:6379/13")
+    if not url:
+        return ""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        client = Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()  # pages of an earlier run were built from other versions; start cold
+        client.close()
+    except RedisError:
+        return ""
+    return url
+
+
 def start_server(env: dict) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{PORT}", "wsgi:app"],
@@ -182,6 +216,71 @@ def run_locust(user_class: str, users: int, seconds: int, fixtures_path: Path) -
     samples = json.loads(samples_out.read_text()) if samples_out.exists() else {}
     samples_out.unlink(missing_ok=True)
     return samples
+
+
+def find_wrk() -> str | None:
+    """The wrk binary to use, or None for locust everywhere (BENCH_GENERATOR decides; auto = when installed)."""
+    if GENERATOR not in ("auto", "wrk", "locust"):
+        raise SystemExit(f"BENCH_GENERATOR={GENERATOR!r}: use auto, wrk or locust")
+    path = shutil.which("wrk") if GENERATOR != "locust" else None
+    if GENERATOR == "wrk" and path is None:
+        raise SystemExit("BENCH_GENERATOR=wrk but wrk is not on PATH (Debian/Ubuntu: apt-get install wrk)")
+    return path
+
+
+def run_wrk(wrk: str, tag: str, mix: str, users: int, seconds: int, fixtures: dict) -> list[dict]:
+    """One wrk run of an anonymous mix over `users` connections; returns rows like summarize()'s.
+
+    The URL list is drawn afresh for every run (the warm-up does not pre-fill the caches for the
+    measured run). "category" runs one connection per thread so that bench/wrk/scenario.lua can time
+    first pages and load-mores apart; the other mixes use wrk's own latency histogram.
+    """
+    urls_path = RESULTS / f"wrk-urls-{tag}.tmp"
+    urls_path.write_text("\n".join(draw_urls(mix, fixtures, 1500 * seconds + 1000, random.Random())) + "\n")
+    mode = "category" if mix == "category" else "plain"
+    threads = users if mode == "category" else min(WRK_THREADS, users)
+    log = RESULTS / f"wrk-{tag}.log"
+    try:
+        done = subprocess.run(
+            [wrk, "-t", str(threads), "-c", str(users), "-d", f"{seconds}s", "--timeout", "30s", "-s", str(WRK_SCRIPT),
+             HOST, "--", str(urls_path), mode, str(threads)],
+            cwd=ROOT, check=False, capture_output=True, text=True, timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        log.write_text(f"wrk did not stop within {seconds + 60} s: killed\n")
+        print(f"  wrk did not stop: killed, no figures ({log.relative_to(ROOT)})", flush=True)
+        return []
+    finally:
+        urls_path.unlink(missing_ok=True)
+    marker = "bench-json: "
+    report = next((json.loads(line[len(marker):]) for line in done.stdout.splitlines() if line.startswith(marker)), None)
+    log.write_text("".join(line + "\n" for line in done.stdout.splitlines() if not line.startswith(marker))
+                   + done.stderr)  # wrk's own summary and any error, not the table
+    if not report or not report.get("kinds") or not report.get("duration_us"):
+        print(f"  wrk gave no figures (exit status {done.returncode}): see {log.relative_to(ROOT)}", flush=True)
+        return []
+    seconds_run = report["duration_us"] / 1e6
+    errors = report["socket_errors"]
+    socket_errors = errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
+    rows = []
+    for kind in ("plain", "first", "more"):
+        k = report["kinds"].get(kind)
+        if not k or not k["responses"]:
+            continue
+        if kind == "plain":
+            latency = {p: report["latency_us"][p] / 1000 for p in ("p50", "p95", "p99")}
+        else:  # timed per request by the script (one request in flight per connection)
+            times = sorted(k["ms"])
+            latency = {"p50": percentile(times, 0.50), "p95": percentile(times, 0.95), "p99": percentile(times, 0.99)}
+        # Socket errors are not tied to a request kind: counted with the plain row or the first pages.
+        failed = k["non2xx"] + (socket_errors if kind in ("plain", "first") else 0)
+        rows.append({
+            "name": WRK_NAMES[mix if kind == "plain" else kind], "requests": k["responses"],
+            "rps": k["responses"] / seconds_run, **latency, "error_rate": failed / k["responses"],
+            "sql_mean": round(k["sql_sum"] / k["sql_n"], 1) if k["sql_n"] else None,
+            "sql_min": k["sql_min"] if k["sql_n"] else None, "sql_max": k["sql_max"] if k["sql_n"] else None,
+            "cache_hits": k["cache_hits"] / k["responses"] if k["cache"] else None,
+        })
+    return rows
 
 
 class CpuMeter:
@@ -244,8 +343,17 @@ def summarize(samples: dict) -> list[dict]:
             "error_rate": s["errors"] / len(times) if times else 0.0,
             "sql_mean": round(sum(sql) / len(sql), 1) if sql else None,
             "sql_min": min(sql) if sql else None, "sql_max": max(sql) if sql else None,
+            "cache_hits": s["cache_hits"] / len(times) if s.get("cache") and times else None,
         })
     return rows
+
+
+def run_scenario(wrk: str | None, user_class: str, mix: str | None, users: int, seconds: int, fixtures: dict,
+                 fixtures_path: Path) -> list[dict]:
+    """One run of a scenario: wrk for an anonymous mix when wrk is available, locust otherwise."""
+    if wrk and mix:
+        return run_wrk(wrk, user_class, mix, users, seconds, fixtures)
+    return summarize(run_locust(user_class, users, seconds, fixtures_path))
 
 
 def stock_state(engine, variant_ids: list[str]) -> dict:
@@ -280,16 +388,18 @@ def check_race(engine, fixtures: dict, samples: dict) -> dict:
 def print_table(rows: list[dict]) -> None:
     floor = next((r["rps"] for r in rows if r["scenario"] == FLOOR), None)
     header = (f"{'scenario':<26} {'request':<22} {'req/s':>7} {'floor':>6} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'p99 ms':>7} {'errors':>7} {'SQL/req':>8} {'app CPU':>8} {'busy':>5}")
+              f"{'p99 ms':>7} {'errors':>7} {'SQL/req':>8} {'cache hits':>10} {'app CPU':>8} {'busy':>5} "
+              f"{'loadgen':>7} generator")
     print(header)
     print("-" * len(header))
     for row in rows:
         sql = "" if row["sql_mean"] is None else f"{row['sql_mean']:g}"
         ratio = f"{row['rps'] / floor:.2f}" if floor else ""
         cpu = "" if row.get("app_cpu_ms") is None else f"{row['app_cpu_ms']:.2f}"
+        hits = "" if row.get("cache_hits") is None else f"{row['cache_hits']:.0%}"
         print(f"{row['scenario']:<26} {row['name']:<22} {row['rps']:>7.1f} {ratio:>6} {row['p50']:>7.1f} "
-              f"{row['p95']:>7.1f} {row['p99']:>7.1f} {row['error_rate']:>7.1%} {sql:>8} {cpu:>8} "
-              f"{row['machine_busy']:>5.0%}")
+              f"{row['p95']:>7.1f} {row['p99']:>7.1f} {row['error_rate']:>7.1%} {sql:>8} {hits:>10} {cpu:>8} "
+              f"{row['machine_busy']:>5.0%} {row['loadgen_share']:>7.0%} {row['generator']}")
 
 
 def main() -> None:
@@ -307,30 +417,41 @@ def main() -> None:
             **env, "MARKETPLACE_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "0",
             "SQL_COUNT_HEADER": "1", "SESSION_COOKIE_SECURE": "0", "LOG_LEVEL": "WARNING", "REDIS_URL": "",
             "RATELIMIT_STORAGE_URI": "memory://", "SMS_BACKEND": "memory", "EMAIL_BACKEND": "memory",
+            "PAGE_CACHE_REDIS_URL": page_cache_redis(),
         }
+        print("Page cache: per worker, shared through " + server_env["PAGE_CACHE_REDIS_URL"]
+              if server_env["PAGE_CACHE_REDIS_URL"] else "Page cache: per worker (no Redis answered)", flush=True)
         only = os.environ.get("BENCH_ONLY", "").lower()
+        wrk = find_wrk()
+        print(f"Load generators: wrk ({wrk}) for the anonymous scenarios, locust for the logged-in ones" if wrk else
+              "Load generator: locust for every scenario" + (" (BENCH_GENERATOR=locust)" if GENERATOR == "locust"
+                                                              else " (wrk is not installed)"), flush=True)
         server = start_server(server_env)
         meter = CpuMeter(server.pid)
         table: list[dict] = []
         checks: dict = {}
-        for scenario, user_class, users in SCENARIOS:
+        for scenario, user_class, users, mix in SCENARIOS:
             if only and only not in scenario.lower() and scenario != FLOOR:
                 continue
             users = int(os.environ.get("BENCH_USERS", users))
-            print(f"… {scenario} ({users} users, {WARMUP} s warm-up + {SECONDS} s)", flush=True)
+            generator = "wrk" if wrk and mix else "locust"
+            print(f"… {scenario} ({users} users, {generator}, {WARMUP} s warm-up + {SECONDS} s)", flush=True)
             before = stock_state(engine, fixtures["order_variant_ids"]) if user_class == "PlaceOrder" else None
+            run = {"wrk": wrk, "user_class": user_class, "mix": mix, "users": users, "fixtures": fixtures,
+                   "fixtures_path": fixtures_path}
             if WARMUP:
-                run_locust(user_class, users, WARMUP, fixtures_path)
+                run_scenario(**run, seconds=WARMUP)
             profiler = start_profiler(server.pid, user_class) if PROFILE else None
             start = meter.snapshot()
-            rows = summarize(run_locust(user_class, users, SECONDS, fixtures_path))
+            rows = run_scenario(**run, seconds=SECONDS)
             cpu = CpuMeter.delta(start, meter.snapshot())
             if profiler is not None:
                 profiler.wait(timeout=60)
             requests = sum(r["requests"] for r in rows) or 1
             for row in rows:
                 table.append({"scenario": scenario, "users": users, **row, "app_cpu_ms": cpu["app_cpu_s"] / requests * 1000,
-                              "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"]})
+                              "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"],
+                              "generator": generator})
             if before is not None:
                 checks["place order"] = check_orders(engine, fixtures["order_variant_ids"], before)
         if not only or "race" in only:
@@ -340,7 +461,8 @@ def main() -> None:
             cpu = CpuMeter.delta(start, meter.snapshot())
             for row in summarize(samples):
                 table.append({"scenario": "race (200 buyers, 50 units)", "users": 200, **row, "app_cpu_ms": None,
-                              "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"]})
+                              "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"],
+                              "generator": "locust"})
             checks["race"] = check_race(engine, fixtures, samples)
     finally:
         if server is not None:
