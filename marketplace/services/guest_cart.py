@@ -43,12 +43,12 @@ def view_guest_cart(lines: dict) -> CartView:
 def add_item(lines: dict, variant_id, quantity) -> dict[str, int]:
     """cart.add_item for a guest: returns the new dict (keys are variant id strings)."""
     quantity = check_quantity(quantity)
-    variant, product, shop = load_variant(variant_id)
+    variant = load_variant(variant_id)
     pairs = guest_pairs(lines)
     if variant.id not in pairs and len(pairs) >= GUEST_MAX_LINES:
         raise ValidationFailed("Your cart is full. Log in to add more products.", code="cart_full")
     in_cart = pairs.get(variant.id, 0)
-    check_can_hold(variant, product, shop, in_cart + quantity, in_cart)
+    check_can_hold(variant, in_cart + quantity, in_cart)
     pairs[variant.id] = in_cart + quantity
     return {str(k): v for k, v in pairs.items()}
 
@@ -59,8 +59,7 @@ def set_quantity(lines: dict, variant_id: uuid.UUID, quantity) -> dict[str, int]
     if variant_id not in pairs:
         raise NotFound("That item is not in your cart.")
     quantity = check_quantity(quantity)
-    variant, product, shop = load_variant(variant_id)
-    check_can_hold(variant, product, shop, quantity, 0)
+    check_can_hold(load_variant(variant_id), quantity, 0)
     pairs[variant_id] = quantity
     return {str(k): v for k, v in pairs.items()}
 

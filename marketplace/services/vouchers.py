@@ -6,8 +6,9 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
@@ -266,22 +267,31 @@ def available_vouchers(shop_ids, user: User | None, now: datetime | None = None)
     shop_ids = list(shop_ids)
     if not shop_ids:
         return {}
-    now = now or utcnow()
+    params = {"shop_ids": shop_ids, "now": now or utcnow()}
+    if user is not None:
+        params["user_id"] = user.id
+    found: dict[uuid.UUID, list[Voucher]] = {shop_id: [] for shop_id in shop_ids}
+    for voucher in db.session.scalars(_available_statement(user is not None), params):
+        found[voucher.shop_id].append(voucher)
+    return found
+
+
+@lru_cache(maxsize=2)
+def _available_statement(for_user: bool):
+    """Built once per shape (every cart page asks)."""
     stmt = select(Voucher).where(
-        Voucher.shop_id.in_(shop_ids), Voucher.is_active.is_(True), Voucher.starts_at <= now, Voucher.ends_at > now,
+        Voucher.shop_id.in_(bindparam("shop_ids", expanding=True)), Voucher.is_active.is_(True),
+        Voucher.starts_at <= bindparam("now"), Voucher.ends_at > bindparam("now"),
         or_(Voucher.usage_limit.is_(None), Voucher.used_count < Voucher.usage_limit),
     )
-    if user is not None:
+    if for_user:
         used = (
             select(func.count()).select_from(VoucherUsage)
-            .where(VoucherUsage.voucher_id == Voucher.id, VoucherUsage.user_id == user.id)
+            .where(VoucherUsage.voucher_id == Voucher.id, VoucherUsage.user_id == bindparam("user_id"))
             .scalar_subquery()
         )
         stmt = stmt.where(or_(Voucher.per_user_limit.is_(None), used < Voucher.per_user_limit))
-    found: dict[uuid.UUID, list[Voucher]] = {shop_id: [] for shop_id in shop_ids}
-    for voucher in db.session.scalars(stmt.order_by(Voucher.min_spend, Voucher.code)):
-        found[voucher.shop_id].append(voucher)
-    return found
+    return stmt.order_by(Voucher.min_spend, Voucher.code)
 
 
 def available_for_shop(shop_id: uuid.UUID, user: User | None, subtotal: int | None = None) -> list[Quote]:
