@@ -7,7 +7,8 @@ next page, and the filter form a plain GET form, so nothing needs JavaScript.
 """
 import uuid
 
-from flask import render_template, request, url_for
+from flask import current_app, get_template_attribute, render_template, request, url_for
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.catalog.forms import ListingFilterForm
@@ -59,9 +60,36 @@ def next_page_url(page) -> str | None:
     return url_for(request.endpoint, **(request.view_args or {}), **args, cursor=page.next_cursor)
 
 
+_FILTER_FIELDS = "rendered_filter_fields"
+
+
+def filter_fields(form: ListingFilterForm, shop_filter: bool = True) -> Markup:
+    """The filter form's fields but the search box (macro filter_fields in catalog/partials/_filter_fields.html),
+    memoized.
+
+    Every listing page shows them, and a few settings (a sort, "in stock", a rating) cover
+    most requests: rendering them through WTForms cost a sixth of a category page. The
+    markup follows from each field's input, value and errors and from the choices lists,
+    which are shared and never mutated (see forms.CachedSelect): their identities are in
+    the key, and the cache holds the lists, so an id cannot be reused while it is a key.
+    """
+    currency = current_app.config["CURRENCY"]
+    choices = (form.sort.choices, form.min_rating.choices, form.shop.choices)
+    key = (bool(shop_filter), currency, tuple(map(id, choices)),
+           tuple((field.data, tuple(field.raw_data or ()), tuple(field.errors)) for field in form if field is not form.q))
+    cache = current_app.extensions.setdefault(_FILTER_FIELDS, {})
+    hit = cache.get(key)
+    if hit is None:
+        if len(cache) >= 512:
+            cache.clear()
+        macro = get_template_attribute("catalog/partials/_filter_fields.html", "filter_fields")
+        hit = cache[key] = (choices, Markup(macro(form, shop_filter, currency)))
+    return hit[1]
+
+
 def render_listing(page_template: str, form: ListingFilterForm, page, **context):
     """The full page, or the fragment htmx aimed at; 422 when a filter was invalid."""
-    context.update(form=form, page=page, next_url=next_page_url(page),
+    context.update(form=form, filter_fields=filter_fields, page=page, next_url=next_page_url(page),
                    filter_errors=[f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()])
     status = 422 if form.errors else 200
     target = htmx_target()

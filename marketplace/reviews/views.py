@@ -52,10 +52,12 @@ def _listing(product: Product, filters: dict, cursor: str | None = None) -> dict
 
 
 @bp.app_template_global()
-def review_section(product: Product) -> dict:
-    """Everything reviews/partials/_section.html needs, for the catalog's product page."""
-    return {**_listing(product, {"rating": None, "with_images": False}),
-            "summary": review_queries.rating_summary(product.id)}
+def review_section(product) -> dict:
+    """Everything reviews/partials/_section.html needs, for the catalog's product page (one statement).
+
+    `product`: the page's product (services.catalog.ProductInfo), of which only the id is read."""
+    page, summary = review_queries.reviews_with_summary(product.id)
+    return {"product": product, "results": page, "filters": {"rating": None, "with_images": False}, "summary": summary}
 
 
 @bp.app_template_global()

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import Integer, and_, bindparam, exists, select, tuple_
-from sqlalchemy.orm import contains_eager, joinedload
 
 from marketplace.extensions import db
 from marketplace.models import Product, ProductImage, ProductVariant, Shop, ShopStatus
@@ -30,6 +30,7 @@ from marketplace.services.categories import CategoryNode, CategoryTree, get_tree
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.visibility import visible_condition
 from marketplace.services.paging import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services.rows import execute_rows, json_list
 
 DEFAULT_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 48
@@ -80,8 +81,9 @@ class ListingQuery:
         return self.sort
 
 
-@dataclass(frozen=True)
-class ProductCard:
+class ProductCard(NamedTuple):
+    """A listing card: one row of the listing statement, in its column order (an immutable value caches keep)."""
+
     id: uuid.UUID
     title: str
     min_price: int
@@ -223,23 +225,64 @@ def listing_statement(q: ListingQuery):
 def list_products(q: ListingQuery) -> Page[ProductCard]:
     """One page of visible product cards, in one SQL statement."""
     statement, params, sort, limit = _prepared(q)
-    rows = db.session.execute(statement, params).all()
+    rows = execute_rows(statement, params)
     cards = [ProductCard(*row) for row in rows[:limit]]
     next_cursor = _encode(sort, cards[-1]) if len(rows) > limit else None
     return Page(items=cards, next_cursor=next_cursor)
 
 
 # ---- the product page ------------------------------------------------------------------------
+# Plain read-only values, not ORM entities: the page only shows them, and loading entities
+# (identity map, joined eager loads, de-duplication) cost three times the Python.
+
+class ShopRef(NamedTuple):
+    id: uuid.UUID
+    name: str
+    slug: str
+
+
+class VariantInfo(NamedTuple):
+    id: uuid.UUID
+    sku: str
+    name: str
+    options: dict
+    price: int
+    stock: int
+    image_id: uuid.UUID | None
+    position: int
+
+
+class ImageInfo(NamedTuple):
+    id: uuid.UUID
+    storage_key: str
+    thumb_key: str
+    width: int | None
+    height: int | None
+    position: int
+
+
+class ProductInfo(NamedTuple):
+    id: uuid.UUID
+    title: str
+    description: str
+    min_price: int
+    average_rating: Decimal
+    review_count: int
+    sold_count: int
+    created_at: datetime
+    category_id: uuid.UUID
+    variants: list[VariantInfo]  # the live ones
+
 
 @dataclass
 class ProductDetail:
-    product: Product
-    shop: Shop
-    variants: list[ProductVariant]
-    images: list[ProductImage]
+    product: ProductInfo
+    shop: ShopRef
+    variants: list[VariantInfo]
+    images: list[ImageInfo]
     breadcrumbs: list[CategoryNode] = field(default_factory=list)
 
-    def pick_variant(self, variant_id: uuid.UUID | None = None) -> ProductVariant | None:
+    def pick_variant(self, variant_id: uuid.UUID | None = None) -> VariantInfo | None:
         """The asked-for variant, else the first in stock, else the first; None when there is none."""
         if variant_id is not None:
             for variant in self.variants:
@@ -247,7 +290,7 @@ class ProductDetail:
                     return variant
         return next((v for v in self.variants if v.stock > 0), self.variants[0] if self.variants else None)
 
-    def image_for(self, variant: ProductVariant | None) -> ProductImage | None:
+    def image_for(self, variant: VariantInfo | None) -> ImageInfo | None:
         if variant is not None and variant.image_id is not None:
             for image in self.images:
                 if image.id == variant.image_id:
@@ -257,18 +300,32 @@ class ProductDetail:
 
 @lru_cache(maxsize=1)
 def _detail_statement():
-    """Built once (loader options are costly to build and to key for the SQL cache on every request).
-
-    Variants and images are joined in (a product has a handful of each): one statement, and
-    less than half the Python of three (measured in bench/README.md).
-    """
+    """ONE statement: the product and its shop, with its live variants and its images as JSON lists
+    (a product has a handful of each). Built once: building and keying it cost more than running it."""
+    variants = json_list(
+        and_(ProductVariant.product_id == Product.id, ProductVariant.deleted_at.is_(None)),
+        (ProductVariant.position, ProductVariant.id),
+        id=ProductVariant.id, sku=ProductVariant.sku, name=ProductVariant.name, options=ProductVariant.options,
+        price=ProductVariant.price, stock=ProductVariant.stock, image_id=ProductVariant.image_id,
+        position=ProductVariant.position,
+    )
+    images = json_list(
+        ProductImage.product_id == Product.id, (ProductImage.position, ProductImage.id),
+        id=ProductImage.id, storage_key=ProductImage.storage_key, thumb_key=ProductImage.thumb_key,
+        width=ProductImage.width, height=ProductImage.height, position=ProductImage.position,
+    )
     return (
-        select(Product)
+        select(Product.id, Product.title, Product.description, Product.min_price, Product.average_rating,  # ProductInfo's
+               Product.review_count, Product.sold_count, Product.created_at, Product.category_id,  # fields, in order
+               Shop.id.label("shop_id"), Shop.name.label("shop_name"), Shop.slug.label("shop_slug"),
+               variants.label("variants"), images.label("images"))
         .join(Shop, Shop.id == Product.shop_id)
         .where(Product.id == bindparam("product_id"), visible_condition())
-        .options(contains_eager(Product.shop), joinedload(Product.variants), joinedload(Product.images))
-        .execution_options(populate_existing=True)
     )
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
 
 
 def get_product_detail(product_id: uuid.UUID, tree: CategoryTree | None = None) -> ProductDetail:
@@ -276,16 +333,20 @@ def get_product_detail(product_id: uuid.UUID, tree: CategoryTree | None = None) 
 
     Hidden, draft or deleted products and products of shops that are not ACTIVE are NotFound.
     """
-    product = db.session.scalars(_detail_statement(), {"product_id": product_id}).unique().first()
-    if product is None:
+    rows = execute_rows(_detail_statement(), {"product_id": product_id})
+    if not rows:
         raise NotFound("That product is not available.", code="product_not_found")
+    row = rows[0]
+    variants = [VariantInfo(**{**v, "id": uuid.UUID(v["id"]), "image_id": _uuid(v["image_id"])})
+                for v in row.variants]
+    images = [ImageInfo(**{**i, "id": uuid.UUID(i["id"])}) for i in row.images]
     tree = tree or get_tree()
     return ProductDetail(
-        product=product,
-        shop=product.shop,
-        variants=[v for v in product.variants if v.deleted_at is None],
-        images=list(product.images),
-        breadcrumbs=tree.ancestors(product.category_id),
+        product=ProductInfo(*row[:9], variants=variants),
+        shop=ShopRef(row.shop_id, row.shop_name, row.shop_slug),
+        variants=variants,
+        images=images,
+        breadcrumbs=tree.ancestors(row.category_id),
     )
 
 

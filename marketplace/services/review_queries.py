@@ -1,24 +1,28 @@
 """Review listings: a product's reviews, its rating summary, a buyer's and a shop's reviews.
 
 Every listing is keyset-paginated on (created_at, id), newest first, and loads its rows
-in a fixed number of statements (the rows, then their authors and photos by IN lists; the
-product page's list joins them into its one statement).
+in a fixed number of statements (the rows, then their authors and photos by IN lists; a
+product's list brings them in its one statement, and on the product page the rating
+summary too).
 """
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, func, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.dialects.postgresql import array
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from marketplace.extensions import db
-from marketplace.models import Order, OrderItem, Product, Review
+from marketplace.models import Order, OrderItem, Product, Review, ReviewImage, User
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.reviews import REVIEWABLE_STATUSES, is_editable
 from marketplace.services import paging
 from marketplace.services.paging import Page
+from marketplace.services.rows import execute_rows, json_list
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
@@ -32,6 +36,34 @@ class RatingSummary:
 
     def percent(self, star: int) -> int:
         return round(100 * self.stars.get(star, 0) / self.count) if self.count else 0
+
+
+class ReviewAuthor(NamedTuple):
+    full_name: str
+
+
+class ReviewPhoto(NamedTuple):
+    id: uuid.UUID
+    storage_key: str
+    thumb_key: str
+
+
+class PublishedReview(NamedTuple):
+    """A review in its product's list (pages and API): plain values, with its author's name and its photos."""
+
+    id: uuid.UUID
+    product_id: uuid.UUID
+    order_item_id: uuid.UUID
+    rating: int
+    body: str
+    has_images: bool
+    is_hidden: bool
+    seller_reply: str | None
+    seller_replied_at: datetime | None
+    created_at: datetime
+    updated_at: datetime | None
+    user: ReviewAuthor
+    images: list[ReviewPhoto]
 
 
 @dataclass
@@ -67,24 +99,51 @@ def clean_rating_filter(rating) -> int | None:
 
 
 def list_product_reviews(product_id: uuid.UUID, *, rating=None, with_images: bool = False,
-                         cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Review]:
-    """Visible reviews of a product, newest first, with authors and photos: ONE statement (joined eager
-    loads), so the product page costs the same with or without reviews."""
+                         cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[PublishedReview]:
+    """Visible reviews of a product, newest first, with authors and photos: ONE statement, so the
+    product page costs the same with or without reviews."""
+    page, _ = _product_reviews(product_id, rating=rating, with_images=with_images, cursor=cursor, limit=limit)
+    return page
+
+
+def reviews_with_summary(product_id: uuid.UUID, limit: int = PAGE_SIZE) -> tuple[Page[PublishedReview], RatingSummary]:
+    """The product page's block: the first page of reviews and the rating summary, in ONE statement.
+
+    The star counts ride along on every row; no row means no visible review, hence no rating.
+    """
+    return _product_reviews(product_id, limit=limit, with_summary=True)
+
+
+def _product_reviews(product_id: uuid.UUID, *, rating=None, with_images: bool = False, cursor: str | None = None,
+                     limit: int = PAGE_SIZE, with_summary: bool = False) -> tuple[Page[PublishedReview], RatingSummary | None]:
     rating, limit = clean_rating_filter(rating), paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE)
     after = paging.after_cursor(cursor)
     params = {"product_id": product_id, "rating": rating, "limit": limit + 1}
     if after is not None:
         params["after_created"], params["after_id"] = after
-    query = _product_reviews_statement(bool(rating), with_images, after is not None)
-    rows = list(db.session.scalars(query, params).unique())
-    return paging.cut(rows, limit, lambda r: (r.created_at, r.id))
+    rows = execute_rows(_product_reviews_statement(bool(rating), with_images, after is not None, with_summary), params)
+    reviews = [PublishedReview(*row[:11], user=ReviewAuthor(row.author_name),
+                               images=[ReviewPhoto(uuid.UUID(p["id"]), p["storage_key"], p["thumb_key"])
+                                       for p in row.photos])
+               for row in rows]
+    summary = _summary(dict(zip(range(1, 6), rows[0].stars)) if rows else {}) if with_summary else None
+    return paging.cut(reviews, limit, lambda r: (r.created_at, r.id)), summary
 
 
-@lru_cache(maxsize=8)
-def _product_reviews_statement(rating: bool, with_images: bool, after: bool):
-    """One statement per shape, built once: every product page runs the first one."""
+@lru_cache(maxsize=16)
+def _product_reviews_statement(rating: bool, with_images: bool, after: bool, with_summary: bool):
+    """One statement per shape, built once: every product page runs the same one."""
+    photos = json_list(ReviewImage.review_id == Review.id, (ReviewImage.position, ReviewImage.id),
+                       id=ReviewImage.id, storage_key=ReviewImage.storage_key, thumb_key=ReviewImage.thumb_key)
+    # PublishedReview's fields first, in its order
+    columns = [Review.id, Review.product_id, Review.order_item_id, Review.rating, Review.body, Review.has_images,
+               Review.is_hidden, Review.seller_reply, Review.seller_replied_at, Review.created_at, Review.updated_at,
+               User.full_name.label("author_name"), photos.label("photos")]
+    if with_summary:
+        columns.append(_star_counts().label("stars"))
     # `NOT is_hidden` (not `IS false`) so the planner can use ix_reviews_product_visible.
-    query = select(Review).where(Review.product_id == bindparam("product_id"), ~Review.is_hidden)
+    query = (select(*columns).join(User, User.id == Review.user_id)
+             .where(Review.product_id == bindparam("product_id"), ~Review.is_hidden))
     if rating:
         query = query.where(Review.rating == bindparam("rating"))
     if with_images:
@@ -93,8 +152,14 @@ def _product_reviews_statement(rating: bool, with_images: bool, after: bool):
         query = query.where(tuple_(Review.created_at, Review.id)
                             < tuple_(bindparam("after_created", type_=Review.created_at.type),
                                      bindparam("after_id", type_=Review.id.type)))
-    return (query.order_by(Review.created_at.desc(), Review.id.desc()).limit(bindparam("limit", type_=Integer))
-            .options(joinedload(Review.user), joinedload(Review.images)))
+    return query.order_by(Review.created_at.desc(), Review.id.desc()).limit(bindparam("limit", type_=Integer))
+
+
+def _star_counts():
+    """[how many 1-star, ..., 5-star] visible reviews of the product (a subquery run once per statement)."""
+    other = aliased(Review)
+    return (select(array([func.count().filter(other.rating == star) for star in range(1, 6)]))
+            .where(other.product_id == bindparam("product_id"), ~other.is_hidden).scalar_subquery())
 
 
 _STAR_COUNTS = (select(Review.rating, func.count()).where(Review.product_id == bindparam("product_id"), ~Review.is_hidden)
@@ -103,7 +168,10 @@ _STAR_COUNTS = (select(Review.rating, func.count()).where(Review.product_id == b
 
 def rating_summary(product_id: uuid.UUID) -> RatingSummary:
     """Average, count and count per star of a product's visible reviews, from one GROUP BY."""
-    counts = dict(db.session.execute(_STAR_COUNTS, {"product_id": product_id}).all())
+    return _summary(dict(db.session.execute(_STAR_COUNTS, {"product_id": product_id}).all()))
+
+
+def _summary(counts: dict[int, int]) -> RatingSummary:
     total = sum(counts.values())
     rating_sum = sum(star * n for star, n in counts.items())
     average = (Decimal(rating_sum) / total).quantize(Decimal("0.01"), ROUND_HALF_UP) if total else Decimal("0")

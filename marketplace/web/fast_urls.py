@@ -17,6 +17,7 @@ from flask import has_request_context, request, url_for
 _SAFE = re.compile(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*\Z")  # left as is by url_for in a path
 # (endpoint, script root, argument names) -> (literal pieces, argument order) or None (not templatable)
 _TEMPLATES: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
+_UNKNOWN = object()
 
 
 def _marker(index: int, sample: object) -> object:
@@ -46,21 +47,20 @@ def fast_url(endpoint: str, **values) -> str:
     """`url_for(endpoint, **values)` for rules that take every value in their path."""
     if not has_request_context():
         return url_for(endpoint, **values)
-    texts = {}
-    for name, value in values.items():
-        text = str(value)
-        if not _SAFE.match(text) or ".." in text:
-            return url_for(endpoint, **values)
-        texts[name] = text
     key = (endpoint, request.script_root, tuple(values))
-    if key not in _TEMPLATES:
-        _TEMPLATES[key] = _template(endpoint, tuple(values), values)
-    template = _TEMPLATES[key]
+    template = _TEMPLATES.get(key, _UNKNOWN)
+    if template is _UNKNOWN:
+        template = _TEMPLATES[key] = _template(endpoint, tuple(values), values)
     if template is None:
         return url_for(endpoint, **values)
     pieces, order = template
     out = [pieces[0]]
     for name, piece in zip(order, pieces[1:]):
-        out.append(texts[name])
+        value = values[name]
+        text = str(value)
+        # A UUID's text is always path-safe; anything else is checked.
+        if type(value) is not uuid.UUID and (not _SAFE.match(text) or ".." in text):
+            return url_for(endpoint, **values)
+        out.append(text)
         out.append(piece)
     return "".join(out)

@@ -29,8 +29,8 @@ BUDGETS = {
     "category_more": (2, 1, 1),
     "search": (2, 1, 1),
     # versions, stock (the page cache's live key), product + shop + variants + images,
-    # reviews + authors + photos, stars; a hit: versions and stock
-    "product": (5, 2),
+    # reviews + authors + photos + stars; a hit: versions and stock
+    "product": (4, 2),
     # signed in (the user row is the first statement of each)
     "cart_view": 3,             # user, lines with their pictures, the shops' vouchers (badge = lines read)
     "cart_add_api": 4,          # user, variant + line already in cart, upsert RETURNING, the cart
