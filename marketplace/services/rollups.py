@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
+from marketplace.services.rows import execute_rows
 
 DEFERRED_TRIGGERS = ("orders_sales_rollup", "orders_sales_rollup_change", "products_catalog_version",
                      "product_images_catalog_version", "shops_catalog_version", "variants_catalog_version",
@@ -50,7 +51,7 @@ def cache_versions() -> dict[str, int]:
     versions = session.info.get(_SEEN_VERSIONS)
     if versions is None:
         include_pending()
-        versions = session.info[_SEEN_VERSIONS] = dict(session.execute(_VERSIONS).all())
+        versions = session.info[_SEEN_VERSIONS] = dict(execute_rows(_VERSIONS, {}))
     return versions
 
 
