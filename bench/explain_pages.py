@@ -63,6 +63,7 @@ def main() -> None:
     from marketplace import create_app
     from marketplace.extensions import db
     from marketplace.services import storefront_cache
+    from marketplace.web import page_cache
 
     app = create_app()
     app.config["PREFERRED_URL_SCHEME"] = "http"
@@ -96,6 +97,7 @@ def main() -> None:
         hit()
         with app.app_context():
             storefront_cache.clear()  # the cold path: what a cache miss runs
+            page_cache.clear()
         captured.clear()
         with app.app_context():
             event.listen(db.engine, "before_cursor_execute", record)
@@ -103,7 +105,7 @@ def main() -> None:
             status = hit().status_code
             if before:  # the line added first is not part of the page
                 captured[:] = captured[captured.index(next(s for s in captured if "cart_items" in s and
-                                                            s.startswith("INSERT"))) + 2:]
+                                                            s.lstrip().startswith("INSERT"))) + 2:]
         finally:
             with app.app_context():
                 event.remove(db.engine, "before_cursor_execute", record)
