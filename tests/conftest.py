@@ -18,6 +18,8 @@ from config import TestingConfig
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.messaging import outbox
+from marketplace.services import storefront_cache
+from marketplace.web import page_cache
 from tests import database
 
 
@@ -67,6 +69,15 @@ def committed_app(app):
     """The app with real commits, for tests that need several connections; tables are emptied after."""
     yield app
     database.truncate_all(app)
+
+
+@pytest.fixture(autouse=True)
+def cold_caches(app):
+    """Every test starts with this process's storefront caches empty (they outlive a rolled-back test)."""
+    with app.app_context():
+        storefront_cache.clear()
+        page_cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

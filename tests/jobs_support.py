@@ -8,11 +8,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from redis import Redis
-from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from marketplace import jobs
+from tests.redis_support import empty_redis
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
@@ -28,14 +28,7 @@ def enable_app_loggers() -> None:
 @pytest.fixture
 def redis_conn():
     """Redis db 15, flushed before and after (the job tests own this database)."""
-    conn = Redis.from_url(REDIS_TEST_URL)
-    try:
-        conn.ping()
-    except RedisError as exc:
-        # CI must run them (.ci/run starts Redis); a laptop without Redis skips them, saying why.
-        message = f"the job tests need Redis at {REDIS_TEST_URL}: {exc}"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    conn.flushdb()
+    conn = empty_redis(REDIS_TEST_URL, "the job tests")
     yield conn
     conn.flushdb()
     conn.close()

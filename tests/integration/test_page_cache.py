@@ -9,29 +9,20 @@ import os
 import re
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import text
 
 from marketplace.extensions import db
 from marketplace.models import ProductStatus, ProductVariant, Review, User
 from marketplace.money import format_money
-from marketplace.services import rollups, storefront_cache
+from marketplace.services import rollups
 from marketplace.web import page_cache
 from tests.catalog_support import add_image, htmx, product_at
 from tests.conftest import CsrfClient
 from tests.factories import make_category, make_order, make_product, make_user
+from tests.redis_support import empty_redis
 from tests.reviews_support import login
 
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def cold_caches(app):
-    with app.app_context():
-        storefront_cache.clear()
-        page_cache.clear()
-    yield
 
 
 def visit(client, url: str, **kwargs) -> tuple[str | None, str]:
@@ -198,13 +189,7 @@ PAGE_CACHE_REDIS = os.environ.get("PAGE_CACHE_REDIS_TEST_URL", "redis://127.0.0.
 @pytest.fixture
 def shared_pages(app):
     """Redis db 14 for shared pages, flushed before and after."""
-    conn = Redis.from_url(PAGE_CACHE_REDIS)
-    try:
-        conn.ping()
-    except RedisError as exc:
-        message = f"the shared page cache tests need Redis at {PAGE_CACHE_REDIS}: {exc}"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    conn.flushdb()
+    conn = empty_redis(PAGE_CACHE_REDIS, "the shared page cache tests")
     app.config["PAGE_CACHE_REDIS_URL"] = PAGE_CACHE_REDIS
     app.extensions.pop("page_cache_redis", None)
     yield conn

@@ -4,23 +4,15 @@ import threading
 import uuid
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import text
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Product, ProductStatus, Role, User
 from marketplace.models.base import utcnow
-from marketplace.services import cart, orders, rollups, storefront_cache
+from marketplace.services import cart, orders, rollups
 from marketplace.services.checkout import place_orders
 from tests.catalog_support import add_image, product_at
 from tests.factories import make_address, make_category, make_order, make_product, make_shop, make_user
-
-
-@pytest.fixture(autouse=True)
-def cold_caches(app):
-    with app.app_context():
-        storefront_cache.clear()
-    yield
 
 
 def cards(html: str) -> int:

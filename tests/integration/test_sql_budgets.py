@@ -42,14 +42,6 @@ BUDGETS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def cold_caches(app):
-    with app.app_context():
-        storefront_cache.clear()
-        page_cache.clear()
-    yield
-
-
 def login(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
