@@ -230,3 +230,11 @@ def test_without_redis_pages_are_still_served_and_cached_per_process(app, client
     finally:
         app.config["PAGE_CACHE_REDIS_URL"] = ""
         app.extensions.pop("page_cache_redis", None)
+
+
+def test_a_forged_host_header_gets_a_page_of_its_own(app, client):
+    product_at(1, title="Steel kettle")
+    committed_looking()
+    assert visit(client, "/", base_url="http://evil.example")[0] == "MISS"
+    assert visit(client, "/")[0] == "MISS"  # not the page built for the other Host
+    assert visit(client, "/")[0] == "HIT"
