@@ -1,7 +1,7 @@
 """Whole storefront pages for anonymous visitors, cached and exact.
 
-A page is kept under everything that goes into it: the URL (path and query string),
-the htmx headers that pick a fragment, every cache version (services/rollups.py: the
+A page is kept under everything that goes into it: the Host and URL (path and query
+string), the htmx headers that pick a fragment, every cache version (services/rollups.py: the
 database gives each a new value at the commit of any change to what the storefront
 shows) and, for views that show live data, a `live_key` the view supplies (a product
 page's stock levels, read fresh on every request). A cached page is therefore exactly
@@ -57,14 +57,9 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None):
             if not current_app.config["PAGE_CACHE_SIZE"] or not _anonymous_request():
                 return view(**view_args)
             versions = rollups.cache_versions()
-            cache = _cache(versions)
             key = (request.host, request.script_root, request.full_path, request.headers.get("HX-Request"),
                    request.headers.get("HX-Target"), live_key(**view_args) if live_key else None)
-            cached = cache.get(key)
-            if cached is None and (shared := _shared()) is not None:
-                cached = _shared_get(shared, _shared_name(versions, key))
-                if cached is not None:
-                    cache.put(key, cached)
+            cached = _lookup(versions, key)
             if cached is not None:
                 page, headers = cached
                 response = make_response(page.replace(_TOKEN, generate_csrf()), 200, headers)
@@ -72,18 +67,33 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None):
                 return response
             response = make_response(view(**view_args))
             if _storable(response):
-                token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
-                page = response.get_data(as_text=True)
-                # The view's own headers (Content-Type, htmx's HX-*); the hooks add the rest to every response.
-                headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
-                cached = (page.replace(token, _TOKEN) if token else page, headers)
-                cache.put(key, cached)
-                if (shared := _shared()) is not None:
-                    _shared_put(shared, _shared_name(versions, key), cached)
+                _store(versions, key, response)
                 response.headers["X-Cache"] = "MISS"
             return response
         return cached_view
     return decorate
+
+
+def _lookup(versions: dict[str, int], key: tuple) -> tuple[str, list] | None:
+    """(page, headers) from this process's copies, else from the shared ones (kept here too)."""
+    cache = _cache(versions)
+    cached = cache.get(key)
+    if cached is None and (shared := _shared()) is not None:
+        cached = _shared_get(shared, _shared_name(versions, key))
+        if cached is not None:
+            cache.put(key, cached)
+    return cached
+
+
+def _store(versions: dict[str, int], key: tuple, response) -> None:
+    token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    page = response.get_data(as_text=True)
+    # The view's own headers (Content-Type, htmx's HX-*); the hooks add the rest to every response.
+    headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
+    cached = (page.replace(token, _TOKEN) if token else page, headers)
+    _cache(versions).put(key, cached)
+    if (shared := _shared()) is not None:
+        _shared_put(shared, _shared_name(versions, key), cached)
 
 
 def _cache(versions: dict[str, int]) -> Lru:
@@ -121,7 +131,8 @@ def _shared_get(client, name: str) -> tuple[str, list] | None:
     try:
         raw = client.get(name)
     except RedisError as error:
-        return _rest(error)
+        _rest(error)
+        return None
     if raw is None:
         return None
     page, headers = json.loads(raw)
