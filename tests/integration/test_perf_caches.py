@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from marketplace.extensions import db
-from marketplace.models import OrderStatus, Product, ProductStatus, Role, User
+from marketplace.models import OrderStatus, Product, ProductStatus, Review, Role, User
 from marketplace.models.base import utcnow
 from marketplace.services import cart, orders, rollups
 from marketplace.services.checkout import place_orders
@@ -81,6 +81,43 @@ def test_only_a_variant_that_sells_out_or_comes_back_changes_the_catalog_version
                                   "product_variants WHERE id = :id)"), {"id": variant_id})
                 transaction.rollback()
         assert version() == back
+
+
+def test_variant_edits_and_review_changes_move_the_versions_product_pages_are_cached_under(committed_app):
+    """perf02: any variant change but its stock moves 'catalog'; reviews, their photos and their
+    authors' names move 'reviews'; other user updates move nothing."""
+    app = committed_app
+    with app.app_context():
+        product = make_product(variants=[{"price": 1000, "stock": 3}, {"price": 2000, "stock": 3}])
+        order = make_order(product=product, status=OrderStatus.DELIVERED)
+        db.session.add(Review(product_id=product.id, order_item_id=order.items[0].id, user_id=order.buyer_id,
+                              rating=4, body="Fine", has_images=False))
+        db.session.commit()
+        dearer = max(product.variants, key=lambda v: v.price).id
+        buyer_id = order.buyer_id
+
+    def versions():
+        with db.engine.connect() as conn:
+            return dict(conn.execute(text("SELECT name, version FROM cache_versions")).all())
+
+    def run(sql, **params):
+        with db.engine.begin() as conn:
+            conn.execute(text(sql), params)
+
+    with app.app_context():
+        start = versions()
+        run("UPDATE product_variants SET stock = 2 WHERE id = :id", id=dearer)
+        assert versions() == start  # a sale: the page cache reads stock live
+        run("UPDATE product_variants SET price = 2500 WHERE id = :id", id=dearer)  # not the cheapest
+        after_price = versions()
+        assert after_price["catalog"] != start["catalog"] and after_price["reviews"] == start["reviews"]
+        run("UPDATE reviews SET seller_reply = 'Thanks' WHERE product_id = :id", id=product.id)
+        after_reply = versions()
+        assert after_reply["reviews"] != after_price["reviews"]
+        run("UPDATE users SET email = 'renamed-' || email WHERE id = :id", id=buyer_id)
+        assert versions() == after_reply  # nothing a product page shows
+        run("UPDATE users SET full_name = 'Someone Else' WHERE id = :id", id=buyer_id)
+        assert versions()["reviews"] != after_reply["reviews"]
 
 
 def _rollups(conn) -> dict:
