@@ -4,11 +4,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
-from wtforms.widgets import Select, html_params
 
 from marketplace.money import parse_money
 from marketplace.services.catalog import SORT_LABELS, Sort
@@ -20,35 +18,8 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class CachedSelect(Select):
-    """wtforms' Select whose <option> list is rendered once per (choices list, selected value).
-
-    Listing pages render the same filter on every request, and the shop filter alone has
-    100 options: rendering them cost a third of a category page. The choices lists below
-    are shared, never mutated objects (a form that needs another option gets a new list),
-    so the list's identity plus the selected value decide the options' markup.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self._options: dict[tuple, tuple[list, str]] = {}
-
-    def __call__(self, field, **kwargs):
-        key = (id(field.choices), field.data)
-        hit = self._options.get(key)
-        if hit is None or hit[0] is not field.choices:
-            full = str(super().__call__(field))
-            if len(self._options) > 512:
-                self._options.clear()
-            hit = self._options[key] = (field.choices, full[full.index(">") + 1:-len("</select>")])
-        kwargs.setdefault("id", field.id)
-        flags = getattr(field, "flags", {})
-        for k in dir(flags):
-            if k in self.validation_attrs and k not in kwargs:
-                kwargs[k] = getattr(flags, k)
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{hit[1]}</select>")
-
-
+# Shared choice lists, never mutated (a form that needs another option gets a new list):
+# catalog/listing.filter_fields memoizes the rendered fields by their identities.
 _RATINGS = _choices(RATING_CHOICES)
 _SORTS = {searching: _choices((s.value, SORT_LABELS[s]) for s in Sort if searching or s != Sort.RELEVANCE)
           for searching in (False, True)}
@@ -81,14 +52,15 @@ class ListingFilterForm(FlaskForm):
     q = StringField("Search", validators=[Optional(), Length(max=200)])
     min_price = StringField("Min price", validators=[Optional(), Length(max=20)])
     max_price = StringField("Max price", validators=[Optional(), Length(max=20)])
-    min_rating = SelectField("Rating", choices=_choices(RATING_CHOICES), default="", widget=CachedSelect())
-    shop = SelectField("Shop", choices=[_ANY_SHOP], default="", validate_choice=False, widget=CachedSelect())
+    min_rating = SelectField("Rating", choices=_RATINGS, default="")
+    shop = SelectField("Shop", choices=[_ANY_SHOP], default="", validate_choice=False)
     in_stock = BooleanField("In stock only")
-    sort = SelectField("Sort by", default="", validate_choice=False, widget=CachedSelect())
+    sort = SelectField("Sort by", default="", validate_choice=False)
 
     def __init__(self, *args, searching: bool = False, shops=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Shared lists (see CachedSelect): never mutate them, assign a new list instead.
+        # The shared lists themselves (above; the constructor copies a choices= list): never
+        # mutate them, assign a new list instead.
         self.sort.choices = _SORTS[searching]
         self.min_rating.choices = _RATINGS
         self.shop.choices = shop_select_choices(tuple(shops))

@@ -70,7 +70,7 @@ def filter_fields(form: ListingFilterForm, shop_filter: bool = True) -> Markup:
     Every listing page shows them, and a few settings (a sort, "in stock", a rating) cover
     most requests: rendering them through WTForms cost a sixth of a category page. The
     markup follows from each field's input, value and errors and from the choices lists,
-    which are shared and never mutated (see forms.CachedSelect): their identities are in
+    which are shared and never mutated (see catalog/forms.py): their identities are in
     the key, and the cache holds the lists, so an id cannot be reused while it is a key.
     """
     currency = current_app.config["CURRENCY"]

@@ -1,7 +1,9 @@
 """Derived tables the database keeps current (migration perf01): sales rollups and cache versions.
 
 Nothing in Python writes them: triggers on `orders` maintain the rollups at commit, and
-triggers on `categories` / `shops` bump cache_versions. Readers live in services/rollups.py.
+triggers on what the storefront shows (categories, shops, products, their images and
+variants, reviews and their authors; migrations perf01 and perf02) bump cache_versions.
+Readers live in services/rollups.py.
 """
 import uuid
 from datetime import date
@@ -14,10 +16,8 @@ from marketplace.models.orders import OrderStatus
 from marketplace.models.users import pg_enum
 
 
-class SalesDaily(Base):
-    """Orders placed per UTC day and status, platform-wide (summed over shards)."""
-
-    __tablename__ = "sales_daily"
+class _OrdersPerDay:
+    """Orders placed and their total per UTC day and status, in shards (readers sum them)."""
 
     day: Mapped[date] = mapped_column(primary_key=True)
     status: Mapped[OrderStatus] = mapped_column(pg_enum(OrderStatus, "order_status"), primary_key=True)
@@ -26,17 +26,18 @@ class SalesDaily(Base):
     total: Mapped[int] = mapped_column(BigInteger)
 
 
-class ShopSalesDaily(Base):
-    """The same per shop."""
+class SalesDaily(_OrdersPerDay, Base):
+    """Platform-wide."""
+
+    __tablename__ = "sales_daily"
+
+
+class ShopSalesDaily(_OrdersPerDay, Base):
+    """Per shop."""
 
     __tablename__ = "shop_sales_daily"
 
     shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
-    day: Mapped[date] = mapped_column(primary_key=True)
-    status: Mapped[OrderStatus] = mapped_column(pg_enum(OrderStatus, "order_status"), primary_key=True)
-    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    orders: Mapped[int]
-    total: Mapped[int] = mapped_column(BigInteger)
 
 
 class ProductSalesDaily(Base):

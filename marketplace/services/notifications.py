@@ -17,10 +17,7 @@ def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str 
     `link` is a path inside the site (e.g. "/orders/<id>"): services build it
     without url_for so they never depend on a request.
     """
-    notification = Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
-    db.session.add(notification)
-    db.session.flush()
-    return notification
+    return notify_all([(user_id, kind, title, body, link)])[0]
 
 
 def notify_all(messages) -> list[Notification]:
