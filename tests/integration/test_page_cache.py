@@ -238,3 +238,13 @@ def test_a_forged_host_header_gets_a_page_of_its_own(app, client):
     assert visit(client, "/", base_url="http://evil.example")[0] == "MISS"
     assert visit(client, "/")[0] == "MISS"  # not the page built for the other Host
     assert visit(client, "/")[0] == "HIT"
+
+
+def test_a_page_with_a_refused_filter_is_not_kept(app, client):
+    category = make_category(slug="lamps")
+    product_at(1, category=category, title="Desk lamp")
+    committed_looking()
+    for _ in range(2):
+        refused = client.get("/c/lamps?min_price=abc")
+        assert refused.status_code == 422 and "X-Cache" not in refused.headers
+    assert visit(client, "/c/lamps")[0] == "MISS"
