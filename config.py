@@ -27,8 +27,11 @@ class Config:
 
     # Empty means: start the embedded pgserver under instance/ (development only).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    # Read-only storefront pages read from here when set: a streaming replica (marketplace/database.py).
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+    # A pooled connection idle longer than this is pinged before use (marketplace/database.py).
+    DATABASE_PING_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_IDLE_SECONDS", "1"))
     SQLALCHEMY_ENGINE_OPTIONS = {
-        "pool_pre_ping": True,
         "pool_size": env_int("DATABASE_POOL_SIZE", 10),
         "max_overflow": env_int("DATABASE_MAX_OVERFLOW", 10),
     }

@@ -65,7 +65,8 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany) -> N
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _transaction_over(conn) -> None:
-    conn.info.pop(_WROTE, None)
+    if not conn.invalidated:  # a lost connection's transaction is over anyway (and its info is gone)
+        conn.info.pop(_WROTE, None)
 
 
 def _forget(session) -> None:

@@ -9,6 +9,8 @@ from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from marketplace import database
+
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line; request fields are added when there is a request."""
@@ -63,9 +65,11 @@ def configure_database(app: Flask) -> None:
 
         name = "marketplace_test" if app.testing else "marketplace"
         app.config["SQLALCHEMY_DATABASE_URI"] = embedded_database_url(Path(app.instance_path) / "pgdata", name)
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url.startswith("postgres://"):  # Heroku-style URLs
-        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://" + url[len("postgres://"):]
+    for name in ("SQLALCHEMY_DATABASE_URI", "DATABASE_REPLICA_URL"):
+        url = app.config[name]
+        if url.startswith("postgres://"):  # Heroku-style URLs
+            app.config[name] = "postgresql://" + url[len("postgres://"):]
+    database.configure(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -83,7 +87,9 @@ def register_extensions(app: Flask) -> None:
     # Only the JSON API answers cross-origin requests, and only from CORS_ORIGINS.
     CORS(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}}, supports_credentials=True)
     with app.app_context():
-        _log_slow_queries(db.engine, app.config["SLOW_QUERY_MS"] / 1000)
+        for engine in db.engines.values():
+            database.watch_connections(engine, app.config["DATABASE_PING_IDLE_SECONDS"])
+            _log_slow_queries(engine, app.config["SLOW_QUERY_MS"] / 1000)
 
     from marketplace.web import auth
 

@@ -9,7 +9,9 @@ what rendering it again would give; there is no expiry to wait for.
 
 Only requests that would see the same page as every other anonymous visitor use it: a
 GET, nobody signed in (nor a remember-me cookie that would sign someone in), and a
-session holding nothing but its CSRF token (no guest cart, no flashed message). The
+session holding nothing but its CSRF token (no guest cart, no flashed message). Such a
+request only reads, so its SQL goes to the reader (marketplace/database.py: a replica, or
+the primary without transaction round trips). The
 page's CSRF token is stored as a placeholder and each visitor's own is put back when
 it is served. Responses say `X-Cache: HIT` or `X-Cache: MISS`.
 
@@ -32,6 +34,7 @@ from flask import current_app, g, make_response, request, session
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
+from marketplace.database import use_reader
 from marketplace.services import rollups
 from marketplace.services.storefront_cache import Lru
 
@@ -54,7 +57,10 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None):
     def decorate(view):
         @wraps(view)
         def cached_view(**view_args):
-            if not current_app.config["PAGE_CACHE_SIZE"] or not _anonymous_request():
+            if not _anonymous_request():
+                return view(**view_args)
+            use_reader()  # the page every anonymous visitor sees: a pure read
+            if not current_app.config["PAGE_CACHE_SIZE"]:
                 return view(**view_args)
             versions = rollups.cache_versions()
             key = (request.host, request.script_root, request.full_path, request.headers.get("HX-Request"),

@@ -1,0 +1,89 @@
+"""Where SQL goes: the primary database, or the reader for read-only storefront pages.
+
+Two engines (Flask-SQLAlchemy binds):
+
+- the primary (DATABASE_URL): every write, and every read of a signed-in request;
+- the reader: a read replica when DATABASE_REPLICA_URL is set (SPEC §6: "read replicas for
+  catalog reads"), otherwise the primary again, in autocommit mode. It is read-only by
+  construction: its connections open with `default_transaction_read_only=on`, so a stray
+  write fails loudly instead of landing on a replica or outside a transaction.
+
+A view that only reads opts in with `use_reader()` (the anonymous page cache does, for the
+home, category, search, shop and product pages). On the reader each statement is its own
+transaction: no BEGIN before it and no ROLLBACK when the request ends, which are two of a
+cached page's four round trips. Nothing is lost by it: PostgreSQL's READ COMMITTED gives
+every statement its own snapshot anyway.
+
+Connection checks: SQLAlchemy's `pool_pre_ping` costs a `SELECT 1` round trip on every
+checkout. A connection checked in less than DATABASE_PING_IDLE_SECONDS ago was working a
+moment ago, so only older ones are pinged (and replaced when the ping fails). If the
+database restarts under load, a statement on a connection used just before fails once; SQLAlchemy
+then invalidates the whole pool, so each worker loses at most one request and reconnects.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Engine
+
+READER = "reader"  # the bind key
+_USE_READER = "use_reader"  # on the session's info
+_CHECKED_IN = "checked_in_at"  # on each pooled connection's info
+
+
+class RoutingSession(FlaskSession):
+    """db.session: statements go to the reader once the request chose it (`use_reader`), else the primary."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.info.get(_USE_READER):
+            return self._db.engines[READER]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def configure(app: Flask) -> None:
+    """Add the reader bind to the app's config (before `db.init_app`)."""
+    options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],  # binds don't inherit them
+               "url": app.config["DATABASE_REPLICA_URL"] or app.config["SQLALCHEMY_DATABASE_URI"],
+               "isolation_level": "AUTOCOMMIT",
+               "connect_args": {"options": "-c default_transaction_read_only=on"}}
+    app.config["SQLALCHEMY_BINDS"] = {**app.config.get("SQLALCHEMY_BINDS", {}), READER: options}
+
+
+def watch_connections(engine: Engine, ping_idle_seconds: float) -> None:
+    """Ping a pooled connection on checkout only when it sat idle longer than `ping_idle_seconds`."""
+
+    @event.listens_for(engine, "connect")
+    def _fresh(dbapi_connection, record):
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record):
+        if record is not None:
+            record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection, record, proxy):
+        if time.monotonic() - record.info.get(_CHECKED_IN, 0.0) <= ping_idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error  # the pool replaces it and checks out again
+            raise
+
+
+def use_reader() -> None:
+    """Send the rest of this request's SQL to the reader (only for requests that never write).
+
+    Only before the session has begun on the primary: a request that already read or wrote
+    there keeps its connection.
+    """
+    from marketplace.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        session.info[_USE_READER] = True
