@@ -39,9 +39,9 @@ test: $(VENV)/.installed-dev
 worker: $(VENV)/.installed
 	$(BIN)/flask worker
 
-## lint: unused imports, undefined names, mutable defaults (ruff; also part of make test)
+## lint: unused imports, undefined names, mutable defaults in the code and its tests (ruff; also part of make test)
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check marketplace config.py wsgi.py migrations bench
+	$(BIN)/ruff check marketplace config.py wsgi.py migrations bench tests
 
 migrate: $(VENV)/.installed
 	$(BIN)/flask db upgrade

@@ -22,6 +22,11 @@ from marketplace.services import storefront_cache
 from marketplace.web import page_cache
 from tests import database
 
+# Fixtures that several areas' tests share live beside those areas' helpers. Registering the modules
+# here makes the fixtures available to every test without importing them: an imported fixture looks
+# unused to a linter, and each test taking it as a parameter then looks like a redefinition.
+pytest_plugins = ["tests.admin_support", "tests.jobs_support", "tests.reviews_support"]
+
 
 class _ConnectionBoundSession(FlaskSession):
     """Flask-SQLAlchemy picks the engine itself; in tests every query must use the test connection."""

@@ -4,10 +4,12 @@ Keyword arguments override any column. Areas add factories for their own models 
 """
 import itertools
 import uuid
+from datetime import datetime, timedelta, timezone
 
 from marketplace.extensions import db
 from marketplace.models import (
-    Address, Category, Product, ProductStatus, ProductVariant, Role, Shop, ShopStatus, User,
+    Address, Category, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus,
+    ProductVariant, Role, Shop, ShopStatus, User, Voucher, VoucherKind,
 )
 from marketplace.services.passwords import hash_password
 
@@ -104,15 +106,13 @@ def make_order(
     buyer: User | None = None,
     product: Product | None = None,
     quantity: int = 1,
-    status: "OrderStatus | None" = None,
+    status: OrderStatus | None = None,
     **fields,
-) -> "Order":
+) -> Order:
     """A placed order of one line (the product's first variant) in `status`, with its first event.
 
     It does not touch stock or vouchers: use the checkout service for that.
     """
-    from marketplace.models import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus
-
     buyer = buyer or make_user()
     product = product or make_product()
     status = status or OrderStatus.PENDING
@@ -142,12 +142,8 @@ def make_order(
     return order
 
 
-def make_voucher(shop: Shop | None = None, **fields) -> "Voucher":
+def make_voucher(shop: Shop | None = None, **fields) -> Voucher:
     """An active voucher valid from yesterday to next month (default: 10% off, no limits)."""
-    from datetime import datetime, timedelta, timezone
-
-    from marketplace.models import Voucher, VoucherKind
-
     shop = shop or make_shop()
     now = datetime.now(timezone.utc)
     values = {

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from marketplace.extensions import db
 from marketplace.models import AuditLog
-from tests.admin_support import admin, admin_client, htmx, make_admin  # noqa: F401
+from tests.admin_support import htmx, make_admin
 
 
 def entry(actor, action, target_type="product", when=None, **fields):

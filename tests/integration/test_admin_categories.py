@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import Category
-from tests.admin_support import admin, admin_client, audit_entries, htmx  # noqa: F401
+from tests.admin_support import audit_entries, htmx
 from tests.factories import make_category, make_product
 
 WORKSPACE = htmx("category-workspace")

@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 
 from marketplace.models import OrderStatus, ShopStatus
 from marketplace.services import admin_metrics
-from tests.admin_support import admin, admin_client  # noqa: F401
 from tests.factories import make_order, make_product, make_shop
 
 

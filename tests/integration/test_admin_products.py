@@ -5,7 +5,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import ProductStatus
-from tests.admin_support import admin, admin_client, audit_entries, htmx, notifications_of  # noqa: F401
+from tests.admin_support import audit_entries, htmx, notifications_of
 from tests.factories import make_category, make_product, make_shop
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Review
-from tests.admin_support import admin, admin_client, audit_entries, htmx  # noqa: F401
+from tests.admin_support import audit_entries, htmx
 from tests.factories import make_order, make_product, make_user
 
 

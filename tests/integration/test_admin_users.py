@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role, User, UserStatus
-from tests.admin_support import admin, admin_client, audit_entries, htmx, login, make_admin, notifications_of  # noqa: F401
+from tests.admin_support import audit_entries, htmx, login, make_admin, notifications_of
 from tests.factories import make_order, make_shop, make_user
 
 

@@ -17,9 +17,7 @@ from sqlalchemy import text
 from marketplace import jobs, messaging
 from marketplace.extensions import db
 from marketplace.services.effects import after_commit
-from tests.jobs_support import (  # noqa: F401 - fixtures
-    REDIS_TEST_URL, enable_app_loggers, fake_provider, queued, redis_conn, work_queue,
-)
+from tests.jobs_support import REDIS_TEST_URL, enable_app_loggers, fake_provider, work_queue
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_TEXT = "Your Marketplace code is 482913. It expires in 5 minutes."

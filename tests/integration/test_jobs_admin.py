@@ -8,7 +8,7 @@ from marketplace import jobs, messaging
 from marketplace.extensions import db
 from marketplace.models import AuditLog, Role
 from tests.factories import make_user
-from tests.jobs_support import queued, redis_conn, work_queue  # noqa: F401 - fixtures
+from tests.jobs_support import work_queue
 
 CODE_TEXT = "Your Marketplace code is 482913."
 

@@ -6,6 +6,7 @@ from marketplace.extensions import db
 from marketplace.models import Notification
 from marketplace.services.notifications import notify
 from tests.factories import make_user
+from tests.paging_support import load_more
 from tests.reviews_support import htmx, login
 
 BASE = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -64,9 +65,30 @@ def test_list_page_newest_first_with_load_more(client):
     html = client.get("/notifications").get_data(as_text=True)
     assert html.index(made[24].title) < html.index(made[23].title)
     assert made[4].title not in html and 'id="notifications-more"' in html
-    more_url = html.split('id="notifications-more"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    more_url = load_more(html, "notifications-more-item")[1]["href"]
     fragment = client.get(more_url, headers=htmx("notifications-more-item")).get_data(as_text=True)
     assert "<html" not in fragment and all(n.title in fragment for n in made[:5])
+
+
+def test_load_more_link_opens_the_next_page_without_javascript_and_appends_with_htmx(client):
+    user = make_user()
+    made = notes(user, 25)
+    login(client, user)
+    html = client.get("/notifications").get_data(as_text=True)
+    wrapper, link = load_more(html, "notifications-more-item")
+    # The shared markup (macros/_paging.html): a list item inside the <ul>, swapped whole by htmx.
+    assert wrapper["tag"] == "li" and link["id"] == "notifications-more" and link["rel"] == "next"
+    assert link["href"].startswith("/notifications?cursor=") and link["hx-get"] == link["href"]
+    assert link["hx-target"] == "#notifications-more-item" and link["hx-swap"] == "outerHTML"
+    assert link["hx-push-url"] == "false"
+    oldest = [n.title for n in made[:5]]
+    # Without JavaScript: the full page with the older notifications.
+    page = client.get(link["href"]).get_data(as_text=True)
+    assert "<html" in page and all(title in page for title in oldest) and made[24].title not in page
+    # With htmx aiming at the list item: only the next items; the last page has no further link.
+    fragment = client.get(link["hx-get"], headers=htmx(link["hx-target"].lstrip("#"))).get_data(as_text=True)
+    assert "<html" not in fragment and all(title in fragment for title in oldest)
+    assert load_more(fragment, "notifications-more-item") == (None, None)
 
 
 def test_mark_read_opens_the_link(client):

@@ -1,6 +1,7 @@
 """Review pages through the client: the product's reviews (page + htmx fragments) and the
 product-page section."""
 from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import render_template
@@ -9,7 +10,8 @@ from marketplace.extensions import db
 from marketplace.models import ProductStatus, Role, ShopStatus
 from marketplace.services import reviews
 from tests.factories import make_user
-from tests.reviews_support import bought_line, htmx, png_bytes, seller_with_product, temp_storage  # noqa: F401
+from tests.paging_support import load_more
+from tests.reviews_support import bought_line, htmx, png_bytes, seller_with_product
 
 BASE = datetime(2024, 5, 1, tzinfo=timezone.utc)
 
@@ -69,13 +71,35 @@ def test_load_more_pages_through_everything(client):
     html = client.get(f"/p/{product.id}/reviews").get_data(as_text=True)
     seen = [r.id for r in made if f"review-{r.id}" in html]
     assert len(seen) == 10 and 'id="reviews-more"' in html
-    cursor = html.split('id="reviews-more" href="')[1].split("cursor=")[1].split('"')[0].split("&")[0]
+    cursor = parse_qs(urlsplit(load_more(html, "reviews-more")[1]["href"]).query)["cursor"][0]
     fragment = client.get(f"/p/{product.id}/reviews/list?cursor={cursor}", headers=htmx("reviews-more"))
     rest = fragment.get_data(as_text=True)
     assert 'id="reviews-list"' not in rest and 'id="reviews-more"' not in rest
     assert sorted(seen + [r.id for r in made if f"review-{r.id}" in rest]) == sorted(r.id for r in made)
     # Without JS the same link opens the next page as a full page.
     assert "Back to the newest reviews" in client.get(f"/p/{product.id}/reviews?cursor={cursor}").get_data(as_text=True)
+
+
+def test_load_more_link_opens_the_next_page_without_javascript_and_appends_with_htmx(client):
+    _, _, product = seller_with_product()
+    made = publish(product, [4] * 12 + [5] * 13)
+    html = client.get(f"/p/{product.id}/reviews?rating=4").get_data(as_text=True)
+    wrapper, link = load_more(html, "reviews-more")
+    # The shared markup (macros/_paging.html): htmx swaps the wrapper, filters and cursor travel in both URLs.
+    assert wrapper["tag"] == "div" and link["rel"] == "next" and link["hx-swap"] == "outerHTML"
+    assert link["hx-target"] == "#reviews-more" and link["hx-push-url"] == "false"
+    href, fragment_url = urlsplit(link["href"]), urlsplit(link["hx-get"])
+    assert href.path == f"/p/{product.id}/reviews" and fragment_url.path == f"/p/{product.id}/reviews/list"
+    assert parse_qs(href.query) == parse_qs(fragment_url.query)
+    assert parse_qs(href.query)["rating"] == ["4"] and parse_qs(href.query)["cursor"]
+    last_two = [f"review-{r.id}" for r in made[:2]]
+    # Without JavaScript: the full reviews page at the next page.
+    page = client.get(link["href"]).get_data(as_text=True)
+    assert "<html" in page and all(r in page for r in last_two) and f"review-{made[-1].id}" not in page
+    # With htmx: only the next items, aimed at the wrapper; the last page has no further link.
+    fragment = client.get(link["hx-get"], headers=htmx("reviews-more")).get_data(as_text=True)
+    assert "<html" not in fragment and all(r in fragment for r in last_two)
+    assert load_more(fragment, "reviews-more") == (None, None)
 
 
 def test_listing_pages_use_a_fixed_number_of_statements(client, count_queries):

@@ -8,7 +8,7 @@ from marketplace.extensions import db
 from marketplace.models import Notification, OrderStatus, Product, Review, Shop
 from marketplace.services import reviews
 from tests.factories import make_user
-from tests.reviews_support import bought_line, login, png_bytes, seller_with_product, temp_storage  # noqa: F401
+from tests.reviews_support import bought_line, login, png_bytes, seller_with_product
 
 
 def photo(data: bytes | None = None, name: str = "photo.png"):

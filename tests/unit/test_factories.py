@@ -4,7 +4,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.models import Product, ProductVariant
+from marketplace.models import Product
 from tests.factories import make_address, make_product, make_user
 
 

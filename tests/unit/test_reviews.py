@@ -11,7 +11,7 @@ from marketplace.models import AuditLog, Notification, OrderStatus, Product, Rev
 from marketplace.services import reviews
 from marketplace.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.factories import make_user
-from tests.reviews_support import bought_line, png_bytes, seller_with_product, temp_storage  # noqa: F401
+from tests.reviews_support import bought_line, png_bytes, seller_with_product
 
 
 def counters(product: Product) -> tuple[int, int, Decimal]:

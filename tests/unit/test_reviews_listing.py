@@ -10,7 +10,7 @@ from marketplace.models import OrderStatus, Role
 from marketplace.services import review_queries, reviews
 from marketplace.services.errors import ValidationFailed
 from tests.factories import make_user
-from tests.reviews_support import bought_line, png_bytes, seller_with_product, temp_storage  # noqa: F401
+from tests.reviews_support import bought_line, png_bytes, seller_with_product
 
 BASE = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
