@@ -51,11 +51,12 @@ def when_ready(server):
 
 
 def post_fork(server, worker):
-    """A preloaded app's connection pool must not be shared with the master: start each worker's empty."""
+    """A preloaded app's connection pools must not be shared with the master: start each worker's empty."""
     from marketplace.extensions import db
 
     with server.app.wsgi().app_context():
-        db.engine.dispose(close=False)
+        for engine in db.engines.values():  # the primary and the reader (marketplace/database.py)
+            engine.dispose(close=False)
 
 
 def child_exit(server, worker):

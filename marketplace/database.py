@@ -9,7 +9,10 @@ Two engines (Flask-SQLAlchemy binds):
   write fails loudly instead of landing on a replica or outside a transaction.
 
 A view that only reads opts in with `use_reader()` (the anonymous page cache does, for the
-home, category, search, shop and product pages). On the reader each statement is its own
+home, category, search, shop and product pages). It checks the reader's connection out at
+once: when a replica can't be reached, the request stays on the primary and so do the
+next ones for READER_RETRY_AFTER seconds (with one warning), so a lost replica slows the
+storefront down instead of taking it offline. On the reader each statement is its own
 transaction: no BEGIN before it and no ROLLBACK when the request ends, which are two of a
 cached page's four round trips. Nothing is lost by it: PostgreSQL's READ COMMITTED gives
 every statement its own snapshot anyway.
@@ -22,14 +25,18 @@ then invalidates the whole pool, so each worker loses at most one request and re
 """
 from __future__ import annotations
 
+import logging
 import time
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
+log = logging.getLogger(__name__)
 READER = "reader"  # the bind key
+READER_RETRY_AFTER = 30.0  # seconds on the primary after the replica failed to answer
+_RESTING = "reader_resting_until"  # in app.extensions
 _USE_READER = "use_reader"  # on the session's info
 _CHECKED_IN = "checked_in_at"  # on each pooled connection's info
 
@@ -80,10 +87,22 @@ def use_reader() -> None:
     """Send the rest of this request's SQL to the reader (only for requests that never write).
 
     Only before the session has begun on the primary: a request that already read or wrote
-    there keeps its connection.
+    there keeps its connection. A replica that can't be reached leaves the request on the
+    primary (see the module docstring).
     """
     from marketplace.extensions import db
 
     session = db.session()
-    if not session.in_transaction():
-        session.info[_USE_READER] = True
+    if session.in_transaction() or time.monotonic() < current_app.extensions.get(_RESTING, 0.0):
+        return
+    session.info[_USE_READER] = True
+    if not current_app.config["DATABASE_REPLICA_URL"]:
+        return  # the reader is the primary: nothing to fall back to
+    try:
+        session.connection()
+    except exc.OperationalError as error:
+        session.rollback()
+        del session.info[_USE_READER]
+        current_app.extensions[_RESTING] = time.monotonic() + READER_RETRY_AFTER
+        log.warning("read replica unavailable (%s); reading from the primary for %.0f s",
+                    str(error.orig).strip().splitlines()[0], READER_RETRY_AFTER)

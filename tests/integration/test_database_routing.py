@@ -16,6 +16,7 @@ from marketplace.extensions import db
 from marketplace.services import rollups
 from tests.conftest import CsrfClient, make_test_config
 from tests.factories import make_category, make_product, make_user
+from tests.log_support import json_log
 
 
 @contextmanager
@@ -149,3 +150,20 @@ def test_a_connection_used_a_moment_ago_is_not_pinged_and_a_failure_heals_on_the
             _backend_pid(engine)
         assert failure.value.connection_invalidated
         assert _backend_pid(engine) != pid
+
+
+def test_an_unreachable_replica_leaves_the_storefront_on_the_primary(committed_app, storefront):
+    other = create_app(make_test_config(committed_app.config["SQLALCHEMY_DATABASE_URI"],
+                                        DATABASE_REPLICA_URL="postgresql://postgres@127.0.0.1:1/nowhere"))
+    client = other.test_client()
+    with json_log("marketplace.database") as lines, statements_by_engine(other) as seen:
+        first = client.get("/c/kettles")
+        second = client.get(f"/p/{storefront['product']}")
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "Copper kettle" in first.get_data(as_text=True)
+    assert seen["reader"] == [] and seen["primary"]
+    [warning] = lines  # once: the second page didn't try the replica again
+    assert warning["level"] == "WARNING" and "read replica unavailable" in warning["message"]
+    with other.app_context():
+        for engine in db.engines.values():
+            engine.dispose()

@@ -1,9 +1,6 @@
 """What operators see: /metrics, the JSON request log, error and slow-query logs, Sentry, gzip."""
 import gzip
-import io
 import json
-import logging
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -12,27 +9,9 @@ from sqlalchemy import text
 
 from marketplace import create_app, metrics
 from marketplace.extensions import db
-from marketplace.web import JsonFormatter
 from tests.conftest import make_test_config
 from tests.factories import make_user
-from tests.jobs_support import enable_app_loggers
-
-
-@contextmanager
-def json_log(logger_name: str = "marketplace"):
-    """The app's JSON log lines (its real formatter), parsed."""
-    enable_app_loggers()
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(handler)
-    lines: list[dict] = []
-    try:
-        yield lines
-    finally:
-        logger.removeHandler(handler)
-        lines.extend(json.loads(line) for line in stream.getvalue().splitlines())
+from tests.log_support import json_log
 
 
 def scrape(client, **kwargs) -> dict:
