@@ -4,24 +4,25 @@ Two engines (Flask-SQLAlchemy binds):
 
 - the primary (DATABASE_URL): every write, and every read of a signed-in request;
 - the reader: a read replica when DATABASE_REPLICA_URL is set (SPEC §6: "read replicas for
-  catalog reads"), otherwise the primary again, in autocommit mode. It is read-only by
-  construction: its connections open with `default_transaction_read_only=on`, so a stray
-  write fails loudly instead of landing on a replica or outside a transaction.
+  catalog reads"), otherwise the primary again, in autocommit mode. Its connections open
+  with `default_transaction_read_only=on`, so a stray write fails loudly instead of
+  landing outside a transaction.
 
-A view that only reads opts in with `use_reader()` (the anonymous page cache does, for the
-home, category, search, shop and product pages). It checks the reader's connection out at
-once: when a replica can't be reached, the request stays on the primary and so do the
-next ones for READER_RETRY_AFTER seconds (with one warning), so a lost replica slows the
-storefront down instead of taking it offline. On the reader each statement is its own
-transaction: no BEGIN before it and no ROLLBACK when the request ends, which are two of a
-cached page's four round trips. Nothing is lost by it: PostgreSQL's READ COMMITTED gives
-every statement its own snapshot anyway.
+A view that only reads opts in with `use_reader()`; the anonymous page cache does, for the
+home, category, search, shop and product pages. On the reader each statement is its own
+transaction: no BEGIN before it and no ROLLBACK when the request ends, two of a cached
+page's four round trips. Nothing is lost by it: under READ COMMITTED every statement takes
+its own snapshot anyway.
+
+A replica that can't be reached (its connection is checked out as soon as a view opts in)
+leaves the request on the primary, and the next ones for READER_RETRY_AFTER seconds, with
+one warning: a lost replica slows the storefront down instead of taking it offline.
 
 Connection checks: SQLAlchemy's `pool_pre_ping` costs a `SELECT 1` round trip on every
 checkout. A connection checked in less than DATABASE_PING_IDLE_SECONDS ago was working a
 moment ago, so only older ones are pinged (and replaced when the ping fails). If the
-database restarts under load, a statement on a connection used just before fails once; SQLAlchemy
-then invalidates the whole pool, so each worker loses at most one request and reconnects.
+database restarts under load, a statement on a connection used just before fails once;
+SQLAlchemy then invalidates the whole pool, so each worker loses at most one request.
 """
 from __future__ import annotations
 
