@@ -144,6 +144,22 @@ class CartAddAndView(Buyer):
         self.client.get("/cart", name="cart view")
 
 
+class CartAdd(Buyer):
+    """The mobile app's add button: POST /api/v1/cart/items answers with the whole cart, so the app
+    needs no second request (the web flow, an add and then the cart page, is CartAddAndView)."""
+
+    pool = "add"
+
+    def on_start(self):
+        super().on_start()
+        self.variants = random.sample(FIXTURES["variant_ids"], 4)
+
+    @task
+    def add(self):
+        self.post_json("/api/v1/cart/items", {"variant_id": random.choice(self.variants), "quantity": 1}, "cart add",
+                       expect=(201,))
+
+
 class PlaceOrder(Buyer):
     pool = "order"
 

@@ -63,6 +63,7 @@ SCENARIOS = [
     ("category listing", "CategoryListing", 8, "category"),
     ("search", "Search", 8, "search"),
     ("product detail", "ProductDetail", 8, "product"),
+    ("cart add (API)", "CartAdd", 8, None),
     ("cart add + view", "CartAddAndView", 8, None),
     ("place order", "PlaceOrder", 8, None),
     ("buyer order list", "BuyerOrders", 8, None),
@@ -73,6 +74,7 @@ SCENARIOS = [
 WRK_NAMES = {"static": "static file", "home": "home", "search": "search", "product": "product detail",
              "first": "category first page", "more": "category load more"}
 POOL_SIZE = 64  # accounts per buyer scenario: one per virtual user, never shared
+POOLS = ("cart", "add", "order", "orders")  # the buyer scenarios' pools (locustfile.py); the race takes the rest
 
 
 def bench_database_url() -> tuple[str, object | None]:
@@ -133,9 +135,9 @@ def write_fixtures(engine, path: Path) -> dict:
         }
         buyers = [{"email": email, "address_id": str(address)} for email, address in conn.execute(text(
             "SELECT u.email, a.id FROM users u JOIN addresses a ON a.user_id = u.id AND a.is_default "
-            "WHERE u.email LIKE 'buyer%@bench.example.com' ORDER BY u.email LIMIT :n"), {"n": 3 * POOL_SIZE + 200})]
-        fixtures["pools"] = {"cart": buyers[:POOL_SIZE], "order": buyers[POOL_SIZE:2 * POOL_SIZE],
-                             "orders": buyers[2 * POOL_SIZE:3 * POOL_SIZE], "race": buyers[3 * POOL_SIZE:]}
+            "WHERE u.email LIKE 'buyer%@bench.example.com' ORDER BY u.email LIMIT :n"), {"n": len(POOLS) * POOL_SIZE + 200})]
+        fixtures["pools"] = {name: buyers[i * POOL_SIZE:(i + 1) * POOL_SIZE] for i, name in enumerate(POOLS)}
+        fixtures["pools"]["race"] = buyers[len(POOLS) * POOL_SIZE:]
         # Every scenario starts from empty carts, so a page measures the same work on each run.
         conn.execute(text("DELETE FROM cart_items WHERE user_id IN (SELECT id FROM users WHERE email = ANY(:e))"),
                      {"e": [b["email"] for b in buyers]})
