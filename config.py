@@ -30,7 +30,7 @@ class Config:
     # Read-only storefront pages read from here when set: a streaming replica (marketplace/database.py).
     DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
     # A pooled connection idle longer than this is pinged before use (marketplace/database.py).
-    DATABASE_PING_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_IDLE_SECONDS", "1"))
+    DATABASE_PING_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_IDLE_SECONDS") or 1)
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_size": env_int("DATABASE_POOL_SIZE", 10),
         "max_overflow": env_int("DATABASE_MAX_OVERFLOW", 10),

@@ -32,7 +32,7 @@ import time
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 log = logging.getLogger(__name__)
 READER = "reader"  # the bind key
@@ -53,10 +53,12 @@ class RoutingSession(FlaskSession):
 
 def configure(app: Flask) -> None:
     """Add the reader bind to the app's config (before `db.init_app`)."""
+    url = make_url(app.config["DATABASE_REPLICA_URL"] or app.config["SQLALCHEMY_DATABASE_URI"])
+    # libpq's `options` of the URL (say a statement_timeout) are kept, read-only added to them.
+    server_options = " ".join(filter(None, [url.query.get("options"), "-c default_transaction_read_only=on"]))
     options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],  # binds don't inherit them
-               "url": app.config["DATABASE_REPLICA_URL"] or app.config["SQLALCHEMY_DATABASE_URI"],
-               "isolation_level": "AUTOCOMMIT",
-               "connect_args": {"options": "-c default_transaction_read_only=on"}}
+               "url": url.difference_update_query(["options"]), "isolation_level": "AUTOCOMMIT",
+               "connect_args": {"options": server_options}}
     app.config["SQLALCHEMY_BINDS"] = {**app.config.get("SQLALCHEMY_BINDS", {}), READER: options}
 
 

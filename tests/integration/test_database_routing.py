@@ -98,13 +98,16 @@ def test_a_view_that_already_used_the_primary_stays_on_it(committed_app):
 
 def test_a_replica_url_becomes_the_reader(app):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    replica = url + ("&" if "?" in url else "?") + "application_name=replica"
+    replica = url + ("&" if "?" in url else "?") + "application_name=replica&options=-c%20statement_timeout%3D4321"
     other = create_app(make_test_config(url, DATABASE_REPLICA_URL=replica))
     with other.app_context():
         reader = db.engines[READER]
         assert reader.url.query["application_name"] == "replica" and db.engine.url.query.get("application_name") is None
         with reader.connect() as conn:
             assert conn.execute(text("SHOW application_name")).scalar() == "replica"
+            # the URL's own server options are kept beside the reader's read-only one
+            assert conn.execute(text("SHOW statement_timeout")).scalar() == "4321ms"
+            assert conn.execute(text("SHOW transaction_read_only")).scalar() == "on"
         for engine in db.engines.values():
             engine.dispose()
 
