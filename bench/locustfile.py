@@ -129,35 +129,40 @@ class Buyer(Base):
         self.login(self.account["email"])
 
 
-class CartAddAndView(Buyer):
-    pool = "cart"
+class Shopper(Buyer):
+    """A buyer filling a cart: a few variants each, a realistic cart (a handful of lines) whose quantities grow."""
+
+    abstract = True
 
     def on_start(self):
         super().on_start()
-        # A few variants per shopper: a realistic cart (a handful of lines) whose quantities grow.
         self.variants = random.sample(FIXTURES["variant_ids"], 4)
 
-    @task
-    def add_and_view(self):
+    def add_to_cart(self):
         self.post_json("/api/v1/cart/items", {"variant_id": random.choice(self.variants), "quantity": 1}, "cart add",
                        expect=(201,))
-        self.client.get("/cart", name="cart view")
 
 
-class CartAdd(Buyer):
+class CartAdd(Shopper):
     """The mobile app's add button: POST /api/v1/cart/items answers with the whole cart, so the app
-    needs no second request (the web flow, an add and then the cart page, is CartAddAndView)."""
+    needs no second request."""
 
     pool = "add"
 
-    def on_start(self):
-        super().on_start()
-        self.variants = random.sample(FIXTURES["variant_ids"], 4)
-
     @task
     def add(self):
-        self.post_json("/api/v1/cart/items", {"variant_id": random.choice(self.variants), "quantity": 1}, "cart add",
-                       expect=(201,))
+        self.add_to_cart()
+
+
+class CartAddAndView(Shopper):
+    """The web flow: an add, then the cart page."""
+
+    pool = "cart"
+
+    @task
+    def add_and_view(self):
+        self.add_to_cart()
+        self.client.get("/cart", name="cart view")
 
 
 class PlaceOrder(Buyer):
