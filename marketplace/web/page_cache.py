@@ -9,11 +9,11 @@ what rendering it again would give; there is no expiry to wait for.
 
 Only requests that would see the same page as every other anonymous visitor use it: a
 GET, nobody signed in (nor a remember-me cookie that would sign someone in), and a
-session holding nothing but its CSRF token (no guest cart, no flashed message). Such a
-request only reads, so its SQL goes to the reader (marketplace/database.py: a replica, or
-the primary without transaction round trips). The
+session holding nothing but its CSRF token (no guest cart, no flashed message). The
 page's CSRF token is stored as a placeholder and each visitor's own is put back when
-it is served. Responses say `X-Cache: HIT` or `X-Cache: MISS`.
+it is served. Responses say `X-Cache: HIT` or `X-Cache: MISS`. Such a request only
+reads, so its SQL goes to the reader (marketplace/database.py: a replica, or the primary
+without transaction round trips), cached or not.
 
 Each process keeps its own copies (a small LRU; PAGE_CACHE_SIZE pages, 0 turns the
 cache off). With PAGE_CACHE_REDIS_URL the processes also share them through Redis (a page

@@ -170,3 +170,16 @@ def test_an_unreachable_replica_leaves_the_storefront_on_the_primary(committed_a
     with other.app_context():
         for engine in db.engines.values():
             engine.dispose()
+
+
+def test_health_reports_the_replica_without_failing_for_it(app):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    for replica, state in ((url, "ok"), ("postgresql://postgres@127.0.0.1:1/nowhere", "unreachable")):
+        other = create_app(make_test_config(url, DATABASE_REPLICA_URL=replica))
+        response = other.test_client().get("/health")
+        assert response.status_code == 200  # the storefront falls back to the primary
+        assert response.get_json() == {"status": "ok", "version": other.config["APP_VERSION"], "database": "ok",
+                                       "replica": state}
+        with other.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
