@@ -100,15 +100,17 @@ def main() -> None:
             page_cache.clear()
         captured.clear()
         with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", record)
+            engines = list(db.engines.values())  # the primary and the reader (marketplace/database.py)
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", record)
         try:
             status = hit().status_code
             if before:  # the line added first is not part of the page
                 captured[:] = captured[captured.index(next(s for s in captured if "cart_items" in s and
                                                             s.lstrip().startswith("INSERT"))) + 2:]
         finally:
-            with app.app_context():
-                event.remove(db.engine, "before_cursor_execute", record)
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", record)
         print(f"{'### ' if args.markdown else '== '}{label} ({method} → {status}): {len(captured)} statements\n")
         for n, sql in enumerate(captured, 1):
             explain(explain_conn, n, sql, args.markdown)
