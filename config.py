@@ -55,8 +55,10 @@ class Config:
 
     BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
-    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+    # A whole form's uploads: a product's 10 images or a review's 5 photos, each up to MAX_IMAGE_BYTES
+    # (phone photos are 3-6 MB), must fit in one request, or the typed text is lost with a 413.
     MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
