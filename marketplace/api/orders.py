@@ -14,7 +14,8 @@ from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.orders import CancelOrderIn, OrderListOut, OrderOut, OrdersQuery
 from marketplace.api.spec import spec
 from marketplace.extensions import db
-from marketplace.services import orders
+from marketplace.services import orders, review_queries
+from marketplace.services.reviews import REVIEWABLE_STATUSES
 from marketplace.web.auth import login_required
 
 SESSION = {"session": []}
@@ -30,7 +31,19 @@ def list_orders():
     query = request.context.query
     status = orders.parse_status(query.status)
     page = orders.list_buyer_orders(current_user, status, query.cursor, query.limit, with_events=True)
-    return OrderListOut(items=[OrderOut.from_order(o) for o in page.items], next_cursor=page.next_cursor), 200
+    review_ids = _review_ids(page.items)
+    return OrderListOut(items=[OrderOut.from_order(o, review_ids) for o in page.items],
+                        next_cursor=page.next_cursor), 200
+
+
+def _review_ids(placed: list) -> dict:
+    """{line id: review id} for the lines of these orders that can have a review (one statement, or none)."""
+    return review_queries.review_ids_of_lines(
+        [item.id for order in placed if order.status in REVIEWABLE_STATUSES for item in order.items])
+
+
+def _order_out(order) -> OrderOut:
+    return OrderOut.from_order(order, _review_ids([order]))
 
 
 @bp.get("/orders/<uuid:order_id>")
@@ -39,7 +52,7 @@ def list_orders():
                security=SESSION)
 def get_order(order_id: uuid.UUID):
     """Signed-in users: one of their orders with lines, address and timeline (404 for anyone else's)."""
-    return OrderOut.from_order(orders.get_buyer_order(current_user, order_id)), 200
+    return _order_out(orders.get_buyer_order(current_user, order_id)), 200
 
 
 @bp.post("/orders/<uuid:order_id>/cancel")
@@ -52,7 +65,7 @@ def cancel_order(order_id: uuid.UUID):
     body = request.context.json
     orders.cancel_by_buyer(current_user, order_id, body.reason if body else None)
     db.session.commit()
-    return OrderOut.from_order(orders.get_buyer_order(current_user, order_id)), 200
+    return _order_out(orders.get_buyer_order(current_user, order_id)), 200
 
 
 @bp.post("/orders/<uuid:order_id>/confirm-receipt")
@@ -63,4 +76,4 @@ def confirm_order_receipt(order_id: uuid.UUID):
     """Signed-in users: confirm their DELIVERED order arrived; it becomes COMPLETED."""
     orders.confirm_receipt(current_user, order_id)
     db.session.commit()
-    return OrderOut.from_order(orders.get_buyer_order(current_user, order_id)), 200
+    return _order_out(orders.get_buyer_order(current_user, order_id)), 200

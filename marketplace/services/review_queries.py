@@ -209,10 +209,15 @@ def list_to_review(user_id: uuid.UUID, *, cursor: str | None = None, limit: int 
 
 def reviewed_item_ids(order: Order) -> set[uuid.UUID]:
     """The lines of `order` that already have a review (one statement)."""
-    item_ids = [item.id for item in order.items]
+    return set(review_ids_of_lines([item.id for item in order.items]))
+
+
+def review_ids_of_lines(item_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """{order line id: its review's id} for the lines that have one (one statement, however many lines)."""
     if not item_ids:
-        return set()
-    return set(db.session.scalars(select(Review.order_item_id).where(Review.order_item_id.in_(item_ids))))
+        return {}
+    return dict(db.session.execute(
+        select(Review.order_item_id, Review.id).where(Review.order_item_id.in_(item_ids))).all())
 
 
 def count_to_review(user_id: uuid.UUID) -> int:

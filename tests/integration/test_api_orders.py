@@ -159,3 +159,21 @@ def test_openapi_documents_the_order_calls(client):
     assert "get" in paths["/api/v1/orders"]
     assert {"/api/v1/orders/{order_id}", "/api/v1/orders/{order_id}/cancel",
             "/api/v1/orders/{order_id}/confirm-receipt"} <= set(paths)
+
+
+def test_order_lines_carry_their_review_id_once_written(client, buyer, count_queries):
+    delivered = make_order(buyer, status=S.DELIVERED)
+    pending = make_order(buyer)
+    db.session.commit()
+    [line] = client.get(f"/api/v1/orders/{delivered.id}").get_json()["items"]
+    assert line["review_id"] is None  # not written yet: the app offers "write a review"
+    written = client.post("/api/v1/reviews", json={"order_item_id": line["id"], "rating": 4, "body": "Solid."})
+    assert written.status_code == 201
+    review_id = written.get_json()["id"]
+    assert client.get(f"/api/v1/orders/{delivered.id}").get_json()["items"][0]["review_id"] == review_id
+    with count_queries() as queries:
+        listed = client.get("/api/v1/orders").get_json()["items"]
+    by_id = {o["id"]: o["items"][0]["review_id"] for o in listed}
+    assert by_id == {str(delivered.id): review_id, str(pending.id): None}
+    # one statement for the review ids of the whole page, whatever its length
+    assert sum("FROM reviews" in q for q in queries) == 1

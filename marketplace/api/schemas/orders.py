@@ -28,6 +28,9 @@ class OrderItemOut(ApiModel):
     quantity: int
     line_total: int
     image_url: str | None = None
+    review_id: uuid.UUID | None = Field(
+        None, description="The buyer's review of this line (PUT /reviews/{id} edits it); null when none is written "
+                          "yet: POST /reviews writes one once the order is DELIVERED or COMPLETED")
 
 
 class ShippingAddressOut(ApiModel):
@@ -70,8 +73,10 @@ class OrderOut(ApiModel):
     events: list[OrderEventOut] = Field(default_factory=list, description="The timeline, oldest first")
 
     @classmethod
-    def from_order(cls, order) -> "OrderOut":
-        """Build from an Order with `shop`, `items` and `events` loaded (selectinload them for lists)."""
+    def from_order(cls, order, review_ids: dict | None = None) -> "OrderOut":
+        """Build from an Order with `shop`, `items` and `events` loaded (selectinload them for lists);
+        `review_ids`: {line id: review id} (services.review_queries.review_ids_of_lines)."""
+        review_ids = review_ids or {}
         return cls(
             id=order.id, number=order.number, status=order.status.value,
             payment_method=order.payment_method.value,
@@ -83,7 +88,7 @@ class OrderOut(ApiModel):
                     id=item.id, product_id=item.product_id, variant_id=item.variant_id,
                     product_title=item.product_title, variant_name=item.variant_name, sku=item.sku,
                     unit_price=item.unit_price, quantity=item.quantity, line_total=item.line_total,
-                    image_url=media_url(item.image_key),
+                    image_url=media_url(item.image_key), review_id=review_ids.get(item.id),
                 )
                 for item in order.items
             ],
