@@ -34,6 +34,9 @@ class VariantForm(Form):
     """One row of the variant table (a sub-form: the product form carries the CSRF token)."""
 
     id = HiddenField()
+    # The stock this row showed when the page was built: a save applies only the seller's change
+    # from it (services/products.py adjusted_stock), so units sold meanwhile stay sold.
+    stock_seen = HiddenField()
     sku = StringField("SKU", validators=[Length(max=64)],
                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     options = StringField("Options", validators=[Length(max=400)], render_kw={"placeholder": "Màu=Đỏ, Size=M"})
@@ -75,7 +78,7 @@ def variant_specs(form: ProductForm) -> list[dict]:
             continue
         specs.append({"row": entry.name.rsplit("-", 1)[1], "id": row.id.data or None, "sku": row.sku.data,
                       "options": row.options.data, "price": row.price.data, "stock": row.stock.data,
-                      "image_id": row.image_id.data or None})
+                      "stock_seen": row.stock_seen.data, "image_id": row.image_id.data or None})
     return specs
 
 
@@ -129,7 +132,18 @@ def new_variant_row(index: int, image_choices: list | None = None):
 def format_variant_rows(variants) -> list[dict]:
     """Live variants as the edit form's rows."""
     return [{"id": str(v.id), "sku": v.sku, "options": format_options(v.options), "price": price_input(v.price),
-             "stock": str(v.stock), "image_id": str(v.image_id) if v.image_id else ""} for v in variants]
+             "stock": str(v.stock), "stock_seen": str(v.stock), "image_id": str(v.image_id) if v.image_id else ""}
+            for v in variants]
+
+
+def count_from(form: ProductForm, stock_now: dict) -> None:
+    """Rows refused because units sold meanwhile: the next save counts from today's stock (which
+    the error next to the field names), keeping the number the seller typed."""
+    for entry in form.variants.entries:
+        row = entry.name.rsplit("-", 1)[1]
+        if row in stock_now:
+            field = entry.form.stock_seen
+            field.data, field.raw_data = str(stock_now[row]), None
 
 
 def image_choices(product) -> list[SelectChoice]:

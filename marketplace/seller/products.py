@@ -14,8 +14,8 @@ from marketplace.extensions import db
 from marketplace.models import ProductStatus
 from marketplace.seller import bp
 from marketplace.seller.forms import (
-    ActionForm, ImageUploadForm, ProductForm, format_variant_rows, image_choices, new_variant_row, show_errors,
-    uploaded_files, variant_specs,
+    ActionForm, ImageUploadForm, ProductForm, count_from, format_variant_rows, image_choices, new_variant_row,
+    show_errors, uploaded_files, variant_specs,
 )
 from marketplace.seller.access import shop_required
 from marketplace.services import categories, product_images, products
@@ -122,14 +122,15 @@ def edit_product(shop, product_id: uuid.UUID):
     if form.validate_on_submit():
         specs = variant_specs(form)
         try:
-            products.update_product(shop, product, title=form.title.data, description=form.description.data,
-                                    category_id=form.category_id.data)
-            saved = products.save_variants(shop, product, specs)
+            saved = products.save_product(shop, product, title=form.title.data, description=form.description.data,
+                                          category_id=form.category_id.data, variants=specs)
             for spec, variant in zip(specs, saved):
                 _set_picture(shop, product, variant, spec)
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
+            if isinstance(error, products.StockChanged):
+                count_from(form, error.stock_now)
             return _form_page(shop, form, product, 422)
         db.session.commit()
         flash("Product saved.", "success")

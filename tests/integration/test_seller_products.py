@@ -7,8 +7,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import Product, ProductImage, ProductStatus, Role
-from tests.factories import make_category, make_product, make_shop, make_user
+from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Role
+from marketplace.services import cart, checkout
+from tests.factories import make_address, make_category, make_product, make_shop, make_user
 from tests.seller_support import image_bytes, login, stored_files, use_temp_storage
 
 
@@ -190,9 +191,10 @@ def test_edit_updates_adds_and_retires_variants_and_min_price(client, shop, cate
     small, medium = product.variants
     data = {"title": "Renamed", "description": "", "category_id": str(category.id),
             "variants-0-id": str(small.id), "variants-0-sku": "E-1", "variants-0-options": "Size=S",
-            "variants-0-price": "15.00", "variants-0-stock": "4",
+            "variants-0-price": "15.00", "variants-0-stock": "4", "variants-0-stock_seen": "1",
             "variants-1-id": str(medium.id), "variants-1-sku": "E-2", "variants-1-options": "Size=M",
-            "variants-1-price": "20.00", "variants-1-stock": "2", "variants-1-remove": "y",
+            "variants-1-price": "20.00", "variants-1-stock": "2", "variants-1-stock_seen": "2",
+            "variants-1-remove": "y",
             "variants-5-sku": "E-3", "variants-5-options": "Size=L", "variants-5-price": "12.50",
             "variants-5-stock": "9"}
     response = client.post(f"/seller/products/{product.id}/edit", data=data)
@@ -209,7 +211,7 @@ def test_a_row_removed_in_the_browser_retires_its_variant(client, shop, category
     small = product.variants[0]
     data = {"title": product.title, "category_id": str(category.id), "variants-0-id": str(small.id),
             "variants-0-sku": "E-1", "variants-0-options": "Size=S", "variants-0-price": "10.00",
-            "variants-0-stock": "1"}
+            "variants-0-stock": "1", "variants-0-stock_seen": "1"}
     assert client.post(f"/seller/products/{product.id}/edit", data=data).status_code == 302
     db.session.expire_all()
     assert [v.sku for v in db.session.get(Product, product.id).variants if v.deleted_at is None] == ["E-1"]
@@ -220,15 +222,125 @@ def test_edit_with_a_duplicate_sku_changes_nothing(client, shop, category):
     small, medium = product.variants
     data = {"title": "Changed title", "category_id": str(category.id),
             "variants-0-id": str(small.id), "variants-0-sku": "SAME", "variants-0-options": "Size=S",
-            "variants-0-price": "10.00", "variants-0-stock": "1",
+            "variants-0-price": "10.00", "variants-0-stock": "1", "variants-0-stock_seen": "1",
             "variants-1-id": str(medium.id), "variants-1-sku": "SAME", "variants-1-options": "Size=M",
-            "variants-1-price": "20.00", "variants-1-stock": "2"}
+            "variants-1-price": "20.00", "variants-1-stock": "2", "variants-1-stock_seen": "2"}
     response = client.post(f"/seller/products/{product.id}/edit", data=data)
     assert response.status_code == 422
     assert 'id="variants-1-sku-error"' in response.get_data(as_text=True)
     db.session.expire_all()
     product = db.session.get(Product, product.id)
     assert product.title != "Changed title" and [v.sku for v in product.variants] == ["E-1", "E-2"]
+
+
+# --- stock: units sold while the edit page is open stay sold ------------------------------------
+
+def sell(variant, quantity: int) -> None:
+    """A buyer checks out `quantity` units through the real checkout."""
+    buyer = make_user()
+    address = make_address(buyer)
+    cart.add_item(buyer, variant.id, quantity)
+    checkout.place_orders(buyer, address.id, "COD", idempotency_key=f"sale-{buyer.id}")
+    db.session.commit()
+
+
+def stock_of(variant) -> int:
+    return db.session.scalar(select(ProductVariant.stock).where(ProductVariant.id == variant.id))
+
+
+def hidden_value(html: str, name: str) -> str:
+    return re.search(rf'<input[^>]*name="{name}"[^>]*type="hidden"[^>]*value="([^"]*)"', html).group(1)
+
+
+def edit_form(page: str, **changes) -> dict:
+    """The edit form as the browser would send it back: every input of the page, then `changes`."""
+    fields = re.findall(r'<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"', page)
+    data = {name: value for name, value in fields
+            if name.startswith(("variants-", "title")) and not name.endswith("-remove")}  # unticked boxes
+    data.update(category_id=re.search(r'<select[^>]*name="category_id".*?<option selected value="([^"]+)"',
+                                      page, re.S).group(1), **changes)
+    return data
+
+
+@pytest.fixture
+def on_sale(shop, category):
+    product = make_product(shop=shop, category=category, title="Nón lá", variants=[
+        {"sku": "N-1", "options": {"Size": "S"}, "name": "S", "price": 1000, "stock": 10},
+        {"sku": "N-2", "options": {"Size": "M"}, "name": "M", "price": 1000, "stock": 5}])
+    db.session.commit()
+    return product
+
+
+def test_the_edit_form_carries_the_stock_the_seller_saw(client, shop, on_sale):
+    page = client.get(f"/seller/products/{on_sale.id}/edit").get_data(as_text=True)
+    assert hidden_value(page, "variants-0-stock_seen") == "10" and hidden_value(page, "variants-1-stock_seen") == "5"
+    assert "units sold while this page is open stay sold" in page
+    fragment = client.get(f"/seller/products/{on_sale.id}/variant-row").get_data(as_text=True)
+    assert hidden_value(fragment, "variants-0-stock_seen") == ""  # a new row takes the stock as typed
+
+
+def test_saving_a_title_does_not_bring_back_sold_units(client, shop, on_sale):
+    """Audit finding 1: stock 10, page opened, a buyer takes 3, the seller saves a title change."""
+    page = client.get(f"/seller/products/{on_sale.id}/edit").get_data(as_text=True)
+    small, medium = on_sale.variants
+    sell(small, 3)
+    response = client.post(f"/seller/products/{on_sale.id}/edit", data=edit_form(page, title="Nón lá Huế"))
+    assert response.status_code == 302
+    assert (stock_of(small), stock_of(medium)) == (7, 5)
+    assert db.session.get(Product, on_sale.id).title == "Nón lá Huế"
+
+
+def test_a_stock_edit_applies_as_a_change_and_untouched_rows_keep_todays_stock(client, shop, on_sale):
+    page = client.get(f"/seller/products/{on_sale.id}/edit").get_data(as_text=True)
+    small, medium = on_sale.variants
+    sell(small, 3)
+    sell(medium, 2)
+    data = edit_form(page, **{"variants-0-stock": "15",   # +5 on the 7 left
+                              "variants-7-sku": "N-3", "variants-7-options": "Size=L", "variants-7-price": "10.00",
+                              "variants-7-stock": "4"})  # a new row: as typed
+    assert client.post(f"/seller/products/{on_sale.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    live = [(v.sku, v.stock) for v in db.session.get(Product, on_sale.id).variants if v.deleted_at is None]
+    assert live == [("N-1", 12), ("N-2", 3), ("N-3", 4)]
+
+
+def test_a_decrease_below_what_is_left_is_refused_and_the_form_keeps_what_was_typed(client, shop, on_sale):
+    page = client.get(f"/seller/products/{on_sale.id}/edit").get_data(as_text=True)
+    small, medium = on_sale.variants
+    sell(small, 3)
+    data = edit_form(page, title="Nón lá mới", **{"variants-0-stock": "2", "variants-0-price": "12.50",
+                                                  "variants-1-stock": "6"})
+    response = client.post(f"/seller/products/{on_sale.id}/edit", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="variants-0-stock-error"' in html
+    assert "Only 7 left now: 3 sold since you opened this page" in html
+    assert 'value="Nón lá mới"' in html and 'value="12.50"' in html
+    assert re.search(r'name="variants-0-stock"[^>]*value="2"', html)
+    assert re.search(r'name="variants-1-stock"[^>]*value="6"', html)
+    # nothing saved
+    db.session.expire_all()
+    product = db.session.get(Product, on_sale.id)
+    assert product.title == "Nón lá" and (stock_of(small), stock_of(medium)) == (7, 5)
+    assert small.price == 1000
+    # the refused row now counts from the 7 left; the other keeps its own change (+1)
+    assert hidden_value(html, "variants-0-stock_seen") == "7" and hidden_value(html, "variants-1-stock_seen") == "5"
+    again = client.post(f"/seller/products/{on_sale.id}/edit", data=edit_form(html))
+    assert again.status_code == 302
+    assert (stock_of(small), stock_of(medium)) == (2, 6)
+    assert db.session.get(Product, on_sale.id).title == "Nón lá mới"
+
+
+def test_a_form_without_the_stock_it_showed_is_refused(client, shop, on_sale):
+    page = client.get(f"/seller/products/{on_sale.id}/edit").get_data(as_text=True)
+    small, _ = on_sale.variants
+    sell(small, 3)
+    data = {k: v for k, v in edit_form(page, title="Old tab").items() if not k.endswith("stock_seen")}
+    response = client.post(f"/seller/products/{on_sale.id}/edit", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="variants-0-stock-error"' in html and "which stock this page showed: it is 7 now." in html
+    assert db.session.get(Product, on_sale.id).title == "Nón lá" and stock_of(small) == 7
 
 
 def test_variant_picture_is_saved_and_options_refresh(client, shop, category, storage):
@@ -239,9 +351,10 @@ def test_variant_picture_is_saved_and_options_refresh(client, shop, category, st
     small, medium = product.variants
     data = {"title": product.title, "category_id": str(category.id),
             "variants-0-id": str(small.id), "variants-0-sku": "E-1", "variants-0-options": "Size=S",
-            "variants-0-price": "10.00", "variants-0-stock": "1", "variants-0-image_id": str(image.id),
+            "variants-0-price": "10.00", "variants-0-stock": "1", "variants-0-stock_seen": "1",
+            "variants-0-image_id": str(image.id),
             "variants-1-id": str(medium.id), "variants-1-sku": "E-2", "variants-1-options": "Size=M",
-            "variants-1-price": "20.00", "variants-1-stock": "2"}
+            "variants-1-price": "20.00", "variants-1-stock": "2", "variants-1-stock_seen": "2"}
     assert client.post(f"/seller/products/{product.id}/edit", data=data).status_code == 302
     db.session.refresh(small)
     assert small.image_id == image.id

@@ -2,7 +2,7 @@
 import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from marketplace.extensions import db
 from marketplace.models import Product, ProductStatus, ProductVariant
@@ -159,7 +159,7 @@ def test_add_edit_remove_variant_keeps_min_price(shop, category):
     product = create(shop, category)
     cheap = products.add_variant(shop, product, variant("A-3", "Màu=Vàng", "9.99"))
     assert product.min_price == 999 and cheap.position == 2
-    products.update_variant(shop, product, cheap.id, variant("A-3", "Màu=Vàng", "30.00", 7))
+    products.update_variant(shop, product, cheap.id, variant("A-3", "Màu=Vàng", "30.00", 7, stock_seen=5))
     assert product.min_price == 1950 and cheap.stock == 7
     cheapest = next(v for v in product.variants if v.sku == "A-2")
     products.remove_variant(shop, product, cheapest.id)
@@ -196,7 +196,7 @@ def test_save_variants_adds_updates_retires_and_swaps_skus(shop, category):
     product = create(shop, category)
     red, blue = product.variants
     saved = products.save_variants(shop, product, [
-        {**variant("A-2", "Màu=Đỏ", "21.00", 3), "id": str(red.id)},   # takes blue's SKU
+        {**variant("A-2", "Màu=Đỏ", "21.00", 3, stock_seen=5), "id": str(red.id)},   # takes blue's SKU
         variant("A-9", "Màu=Tím", "40.00", 1),
     ])
     assert blue.deleted_at is not None
@@ -204,8 +204,8 @@ def test_save_variants_adds_updates_retires_and_swaps_skus(shop, category):
     assert saved[1].sku == "A-9" and saved[1].position == 1
     assert product.min_price == 2100
     swapped = products.save_variants(shop, product, [
-        {**variant("A-9", "Màu=Đỏ", "21.00", 3), "id": str(red.id)},
-        {**variant("A-2", "Màu=Tím", "40.00", 1), "id": str(saved[1].id)},
+        {**variant("A-9", "Màu=Đỏ", "21.00", 3, stock_seen=3), "id": str(red.id)},
+        {**variant("A-2", "Màu=Tím", "40.00", 1, stock_seen=1), "id": str(saved[1].id)},
     ])
     assert [v.sku for v in swapped] == ["A-9", "A-2"]
     live = db.session.scalars(select(ProductVariant.sku).where(
@@ -221,6 +221,90 @@ def test_save_variants_refuses_foreign_ids_and_empty_lists(shop, category):
     with pytest.raises(ValidationFailed):
         products.save_variants(shop, product, [])
     assert len(products.live_variants(product)) == 2
+
+
+# --- stock: the seller's change, not the number on their page ------------------------------
+
+def sell(variant, quantity: int) -> None:
+    """A checkout elsewhere takes units (as services/checkout.py does: SQL, behind the ORM's back)."""
+    db.session.execute(update(ProductVariant).where(ProductVariant.id == variant.id)
+                       .values(stock=ProductVariant.stock - quantity), execution_options={"synchronize_session": False})
+
+
+def stock_of(variant) -> int:
+    return db.session.scalar(select(ProductVariant.stock).where(ProductVariant.id == variant.id))
+
+
+def test_units_sold_while_the_form_was_open_stay_sold(shop, category):
+    product = create(shop, category, variants=[variant("A-1", "Màu=Đỏ", stock=10), variant("A-2", "Màu=Xanh", stock=10)])
+    red, blue = product.variants
+    sell(red, 3)
+    sell(blue, 2)
+    products.save_variants(shop, product, [
+        {**variant("A-1", "Màu=Đỏ", stock=10, stock_seen=10), "id": str(red.id)},   # untouched: 7 stays 7
+        {**variant("A-2", "Màu=Xanh", stock=15, stock_seen=10), "id": str(blue.id)},  # +5 on the 8 left
+        variant("A-3", "Màu=Vàng", stock=4),                                          # new: as typed
+    ])
+    assert (stock_of(red), stock_of(blue)) == (7, 13)
+    assert [v.stock for v in products.live_variants(product)] == [7, 13, 4]
+
+
+def test_a_decrease_below_what_is_left_is_refused_and_nothing_is_written(shop, category):
+    product = create(shop, category, variants=[variant("A-1", "Màu=Đỏ", stock=10), variant("A-2", "Màu=Xanh", stock=1)])
+    red, blue = product.variants
+    sell(red, 3)
+    sell(blue, 1)
+    with pytest.raises(products.StockChanged) as info:
+        products.save_variants(shop, product, [
+            {**variant("A-1", "Màu=Đỏ", "99.00", stock=2, stock_seen=10, row="0"), "id": str(red.id)},  # -8 of 7
+            {**variant("A-2", "Màu=Xanh", stock=0, stock_seen=1, row="1"), "id": str(blue.id)},         # -1 of 0
+        ])
+    assert info.value.status == 409 and info.value.code == "stock_changed"
+    assert info.value.fields == {
+        "variants-0-stock": "Only 7 left now: 3 sold since you opened this page. Check the stock and save again.",
+        "variants-1-stock": "None left now: 1 sold since you opened this page. Check the stock and save again."}
+    assert info.value.stock_now == {"0": 7, "1": 0}
+    assert (red.price, stock_of(red), stock_of(blue)) == (1999, 7, 0)
+    products.save_variants(shop, product, [   # counted from what is left now, the same numbers save
+        {**variant("A-1", "Màu=Đỏ", stock=2, stock_seen=7), "id": str(red.id)},
+        {**variant("A-2", "Màu=Xanh", stock=0, stock_seen=0), "id": str(blue.id)}])
+    assert (stock_of(red), stock_of(blue)) == (2, 0)
+
+
+@pytest.mark.parametrize("seen", [None, "", "abc", "-1"])
+def test_an_existing_row_must_say_which_stock_it_started_from(shop, category, seen):
+    product = create(shop, category, variants=[variant("A-1", stock=10)])
+    [red] = product.variants
+    sell(red, 3)
+    spec = {**variant("A-1", stock=10, row="0"), "id": str(red.id)}
+    if seen is not None:
+        spec["stock_seen"] = seen
+    with pytest.raises(products.StockChanged) as info:
+        products.save_variants(shop, product, [spec])
+    assert "it is 7 now" in info.value.fields["variants-0-stock"] and info.value.stock_now == {"0": 7}
+    with pytest.raises(products.StockChanged):
+        products.update_variant(shop, product, red.id, {k: v for k, v in spec.items() if k != "id"})
+    assert stock_of(red) == 7
+
+
+def test_update_variant_applies_the_change_too(shop, category):
+    product = create(shop, category, variants=[variant("A-1", stock=10)])
+    [red] = product.variants
+    sell(red, 4)
+    products.update_variant(shop, product, red.id, variant("A-1", price="12.00", stock=11, stock_seen=10))
+    assert stock_of(red) == 7 and red.price == 1200
+    with pytest.raises(products.StockChanged) as info:
+        products.update_variant(shop, product, red.id, variant("A-1", stock=0, stock_seen=10))
+    assert "Only 7 left now: 3 sold" in info.value.message
+
+
+def test_a_change_past_the_stock_limit_is_refused(shop, category):
+    product = create(shop, category, variants=[variant("A-1", stock=variant_input.STOCK_MAX)])
+    [red] = product.variants
+    with pytest.raises(ValidationFailed) as info:
+        products.save_variants(shop, product, [
+            {**variant("A-1", stock=variant_input.STOCK_MAX, stock_seen=1, row="0"), "id": str(red.id)}])
+    assert "variants-0-stock" in info.value.fields
 
 
 # --- status, delete, ownership ------------------------------------------------------------
