@@ -1,7 +1,10 @@
-"""API: POST /orders — place one order per shop from the cart (the order pages are api/orders.py).
+"""API: POST /orders — place one order per shop from the cart (the order pages are api/orders.py) —
+and POST /orders/quote, what it would cost now.
 
 The Idempotency-Key header is required: the same key again answers the same orders
-(200) instead of placing new ones (201).
+(200) instead of placing new ones (201). The app may send the quoted total as
+`expected_total`: a checkout whose total changed since is refused (409 prices_changed),
+rolled back whole, so a retry with the same key places the orders once the buyer agrees.
 """
 from flask import request
 from flask_login import current_user
@@ -9,12 +12,14 @@ from spectree import Response
 
 from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
-from marketplace.api.schemas.cart import IdempotencyHeaders, PlaceOrdersIn
+from marketplace.api.schemas.cart import IdempotencyHeaders, PlaceOrdersIn, QuoteIn, QuoteOut
 from marketplace.api.schemas.orders import OrderOut, PlacedOrdersOut
 from marketplace.api.spec import spec
 from marketplace.extensions import db
+from marketplace.services import cart as cart_service
 from marketplace.services.checkout import place_orders
-from marketplace.web.auth import verified_required
+from marketplace.services.checkout_preview import preview_checkout
+from marketplace.web.auth import login_required, verified_required
 
 
 @bp.post("/orders")
@@ -29,8 +34,22 @@ def place_order():
     placed = place_orders(
         current_user, body.address_id, body.payment_method, cart_item_ids=body.cart_item_ids,
         vouchers=body.vouchers, idempotency_key=request.context.headers.idempotency_key,
+        expected_total=body.expected_total,
     )
     # Built before the commit, which would expire the orders and reload each of them (4 statements).
     out = PlacedOrdersOut(orders=[OrderOut.from_order(order) for order in placed.orders])
     db.session.commit()
     return out, (200 if placed.replayed else 201)
+
+
+@bp.post("/orders/quote")
+@login_required
+@spec.validate(json=QuoteIn, resp=Response(HTTP_200=QuoteOut, HTTP_401=ErrorOut, HTTP_422=ErrorOut),
+               tags=["orders"], security={"session": [], "csrf": []})
+def quote_orders():
+    """Signed-in users: what placing these lines (default: every line that can be bought) with these
+    vouchers costs now, per shop and in all; changes nothing. Its `total` is POST /orders' expected_total."""
+    body = request.context.json
+    vouchers = {str(shop_id): code for shop_id, code in (body.vouchers or {}).items()}
+    preview = preview_checkout(current_user, cart_service.view_cart(current_user), body.cart_item_ids, vouchers)
+    return QuoteOut.of(preview), 200

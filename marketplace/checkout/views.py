@@ -3,6 +3,9 @@
 The page carries an idempotency key made when it renders, so a double click or a
 retried POST places the orders once. Any refusal re-renders the page (422) with the
 line or voucher named, after rolling back everything, the new address included.
+The page also sends the total it showed (`expected_total`, kept up to date by the htmx
+preview): when prices changed in between, the page comes back (409) with the new total
+and a flash saying so, and placing it again (same key) charges what the buyer now sees.
 """
 import uuid
 
@@ -14,7 +17,7 @@ from marketplace.checkout.forms import NEW_ADDRESS, CheckoutForm
 from marketplace.extensions import db
 from marketplace.services import addresses as address_book
 from marketplace.services import cart as cart_service
-from marketplace.services.checkout import CheckoutLineError, orders_of_checkout, place_orders
+from marketplace.services.checkout import CheckoutLineError, PricesChanged, orders_of_checkout, place_orders
 from marketplace.services.checkout_preview import preview_checkout
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.vouchers import VoucherInvalid, describe
@@ -41,6 +44,12 @@ def _parse_ids(raw: list[str] | None) -> list[uuid.UUID] | None:
         except ValueError:
             continue
     return ids
+
+
+def _expected_total(form_data) -> int | None:
+    """The total the page showed (minor units), or None when absent or not a whole number."""
+    raw = (form_data.get("expected_total") or "").strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def _render(form: CheckoutForm, lines=None, codes=None, status: int = 200, error: str | None = None,
@@ -93,7 +102,12 @@ def place_order():
                     for shop in chosen.shops if shop.selected and codes.get(str(shop.group.shop_id))}
         placed = place_orders(current_user, address_id, form.payment_method.data,
                               cart_item_ids=lines if lines is not None else sorted(chosen.selected_ids),
-                              vouchers=vouchers, idempotency_key=form.idempotency_key.data)
+                              vouchers=vouchers, idempotency_key=form.idempotency_key.data,
+                              expected_total=_expected_total(request.form))
+    except PricesChanged as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return _render(form, lines, codes, status=409)  # the page now shows the new total
     except DomainError as error:
         db.session.rollback()
         return _refused(form, lines, codes, error)

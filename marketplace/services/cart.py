@@ -24,6 +24,7 @@ MAX_QUANTITY = 999
 FLAG_UNAVAILABLE = "unavailable"
 FLAG_OUT_OF_STOCK = "out_of_stock"
 FLAG_LOW_STOCK = "low_stock"
+OWN_SHOP = "own_shop"  # a flag, and the error code of every refusal of the own-shop rule
 
 
 @dataclass
@@ -116,10 +117,24 @@ class MergeNote:
         return self.reason
 
 
+# --- the own-shop rule ----------------------------------------------------------------
+
+def is_own_shop(owner_id: uuid.UUID | None, user_id: uuid.UUID | None) -> bool:
+    """Nobody buys from their own shop: a seller's own purchases would inflate the sold count and
+    open the door to reviewing their own products. The cart, checkout and reviews all ask this."""
+    return user_id is not None and owner_id == user_id
+
+
+def own_shop_message(label: str) -> str:
+    return f"{label} is from your own shop: you can't buy it."
+
+
 # --- reading -------------------------------------------------------------------------
 
-def _flag(line: CartLine, purchasable: bool) -> None:
-    if not purchasable:
+def _flag(line: CartLine, purchasable: bool, own: bool) -> None:
+    if own:
+        line.flag, line.flag_message = OWN_SHOP, "From your own shop: you can't buy it. Remove it from your cart."
+    elif not purchasable:
         line.flag, line.flag_message = FLAG_UNAVAILABLE, "No longer available: remove it from your cart."
     elif line.stock == 0:
         line.flag, line.flag_message = FLAG_OUT_OF_STOCK, "Out of stock: remove it or check back later."
@@ -128,8 +143,10 @@ def _flag(line: CartLine, purchasable: bool) -> None:
         line.flag_message = f"Only {line.stock} left: lower the quantity to {line.stock} or less."
 
 
-def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]]) -> CartView:
-    """rows: plain rows of line_rows(); quantities: variant id -> (line id, qty).
+def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]],
+               buyer_id: uuid.UUID | None = None) -> CartView:
+    """rows: plain rows of line_rows(); quantities: variant id -> (line id, qty); buyer_id: the
+    signed-in owner of the cart, whose own shop's lines are flagged (None for a guest).
 
     The rows are the only statement whatever the number of lines: each carries its
     picture (the variant's own, else the product's first).
@@ -143,7 +160,7 @@ def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]]) -> Cart
             unit_price=row.price, quantity=quantity, stock=row.stock,
             image_key=row.thumb,
         )
-        _flag(line, row.purchasable)
+        _flag(line, row.purchasable, is_own_shop(row.shop_owner_id, buyer_id))
         groups.setdefault(row.shop_id, ShopGroup(row.shop_id, row.shop_name, row.shop_slug)).lines.append(line)
     return CartView(groups=list(groups.values()), currency=current_app.config["CURRENCY"])
 
@@ -165,7 +182,8 @@ def line_rows():
     return (
         select(ProductVariant.id.label("variant_id"), ProductVariant.name, ProductVariant.sku, ProductVariant.price,
                ProductVariant.stock, Product.id.label("product_id"), Product.title, Shop.id.label("shop_id"),
-               Shop.name.label("shop_name"), Shop.slug.label("shop_slug"), _purchasable(),
+               Shop.name.label("shop_name"), Shop.slug.label("shop_slug"), Shop.owner_id.label("shop_owner_id"),
+               _purchasable(),
                func.coalesce(variant_image.thumb_key, first_image).label("thumb"))
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
@@ -188,7 +206,7 @@ def _cart_statement():
 def view_cart(user: User) -> CartView:
     """The user's cart grouped by shop, each line flagged when it cannot be bought as it is (one statement)."""
     rows = execute_rows(_cart_statement(), {"user_id": user.id})
-    return build_view(rows, {row.variant_id: (row.line_id, row.quantity) for row in rows})
+    return build_view(rows, {row.variant_id: (row.line_id, row.quantity) for row in rows}, buyer_id=user.id)
 
 
 @lru_cache(maxsize=1)
@@ -212,8 +230,8 @@ def check_quantity(quantity) -> int:
 
 
 def load_variant(variant_id, in_cart_of: User | None = None):
-    """The variant as a plain row (id, name, stock, title of its product, purchasable), plus
-    `in_cart`, the quantity already in `in_cart_of`'s cart (0 if none), when given."""
+    """The variant as a plain row (id, name, stock, title of its product, owner_id of its shop,
+    purchasable), plus `in_cart`, the quantity already in `in_cart_of`'s cart (0 if none), when given."""
     try:
         variant_id = uuid.UUID(str(variant_id))
     except ValueError:
@@ -229,7 +247,8 @@ def load_variant(variant_id, in_cart_of: User | None = None):
 
 def _variant_rows():
     return (
-        select(ProductVariant.id, ProductVariant.name, ProductVariant.stock, Product.title, _purchasable())
+        select(ProductVariant.id, ProductVariant.name, ProductVariant.stock, Product.title, Shop.owner_id,
+               _purchasable())
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
     )
@@ -251,8 +270,11 @@ def _label(variant) -> str:
     return f"{variant.title} ({variant.name})" if variant.name else variant.title
 
 
-def check_can_hold(variant, total: int, in_cart: int) -> None:
-    """Refuse a cart quantity the shop cannot sell now, saying what is available (variant: load_variant's row)."""
+def check_can_hold(variant, total: int, in_cart: int, buyer_id: uuid.UUID | None = None) -> None:
+    """Refuse a cart quantity the shop cannot sell now (or not to `buyer_id`, its owner), saying
+    what is available (variant: load_variant's row; buyer_id None for a guest)."""
+    if is_own_shop(variant.owner_id, buyer_id):
+        raise ValidationFailed(own_shop_message(_label(variant)), code=OWN_SHOP, field="variant_id")
     if not variant.purchasable:
         raise ValidationFailed(f"{_label(variant)} is no longer available.", code="unavailable", field="variant_id")
     if variant.stock == 0:
@@ -307,7 +329,7 @@ def add_item(user: User, variant_id, quantity):
     line's (id, quantity)."""
     quantity = check_quantity(quantity)
     variant = load_variant(variant_id, in_cart_of=user)
-    check_can_hold(variant, variant.in_cart + quantity, variant.in_cart)
+    check_can_hold(variant, variant.in_cart + quantity, variant.in_cart, buyer_id=user.id)
     return _upsert(user.id, variant.id, quantity, add=True)
 
 
@@ -315,7 +337,7 @@ def set_quantity(user: User, line_id, quantity) -> CartItem:
     """Set a line's quantity (1 to the stock); another user's line is NotFound."""
     line = _own_line(user, line_id)
     quantity = check_quantity(quantity)
-    check_can_hold(load_variant(line.variant_id), quantity, 0)
+    check_can_hold(load_variant(line.variant_id), quantity, 0, buyer_id=user.id)
     line.quantity = quantity
     db.session.flush()
     return line
@@ -330,8 +352,9 @@ def remove_line(user: User, line_id) -> None:
 def merge_guest_cart(user: User, guest_lines) -> list[MergeNote]:
     """Merge {variant_id: quantity} (or [(variant_id, quantity)]) into the user's cart.
 
-    Quantities add up, capped at the stock; unavailable products are left out. Returns
-    a note for every line not taken over in full, so the shopper can be told.
+    Quantities add up, capped at the stock; unavailable products and the user's own shop's
+    products (a seller who filled a cart before logging in) are left out. Returns a note for
+    every line not taken over in full, so the shopper can be told.
     """
     wanted: dict[uuid.UUID, int] = {}
     items = guest_lines.items() if isinstance(guest_lines, dict) else guest_lines
@@ -352,6 +375,9 @@ def merge_guest_cart(user: User, guest_lines) -> list[MergeNote]:
     notes = []
     for variant in rows:
         label, quantity, have = _label(variant), wanted[variant.id], existing.get(variant.id, 0)
+        if is_own_shop(variant.owner_id, user.id):
+            notes.append(MergeNote(variant.id, label, quantity, 0, own_shop_message(label)))
+            continue
         if not variant.purchasable:
             notes.append(MergeNote(variant.id, label, quantity, 0, f"{label} is no longer available."))
             continue

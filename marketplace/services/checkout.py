@@ -13,7 +13,11 @@ Locking (everything happens in the caller's ONE transaction, which the view comm
 3. Vouchers: claimed after all variants, in ascending voucher id order, by a
    conditional UPDATE of used_count (see vouchers.claim); the row lock it holds
    serializes the per-user count.
-Any DomainError leaves the caller to roll back, which undoes every step above.
+4. The expected total, when the caller sends the one the buyer was shown: the total
+   computed from the prices and vouchers read under those locks must be the same, or
+   PricesChanged (409) says the new total.
+Any DomainError leaves the caller to roll back, which undoes every step above, the
+idempotency claim included: a retry with the same key after a refusal is a new attempt.
 Whoever cancels orders (restock + voucher return) must lock variants before vouchers.
 """
 import secrets
@@ -30,13 +34,14 @@ from sqlalchemy.orm.util import identity_key
 
 from marketplace import metrics
 from marketplace.extensions import db
+from marketplace.money import format_money
 from marketplace.models import (
     Address, CartItem, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod,
     Product, ProductImage, ProductVariant, Shop, User, VoucherUsage,
 )
 from marketplace.models.base import utcnow
 from marketplace.services import vouchers as voucher_service
-from marketplace.services.cart import clear_lines
+from marketplace.services.cart import OWN_SHOP, clear_lines, is_own_shop, own_shop_message
 from marketplace.services.effects import after_commit
 from marketplace.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from marketplace.services.notifications import notify_all
@@ -58,6 +63,18 @@ class CheckoutLineError(DomainError):
 class OutOfStock(CheckoutLineError, Conflict):
     status = 409
     code = "out_of_stock"
+
+
+class PricesChanged(Conflict):
+    """The total under the row locks is not the one the buyer was shown (a price, a voucher or the
+    shipping fee changed since): they must see the new total before paying it."""
+
+    code = "prices_changed"
+
+    def __init__(self, total: int):
+        super().__init__(f"Your total has changed since you last saw it: it is now {format_money(total)}. "
+                         "Check your order and place it again.", field="expected_total")
+        self.total = total
 
 
 @dataclass
@@ -93,10 +110,14 @@ RETURNING checkout_requests.id
 
 
 def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vouchers: dict | None = None,
-                 idempotency_key: str | None = None) -> PlacedOrders:
-    """Place one PENDING order per shop from the chosen cart lines (all when None); see the module doc."""
+                 idempotency_key: str | None = None, expected_total: int | None = None) -> PlacedOrders:
+    """Place one PENDING order per shop from the chosen cart lines (all when None); see the module doc.
+
+    expected_total: the grand total (every shop's subtotal - discount + shipping, minor units)
+    the buyer was shown; None skips the check (older app versions send none).
+    """
     try:
-        placed = _place(user, address_id, payment_method, cart_item_ids, vouchers, idempotency_key)
+        placed = _place(user, address_id, payment_method, cart_item_ids, vouchers, idempotency_key, expected_total)
     except DomainError as error:
         metrics.checkout_failed(error.code)
         raise
@@ -106,7 +127,7 @@ def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vou
 
 
 def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict | None,
-           idempotency_key: str | None) -> PlacedOrders:
+           idempotency_key: str | None, expected_total: int | None) -> PlacedOrders:
     if not user.is_verified:
         raise Forbidden("Verify your account before placing an order.", code="unverified")
     key = (idempotency_key or "").strip()
@@ -142,6 +163,7 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
         quote = quotes.get(shop_id)
         rows.append(_order_rows(user, checkout_id, number, method, address, group, subtotals[shop_id],
                                 discounts.get(shop_id, 0), quote.voucher if quote else None))
+    _check_expected_total(expected_total, rows)
     orders = _insert_orders(rows)
     for order in orders:
         if order.voucher_id:
@@ -153,6 +175,16 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     clear_lines(user, [line.item.id for line in lines])
     db.session.flush()
     return PlacedOrders(orders=orders, checkout_id=checkout_id, replayed=False)
+
+
+def _check_expected_total(expected_total: int | None, rows) -> None:
+    """Refuse to charge a total other than the one the buyer saw (step 4 of the module doc):
+    the orders' totals are computed from what was read under the locks."""
+    if expected_total is None:
+        return
+    total = sum(order["total"] for order, _, _, _ in rows)
+    if total != expected_total:
+        raise PricesChanged(total)
 
 
 def orders_of_checkout(user: User, checkout_id: uuid.UUID) -> list[Order]:
@@ -240,6 +272,9 @@ def _load_lines(user: User, cart_item_ids) -> list[_Line]:
     if not lines:
         raise ValidationFailed("Choose at least one item to buy.", code="empty_selection", field="cart_item_ids")
     for line in lines:
+        if is_own_shop(line.shop.owner_id, user.id):  # merged from a guest cart, or older than the rule
+            raise CheckoutLineError(f"{own_shop_message(line.label)} Remove it from your cart.",
+                                    line_id=line.item.id, code=OWN_SHOP)
         if not is_purchasable(line.variant, line.product, line.shop):
             raise CheckoutLineError(f"{line.label} is no longer available: remove it from your cart.",
                                     line_id=line.item.id)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.extensions import db
 from marketplace.models import Order, OrderItem, OrderStatus, Product, Review, ReviewImage, Role, Shop, User
 from marketplace.services import audit
+from marketplace.services.cart import OWN_SHOP, is_own_shop
 from marketplace.services.effects import after_commit
 from marketplace.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.services.images import StoredImage, delete_image, store_image
@@ -109,15 +110,18 @@ def _bump_product_rating(product_id: uuid.UUID, rating_delta: int, count_delta: 
 def reviewable_line(user: User, order_item_id: uuid.UUID) -> OrderItem:
     """The order line `user` may review now, or the reason why not (404, 403 or 409)."""
     row = db.session.execute(
-        select(OrderItem, Order.buyer_id, Order.status)
+        select(OrderItem, Order.buyer_id, Order.status, Shop.owner_id)
         .join(Order, Order.id == OrderItem.order_id)
+        .join(Shop, Shop.id == Order.shop_id)
         .where(OrderItem.id == order_item_id)
     ).first()
     if row is None:
         raise NotFound("We couldn't find that purchase.", code="order_item_not_found")
-    item, buyer_id, status = row
+    item, buyer_id, status, owner_id = row
     if buyer_id != user.id:
         raise Forbidden("Only the buyer of this order can review it.", code="not_the_buyer")
+    if is_own_shop(owner_id, user.id):  # bought before the rule, or the shop changed hands to its buyer
+        raise Forbidden("You can't review a product of your own shop.", code=OWN_SHOP)
     if status not in REVIEWABLE_STATUSES:
         raise Forbidden(
             f"You can review this product once your order has been delivered (it is {status.value.lower()} now).",

@@ -44,7 +44,8 @@ class CartLineOut(ApiModel):
     stock: int
     image_url: str | None = None
     available: bool = Field(description="False when the line cannot be bought as it is (see flag)")
-    flag: str | None = Field(None, description="unavailable, out_of_stock or low_stock")
+    flag: str | None = Field(None, description="unavailable, out_of_stock, low_stock or own_shop (a product of "
+                                                "the buyer's own shop, which nobody may buy)")
     flag_message: str | None = None
 
 
@@ -97,6 +98,56 @@ class PlaceOrdersIn(ApiModel):
     payment_method: PaymentMethod = PaymentMethod.COD
     cart_item_ids: list[uuid.UUID] | None = Field(None, description="Default: every line of the cart")
     vouchers: dict[uuid.UUID, str] | None = Field(None, description="{shop_id: code}, one per shop")
+    expected_total: int | None = Field(
+        None, ge=0,
+        description="The grand total the buyer was shown, in minor units: every shop's subtotal - discount + "
+                    "shipping fee, as POST /orders/quote answers it. When given and the total at checkout differs "
+                    "(a price or voucher changed), nothing is placed: 409 with code prices_changed and the new "
+                    "total in the message; show it, then retry with the same Idempotency-Key and the new "
+                    "expected_total. Omitted: no check.",
+    )
+
+
+class QuoteIn(ApiModel):
+    cart_item_ids: list[uuid.UUID] | None = Field(
+        None, description="Default: every line of the cart that can be bought as it is")
+    vouchers: dict[uuid.UUID, str] | None = Field(None, description="{shop_id: code}, one per shop")
+
+
+class ShopQuoteOut(ApiModel):
+    shop: ShopRef
+    cart_item_ids: list[uuid.UUID] = Field(description="The shop's lines priced (flagged lines never are)")
+    subtotal: int
+    discount: int
+    shipping_fee: int
+    total: int
+    voucher_code: str | None = None
+    voucher_error: str | None = Field(None, description="Why the shop's voucher does not apply (then no discount)")
+
+
+class QuoteOut(ApiModel):
+    currency: str
+    shops: list[ShopQuoteOut] = Field(description="Shops with at least one line priced")
+    cart_item_ids: list[uuid.UUID] = Field(description="Every line priced: send them to POST /orders")
+    subtotal: int
+    discount: int
+    shipping_fee: int
+    total: int = Field(description="What POST /orders charges for these lines now: send it as expected_total")
+    ready: bool = Field(description="False when no line is priced or a voucher does not apply")
+
+    @classmethod
+    def of(cls, preview) -> "QuoteOut":
+        return cls(
+            currency=preview.currency, subtotal=preview.subtotal, discount=preview.discount,
+            shipping_fee=preview.shipping_fee, total=preview.total, ready=preview.ready,
+            cart_item_ids=[line.id for shop in preview.shops for line in shop.selected],
+            shops=[ShopQuoteOut(
+                shop=ShopRef(id=shop.group.shop_id, name=shop.group.shop_name),
+                cart_item_ids=[line.id for line in shop.selected], subtotal=shop.subtotal,
+                discount=shop.discount, shipping_fee=shop.shipping_fee, total=shop.total,
+                voucher_code=shop.voucher_code or None, voucher_error=shop.voucher_error,
+            ) for shop in preview.shops if shop.selected],
+        )
 
 
 class IdempotencyHeaders(BaseModel):
