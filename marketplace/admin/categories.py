@@ -155,16 +155,22 @@ def move_category(category_id: uuid.UUID):
 @bp.post("/categories/<uuid:category_id>/delete")
 @admin_required
 def delete_category(category_id: uuid.UUID):
-    """Admins: delete a category that has no subcategories and no products (audited)."""
+    """Admins: delete a category that has no subcategories and no live products (audited).
+
+    Products the sellers deleted do not count: they just lose the category."""
     category = _load(category_id)
     name = category.name
     if not CategoryDeleteForm().validate():
         return _render(category, status=422, delete_error="Your form expired. Reload the page and try again.")
     try:
         with db.session.begin_nested():  # a refusal undoes only its own changes
-            admin_categories.delete(current_user, category)
+            detached = admin_categories.delete(current_user, category)
     except DomainError as error:
         return _render(_load(category_id), status=422, delete_error=error.message)
     db.session.commit()
-    return _success(f"Category “{name}” deleted.", None)
+    message = f"Category “{name}” deleted."
+    if detached:
+        message += f" {detached} product{'' if detached == 1 else 's'} the sellers had deleted no longer " \
+                   f"belong{'s' if detached == 1 else ''} to a category."
+    return _success(message, None)
 

@@ -46,7 +46,8 @@ def list_products():
     """Admins: every product, filtered by shop, category, status and title (read-only)."""
     form = ProductFilterForm(formdata=request.args)
     form.category.choices = form.category.choices[:1] + options(category_choices())
-    stmt = (select(Product).join(Product.shop).join(Product.category)
+    # Outer join: a deleted product whose category was deleted since has none.
+    stmt = (select(Product).join(Product.shop).outerjoin(Product.category)
             .options(contains_eager(Product.shop), contains_eager(Product.category)))
     if q := form.value("q"):
         stmt = stmt.where(Product.title.ilike(like_pattern(q.strip()), escape="\\"))

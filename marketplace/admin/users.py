@@ -11,8 +11,8 @@ from marketplace.admin import bp
 from marketplace.admin.forms import SuspendUserForm, UnsuspendUserForm, UserFilterForm
 from marketplace.admin.listing import like_pattern, newest_first_page, next_page_url, render_listing, safe_next
 from marketplace.extensions import db
-from marketplace.models import Order, Role, Shop, User, UserStatus
-from marketplace.services import accounts
+from marketplace.models import Order, Role, ShopStatus, User, UserStatus
+from marketplace.services import accounts, shops
 from marketplace.services.errors import DomainError
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
@@ -61,19 +61,20 @@ def _render_user(user: User, status: int = 200, suspend_form=None, unsuspend_for
     """The user page, or only its status panel when htmx aims at it."""
     context = {
         "user": user,
+        "shop": shops.shop_of(user),
         "suspend_form": suspend_form or SuspendUserForm(formdata=None),
         "unsuspend_form": unsuspend_form or UnsuspendUserForm(formdata=None),
         "notice": notice,
         "error": error,
     }
     if htmx_target() == "user-status":
-        return render_template("admin/partials/_user_status.html", **context), status
-    shop = db.session.scalar(select(Shop).where(Shop.owner_id == user.id))
+        # The shop line below the panel changes with a suspension too: sent along out of band.
+        return render_template("admin/partials/_user_status.html", shop_out_of_band=True, **context), status
     orders = db.session.scalars(
         select(Order).where(Order.buyer_id == user.id).options(selectinload(Order.shop))
         .order_by(Order.created_at.desc(), Order.id.desc()).limit(RECENT_ORDERS)
     ).all()
-    return render_template("admin/user.html", shop=shop, orders=orders, **context), status
+    return render_template("admin/user.html", orders=orders, **context), status
 
 
 @bp.get("/users/<uuid:user_id>")
@@ -96,7 +97,7 @@ def suspend_user(user_id: uuid.UUID):
         except DomainError as error:
             return _refused(user, error, suspend_form=form)
         db.session.commit()
-        return _done(user, f"{user.full_name} is suspended and logged out everywhere.")
+        return _done(user, f"{user.full_name} is suspended and logged out everywhere.{_shop_note(user)}")
     return _refused(user, None, suspend_form=form)
 
 
@@ -113,8 +114,18 @@ def unsuspend_user(user_id: uuid.UUID):
         except DomainError as error:
             return _refused(user, error, unsuspend_form=form)
         db.session.commit()
-        return _done(user, f"{user.full_name} can log in again.")
+        return _done(user, f"{user.full_name} can log in again.{_shop_note(user)}")
     return _refused(user, None, unsuspend_form=form)
+
+
+def _shop_note(user: User) -> str:
+    """What happened to the user's shop: suspended with the account, and not reopened with it."""
+    shop = shops.shop_of(user)
+    if shop is None or shop.status != ShopStatus.SUSPENDED:
+        return ""
+    if user.status == UserStatus.SUSPENDED:
+        return f" Their shop “{shop.name}” is suspended too."
+    return f" Their shop “{shop.name}” stays suspended: reopen it on the Shops screen if it should sell again."
 
 
 def _done(user: User, message: str):

@@ -47,6 +47,8 @@ class Product(UUIDPrimaryKey, Timestamped, Base):
     __table_args__ = (
         CheckConstraint("review_count >= 0 AND rating_sum >= 0", name="rating_counters"),
         CheckConstraint("sold_count >= 0", name="sold_count_non_negative"),
+        # migration catdel01: only a deleted product may lose its category (when the category is deleted).
+        CheckConstraint("status = 'DELETED' OR category_id IS NOT NULL", name="category_unless_deleted"),
         Index("ix_products_search_vector", "search_vector", postgresql_using="gin"),
         # Storefront listings: only ACTIVE rows, keyset-ordered by each sort key + id.
         Index("ix_products_active_newest", "created_at", "id", postgresql_where=text("status = 'ACTIVE'")),
@@ -63,7 +65,10 @@ class Product(UUIDPrimaryKey, Timestamped, Base):
     )
 
     shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="RESTRICT"))
-    category_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"), index=True)
+    # NULL only for a DELETED product whose category was deleted since (CHECK category_unless_deleted):
+    # shoppers never see deleted products, and their orders keep copies of the titles.
+    category_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"),
+                                                          index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProductStatus] = mapped_column(pg_enum(ProductStatus, "product_status"), default=ProductStatus.DRAFT)
@@ -78,7 +83,7 @@ class Product(UUIDPrimaryKey, Timestamped, Base):
     search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True)
 
     shop: Mapped[Shop] = relationship()
-    category: Mapped[Category] = relationship()
+    category: Mapped[Category | None] = relationship()
     variants: Mapped[list["ProductVariant"]] = relationship(
         back_populates="product", order_by="ProductVariant.position", cascade="all, delete-orphan"
     )

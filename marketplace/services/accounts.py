@@ -13,14 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.models import OtpPurpose, User, UserStatus
+from marketplace.models import OtpPurpose, Shop, ShopStatus, User, UserStatus
 from marketplace.models.base import utcnow
-from marketplace.services import audit, otp
+from marketplace.services import audit, otp, shops
 from marketplace.services.errors import DomainError, ValidationFailed
 from marketplace.services.notifications import notify
 from marketplace.services.passwords import check_password_rules, hash_password, verify_password
 
 FULL_NAME_MAX = 120
+# The reason a shop gets when its owner's account is suspended (the owner and the audit log read it).
+OWNER_SUSPENDED_REASON = "The owner's account is suspended: {reason}"
 _dummy_hash: str | None = None
 
 
@@ -247,7 +249,13 @@ def reset_password(contact: Contact, code: str, new_password: str) -> User:
 
 
 def suspend_user(actor: User, user: User, reason: str) -> User:
-    """Admin: suspend an account. Its sessions end on their next request (session_version)."""
+    """Admin: suspend an account. Its sessions end on their next request (session_version).
+
+    A seller's open shop is suspended with it, in the same transaction: a shop whose owner
+    cannot log in would go on taking orders nobody can fulfil. It goes through the shops
+    screen's own move (services/shops.py), so its audit entry, the owner's notice and the
+    storefront (the shops cache version) behave exactly as when an admin suspends it there.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("Give a reason: the user will see it.", field="reason", code="reason_required")
@@ -261,11 +269,31 @@ def suspend_user(actor: User, user: User, reason: str) -> User:
     db.session.flush()
     notify(user.id, "account.suspended", "Your account was suspended", reason)
     audit.record(actor, "user.suspend", "user", user.id, reason)
+    _suspend_open_shop(actor, user, reason)
     return user
 
 
+def _suspend_open_shop(actor: User, owner: User, reason: str) -> Shop | None:
+    """Suspend `owner`'s shop when it is open (ACTIVE); a pending or closed one is left as it is.
+
+    Locking: the shop row is locked before its status is read, so an admin reinstating it
+    at the same moment either runs first (and is suspended again here) or waits and then
+    finds the owner suspended (services/shops.py refuses to open such a shop).
+    """
+    shop = db.session.scalar(
+        select(Shop).where(Shop.owner_id == owner.id).with_for_update().execution_options(populate_existing=True)
+    )
+    if shop is None or shop.status != ShopStatus.ACTIVE:
+        return None
+    return shops.suspend_shop(actor, shop, OWNER_SUSPENDED_REASON.format(reason=reason))
+
+
 def unsuspend_user(actor: User, user: User, reason: str | None = None) -> User:
-    """Admin: lift a suspension; the user logs in again."""
+    """Admin: lift a suspension; the user logs in again.
+
+    Their shop, if suspended with the account, stays suspended: reopening it is a decision of
+    its own, taken on the shops screen (shops.reinstate_shop).
+    """
     if user.status != UserStatus.SUSPENDED:
         raise ValidationFailed("This account is not suspended.", code="not_suspended")
     reason = (reason or "").strip() or None

@@ -34,13 +34,19 @@ def move(actor: User, category: Category, parent_id: uuid.UUID | None) -> Catego
     return category
 
 
-def delete(actor: User, category: Category) -> None:
+def delete(actor: User, category: Category) -> int:
+    """Delete the category; the audit entry says how many of the sellers' deleted products it let go."""
     category_id, name, slug = category.id, category.name, category.slug
-    categories.delete_category(category)
-    audit.record(actor, "category.delete", "category", category_id, name=name, slug=slug)
+    detached = categories.delete_category(category)
+    audit.record(actor, "category.delete", "category", category_id, name=name, slug=slug,
+                 detached_deleted_products=detached)
+    return detached
 
 
 def product_counts() -> dict[uuid.UUID, int]:
-    """Products per category (every status: the delete rule counts them all), one GROUP BY."""
-    rows = db.session.execute(select(Product.category_id, func.count()).group_by(Product.category_id)).all()
+    """Live products per category (what the delete rule counts: deleted ones don't), one GROUP BY."""
+    rows = db.session.execute(
+        select(Product.category_id, func.count()).where(categories.live_products_condition())
+        .group_by(Product.category_id)
+    ).all()
     return dict(rows)

@@ -22,10 +22,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from marketplace.extensions import db
-from marketplace.models import Category, Product
+from marketplace.models import Category, Product, ProductStatus
 from marketplace.services import rollups
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.search import fold_text
@@ -259,20 +259,42 @@ def move_category(category: Category, new_parent_id: uuid.UUID | None, position:
     return category
 
 
-def delete_category(category: Category) -> None:
-    """Delete an empty category; refuses while it has subcategories or products (even deleted ones)."""
+def live_products_condition():
+    """Products that keep a category alive: every one the seller has not deleted.
+
+    A DELETED product is never shown or sold again and no screen can move it, so it must
+    not block the delete; the category is detached from it instead (CHECK
+    category_unless_deleted lets only DELETED products have none). Its orders keep copies
+    of the title, so nothing readable is lost.
+    """
+    return Product.status != ProductStatus.DELETED
+
+
+def delete_category(category: Category) -> int:
+    """Delete a category without subcategories or live products; returns how many deleted products it let go.
+
+    Refuses while it has subcategories or ACTIVE, DRAFT or HIDDEN products (they must be
+    moved first); the seller's DELETED products only lose their category (NULL).
+    """
     _lock_tree()
     children = db.session.scalar(select(func.count()).where(Category.parent_id == category.id))
     if children:
         raise ValidationFailed(
             f"“{category.name}” still has {children} subcategor{'y' if children == 1 else 'ies'}: "
             "move or delete them first.", code="category_has_children")
-    # Soft-deleted products still point at their category (orders show them), so they count too.
-    products = db.session.scalar(select(func.count()).where(Product.category_id == category.id))
+    products = db.session.scalar(
+        select(func.count()).where(Product.category_id == category.id, live_products_condition()))
     if products:
         raise ValidationFailed(
             f"“{category.name}” still has {products} product{'' if products == 1 else 's'}: "
             "move them to another category first.", code="category_has_products")
+    # Only DELETED rows are detached (the CHECK would refuse any other); a product a seller
+    # adds here meanwhile still stops the delete itself (foreign key RESTRICT).
+    detached = db.session.execute(
+        update(Product).where(Product.category_id == category.id, Product.status == ProductStatus.DELETED)
+        .values(category_id=None).execution_options(synchronize_session="fetch")
+    ).rowcount
     db.session.delete(category)
     db.session.flush()
     invalidate_tree_cache()
+    return detached

@@ -4,7 +4,9 @@
     PENDING --reject---> REJECTED --resubmit (owner)--> PENDING
 
 An admin move is audited and the owner is notified, in the same transaction.
-Any move not in TRANSITIONS is refused with the reason.
+Any move not in TRANSITIONS is refused with the reason, and so is opening (approve,
+reinstate) the shop of a suspended owner. Suspending an account suspends its open shop
+(services/accounts.py); unsuspending it does not reopen the shop: an admin does, here.
 """
 import re
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.models import Role, Shop, ShopStatus, User
+from marketplace.models import Role, Shop, ShopStatus, User, UserStatus
 from marketplace.models.base import utcnow
 from marketplace.services import audit
 from marketplace.services.effects import after_commit
@@ -184,6 +186,9 @@ def transition_shop(actor: User, shop: Shop, action: str, reason: str | None = N
         raise TransitionNotAllowed(
             f"This shop is {shop.status.value.lower()}; only a {move.source.value.lower()} shop can be "
             f"{_past(action)}.")
+    if move.target == ShopStatus.ACTIVE and _owner_suspended(shop):
+        raise Conflict("The owner's account is suspended: unsuspend it on the users screen first, then "
+                       f"{'approve' if action == 'approve' else 'reopen'} the shop.", code="owner_suspended")
     previous = shop.status
     shop.status = move.target
     shop.status_reason = reason if move.needs_reason else None
@@ -197,6 +202,12 @@ def transition_shop(actor: User, shop: Shop, action: str, reason: str | None = N
         notify(shop.owner_id, move.notice, move.title.format(name=shop.name),
                body=f"Reason: {reason}" if reason else _NOTICE_BODIES[action], link=SHOP_LINK)
     return shop
+
+
+def _owner_suspended(shop: Shop) -> bool:
+    """A shop never opens while its owner is suspended: nobody could fulfil its orders
+    (suspending an account suspends its open shop too: services/accounts.py suspend_user)."""
+    return db.session.scalar(select(User.status).where(User.id == shop.owner_id)) == UserStatus.SUSPENDED
 
 
 _NOTICE_BODIES = {

@@ -4,7 +4,7 @@ import re
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import Category
+from marketplace.models import Category, Product, ProductStatus
 from tests.admin_support import audit_entries, htmx
 from tests.factories import make_category, make_product
 
@@ -103,7 +103,7 @@ def test_delete_empty_category(admin_client):
     assert response.status_code == 303 and response.headers["Location"] == "/admin/categories"
     assert by_name("Empty one") is None
     [entry] = audit_entries("category.delete", category_id)
-    assert entry.data["name"] == "Empty one"
+    assert entry.data["name"] == "Empty one" and entry.data["detached_deleted_products"] == "0"
 
 
 def test_delete_non_empty_category_is_refused_clearly(admin_client):
@@ -116,6 +116,26 @@ def test_delete_non_empty_category_is_refused_clearly(admin_client):
     response = admin_client.post(f"/admin/categories/{with_product.id}/delete")
     assert response.status_code == 422 and "still has 1 product" in response.get_data(as_text=True)
     assert by_name("Parent") and by_name("Stocked") and audit_entries("category.delete") == []
+
+
+def test_a_category_holding_only_deleted_products_can_be_deleted(admin_client):
+    """The audit probe: the seller deleted the category's only products; nothing could move them."""
+    category = make_category(name="Fidget spinners")
+    category_id = category.id
+    gone = [make_product(category=category, status=ProductStatus.DELETED, title=f"Spinner {i}").id for i in range(2)]
+    tree = admin_client.get("/admin/categories").get_data(as_text=True)
+    assert re.search(r"Fidget spinners</a>\s*<span[^>]*>[^<]*· 0 products", tree)  # deleted ones don't count
+    response = admin_client.post(f"/admin/categories/{category_id}/delete")
+    assert response.status_code == 303
+    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Category “Fidget spinners” deleted. 2 products the sellers had deleted no longer belong" in page
+    assert by_name("Fidget spinners") is None
+    assert all(db.session.get(Product, product_id).category_id is None for product_id in gone)
+    [entry] = audit_entries("category.delete", category_id)
+    assert entry.data["detached_deleted_products"] == "2"
+    # The admin product list still shows them, without a category.
+    listing = admin_client.get("/admin/products", query_string={"q": "Spinner"}).get_data(as_text=True)
+    assert listing.count("Deleted by the seller") == 2
 
 
 def test_unknown_category_is_404(admin_client):

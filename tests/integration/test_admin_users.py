@@ -5,9 +5,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from marketplace.extensions import db
-from marketplace.models import OrderStatus, Role, User, UserStatus
+from marketplace.models import OrderStatus, Role, ShopStatus, User, UserStatus
+from marketplace.services import rollups
 from tests.admin_support import audit_entries, htmx, login, make_admin, notifications_of
-from tests.factories import make_order, make_shop, make_user
+from tests.factories import make_category, make_order, make_product, make_shop, make_user
+
+
+def committed_looking() -> None:
+    """Fire the test's pending cache-version triggers now, as its commit would (test_page_cache.py)."""
+    db.session.flush()
+    rollups.include_pending()
 
 
 def row_ids(html: str) -> list[str]:
@@ -206,3 +213,68 @@ def test_a_suspended_user_cannot_log_in_again(app, admin_client):
     html = login_page.get_data(as_text=True)
     assert login_page.status_code in (401, 403, 422)
     assert "suspended" in html and "Chargebacks" in html
+
+
+def test_suspending_a_seller_closes_their_shop_and_unsuspending_leaves_it_closed(app, admin_client, admin):
+    """Audit finding 4: a suspended seller's shop kept selling while nobody could fulfil its orders."""
+    seller = make_user(role=Role.SELLER, full_name="Sam Seller")
+    shop = make_shop(owner=seller, name="Sam's Spinners")
+    category = make_category()
+    product = make_product(shop=shop, category=category, title="Fidget spinner deluxe")
+    visitor = app.test_client()  # anonymous: the storefront pages it gets go through the page cache
+    storefront = (f"/c/{category.slug}", "/search?q=fidget", "/")
+    committed_looking()
+    for url in storefront:
+        assert "Fidget spinner deluxe" in visitor.get(url).get_data(as_text=True), url
+
+    page = admin_client.get(f"/admin/users/{seller.id}").get_data(as_text=True)
+    assert "Their shop “Sam&#39;s Spinners” is suspended too" in page  # said before the click
+    response = admin_client.post(f"/admin/users/{seller.id}/suspend", data={"reason": "Fraudulent orders"})
+    assert response.status_code == 303
+    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "is suspended and logged out everywhere. Their shop “Sam&#39;s Spinners” is suspended too." in page
+    db.session.expire_all()
+    assert shop.status == ShopStatus.SUSPENDED
+    assert shop.status_reason == "The owner's account is suspended: Fraudulent orders"
+    [user_entry] = audit_entries("user.suspend", seller.id)
+    [shop_entry] = audit_entries("shop.suspend", shop.id)
+    assert user_entry.actor_id == shop_entry.actor_id == admin.id
+    assert shop_entry.reason == "The owner's account is suspended: Fraudulent orders"
+    assert len(notifications_of(seller.id, "shop.suspended")) == 1
+    committed_looking()
+    for url in storefront:
+        assert "Fidget spinner deluxe" not in visitor.get(url).get_data(as_text=True), url
+
+    response = admin_client.post(f"/admin/users/{seller.id}/unsuspend", data={}, headers=htmx("user-status"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "can log in again" in html
+    assert "Their shop “Sam&#39;s Spinners” stays suspended: reopen it on the Shops screen" in html
+    db.session.expire_all()
+    assert seller.status == UserStatus.ACTIVE and shop.status == ShopStatus.SUSPENDED
+    assert audit_entries("shop.reinstate", shop.id) == []
+    committed_looking()
+    assert "Fidget spinner deluxe" not in visitor.get(f"/c/{category.slug}").get_data(as_text=True)
+    # An error page rolls back the request's transaction (the test's data): the 404s come last.
+    assert visitor.get(f"/p/{product.id}").status_code == 404
+
+
+def test_suspend_with_htmx_also_refreshes_the_shop_line(admin_client):
+    seller = make_user(role=Role.SELLER)
+    shop = make_shop(owner=seller)
+    response = admin_client.post(f"/admin/users/{seller.id}/suspend", data={"reason": "Spam"},
+                                 headers=htmx("user-status"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<div id="user-status"')
+    assert "is suspended too" in html
+    shop_line = html[html.index('id="user-shop"'):]
+    assert 'hx-swap-oob="true"' in shop_line and shop.slug in shop_line and "SUSPENDED" in shop_line.upper()
+
+
+def test_a_suspended_owners_shop_cannot_be_reopened_on_the_shops_screen(admin_client):
+    seller = make_user(role=Role.SELLER)
+    shop = make_shop(owner=seller)
+    assert admin_client.post(f"/admin/users/{seller.id}/suspend", data={"reason": "Spam"}).status_code == 303
+    response = admin_client.post(f"/admin/shops/{shop.id}/reinstate", headers=htmx(f"shop-{shop.id}"))
+    assert response.status_code == 422 and "unsuspend it on the users screen first" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert shop.status == ShopStatus.SUSPENDED

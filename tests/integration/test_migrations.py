@@ -1,6 +1,8 @@
 """Every migration upgrades and downgrades: head -> base -> head on a database of its own."""
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from marketplace import create_app
 from marketplace.extensions import db
@@ -25,5 +27,52 @@ def test_the_migrations_go_down_to_nothing_and_back_up():
 
             upgrade(directory=directory)
             assert set(inspect(db.engine).get_table_names()) == head_tables
+        finally:
+            db.engine.dispose()
+
+
+SEED_DETACHED_PRODUCT = """
+INSERT INTO users (id, email, full_name, password_hash, role, status, is_verified)
+VALUES ('00000000-0000-0000-0000-0000000000a1', 'seller@example.com', 'Seller', 'x', 'SELLER', 'ACTIVE', true);
+INSERT INTO shops (id, owner_id, name, slug, description, status)
+VALUES ('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 'Shop', 'shop', '', 'ACTIVE');
+INSERT INTO categories (id, name, slug, position) VALUES ('00000000-0000-0000-0000-0000000000c1', 'Kept', 'kept', 0);
+INSERT INTO products (id, shop_id, category_id, title, description, status, min_price, rating_sum, review_count,
+                      average_rating, sold_count)
+VALUES ('00000000-0000-0000-0000-0000000000d1', '00000000-0000-0000-0000-0000000000b1', NULL, 'Gone', '',
+        'DELETED', 0, 0, 0, 0, 0),
+       ('00000000-0000-0000-0000-0000000000d2', '00000000-0000-0000-0000-0000000000b1',
+        '00000000-0000-0000-0000-0000000000c1', 'Live', '', 'ACTIVE', 0, 0, 0, 0, 0);
+"""
+
+
+def test_catdel01_detached_deleted_products_survive_a_downgrade_and_the_check_holds():
+    """catdel01: only a DELETED product may lose its category; going down gives it one back, then up again."""
+    app = create_app(make_test_config(database.fresh_database("_catdel01")))
+    directory = str(database.ROOT / "migrations")
+
+    def category_of(conn, product_id):
+        return conn.execute(text("SELECT c.slug FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+                                 "WHERE p.id = :id"), {"id": product_id}).scalar()
+
+    with app.app_context():
+        try:
+            upgrade(directory=directory, revision="catdel01")
+            with db.engine.begin() as conn:
+                conn.execute(text(SEED_DETACHED_PRODUCT))
+            with db.engine.connect() as conn, pytest.raises(IntegrityError, match="category_unless_deleted"):
+                conn.execute(text("UPDATE products SET category_id = NULL WHERE title = 'Live'"))
+
+            downgrade(directory=directory, revision="perf02")
+            with db.engine.connect() as conn:
+                assert category_of(conn, "00000000-0000-0000-0000-0000000000d1") == "deleted-products-archive"
+                assert category_of(conn, "00000000-0000-0000-0000-0000000000d2") == "kept"
+            assert not next(c for c in inspect(db.engine).get_columns("products") if c["name"] == "category_id")[
+                "nullable"]
+
+            upgrade(directory=directory)
+            column = next(c for c in inspect(db.engine).get_columns("products") if c["name"] == "category_id")
+            checks = {c["name"] for c in inspect(db.engine).get_check_constraints("products")}
+            assert column["nullable"] and "ck_products_category_unless_deleted" in checks
         finally:
             db.engine.dispose()

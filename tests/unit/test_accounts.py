@@ -3,12 +3,12 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db, login_manager
-from marketplace.models import AuditLog, Notification, OtpCode, OtpPurpose, Role, User, UserStatus
-from marketplace.services import accounts
+from marketplace.models import AuditLog, Notification, OtpCode, OtpPurpose, Role, ShopStatus, User, UserStatus
+from marketplace.services import accounts, shops
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.passwords import check_password_rules, verify_password
 from tests.conftest import otp_from
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_shop, make_user
 
 GOOD_PASSWORD = "s3cret-enough"
 
@@ -185,6 +185,37 @@ def test_suspend_rules_and_unsuspend():
     assert sorted(actions) == ["user.suspend", "user.unsuspend"]
     with pytest.raises(ValidationFailed):
         accounts.unsuspend_user(admin, user)
+
+
+def test_suspending_a_seller_suspends_their_open_shop_and_unsuspending_does_not_reopen_it():
+    admin = make_user(role=Role.ADMIN)
+    seller = make_user(role=Role.SELLER)
+    shop = make_shop(owner=seller)
+    accounts.suspend_user(admin, seller, "Selling fakes")
+    assert shop.status == ShopStatus.SUSPENDED
+    assert shop.status_reason == "The owner's account is suspended: Selling fakes"
+    entries = {e.action: e for e in db.session.scalars(select(AuditLog).where(AuditLog.actor_id == admin.id))}
+    assert sorted(entries) == ["shop.suspend", "user.suspend"]
+    assert entries["user.suspend"].target_id == seller.id and entries["user.suspend"].reason == "Selling fakes"
+    assert entries["shop.suspend"].target_id == shop.id and entries["shop.suspend"].reason == shop.status_reason
+    assert entries["shop.suspend"].data["from_status"] == "ACTIVE"
+    kinds = db.session.scalars(select(Notification.kind).where(Notification.user_id == seller.id)).all()
+    assert sorted(kinds) == ["account.suspended", "shop.suspended"]
+
+    accounts.unsuspend_user(admin, seller, "Appeal accepted")
+    assert seller.status == UserStatus.ACTIVE and shop.status == ShopStatus.SUSPENDED
+    shops.reinstate_shop(admin, shop)  # the admin reopens it, on purpose
+    assert shop.status == ShopStatus.ACTIVE
+
+
+@pytest.mark.parametrize("status", [ShopStatus.PENDING, ShopStatus.REJECTED, ShopStatus.SUSPENDED])
+def test_suspending_a_seller_leaves_a_shop_that_is_not_open_as_it_is(status):
+    admin = make_user(role=Role.ADMIN)
+    seller = make_user(role=Role.SELLER)
+    shop = make_shop(owner=seller, status=status, status_reason="earlier")
+    accounts.suspend_user(admin, seller, "Spam")
+    assert shop.status == status and shop.status_reason == "earlier"
+    assert db.session.scalars(select(AuditLog.action).where(AuditLog.actor_id == admin.id)).all() == ["user.suspend"]
 
 
 def test_forgot_password_sends_a_code_only_to_real_active_accounts(sent_messages):

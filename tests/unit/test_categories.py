@@ -1,6 +1,7 @@
 """The category tree: reading, descendants, breadcrumbs, the cross-process cache and admin edits."""
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
 from marketplace.models import Category, ProductStatus
@@ -113,13 +114,47 @@ def test_delete_refuses_categories_with_children_or_products_with_the_reason():
         categories.delete_category(t["tops"])
     assert has_children.value.code == "category_has_children"
     assert "still has 1 subcategory" in has_children.value.message
-    make_product(category=t["tees"], status=ProductStatus.DELETED)  # even soft-deleted products block it
-    with pytest.raises(ValidationFailed) as has_products:
-        categories.delete_category(t["tees"])
-    assert has_products.value.code == "category_has_products" and "still has 1 product" in has_products.value.message
+    for status in (ProductStatus.ACTIVE, ProductStatus.DRAFT, ProductStatus.HIDDEN):  # live products block it
+        product = make_product(category=t["tees"], status=status)
+        with pytest.raises(ValidationFailed) as has_products:
+            categories.delete_category(t["tees"])
+        assert has_products.value.code == "category_has_products"
+        assert "still has 1 product" in has_products.value.message
+        product.status = ProductStatus.DELETED  # the seller deletes it: it no longer counts
+        db.session.flush()
     categories.delete_category(t["electronics"])
     assert db.session.scalar(select(Category).where(Category.id == t["electronics"].id)) is None
     assert categories.get_tree().get(t["electronics"].id) is None
+
+
+def test_deleting_a_category_detaches_only_the_sellers_deleted_products():
+    """The audit probe: a category whose only product the seller deleted used to be undeletable for good."""
+    category, other = make_category(), make_category()
+    gone = [make_product(category=category, status=ProductStatus.DELETED) for _ in range(2)]
+    elsewhere = make_product(category=other, status=ProductStatus.DELETED)
+    assert categories.delete_category(category) == 2
+    assert db.session.get(Category, category.id) is None
+    for product in gone:
+        db.session.refresh(product)
+        assert product.category_id is None and product.status == ProductStatus.DELETED
+    db.session.refresh(elsewhere)
+    assert elsewhere.category_id == other.id
+    assert categories.delete_category(other) == 1
+
+
+def test_only_a_deleted_product_may_have_no_category():
+    """CHECK category_unless_deleted: the database refuses a live product without a category."""
+    for status in (ProductStatus.ACTIVE, ProductStatus.DRAFT, ProductStatus.HIDDEN):
+        product = make_product(status=status)
+        with pytest.raises(IntegrityError, match="category_unless_deleted"), db.session.begin_nested():
+            product.category_id = None
+            db.session.flush()
+    detached = make_product(status=ProductStatus.DELETED)
+    detached.category_id = None
+    db.session.flush()
+    with pytest.raises(IntegrityError, match="category_unless_deleted"), db.session.begin_nested():
+        detached.status = ProductStatus.ACTIVE  # nor can a detached product come back
+        db.session.flush()
 
 
 def test_get_category_not_found():

@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import AuditLog, Notification, Role, Shop, ShopStatus
+from marketplace.models import AuditLog, Notification, Role, Shop, ShopStatus, UserStatus
 from marketplace.services import shops
 from marketplace.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.factories import make_shop, make_user
@@ -254,3 +254,18 @@ def test_allowed_actions_lists_the_buttons():
     assert shops.allowed_actions(make_shop(status=ShopStatus.SUSPENDED)) == ["reinstate"]
     assert shops.allowed_actions(make_shop(status=ShopStatus.REJECTED)) == []
     assert shops.allowed_actions(make_shop(status=ShopStatus.REJECTED), by_admin=False) == ["resubmit"]
+
+
+@pytest.mark.parametrize("action, status", [("approve", ShopStatus.PENDING), ("reinstate", ShopStatus.SUSPENDED)])
+def test_a_suspended_owners_shop_never_opens(action, status):
+    """Nobody could fulfil its orders: unsuspend the account first (the admin users screen)."""
+    owner = make_user(role=Role.SELLER, status=UserStatus.SUSPENDED, status_reason="Fraud")
+    shop = make_shop(owner=owner, status=status)
+    with pytest.raises(Conflict) as info:
+        shops.transition_shop(make_admin(), shop, action)
+    assert info.value.code == "owner_suspended" and "unsuspend it" in info.value.message
+    assert shop.status == status
+    assert db.session.scalars(select(AuditLog).where(AuditLog.target_id == shop.id)).all() == []
+    owner.status = UserStatus.ACTIVE
+    shops.transition_shop(make_admin(), shop, action)
+    assert shop.status == ShopStatus.ACTIVE
