@@ -157,8 +157,13 @@ def set_product_status(shop: Shop, product: Product, status) -> Product:
 
 
 def delete_product(shop: Shop, product: Product) -> Product:
-    """Soft delete: status DELETED and its variants retired (freeing their SKUs); orders keep pointing at them."""
+    """Soft delete: status DELETED and its variants retired (freeing their SKUs); orders keep pointing at them.
+
+    The variants are locked before the product row is written, in the order checkout and a
+    cancellation take them (see `save_product`), so a delete racing either can't deadlock.
+    """
     check_owner(shop, product)
+    lock_variants(product)
     now = utcnow()
     product.status = ProductStatus.DELETED
     for variant in live_variants(product):
