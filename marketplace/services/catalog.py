@@ -239,6 +239,7 @@ class ShopRef(NamedTuple):
     id: uuid.UUID
     name: str
     slug: str
+    owner_id: uuid.UUID | None = None  # the owner sees "your shop's product", not an add-to-cart form
 
 
 class VariantInfo(NamedTuple):
@@ -318,6 +319,7 @@ def _detail_statement():
         select(Product.id, Product.title, Product.description, Product.min_price, Product.average_rating,  # ProductInfo's
                Product.review_count, Product.sold_count, Product.created_at, Product.category_id,  # fields, in order
                Shop.id.label("shop_id"), Shop.name.label("shop_name"), Shop.slug.label("shop_slug"),
+               Shop.owner_id.label("shop_owner_id"),
                variants.label("variants"), images.label("images"))
         .join(Shop, Shop.id == Product.shop_id)
         .where(Product.id == bindparam("product_id"), visible_condition())
@@ -343,7 +345,7 @@ def get_product_detail(product_id: uuid.UUID, tree: CategoryTree | None = None) 
     tree = tree or get_tree()
     return ProductDetail(
         product=ProductInfo(*row[:9], variants=variants),
-        shop=ShopRef(row.shop_id, row.shop_name, row.shop_slug),
+        shop=ShopRef(row.shop_id, row.shop_name, row.shop_slug, row.shop_owner_id),
         variants=variants,
         images=images,
         breadcrumbs=tree.ancestors(row.category_id),

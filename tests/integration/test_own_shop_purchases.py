@@ -214,3 +214,15 @@ def test_the_api_and_the_page_refuse_it_too(client, seller, own_delivered_line):
                          content_type="multipart/form-data")
     assert posted.status_code == 403
     assert count(Review) == 0
+
+
+def test_the_owner_sees_their_seller_center_instead_of_an_add_to_cart_form(app, client, seller):
+    login(client, seller["user"])
+    own = client.get(f"/p/{seller['own'].id}").get_data(as_text=True)
+    assert 'data-testid="own-product"' in own and f"/seller/products/{seller['own'].id}/edit" in own
+    assert 'class="add-to-cart"' not in own
+    other = client.get(f"/p/{seller['other'].id}").get_data(as_text=True)
+    assert 'class="add-to-cart"' in other and 'data-testid="own-product"' not in other
+    # anyone else gets the form on the owner's product
+    visitor = app.test_client()
+    assert 'class="add-to-cart"' in visitor.get(f"/p/{seller['own'].id}").get_data(as_text=True)
