@@ -21,6 +21,8 @@ class Voucher(UUIDPrimaryKey, Timestamped, Base):
     __table_args__ = (
         # Codes are unique per shop regardless of case.
         Index("uq_vouchers_shop_code", "shop_id", text("lower(code)"), unique=True),
+        # "That code belongs to another shop": the lookup across shops (migration vchr01).
+        Index("ix_vouchers_lower_code", text("lower(code)")),
         CheckConstraint("value > 0", name="value_positive"),
         CheckConstraint("kind <> 'PERCENT' OR value <= 100", name="percent_at_most_100"),
         CheckConstraint("min_spend >= 0", name="min_spend_non_negative"),
