@@ -43,6 +43,7 @@ class Config:
     DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "VN").upper()
     SHIPPING_FEE = env_int("SHIPPING_FEE", 300)  # minor units, flat per shop order
     LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
+    NOTIFICATIONS_POLL_SECONDS = env_int("NOTIFICATIONS_POLL_SECONDS", 30)  # the navbar bell's unread count
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

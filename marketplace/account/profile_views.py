@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from marketplace.account import bp
 from marketplace.account.forms import ActionForm, AddressForm, ProfileForm, VerifyForm
-from marketplace.account.limits import otp_verify_limit
+from marketplace.account.limits import contact_change_limit, otp_verify_limit
 from marketplace.account.views import forget_code, show_error
 from marketplace.extensions import db
 from marketplace.models import OtpPurpose
@@ -22,6 +22,7 @@ LIST_TARGET = "address-list"
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@contact_change_limit
 def profile():
     """Logged-in users: edit name and avatar; a new phone or email waits for its code before it applies."""
     user = current_user._get_current_object()

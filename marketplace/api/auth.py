@@ -17,7 +17,7 @@ from marketplace.api.schemas import CsrfOut, ErrorOut
 from marketplace.api.schemas.accounts import (
     AcceptedOut, ContactIn, LoginIn, RegisterIn, ResetPasswordIn, UserEnvelope, UserOut, VerifyOtpIn,
 )
-from marketplace.api.spec import spec
+from marketplace.api.spec import CSRF, spec
 from marketplace.extensions import db
 from marketplace.services import accounts, otp
 from marketplace.services.otp import ResendTooSoon
@@ -53,7 +53,7 @@ def csrf_token():
 @bp.post("/auth/register")
 @register_limit
 @spec.validate(json=RegisterIn, resp=Response(HTTP_201=UserEnvelope, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
-               tags=["auth"])
+               tags=["auth"], security=CSRF)
 def register():
     """Guests: create an unverified account (phone or email), log it in and send it a 6-digit code."""
     body = _body()
@@ -66,7 +66,7 @@ def register():
 @bp.post("/auth/verify-otp")
 @otp_verify_limit
 @spec.validate(json=VerifyOtpIn, resp=Response(HTTP_200=UserEnvelope, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
-               tags=["auth"])
+               tags=["auth"], security=CSRF)
 def verify_otp():
     """Anyone holding the code: mark the account of this phone/email verified (5 tries per code)."""
     body = _body()
@@ -79,7 +79,7 @@ def verify_otp():
 @bp.post("/auth/resend-otp")
 @otp_send_limit
 @spec.validate(json=ContactIn, resp=Response(HTTP_202=AcceptedOut, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
-               tags=["auth"])
+               tags=["auth"], security=CSRF)
 def resend_otp():
     """Anyone: send a new verification code to an unverified account (once per 60 s); silent for others."""
     contact = _contact(_body())
@@ -96,7 +96,7 @@ def resend_otp():
 @bp.post("/auth/login")
 @login_limit
 @spec.validate(json=LoginIn, resp=Response(HTTP_200=UserEnvelope, HTTP_401=ErrorOut, HTTP_403=ErrorOut,
-                                           HTTP_422=ErrorOut, HTTP_429=ErrorOut), tags=["auth"])
+                                           HTTP_422=ErrorOut, HTTP_429=ErrorOut), tags=["auth"], security=CSRF)
 def login():
     """Guests: log in with phone or email and password; sets the session (and remember-me) cookie."""
     body = _body()
@@ -107,7 +107,7 @@ def login():
 
 
 @bp.post("/auth/logout")
-@spec.validate(resp=Response(HTTP_204=None), tags=["auth"])
+@spec.validate(resp=Response(HTTP_204=None), tags=["auth"], security=CSRF)
 def logout():
     """Anyone: end this session and its remember-me cookie."""
     if current_user.is_authenticated:
@@ -118,7 +118,7 @@ def logout():
 @bp.post("/auth/forgot-password")
 @password_reset_limit
 @spec.validate(json=ContactIn, resp=Response(HTTP_202=AcceptedOut, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
-               tags=["auth"])
+               tags=["auth"], security=CSRF)
 def forgot_password():
     """Anyone: send a reset code; the same answer whether or not the account exists."""
     accounts.forgot_password(_contact(_body()))
@@ -129,7 +129,7 @@ def forgot_password():
 @bp.post("/auth/reset-password")
 @password_reset_limit
 @spec.validate(json=ResetPasswordIn, resp=Response(HTTP_200=UserEnvelope, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
-               tags=["auth"])
+               tags=["auth"], security=CSRF)
 def reset_password():
     """Anyone holding a reset code: set a new password; every other session ends, this client gets a new one."""
     body = _body()

@@ -81,7 +81,7 @@ def _variants(detail: catalog.ProductDetail) -> list[VariantOut]:
 @spec.validate(resp=Response(HTTP_200=CategoryTreeOut), tags=["catalog"])
 def list_categories():
     """Anyone: the whole category tree, nested."""
-    return CategoryTreeOut(items=get_tree().as_dicts())
+    return CategoryTreeOut(items=get_tree().as_dicts(), next_cursor=None)
 
 
 @bp.get("/products")

@@ -10,12 +10,10 @@ from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.notifications import (
     NotificationListOut, NotificationListQuery, NotificationOut, ReadAllOut,
 )
-from marketplace.api.spec import spec
+from marketplace.api.spec import SESSION, SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.services import notifications
 from marketplace.web.auth import login_required
-
-SESSION = {"session": []}
 
 
 @bp.get("/notifications")
@@ -33,7 +31,7 @@ def list_notifications():
 @bp.patch("/notifications/<uuid:notification_id>/read")
 @login_required
 @spec.validate(resp=Response(HTTP_200=NotificationOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut),
-               tags=["notifications"], security=SESSION)
+               tags=["notifications"], security=SESSION_CSRF)
 def mark_notification_read(notification_id: uuid.UUID):
     """Signed-in users: mark one of their own notifications read (404 for anyone else's)."""
     notification = notifications.mark_read(current_user.id, notification_id)
@@ -43,7 +41,7 @@ def mark_notification_read(notification_id: uuid.UUID):
 
 @bp.post("/notifications/read-all")
 @login_required
-@spec.validate(resp=Response(HTTP_200=ReadAllOut, HTTP_401=ErrorOut), tags=["notifications"], security=SESSION)
+@spec.validate(resp=Response(HTTP_200=ReadAllOut, HTTP_401=ErrorOut), tags=["notifications"], security=SESSION_CSRF)
 def mark_all_notifications_read():
     """Signed-in users: mark every unread notification of theirs read."""
     marked = notifications.mark_all_read(current_user.id)

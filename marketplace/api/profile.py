@@ -5,7 +5,7 @@ from flask import request
 from flask_login import current_user
 from spectree import Response
 
-from marketplace.account.limits import otp_verify_limit
+from marketplace.account.limits import contact_change_limit, otp_verify_limit
 from marketplace.account.sessions import counting_failed_tries
 from marketplace.api import bp
 from marketplace.api.auth import too_soon
@@ -13,14 +13,13 @@ from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.accounts import (
     AddressIn, AddressListOut, AddressOut, CodeIn, ProfileIn, ProfileOut, UserOut,
 )
-from marketplace.api.spec import spec
+from marketplace.api.spec import SESSION, SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.services import addresses as address_book
 from marketplace.services import profile as profiles
 from marketplace.services.otp import ResendTooSoon
 from marketplace.web.auth import login_required
 
-SESSION = {"session": []}
 ADDRESS_FIELDS = ("recipient_name", "phone", "line1", "line2", "ward", "district", "city", "postal_code")
 
 
@@ -40,8 +39,9 @@ def get_profile():
 
 @bp.put("/profile")
 @login_required
+@contact_change_limit
 @spec.validate(json=ProfileIn, resp=Response(HTTP_200=ProfileOut, HTTP_401=ErrorOut, HTTP_422=ErrorOut,
-                                             HTTP_429=ErrorOut), tags=["profile"], security=SESSION)
+                                             HTTP_429=ErrorOut), tags=["profile"], security=SESSION_CSRF)
 def update_profile():
     """Logged-in users: change the name now; a new phone or email is sent a code and applied by verify-contact."""
     body = request.context.json
@@ -59,7 +59,7 @@ def update_profile():
 @login_required
 @otp_verify_limit
 @spec.validate(json=CodeIn, resp=Response(HTTP_200=ProfileOut, HTTP_401=ErrorOut, HTTP_422=ErrorOut,
-                                          HTTP_429=ErrorOut), tags=["profile"], security=SESSION)
+                                          HTTP_429=ErrorOut), tags=["profile"], security=SESSION_CSRF)
 def verify_contact():
     """Logged-in users: apply the pending phone/email with the code sent to it (5 tries)."""
     with counting_failed_tries():
@@ -84,7 +84,7 @@ def _address_data(body: AddressIn) -> dict:
 @bp.post("/profile/addresses")
 @login_required
 @spec.validate(json=AddressIn, resp=Response(HTTP_201=AddressOut, HTTP_401=ErrorOut, HTTP_422=ErrorOut),
-               tags=["profile"], security=SESSION)
+               tags=["profile"], security=SESSION_CSRF)
 def create_address():
     """Logged-in users: add an address (up to 10); the first one, or one sent with is_default, is the default."""
     body = request.context.json
@@ -96,7 +96,7 @@ def create_address():
 @bp.put("/profile/addresses/<uuid:address_id>")
 @login_required
 @spec.validate(json=AddressIn, resp=Response(HTTP_200=AddressOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut,
-                                             HTTP_422=ErrorOut), tags=["profile"], security=SESSION)
+                                             HTTP_422=ErrorOut), tags=["profile"], security=SESSION_CSRF)
 def update_address(address_id: uuid.UUID):
     """Logged-in users: replace one of their addresses; is_default=true moves the default here."""
     body = request.context.json
@@ -109,7 +109,7 @@ def update_address(address_id: uuid.UUID):
 @bp.delete("/profile/addresses/<uuid:address_id>")
 @login_required
 @spec.validate(resp=Response(HTTP_204=None, HTTP_401=ErrorOut, HTTP_404=ErrorOut), tags=["profile"],
-               security=SESSION)
+               security=SESSION_CSRF)
 def delete_address(address_id: uuid.UUID):
     """Logged-in users: delete one of their addresses; the newest other one becomes default if needed."""
     address_book.delete_address(current_user, address_id)
@@ -120,7 +120,7 @@ def delete_address(address_id: uuid.UUID):
 @bp.post("/profile/addresses/<uuid:address_id>/default")
 @login_required
 @spec.validate(resp=Response(HTTP_200=AddressOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut), tags=["profile"],
-               security=SESSION)
+               security=SESSION_CSRF)
 def set_default_address(address_id: uuid.UUID):
     """Logged-in users: make one of their addresses the default."""
     address = address_book.set_default_address(current_user, address_id)

@@ -20,7 +20,7 @@ from marketplace.services import review_queries, reviews
 from marketplace.services.visibility import visible_products
 from marketplace.web.auth import login_required
 
-SESSION = {"session": []}
+SESSION_CSRF = {"session": [], "csrf": []}  # the server checks X-CSRFToken on unsafe requests
 
 
 def _review_out(review_id: uuid.UUID) -> ReviewOut:
@@ -49,7 +49,7 @@ def list_product_reviews(product_id: uuid.UUID):
 @login_required
 @spec.validate(json=ReviewCreateIn, resp=Response(HTTP_201=ReviewOut, HTTP_401=ErrorOut, HTTP_403=ErrorOut,
                                                   HTTP_404=ErrorOut, HTTP_409=ErrorOut, HTTP_422=ErrorOut),
-               tags=["reviews"], security=SESSION)
+               tags=["reviews"], security=SESSION_CSRF)
 def create_review():
     """The buyer of a delivered/completed order line: review it once (rating 1–5, text up to 2,000 chars)."""
     body = request.context.json
@@ -62,7 +62,7 @@ def create_review():
 @login_required
 @spec.validate(json=ReviewUpdateIn, resp=Response(HTTP_200=ReviewOut, HTTP_401=ErrorOut, HTTP_403=ErrorOut,
                                                   HTTP_404=ErrorOut, HTTP_422=ErrorOut),
-               tags=["reviews"], security=SESSION)
+               tags=["reviews"], security=SESSION_CSRF)
 def update_review(review_id: uuid.UUID):
     """The review's author, within 30 days of writing it: change its rating and/or text."""
     body = request.context.json

@@ -3,6 +3,7 @@ from pydantic import ValidationError
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 
 from marketplace.api.errors import RequestInvalid
+from marketplace.api.schemas import ErrorOut
 
 
 def _raise_our_error(req, resp, req_validation_error, instance, *args):
@@ -23,10 +24,19 @@ spec = SpecTree(
     path="api/v1/docs",
     annotations=False,
     before=_raise_our_error,
+    # The 422 spectree documents by itself (on operations that don't list one) is ours too.
+    validation_error_model=ErrorOut,
     security_schemes=[
         SecurityScheme(name="session", data=SecuritySchemeData(type="apiKey", field_in="cookie", name="session")),
         SecurityScheme(name="csrf", data=SecuritySchemeData(type="apiKey", field_in="header", name="X-CSRFToken")),
     ],
 )
 
-__all__ = ["spec", "ValidationError"]
+# Security requirements of the operations (each dict: all its schemes together). The server
+# checks X-CSRFToken on every unsafe request (POST/PUT/PATCH/DELETE), so each of those declares
+# "csrf"; tests/integration/test_api_contract.py walks the document to keep it so.
+SESSION = {"session": []}
+SESSION_CSRF = {"session": [], "csrf": []}
+CSRF = {"csrf": []}  # unsafe, without a login (auth): the token of GET /auth/csrf
+
+__all__ = ["spec", "ValidationError", "SESSION", "SESSION_CSRF", "CSRF"]

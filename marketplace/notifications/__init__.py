@@ -1,4 +1,5 @@
-"""Notifications: the list page, marking read, and the navbar bell (an htmx-polled fragment)."""
+"""Notifications: the list page, marking read, and the navbar bell (an htmx-polled badge;
+the dropdown's items load when it opens)."""
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")

@@ -1,4 +1,4 @@
-"""Notification pages. Every query is scoped to the signed-in user: someone else's
+"""Notification pages and the navbar bell. Every query is scoped to the signed-in user: someone else's
 notification is a 404, never a read or a mark."""
 import uuid
 
@@ -27,10 +27,26 @@ def list_notifications():
 
 @bp.get("/badge")
 def badge():
-    """A signed-in user (htmx polling): the bell with the unread count and the latest five."""
+    """A signed-in user (htmx polling, every 30 s by default): only the unread count, swapped into the bell.
+
+    The poll never touches the dropdown, so a menu the user is reading stays open.
+    """
     if not current_user.is_authenticated:
         return "", STOP_POLLING
-    return render_template("notifications/partials/_bell.html",
+    return render_template("notifications/partials/_badge.html", unread=notifications.unread_count(current_user.id))
+
+
+@bp.get("/menu")
+@login_required
+def menu():
+    """A signed-in user opening the bell (htmx, on the dropdown's show event): the latest five.
+
+    It also refreshes the badge (out of band), since it has just counted. Without htmx the
+    bell is a plain link to the list page, and so is this address.
+    """
+    if not is_htmx():
+        return redirect(url_for("notifications.list_notifications"))
+    return render_template("notifications/partials/_menu.html",
                            unread=notifications.unread_count(current_user.id),
                            latest=notifications.latest_notifications(current_user.id))
 
@@ -52,7 +68,7 @@ def mark_all_read():
     changed = notifications.mark_all_read(current_user.id)
     db.session.commit()
     if is_htmx():
-        return badge()
+        return menu()
     flash(f"Marked {changed} notification{'s' if changed != 1 else ''} as read." if changed
           else "You're all caught up.", "success")
     return redirect(request.referrer if _same_site(request.referrer) else url_for("notifications.list_notifications"))

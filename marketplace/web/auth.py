@@ -13,6 +13,7 @@ from sqlalchemy.orm.util import identity_key
 
 from marketplace.extensions import db
 from marketplace.models import Role, User, UserStatus
+from marketplace.services.errors import Forbidden
 
 # Built once: the loader serves every signed-in request.
 _USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
@@ -90,14 +91,24 @@ def _requires(check, message: str):
     return decorator
 
 
+UNVERIFIED_API_MESSAGE = ("Verify your phone or email first: send the code we sent you to "
+                          "POST /api/v1/auth/verify-otp (POST /api/v1/auth/resend-otp sends a new one).")
+
+
 def verified_required(view):
-    """Verified accounts only; an unverified user is sent to verify, not refused."""
+    """Verified accounts only; an unverified user is sent to verify, not refused.
+
+    The JSON API answers 403 with its own code, "unverified", so the app can open its
+    verification screen instead of showing a generic "forbidden".
+    """
 
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
         if not current_user.is_verified:
-            if wants_json() or is_htmx():
+            if wants_json():
+                raise Forbidden(UNVERIFIED_API_MESSAGE, code="unverified")
+            if is_htmx():
                 abort(403, description="Verify your account before continuing.")
             flash("Verify your phone or email first: we sent you a code.", "warning")
             return redirect(url_for("account.verify", next=request.full_path.rstrip("?")))

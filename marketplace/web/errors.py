@@ -31,9 +31,10 @@ FRIENDLY_TITLES = {
 
 
 def json_error(status: int, message: str, code: str | None = None, fields: dict | None = None):
-    body = {"error": {"code": code or ERROR_CODES.get(status, "error"), "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
+    """The one shape of every API error: code, message and fields ({} when no field is at fault),
+    so a client can read error.fields without checking that it is there."""
+    body = {"error": {"code": code or ERROR_CODES.get(status, "error"), "message": message,
+                      "fields": dict(fields or {})}}
     return jsonify(body), status
 
 

@@ -145,6 +145,10 @@ def test_unverified_buyers_cannot_place_orders(client):
     db.session.commit()
     response = client.post("/api/v1/orders", json={"address_id": str(address.id)}, headers={"Idempotency-Key": "k"})
     assert response.status_code == 403
+    # its own code, so the app can open its verification screen; the message says how
+    error = response.get_json()["error"]
+    assert error["code"] == "unverified" and error["fields"] == {}
+    assert "Verify your phone or email" in error["message"] and "/api/v1/auth/verify-otp" in error["message"]
     assert count(Order, Order.buyer_id == buyer.id) == 0
 
 

@@ -123,7 +123,8 @@ def test_cancel_after_shipping_is_409_with_the_message(client, buyer):
     response = client.post(f"/api/v1/orders/{order.id}/cancel", json={"reason": "late"})
     assert response.status_code == 409
     assert response.get_json()["error"] == {
-        "code": "transition_not_allowed", "message": "This order is SHIPPING; it can no longer be cancelled."}
+        "code": "transition_not_allowed", "message": "This order is SHIPPING; it can no longer be cancelled.",
+        "fields": {}}
     assert _status(order) is S.SHIPPING
 
 

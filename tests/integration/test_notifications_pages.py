@@ -2,6 +2,8 @@
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from html.parser import HTMLParser
+
 from marketplace.extensions import db
 from marketplace.models import Notification
 from marketplace.services.notifications import notify
@@ -22,6 +24,28 @@ def notes(user, count, link="/account/reviews"):
     return made
 
 
+class _Tags(HTMLParser):
+    """Start tags in order: (tag, attributes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(html: str) -> list[tuple[str, dict]]:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+def by_id(html: str) -> dict[str, dict]:
+    return {attrs["id"]: {**attrs, "tag": tag} for tag, attrs in tags_of(html) if "id" in attrs}
+
+
 def read_at(note_id):
     db.session.expire_all()
     return db.session.get(Notification, note_id).read_at
@@ -31,30 +55,89 @@ def test_navbar_bell_is_for_signed_in_users_and_polls_the_badge(client):
     assert 'id="nav-notifications"' not in client.get("/").get_data(as_text=True)
     login(client, make_user())
     html = client.get("/").get_data(as_text=True)
-    assert 'id="nav-notifications"' in html and 'hx-get="/notifications/badge"' in html
-    assert 'hx-trigger="load, every 30s"' in html
+    bell_html = html[html.index('id="nav-notifications"'):]
+    bell_html = bell_html[:bell_html.index("</li>")]
+    bell = by_id(bell_html)
+    # Only the badge is polled: the dropdown is not a polling target, so an open menu stays open.
+    badge = bell["notifications-badge"]
+    assert badge["hx-get"] == "/notifications/badge" and badge["hx-trigger"] == "load, every 30s"
+    assert badge["hx-swap"] == "innerHTML"
+    assert [attrs["id"] for _, attrs in tags_of(bell_html) if "hx-trigger" in attrs] == [
+        "notifications-badge", "notifications-menu"]
+    # The menu's items load when Bootstrap is about to show it.
+    menu = bell["notifications-menu"]
+    assert menu["hx-get"] == "/notifications/menu" and menu["hx-swap"] == "innerHTML"
+    assert menu["hx-trigger"] == "show.bs.dropdown from:#notifications-toggle"
+    # Without JavaScript the bell is a link to the notifications page.
+    toggle = bell["notifications-toggle"]
+    assert toggle["tag"] == "a" and toggle["href"] == "/notifications" and toggle["data-bs-toggle"] == "dropdown"
+    assert 'href="/notifications">See all</a>' in bell_html
 
 
-def test_badge_shows_the_unread_count_and_latest_five(client, count_queries):
+def test_the_poll_interval_comes_from_config(app, client):
+    login(client, make_user())
+    default, app.config["NOTIFICATIONS_POLL_SECONDS"] = app.config["NOTIFICATIONS_POLL_SECONDS"], 2
+    try:
+        html = client.get("/").get_data(as_text=True)
+    finally:
+        app.config["NOTIFICATIONS_POLL_SECONDS"] = default
+    assert 'hx-trigger="load, every 2s"' in html
+
+
+def test_badge_is_only_the_unread_count(client, count_queries):
     user = make_user()
     made = notes(user, 7)
     made[6].read_at = BASE
     notes(make_user(), 3)
     login(client, user)
     with count_queries() as queries:
-        response = client.get("/notifications/badge", headers=htmx("nav-notifications"))
+        response = client.get("/notifications/badge", headers=htmx("notifications-badge"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert 'id="notifications-unread">6<' in html and "6 unread" in html
-    shown = [n for n in made if n.title in html]
-    assert [n.id for n in shown] == [n.id for n in made[2:]]
+    assert not any(n.title in html for n in made) and "dropdown-menu" not in html
     on_notifications = [q for q in queries if "FROM notifications" in q]
-    assert len(on_notifications) == 2  # one COUNT for the badge, one for the latest five
+    assert len(on_notifications) == 1  # the COUNT, nothing else
     assert on_notifications[0].startswith("SELECT count(*)") and "read_at IS NULL" in on_notifications[0]
 
 
+def test_badge_is_empty_when_everything_is_read(client):
+    user = make_user()
+    notes(user, 2)[0].read_at = BASE
+    login(client, user)
+    assert "notifications-unread" in client.get("/notifications/badge", headers=htmx()).get_data(as_text=True)
+    client.post("/notifications/read-all")
+    assert client.get("/notifications/badge", headers=htmx()).get_data(as_text=True).strip() == ""
+
+
+def test_menu_shows_the_latest_five_and_refreshes_the_badge_out_of_band(client, count_queries):
+    user = make_user()
+    made = notes(user, 7)
+    made[6].read_at = BASE
+    notes(make_user(), 3)
+    login(client, user)
+    with count_queries() as queries:
+        response = client.get("/notifications/menu", headers=htmx("notifications-menu"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    shown = [n for n in made if n.title in html]
+    assert [n.id for n in shown] == [n.id for n in made[2:]]
+    assert "Mark all read" in html and "See all" in html
+    oob = by_id(html)["notifications-badge"]
+    assert oob["hx-swap-oob"] == "innerHTML" and 'id="notifications-unread">6<' in html
+    on_notifications = [q for q in queries if "FROM notifications" in q]
+    assert len(on_notifications) == 2  # one COUNT for the badge, one for the latest five
+
+
+def test_menu_without_htmx_is_the_list_page_and_needs_a_login(client):
+    assert client.get("/notifications/menu", headers=htmx()).status_code == 401
+    login(client, make_user())
+    response = client.get("/notifications/menu")
+    assert response.status_code == 302 and response.headers["Location"] == "/notifications"
+
+
 def test_badge_for_a_signed_out_browser_stops_polling(client):
-    response = client.get("/notifications/badge", headers=htmx("nav-notifications"))
+    response = client.get("/notifications/badge", headers=htmx("notifications-badge"))
     assert response.status_code == 286 and response.get_data() == b""
 
 
@@ -115,7 +198,7 @@ def test_nobody_reads_or_marks_another_users_notifications(client):
     assert client.post(f"/notifications/{note.id}/read").status_code == 404
     assert client.post(f"/notifications/{uuid.uuid4()}/read").status_code == 404
     assert note.title not in client.get("/notifications").get_data(as_text=True)
-    assert note.title not in client.get("/notifications/badge").get_data(as_text=True)
+    assert note.title not in client.get("/notifications/menu", headers=htmx()).get_data(as_text=True)
     client.post("/notifications/read-all")
     assert read_at(note.id) is None
 
@@ -130,8 +213,10 @@ def test_mark_all_read_plain_and_htmx(client):
     assert "Marked 3 notifications as read." in client.get("/notifications").get_data(as_text=True)
     notes(user, 2)
     login(client, user)
-    fragment = client.post("/notifications/read-all", headers=htmx("nav-notifications")).get_data(as_text=True)
-    assert "notifications-unread" not in fragment and "Notifications" in fragment
+    fragment = client.post("/notifications/read-all", headers=htmx("notifications-menu")).get_data(as_text=True)
+    # htmx gets the menu again (everything read) and an emptied badge, out of band
+    assert "notifications-unread" not in fragment and "Notifications" in fragment and "Mark all read" not in fragment
+    assert 'id="notifications-badge" hx-swap-oob="innerHTML"' in fragment
 
 
 def test_pages_need_a_login_and_a_csrf_token(client):

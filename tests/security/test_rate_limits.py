@@ -1,5 +1,6 @@
-"""Rate limits: login, OTP send/verify, register, password reset, search and the API answer
-429 with Retry-After once exceeded (HTML page or the API's JSON error shape).
+"""Rate limits: login, OTP send/verify (a phone/email change sends a code too), register, password
+reset, search and the API answer 429 with Retry-After once exceeded (HTML page or the API's JSON
+error shape).
 
 The limited app is built the way tests/integration/test_account_rate_limits.py does it
 (one Flask-Limiter instance is shared by every app: snapshot it, build an app with tiny
@@ -38,7 +39,8 @@ def assert_429(response, api: bool):
     assert response.status_code == 429
     assert 1 <= int(response.headers["Retry-After"]) <= 60
     if api:
-        assert response.get_json()["error"]["code"] == "rate_limited"
+        error = response.get_json()["error"]
+        assert error["code"] == "rate_limited" and error["message"] and error["fields"] == {}
     else:
         assert "text/html" in response.content_type
 
@@ -88,6 +90,51 @@ def test_each_limited_action_answers_429_with_retry_after(limited, what, method,
     last = limited.get(path) if method == "GET" else limited.post(path, json=body) if api else \
         limited.post(path, data=body)
     assert_429(last, api)
+
+
+def verified_session(client):
+    """A fresh signed-in user: each contact change below is someone else's, so the per-user
+    60 s cooldown of a code never answers first; the limit is the client's."""
+    user = make_user()
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    return user
+
+
+# A new phone or email on the profile sends a code: (what, method, path, form or JSON body, is it the API)
+CONTACT_CHANGES = [
+    ("profile page", "POST", "/account/profile", lambda n: {"full_name": "Changer", "email": f"new{n}@example.com"},
+     False),
+    ("profile api", "PUT", "/api/v1/profile", lambda n: {"email": f"new{n}@example.com"}, True),
+]
+
+
+def change(client, method, path, body, api):
+    return client.open(path, method=method, **({"json": body} if api else {"data": body}))
+
+
+@pytest.mark.parametrize("what, method, path, body, api", CONTACT_CHANGES, ids=[c[0] for c in CONTACT_CHANGES])
+def test_a_contact_change_spends_the_code_sending_budget(limited, what, method, path, body, api):
+    for n in range(2):
+        verified_session(limited)
+        response = change(limited, method, path, body(n), api)
+        assert response.status_code in (200, 302), f"{what}: {response.status_code}"
+    user = verified_session(limited)
+    assert_429(change(limited, method, path, body(2), api), api)
+    # A save that sends no code (same email, new name) is neither counted nor refused.
+    same = {"full_name": "Renamed", "email": user.email} if not api else {"full_name": "Renamed"}
+    assert change(limited, method, path, same, api).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("what, method, path, body, api", CONTACT_CHANGES, ids=[c[0] for c in CONTACT_CHANGES])
+def test_a_contact_change_shares_the_budget_of_asking_a_code_again(limited, what, method, path, body, api):
+    """Same scope and key as /auth/resend-otp and /account/verify/resend: alternating doesn't double it."""
+    for _ in range(2):
+        assert limited.post("/api/v1/auth/resend-otp", json={"email": "o@example.com"}).status_code == 202
+    verified_session(limited)
+    assert_429(change(limited, method, path, body(0), api), api)
 
 
 def test_the_api_as_a_whole_is_limited(limited):

@@ -71,7 +71,7 @@ def pages(s) -> list[tuple[str, str, dict, tuple[str, ...]]]:
         ("buyer", "/account/reviews?tab=written", {}, ("review",)),
         ("buyer", "/account/addresses", {}, ("line1",)),
         ("buyer", "/notifications", {}, ("shop", "title")),
-        ("buyer", "/notifications/badge", HX, ("shop",)),
+        ("buyer", "/notifications/menu", HX, ("shop",)),
         ("seller", "/seller/dashboard", {}, ("shop",)),
         ("seller", "/seller/products", {}, ("title",)),
         ("seller", f"/seller/products/{p}/edit", {}, ("title", "description")),

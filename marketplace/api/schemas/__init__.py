@@ -3,7 +3,7 @@
 The same classes validate requests (spectree) and describe the OpenAPI document.
 This module holds the shared pieces.
 """
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ApiModel(BaseModel):
@@ -15,9 +15,9 @@ class CsrfOut(ApiModel):
 
 
 class ErrorBody(ApiModel):
-    code: str
-    message: str
-    fields: dict[str, str] | None = None
+    code: str = Field(description="Stable, for programs: e.g. validation_error, unverified, rate_limited")
+    message: str = Field(description="For people")
+    fields: dict[str, str] = Field(description="The message of each input at fault; {} when none is")
 
 
 class ErrorOut(ApiModel):

@@ -26,6 +26,8 @@ class CategoryNodeOut(ApiModel):
 
 class CategoryTreeOut(ApiModel):
     items: list[CategoryNodeOut] = Field(description="Top-level categories, each with its children")
+    next_cursor: str | None = Field(None, description="Always null: the whole tree is one page (the list shape "
+                                                      "of every API list)")
 
 
 class ProductListQuery(ApiModel):
