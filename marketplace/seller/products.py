@@ -1,12 +1,13 @@
 """Seller center: the shop's products, their variants and images.
 
-Every route that names a product loads it through products.get_seller_product, so a
-product of another shop (or a deleted one) is a 404 before anything else happens.
+Every route that names a product loads it through products.get_seller_product (the preview
+through catalog.get_product_preview, with the same rule), so a product of another shop (or a
+deleted one) is a 404 before anything else happens.
 """
 import re
 import uuid
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from wtforms.fields.choices import SelectChoice
 
@@ -18,7 +19,7 @@ from marketplace.seller.forms import (
     show_errors, uploaded_files, variant_specs,
 )
 from marketplace.seller.access import shop_required
-from marketplace.services import categories, product_images, products
+from marketplace.services import catalog, categories, product_images, products
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.product_listing import TABS, seller_products, status_counts
 from marketplace.web.htmx import htmx_target, render_htmx
@@ -213,6 +214,53 @@ def delete_product(shop, product_id: uuid.UUID):
         return redirect(url_for("seller.list_products"))
     return render_template("seller/product_delete.html", shop=shop, product=product, form=form), \
         422 if form.is_submitted() else 200
+
+
+# --- preview ---------------------------------------------------------------------------------
+
+def _preview(shop, product_id: uuid.UUID) -> catalog.ProductPreview:
+    try:
+        return catalog.get_product_preview(shop, product_id)
+    except NotFound:
+        raise HTTPNotFound("We couldn't find that product in your shop.") from None
+
+
+def _requested_variant() -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.args.get("variant", ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/products/<uuid:product_id>/preview")
+@shop_required
+def preview_product(shop, product_id: uuid.UUID):
+    """The shop's owner: the product's page as shoppers will see it, even while they can't (a draft,
+    a shop pending approval), under a banner saying why. The page's own template; the owner's
+    variant panel has no add-to-cart, and its picker asks the preview's panel below."""
+    preview = _preview(shop, product_id)
+    detail = preview.detail
+    variant = detail.pick_variant(_requested_variant())
+    return render_template(
+        "seller/product_preview.html", detail=detail, product=detail.product, variant=variant,
+        main_image=detail.image_for(variant), not_public=preview.not_public,
+        picker_url=url_for("seller.preview_product", product_id=product_id),
+        panel_url=url_for("seller.preview_variant_panel", product_id=product_id))
+
+
+@bp.get("/products/<uuid:product_id>/preview/variant-panel")
+@shop_required
+def preview_variant_panel(shop, product_id: uuid.UUID):
+    """The shop's owner (htmx): the preview's price/stock panel for `?variant=`, like the public one."""
+    detail = _preview(shop, product_id).detail
+    variant = detail.pick_variant(_requested_variant())
+    response = make_response(render_template(
+        "catalog/partials/_variant_panel.html", detail=detail, product=detail.product, variant=variant,
+        main_image=detail.image_for(variant), oob_image=True))
+    if variant is not None:
+        response.headers["HX-Replace-Url"] = url_for("seller.preview_product", product_id=product_id,
+                                                     variant=variant.id)
+    return response
 
 
 # --- images -----------------------------------------------------------------------------------

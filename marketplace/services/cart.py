@@ -17,7 +17,7 @@ from marketplace.models import CartItem, Product, ProductImage, ProductVariant, 
 from marketplace.models.base import utcnow
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.rows import execute_rows
-from marketplace.services.visibility import visible_condition
+from marketplace.services.visibility import shop_visible_condition, visible_condition
 
 MAX_QUANTITY = 999
 
@@ -40,6 +40,7 @@ class CartLine:
     quantity: int
     stock: int
     image_key: str | None
+    product_visible: bool = False  # shoppers may open its product page (the cart links it then)
     flag: str | None = None
     flag_message: str | None = None
 
@@ -62,6 +63,7 @@ class ShopGroup:
     shop_id: uuid.UUID
     shop_name: str
     shop_slug: str
+    shop_visible: bool = False  # shoppers may open the shop's page (the cart links it then)
     lines: list[CartLine] = field(default_factory=list)
 
     @property
@@ -158,10 +160,13 @@ def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]],
             id=line_id, variant_id=row.variant_id, product_id=row.product_id, shop_id=row.shop_id,
             product_title=row.title, variant_name=row.name, sku=row.sku,
             unit_price=row.price, quantity=quantity, stock=row.stock,
-            image_key=row.thumb,
+            image_key=row.thumb, product_visible=row.product_visible,
         )
         _flag(line, row.purchasable, is_own_shop(row.shop_owner_id, buyer_id))
-        groups.setdefault(row.shop_id, ShopGroup(row.shop_id, row.shop_name, row.shop_slug)).lines.append(line)
+        group = groups.get(row.shop_id)
+        if group is None:
+            group = groups[row.shop_id] = ShopGroup(row.shop_id, row.shop_name, row.shop_slug, row.shop_visible)
+        group.lines.append(line)
     return CartView(groups=list(groups.values()), currency=current_app.config["CURRENCY"])
 
 
@@ -173,7 +178,8 @@ def _purchasable():
 
 def line_rows():
     """One plain row per line: the variant, its product and shop, and its picture (the variant's
-    own, else its product's first)."""
+    own, else its product's first), with whether shoppers may see the product and the shop (the
+    cart links their pages only then)."""
     variant_image = aliased(ProductImage)
     first_image = (
         select(ProductImage.thumb_key).where(ProductImage.product_id == Product.id)
@@ -183,7 +189,8 @@ def line_rows():
         select(ProductVariant.id.label("variant_id"), ProductVariant.name, ProductVariant.sku, ProductVariant.price,
                ProductVariant.stock, Product.id.label("product_id"), Product.title, Shop.id.label("shop_id"),
                Shop.name.label("shop_name"), Shop.slug.label("shop_slug"), Shop.owner_id.label("shop_owner_id"),
-               _purchasable(),
+               _purchasable(), visible_condition().label("product_visible"),
+               shop_visible_condition().label("shop_visible"),
                func.coalesce(variant_image.thumb_key, first_image).label("thumb"))
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)

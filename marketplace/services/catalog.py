@@ -24,11 +24,11 @@ from flask import current_app
 from sqlalchemy import Integer, and_, bindparam, exists, select, tuple_
 
 from marketplace.extensions import db
-from marketplace.models import Product, ProductImage, ProductVariant, Shop, ShopStatus
+from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Shop, ShopStatus
 from marketplace.services import rollups, search
 from marketplace.services.categories import CategoryNode, CategoryTree, get_tree
 from marketplace.services.errors import NotFound, ValidationFailed
-from marketplace.services.visibility import visible_condition
+from marketplace.services.visibility import not_public_reason, visible_condition
 from marketplace.services.paging import InvalidCursor, Page, decode_cursor, encode_cursor
 from marketplace.services.rows import execute_rows, json_list
 
@@ -299,10 +299,9 @@ class ProductDetail:
         return self.images[0] if self.images else None
 
 
-@lru_cache(maxsize=1)
-def _detail_statement():
+def _detail_select():
     """ONE statement: the product and its shop, with its live variants and its images as JSON lists
-    (a product has a handful of each). Built once: building and keying it cost more than running it."""
+    (a product has a handful of each); which product it may be is the caller's WHERE."""
     variants = json_list(
         and_(ProductVariant.product_id == Product.id, ProductVariant.deleted_at.is_(None)),
         (ProductVariant.position, ProductVariant.id),
@@ -322,8 +321,23 @@ def _detail_statement():
                Shop.owner_id.label("shop_owner_id"),
                variants.label("variants"), images.label("images"))
         .join(Shop, Shop.id == Product.shop_id)
-        .where(Product.id == bindparam("product_id"), visible_condition())
     )
+
+
+@lru_cache(maxsize=1)
+def _detail_statement():
+    """A visible product's page. Built once: building and keying it cost more than running it."""
+    return _detail_select().where(Product.id == bindparam("product_id"), visible_condition())
+
+
+@lru_cache(maxsize=1)
+def _preview_statement():
+    """The page of one of a shop's products whatever its status (deleted ones excepted, like every
+    seller-center read), with the two statuses that say whether shoppers can see it."""
+    return (_detail_select()
+            .add_columns(Product.status.label("product_status"), Shop.status.label("shop_status"))
+            .where(Product.id == bindparam("product_id"), Product.shop_id == bindparam("shop_id"),
+                   Product.status != ProductStatus.DELETED))
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -338,7 +352,10 @@ def get_product_detail(product_id: uuid.UUID, tree: CategoryTree | None = None) 
     rows = execute_rows(_detail_statement(), {"product_id": product_id})
     if not rows:
         raise NotFound("That product is not available.", code="product_not_found")
-    row = rows[0]
+    return _detail(rows[0], tree)
+
+
+def _detail(row, tree: CategoryTree | None) -> ProductDetail:
     variants = [VariantInfo(**{**v, "id": uuid.UUID(v["id"]), "image_id": _uuid(v["image_id"])})
                 for v in row.variants]
     images = [ImageInfo(**{**i, "id": uuid.UUID(i["id"])}) for i in row.images]
@@ -350,6 +367,26 @@ def get_product_detail(product_id: uuid.UUID, tree: CategoryTree | None = None) 
         images=images,
         breadcrumbs=tree.ancestors(row.category_id),
     )
+
+
+@dataclass
+class ProductPreview:
+    """A seller's look at their own product page: the page's data, and why shoppers can't see it
+    (services/visibility.not_public_reason; None when they can)."""
+
+    detail: ProductDetail
+    not_public: str | None
+
+
+def get_product_preview(shop: Shop, product_id: uuid.UUID, tree: CategoryTree | None = None) -> ProductPreview:
+    """`shop`'s product as its public page would show it, even while shoppers can't see it (a draft,
+    a hidden product, a shop not yet approved): 1 statement + the tree. Another shop's product and
+    deleted ones are NotFound."""
+    rows = execute_rows(_preview_statement(), {"product_id": product_id, "shop_id": shop.id})
+    if not rows:
+        raise NotFound("No such product.", code="product_not_found")
+    row = rows[0]
+    return ProductPreview(_detail(row, tree), not_public_reason(row.product_status, row.shop_status))
 
 
 def get_visible_shop(slug: str) -> Shop:

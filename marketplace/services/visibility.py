@@ -17,9 +17,14 @@ def visible_products() -> Select:
     )
 
 
+def shop_visible_condition():
+    """Half of the rule as a boolean SQL expression: shoppers may see the shop (its public page)."""
+    return Shop.status == ShopStatus.ACTIVE
+
+
 def visible_condition():
     """The same rule as a boolean SQL expression, for queries that already join Product and Shop."""
-    return and_(Product.status == ProductStatus.ACTIVE, Shop.status == ShopStatus.ACTIVE)
+    return and_(Product.status == ProductStatus.ACTIVE, shop_visible_condition())
 
 
 def is_purchasable(variant: ProductVariant, product: Product, shop: Shop) -> bool:
@@ -29,3 +34,20 @@ def is_purchasable(variant: ProductVariant, product: Product, shop: Shop) -> boo
         and product.status == ProductStatus.ACTIVE
         and shop.status == ShopStatus.ACTIVE
     )
+
+
+_PRODUCT_REASONS = {ProductStatus.DRAFT: "Draft", ProductStatus.HIDDEN: "hidden by an administrator",
+                    ProductStatus.DELETED: "deleted"}
+_SHOP_REASONS = {ShopStatus.PENDING: "shop pending approval", ShopStatus.REJECTED: "shop not approved",
+                 ShopStatus.SUSPENDED: "shop suspended"}
+
+
+def not_public_reason(product_status: ProductStatus, shop_status: ShopStatus) -> str | None:
+    """Why shoppers can't see a product (the rule above, told to its seller: "Draft; shop pending
+    approval"), or None when they can."""
+    reasons = []
+    if product_status != ProductStatus.ACTIVE:
+        reasons.append(_PRODUCT_REASONS.get(product_status, product_status.value.lower()))
+    if shop_status != ShopStatus.ACTIVE:
+        reasons.append(_SHOP_REASONS.get(shop_status, "shop not open"))
+    return "; ".join(reasons) or None

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import CartItem, ProductStatus
+from marketplace.models import CartItem, ProductStatus, ShopStatus
 from marketplace.services import cart
 from tests.cart_support import htmx, login, two_shops
 from tests.factories import PASSWORD, make_product, make_shop, make_user, make_voucher
@@ -164,6 +164,64 @@ def test_flags_are_shown_with_what_to_do(client):
     assert "Only 2 left: lower the quantity to 2 or less." in page
     assert "No longer available: remove it from your cart." in page
     assert "Some items need your attention" in page
+
+
+# --- links to the product and the shop -------------------------------------------------------
+
+def product_href(product) -> str:
+    slug = product.title.lower().replace(" ", "-")
+    return f'href="/p/{product.id}/{slug}?variant={product.variants[0].id}"'
+
+
+def test_lines_link_their_product_with_the_variant_and_groups_link_their_shop(client):
+    user = make_user()
+    login(client, user)
+    (shop_a, kettle), (shop_b, teapot) = two_shops()
+    cart.add_item(user, kettle.variants[0].id, 1)
+    cart.add_item(user, teapot.variants[0].id, 1)
+    page = client.get("/cart").get_data(as_text=True)
+    assert page.count(product_href(kettle)) == 2 and page.count(product_href(teapot)) == 2  # thumbnail and title
+    assert f'href="/s/{shop_a.slug}">Alpha Store</a>' in page and f'href="/s/{shop_b.slug}">Beta Store</a>' in page
+    # a quantity change re-renders the line with its link
+    line = cart.view_cart(user).lines[0]
+    fragment = client.post(f"/cart/lines/{line.id}", data={"quantity": 2}, headers=htmx(f"cart-line-{line.id}"))
+    assert product_href(kettle) in fragment.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("gone", [ProductStatus.HIDDEN, ProductStatus.DRAFT, ProductStatus.DELETED])
+def test_a_line_shoppers_cant_see_is_plain_text_not_a_404_link(client, gone):
+    user = make_user()
+    login(client, user)
+    (shop_a, kettle), (shop_b, teapot) = two_shops()
+    cart.add_item(user, kettle.variants[0].id, 1)
+    cart.add_item(user, teapot.variants[0].id, 1)
+    teapot.status = gone
+    db.session.flush()
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Beta Teapot" in page and f"/p/{teapot.id}" not in page
+    assert f'href="/s/{shop_b.slug}"' in page  # its shop is still open
+    assert page.count(product_href(kettle)) == 2
+
+
+def test_a_closed_shop_is_plain_text_and_so_are_its_lines(client):
+    user = make_user()
+    login(client, user)
+    (shop_a, kettle), (shop_b, teapot) = two_shops()
+    cart.add_item(user, kettle.variants[0].id, 1)
+    cart.add_item(user, teapot.variants[0].id, 1)
+    shop_a.status = ShopStatus.SUSPENDED
+    db.session.flush()
+    page = client.get("/cart").get_data(as_text=True)
+    assert "Alpha Store" in page and "Alpha Kettle" in page
+    assert f"/s/{shop_a.slug}" not in page and f"/p/{kettle.id}" not in page
+    assert f'href="/s/{shop_b.slug}"' in page and product_href(teapot) in page
+
+
+def test_a_guest_cart_links_too(client):
+    (shop_a, kettle), _ = two_shops()
+    client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 1})
+    page = client.get("/cart").get_data(as_text=True)
+    assert product_href(kettle) in page and f'href="/s/{shop_a.slug}"' in page
 
 
 def test_shop_vouchers_are_listed_on_the_cart(client):

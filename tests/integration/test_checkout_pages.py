@@ -65,6 +65,16 @@ def test_checkout_page_shows_lines_by_shop_address_fee_and_a_key(client, app):
     assert page_key(client.get("/checkout").get_data(as_text=True)) != page_key(html)
 
 
+def test_checkout_lines_do_not_link_away_from_the_checkout(client):
+    """The cart links lines to their product and shop; checkout doesn't: a click on a line's label
+    ticks it, and leaving the page would lose a new address typed there."""
+    data = setup_cart(client)
+    (shop_a, _), (kettle, _) = data["shops"], data["products"]
+    html = client.get("/checkout").get_data(as_text=True)
+    assert "Alpha Kettle" in html and "Alpha Store" in html
+    assert f"/p/{kettle.id}" not in html and f"/s/{shop_a.slug}" not in html
+
+
 def test_unverified_buyers_are_sent_to_verify_and_nothing_is_written(client):
     data = setup_cart(client, verified=False)
     response = client.get("/checkout")

@@ -573,11 +573,13 @@ def product_routes(product_id, image_id):
         ("post", f"/seller/products/{product_id}/images", {"images": (io.BytesIO(image_bytes()), "a.png")}),
         ("post", f"/seller/products/{product_id}/images/{image_id}/move", {"direction": "up"}),
         ("post", f"/seller/products/{product_id}/images/{image_id}/delete", None),
+        ("get", f"/seller/products/{product_id}/preview", None),
+        ("get", f"/seller/products/{product_id}/preview/variant-panel", None),
     ]
 
 
 ROUTE_NAMES = ["edit GET", "edit POST", "variant-row", "image-options", "publish", "unpublish", "delete GET",
-               "delete POST", "upload", "move image", "delete image"]
+               "delete POST", "upload", "move image", "delete image", "preview", "preview panel"]
 
 
 @pytest.mark.parametrize("index", range(len(ROUTE_NAMES)), ids=ROUTE_NAMES)
