@@ -1,18 +1,45 @@
 """The API's own error face: every failure becomes {"error": {code, message, fields}}."""
-from flask import abort, request
+from flask import abort, current_app, request
 from pydantic import ValidationError
 
 from marketplace.api import bp
 from marketplace.services.errors import DomainError
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MULTIPART = "multipart/form-data"
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+def takes_files(view):
+    """Mark an API view whose body is files (multipart/form-data), the one exception to JSON only.
+
+    Photos and avatars are binary: base64 inside JSON would grow them by a third and hold the
+    whole upload in memory as text, so these views take the same multipart body as the web
+    forms. The view must declare that body with `spec.validate(form=...)`: spectree validates
+    (and documents) a form body only for a view that names a form model. Put it right under the
+    route decorator; tests/security/test_uploads.py tests every view so marked.
+    """
+    view.takes_files = True
+    return view
+
+
+def view_takes_files(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "takes_files", False)
 
 
 @bp.before_request
 def refuse_form_bodies():
     """The API reads JSON bodies only. spectree skips the JSON schema of a form-encoded body
-    (the view would then get no body at all), so such a request is refused up front."""
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in FORM_MIMETYPES:
+    (the view would then get no body at all), so such a request is refused up front.
+
+    The views marked @takes_files are the exception, and take multipart/form-data only."""
+    if request.method not in BODY_METHODS:
+        return
+    if view_takes_files(request.endpoint):
+        if request.mimetype != MULTIPART:
+            abort(415, description="Send the files as multipart/form-data (Content-Type: multipart/form-data).")
+    elif request.mimetype in FORM_MIMETYPES:
         abort(415, description="Send the request body as JSON (Content-Type: application/json).")
 
 

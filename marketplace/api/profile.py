@@ -9,9 +9,10 @@ from marketplace.account.limits import contact_change_limit, otp_verify_limit
 from marketplace.account.sessions import counting_failed_tries
 from marketplace.api import bp
 from marketplace.api.auth import too_soon
+from marketplace.api.errors import takes_files
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.accounts import (
-    AddressIn, AddressListOut, AddressOut, CodeIn, ProfileIn, ProfileOut, UserOut,
+    AddressIn, AddressListOut, AddressOut, AvatarIn, CodeIn, ProfileIn, ProfileOut, UserOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
 from marketplace.extensions import db
@@ -64,6 +65,24 @@ def verify_contact():
     """Logged-in users: apply the pending phone/email with the code sent to it (5 tries)."""
     with counting_failed_tries():
         profiles.confirm_contact_change(current_user._get_current_object(), request.context.json.code)
+    db.session.commit()
+    return _profile_out(), 200
+
+
+@bp.put("/profile/avatar")
+@takes_files
+@login_required
+@spec.validate(form=AvatarIn, resp=Response(HTTP_200=ProfileOut, HTTP_401=ErrorOut, HTTP_413=ErrorOut,
+                                            HTTP_415=ErrorOut, HTTP_422=ErrorOut),
+               tags=["profile"], security=SESSION_CSRF)
+def set_avatar():
+    """Logged-in users: replace their avatar (multipart/form-data, one part named `avatar`).
+
+    A real JPEG, PNG, WebP or GIF up to 5 MB, re-encoded as WebP with a thumbnail; the old
+    files are deleted once the change is committed. The web profile has no "remove avatar",
+    so neither has the API.
+    """
+    profiles.set_avatar(current_user._get_current_object(), request.context.form.avatar.read())
     db.session.commit()
     return _profile_out(), 200
 

@@ -1,6 +1,7 @@
 """API: product reviews — list them, write one for a delivered order line, edit your own.
 
-Photos are only taken by the web form (multipart upload); the JSON API handles rating and text.
+A review is written in JSON (rating and text); its photos are added afterwards by
+POST reviews/{id}/images, the one multipart body of this area (api/errors.py takes_files).
 """
 import uuid
 
@@ -9,10 +10,12 @@ from flask_login import current_user
 from spectree import Response
 
 from marketplace.api import bp
+from marketplace.api.errors import takes_files
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.reviews import (
-    RatingSummaryOut, ReviewCreateIn, ReviewListOut, ReviewListQuery, ReviewOut, ReviewUpdateIn,
+    RatingSummaryOut, ReviewCreateIn, ReviewImagesIn, ReviewListOut, ReviewListQuery, ReviewOut, ReviewUpdateIn,
 )
+from marketplace.api.schemas.uploads import read_all
 from marketplace.api.spec import spec
 from marketplace.extensions import db
 from marketplace.models import Product, Review
@@ -67,5 +70,35 @@ def update_review(review_id: uuid.UUID):
     """The review's author, within 30 days of writing it: change its rating and/or text."""
     body = request.context.json
     reviews.update_review(current_user._get_current_object(), review_id, rating=body.rating, body=body.body)
+    db.session.commit()
+    return _review_out(review_id), 200
+
+
+@bp.post("/reviews/<uuid:review_id>/images")
+@takes_files
+@login_required
+@spec.validate(form=ReviewImagesIn, resp=Response(HTTP_201=ReviewOut, HTTP_401=ErrorOut, HTTP_403=ErrorOut,
+                                                  HTTP_404=ErrorOut, HTTP_413=ErrorOut, HTTP_415=ErrorOut,
+                                                  HTTP_422=ErrorOut),
+               tags=["reviews"], security=SESSION_CSRF)
+def add_review_images(review_id: uuid.UUID):
+    """The review's author, within 30 days: add photos (multipart/form-data, parts named `images`).
+
+    The same rules as the web form: at most 5 photos per review, each a real JPEG, PNG, WebP or GIF
+    up to 5 MB (re-encoded as WebP); a refused request stores nothing. Answers the review.
+    """
+    files = read_all(request.context.form.images)
+    reviews.update_review(current_user._get_current_object(), review_id, new_images=files)
+    db.session.commit()
+    return _review_out(review_id), 201
+
+
+@bp.delete("/reviews/<uuid:review_id>/images/<uuid:image_id>")
+@login_required
+@spec.validate(resp=Response(HTTP_200=ReviewOut, HTTP_401=ErrorOut, HTTP_403=ErrorOut, HTTP_404=ErrorOut),
+               tags=["reviews"], security=SESSION_CSRF)
+def delete_review_image(review_id: uuid.UUID, image_id: uuid.UUID):
+    """The review's author, within 30 days: remove one photo (its files go once that is committed)."""
+    reviews.remove_review_image(current_user._get_current_object(), review_id, image_id)
     db.session.commit()
     return _review_out(review_id), 200

@@ -217,6 +217,15 @@ def update_review(user: User, review_id: uuid.UUID, *, rating=None, body: str | 
     return review
 
 
+def remove_review_image(user: User, review_id: uuid.UUID, image_id: uuid.UUID) -> Review:
+    """The author removes one photo (the edit form's "remove" box, named by id): unlike
+    update_review, which ignores ids that are not on the review, an unknown photo is a 404."""
+    review = editable_review(user, review_id)
+    if all(image.id != image_id for image in review.images):
+        raise NotFound("We couldn't find that photo on your review.", code="review_image_not_found")
+    return update_review(user, review_id, remove_image_ids=[image_id])
+
+
 # --- seller and admin ---------------------------------------------------------------
 
 def shop_review(seller: User, review_id: uuid.UUID) -> Review:

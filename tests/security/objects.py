@@ -10,12 +10,13 @@ which proves the fixture is right and the refusal comes from the access rule.
 A route with a <uuid:...> argument that has no entry here fails test_object_access: add
 its entry when the route is added.
 """
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marketplace.extensions import db
-from marketplace.models import CartItem, OrderStatus, ProductImage, ProductStatus
+from marketplace.models import CartItem, OrderStatus, ProductImage, ProductStatus, ReviewImage
 from marketplace.services.notifications import notify
 from marketplace.services.reviews import create_review
 from tests.factories import make_category, make_order, make_product, make_voucher
@@ -32,6 +33,13 @@ class Made:
     form: dict = field(default_factory=dict)
     # (actor name, values) of a request that must not be refused: "owner" or "anonymous"
     positive: tuple[str, dict] | None = ("owner", None)
+    # an API view that takes files (multipart/form-data): field -> [(content, filename)]
+    files: dict[str, list[tuple[bytes, str]]] | None = None
+
+    def multipart(self) -> dict:
+        """The files as a fresh form body (a sent BytesIO is used up)."""
+        return {name: [(io.BytesIO(data), filename) for data, filename in parts]
+                for name, parts in (self.files or {}).items()}
 
 
 @dataclass(frozen=True)
@@ -78,9 +86,32 @@ def _review(w):
                 form={"rating": "1", "body": "Hacked", "reply": "Hacked", "reason": "Spam"})
 
 
+def _review_photos(w):
+    # Not an image: the owner's upload is then refused by content (422) after the access check,
+    # so the test proves the access rule without writing files to the app's real storage.
+    made = _review(w)
+    made.files = {"images": [(b"not an image", "photo.png")]}
+    return made
+
+
+def _review_image(w):
+    made = _review(w)
+    image = ReviewImage(review_id=made.values["review_id"], storage_key="reviews/secret.webp",
+                        thumb_key="reviews/secret-thumb.webp", position=0)
+    db.session.add(image)
+    db.session.flush()
+    return Made({**made.values, "image_id": image.id}, made.marker)
+
+
 def _seller_product(w):
     return Made({"product_id": w.product_a.id}, "Alpha Secretkettle",
                 form={"title": "Hacked", "category_id": str(w.category.id)})
+
+
+def _seller_draft(w):
+    """A draft of A's shop: only its owner may preview it (shoppers get 404 from the public page)."""
+    draft = make_product(shop=w.shop_a, category=w.category, title="Draft Secretlamp", status=ProductStatus.DRAFT)
+    return Made({"product_id": draft.id}, "Secretlamp")
 
 
 def _product_image(w):
@@ -156,6 +187,8 @@ OBJECTS: dict[str, Target] = {
     # reviews
     "reviews.edit_review": Target(BUYER, _review),
     "api.update_review": Target(BUYER, _review),
+    "api.add_review_images": Target(BUYER, _review_photos),
+    "api.delete_review_image": Target(BUYER, _review_image),
     "seller.reply_review": Target(SELLER, _review),
     # seller center
     "seller.view_order": Target(SELLER, _order()),
@@ -170,6 +203,8 @@ OBJECTS: dict[str, Target] = {
     "seller.publish_product": Target(SELLER, _seller_product),
     "seller.unpublish_product": Target(SELLER, _seller_product),
     "seller.variant_row": Target(SELLER, _seller_product),
+    "seller.preview_product": Target(SELLER, _seller_draft),
+    "seller.preview_variant_panel": Target(SELLER, _seller_draft),
     "seller.delete_image": Target(SELLER, _product_image),
     "seller.move_image": Target(SELLER, _product_image),
     "seller.edit_voucher": Target(SELLER, _voucher),

@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from marketplace.extensions import db
 from tests.factories import make_address, make_product, make_user
 from tests.security.support import client_for, collection_app
+from tests.seller_support import use_temp_storage
 
 # per operation; e.g. FUZZ_MAX_EXAMPLES=150 for a deeper run by hand (about 70 s on 2 cores)
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
@@ -33,13 +34,16 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", collection_app()
 
 
 @pytest.fixture
-def buyer_client(app):
-    """A verified buyer with an address and a product in the catalog, logged in."""
+def buyer_client(app, tmp_path):
+    """A verified buyer with an address and a product in the catalog, logged in. Uploads go to
+    tmp_path: schemathesis sends real PNG and WebP samples to the photo and avatar operations."""
     buyer = make_user()
     make_address(buyer, is_default=True)
     make_product()
     db.session.commit()
-    return client_for(app, buyer)
+    _, restore = use_temp_storage(app, tmp_path)
+    yield client_for(app, buyer)
+    restore()
 
 
 @schema.parametrize()

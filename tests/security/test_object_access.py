@@ -53,6 +53,8 @@ def owner(kind: str, w):
 
 
 def send(client, method: str, path: str, made):
+    if made.files is not None and method in ("POST", "PUT", "PATCH"):
+        return client.open(path, method=method, data=made.multipart(), content_type="multipart/form-data")
     if path.startswith("/api/"):
         body = made.json if method in ("POST", "PUT", "PATCH") and made.json is not None else None
         return client.open(path, method=method, json=body)

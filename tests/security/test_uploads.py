@@ -1,8 +1,9 @@
 """Uploads: SVG, HTML, a polyglot with an image extension and an oversized file are refused
 with a clear message on every upload route, and nothing is stored (no file, no row change).
 
-The upload routes are the forms with enctype="multipart/form-data"; a template that gains
-such a form without an entry in UPLOADS fails test_every_upload_form_is_covered.
+The upload routes are the forms with enctype="multipart/form-data" and the API views marked
+@takes_files (api/errors.py); a template that gains such a form, or an API view so marked,
+without an entry in UPLOADS fails test_every_upload_form_is_covered / test_every_api_upload_is_covered.
 """
 import io
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from marketplace.api.errors import view_takes_files
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role
 from marketplace.services.reviews import create_review
@@ -44,6 +46,7 @@ class Upload:
     field: str
     form: dict
     headers: dict | None = None
+    method: str = "POST"
 
 
 def _register_shop(w):
@@ -80,8 +83,16 @@ def _edit_review(w):
     return Upload(w["buyer"], f"/reviews/{w['review'].id}/edit", "images", {"rating": "3", "body": "Changed"})
 
 
-# endpoint: (how to make the request, the template of its form)
-UPLOADS: dict[str, tuple[Callable, str]] = {
+def _api_review_images(w):
+    return Upload(w["buyer"], f"/api/v1/reviews/{w['review'].id}/images", "images", {})
+
+
+def _api_avatar(w):
+    return Upload(w["buyer"], "/api/v1/profile/avatar", "avatar", {}, method="PUT")
+
+
+# endpoint: (how to make the request, the template of its form; None for the JSON API's upload views)
+UPLOADS: dict[str, tuple[Callable, str | None]] = {
     "seller.register_shop": (_register_shop, "seller/register_shop.html"),
     "seller.edit_shop": (_edit_shop, "seller/edit_shop.html"),
     "seller.new_product": (_new_product, "seller/partials/_product_form.html"),
@@ -89,6 +100,8 @@ UPLOADS: dict[str, tuple[Callable, str]] = {
     "account.profile": (_avatar, "account/profile.html"),
     "reviews.new_review": (_new_review, "reviews/new.html"),
     "reviews.edit_review": (_edit_review, "reviews/edit.html"),
+    "api.add_review_images": (_api_review_images, None),
+    "api.set_avatar": (_api_avatar, None),
 }
 
 
@@ -118,7 +131,8 @@ def post(app, upload: Upload, files: list[tuple[bytes, str, str]]):
     client = client_for(app, upload.user)
     data = dict(upload.form)
     data[upload.field] = [(io.BytesIO(content), name, mime) for content, name, mime in files]
-    return client.post(upload.path, data=data, content_type="multipart/form-data", headers=upload.headers)
+    return client.open(upload.path, method=upload.method, data=data, content_type="multipart/form-data",
+                       headers=upload.headers)
 
 
 @pytest.mark.parametrize("endpoint", sorted(UPLOADS))
@@ -159,7 +173,10 @@ def test_a_request_over_max_content_length_is_a_413(app, storage, scene, endpoin
     before = db_fingerprint()
     response = post(app, upload, [(png((120, 120), noise=True), "huge.png", "image/png")])
     assert response.status_code == 413
-    assert "too large" in response.get_data(as_text=True)
+    if upload.path.startswith("/api/"):
+        assert response.get_json()["error"]["code"] == "payload_too_large"
+    else:
+        assert "too large" in response.get_data(as_text=True)
     assert stored_files(storage) == []
     assert db_fingerprint() == before
 
@@ -186,4 +203,10 @@ def test_every_upload_form_is_covered():
     form's file field shows only on the new-product page: editing adds images via upload_images)."""
     multipart = {str(path.relative_to(ROOT / "templates")) for path in (ROOT / "templates").rglob("*.html")
                  if "multipart/form-data" in path.read_text(encoding="utf-8")}
-    assert multipart == {template for _, template in UPLOADS.values()}
+    assert multipart == {template for _, template in UPLOADS.values() if template}
+
+
+def test_every_api_upload_is_covered(app):
+    """The API reads JSON only, but for the views marked @takes_files: each of them is tested here."""
+    marked = {endpoint for endpoint in app.view_functions if view_takes_files(endpoint)}
+    assert marked == {endpoint for endpoint, (_, template) in UPLOADS.items() if template is None}

@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import Field
 
 from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas.uploads import FilesIn, UploadedFile
 from marketplace.models import Address, User
 from marketplace.services.profile import thumb_key
 from marketplace.storage import media_url
@@ -79,6 +80,13 @@ class ProfileOut(ApiModel):
     pending_contact: str | None = Field(default=None, description="A new phone/email waiting for its code")
 
 
+class AvatarIn(FilesIn):
+    """multipart/form-data: the new avatar, one part named `avatar`."""
+
+    avatar: UploadedFile = Field(description="A JPEG, PNG, WebP or GIF file, up to 5 MB; stored re-encoded as "
+                                             "WebP (with a thumbnail), without its metadata")
+
+
 class CodeIn(ApiModel):
     code: str = Field(max_length=10)
 
@@ -116,5 +124,3 @@ class AddressOut(ApiModel):
 class AddressListOut(ApiModel):
     items: list[AddressOut]
     next_cursor: str | None = None
-
-

@@ -7,8 +7,9 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas.uploads import FilesIn, UploadedFiles
 from marketplace.models import Review
-from marketplace.services.reviews import EDIT_WINDOW
+from marketplace.services.reviews import EDIT_WINDOW, IMAGES_MAX
 from marketplace.storage import media_url
 
 
@@ -69,7 +70,7 @@ class ReviewListQuery(BaseModel):
 
 
 class ReviewCreateIn(ApiModel):
-    """Photos are added on the web form (multipart); the JSON API takes the rating and the text."""
+    """The rating and the text; photos are added afterwards by POST reviews/{review_id}/images."""
 
     order_item_id: uuid.UUID = Field(description="The delivered order line being reviewed (from GET orders/{id})")
     rating: int = Field(description="1 to 5 stars")
@@ -81,3 +82,12 @@ class ReviewUpdateIn(ApiModel):
 
     rating: int | None = Field(None, description="1 to 5 stars")
     body: str | None = Field(None, max_length=20_000, description="Up to 2,000 characters")
+
+
+class ReviewImagesIn(FilesIn):
+    """multipart/form-data: the photos to add, each a part named `images`."""
+
+    images: UploadedFiles = Field(
+        description=f"JPEG, PNG, WebP or GIF files, up to 5 MB each; a review holds at most {IMAGES_MAX} photos "
+                    "in all. They are stored re-encoded as WebP, without their metadata.",
+    )
