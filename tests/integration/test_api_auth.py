@@ -252,7 +252,7 @@ def test_reset_password_wrong_code_counts(client, sent_messages):
     assert attempts == 1
 
 
-def test_demo_accounts_log_in_by_email_and_phone(client):
+def test_demo_accounts_log_in_by_email_and_phone(client, temp_storage):  # the demo's pictures: not in instance/
     from marketplace.seed.demo import DEMO_PASSWORD, seed_demo
 
     if db.session.scalar(select(User).where(User.email == "buyer@demo.marketplace")) is None:
