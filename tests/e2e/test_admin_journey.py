@@ -6,21 +6,13 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.models import Role, ShopStatus
-from tests.factories import PASSWORD, make_category, make_product, make_shop, make_user
+from tests.e2e.support import log_in
+from tests.factories import make_category, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Đèn bàn gỗ sồi"
 SEARCH = "/search?q=den+ban+go&sort=relevance"  # typed without accents, as people do
-
-
-def log_in(page, login):
-    page.goto("/account/login")
-    page.get_by_label("Phone number or email").fill(login)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=re.compile("log in", re.I)).click()
-    page.wait_for_load_state()
-    expect(page).not_to_have_url(re.compile(r"/account/login"))
 
 
 @pytest.fixture

@@ -8,26 +8,12 @@ from playwright.sync_api import expect
 from marketplace.extensions import db
 from marketplace.models import ProductStatus, Role, ShopStatus
 from marketplace.services import cart
-from tests.factories import PASSWORD, make_category, make_product, make_shop, make_user
+from tests.e2e.support import log_in, watch_console
+from tests.factories import make_category, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.e2e
 
 COLOURS = [{"name": "Red", "price": 1000, "stock": 3}, {"name": "Blue", "price": 2500, "stock": 4}]
-
-
-def log_in(page, login):
-    page.goto("/account/login")
-    page.get_by_label("Phone number or email").fill(login)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=re.compile("log in", re.I)).click()
-    page.wait_for_load_state()
-    expect(page).not_to_have_url(re.compile(r"/account/login"))
-
-
-def watch_console(page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    return errors
 
 
 def test_a_seller_previews_a_draft_and_switches_its_variants(page, live_app):

@@ -6,27 +6,13 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.models import Role
-from tests.factories import PASSWORD, make_category, make_user
+from tests.e2e.support import log_in, watch_console
+from tests.factories import make_category, make_user
 from tests.seller_support import image_bytes
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Áo khoác Đà Lạt"
-
-
-def log_in(page, login):
-    page.goto("/account/login")
-    page.get_by_label("Phone number or email").fill(login)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=re.compile("log in", re.I)).click()
-    page.wait_for_load_state()
-    expect(page).not_to_have_url(re.compile(r"/account/login"))
-
-
-def watch_console(page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    return errors
 
 
 @pytest.fixture
