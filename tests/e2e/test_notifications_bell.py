@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.services.notifications import notify
+from tests.e2e.support import log_in
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -26,14 +27,6 @@ def _news(live_app, user_id, title: str) -> None:
         db.session.commit()
 
 
-def _log_in(page, login: str) -> None:
-    page.goto("/account/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-menu")).to_be_visible()
-
-
 @pytest.fixture
 def fast_poll(live_app):
     """The bell polls every second instead of every 30 (NOTIFICATIONS_POLL_SECONDS, read per page)."""
@@ -47,7 +40,7 @@ def test_an_open_menu_stays_open_across_polls_while_the_badge_updates(page, live
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
 
-    _log_in(page, email)
+    log_in(page, email)
     badge = page.locator("#notifications-unread")
     expect(badge).to_have_text("1")
 

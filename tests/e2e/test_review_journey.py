@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role
 from marketplace.services import reviews
-from tests.factories import PASSWORD, make_order, make_product, make_shop, make_user
+from tests.e2e.support import log_in
+from tests.factories import make_order, make_product, make_shop, make_user
 from tests.reviews_support import bought_line, png_bytes
 
 pytestmark = pytest.mark.e2e
@@ -35,14 +36,6 @@ def _delivered_order(live_app) -> dict:
     return data
 
 
-def _log_in(page, login: str) -> None:
-    page.goto("/account/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#user-menu")).to_be_visible()
-
-
 def _watch_console(page) -> list[str]:
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -54,7 +47,7 @@ def test_buyer_reviews_with_a_photo_and_the_seller_replies(page, new_page, live_
     errors = _watch_console(page)
 
     # The buyer sees the badge (loaded by htmx right after the page) and the news in the bell.
-    _log_in(page, data["buyer"])
+    log_in(page, data["buyer"])
     expect(page.locator("#notifications-unread")).to_have_text("1")
     page.click("#notifications-toggle")
     expect(page.locator(".notifications-menu")).to_contain_text("delivered")
@@ -83,7 +76,7 @@ def test_buyer_reviews_with_a_photo_and_the_seller_replies(page, new_page, live_
     # The seller finds the review on the dashboard and replies from the reviews page (htmx form).
     seller_page = new_page()
     seller_errors = _watch_console(seller_page)
-    _log_in(seller_page, data["seller"])
+    log_in(seller_page, data["seller"])
     seller_page.goto("/seller/dashboard")
     expect(seller_page.locator("#latest-reviews")).to_contain_text("Men lam rất đẹp")
     seller_page.get_by_role("link", name="All reviews and replies").click()
