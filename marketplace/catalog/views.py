@@ -113,7 +113,8 @@ def suggest():
     return render_template("catalog/partials/_suggestions.html", q=q, suggestions=search.suggest(q))
 
 
-def _requested_variant() -> uuid.UUID | None:
+def requested_variant() -> uuid.UUID | None:
+    """The `?variant=` a product page (or the seller's preview of one) preselects; None when absent or malformed."""
     try:
         return uuid.UUID(request.args.get("variant", ""))
     except ValueError:
@@ -126,7 +127,7 @@ def _requested_variant() -> uuid.UUID | None:
 def view_product(product_id: uuid.UUID, slug: str | None = None):
     """Anyone: a visible product with its gallery and variant picker (`?variant=` preselects one)."""
     detail = catalog.get_product_detail(product_id)
-    variant = detail.pick_variant(_requested_variant())
+    variant = detail.pick_variant(requested_variant())
     return render_template("catalog/product.html", detail=detail, product=detail.product, variant=variant,
                            main_image=detail.image_for(variant))
 
@@ -136,7 +137,7 @@ def view_product(product_id: uuid.UUID, slug: str | None = None):
 def variant_panel(product_id: uuid.UUID):
     """Anyone: the price/stock/add-to-cart panel for `?variant=` (htmx fragment; swaps the main image too)."""
     detail = catalog.get_product_detail(product_id)
-    variant = detail.pick_variant(_requested_variant())
+    variant = detail.pick_variant(requested_variant())
     response = make_response(render_template(
         "catalog/partials/_variant_panel.html", detail=detail, product=detail.product, variant=variant,
         main_image=detail.image_for(variant), oob_image=True))

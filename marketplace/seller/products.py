@@ -11,6 +11,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from wtforms.fields.choices import SelectChoice
 
+from marketplace.catalog.views import requested_variant
 from marketplace.extensions import db
 from marketplace.models import ProductStatus
 from marketplace.seller import bp
@@ -225,13 +226,6 @@ def _preview(shop, product_id: uuid.UUID) -> catalog.ProductPreview:
         raise HTTPNotFound("We couldn't find that product in your shop.") from None
 
 
-def _requested_variant() -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.args.get("variant", ""))
-    except ValueError:
-        return None
-
-
 @bp.get("/products/<uuid:product_id>/preview")
 @shop_required
 def preview_product(shop, product_id: uuid.UUID):
@@ -240,7 +234,7 @@ def preview_product(shop, product_id: uuid.UUID):
     variant panel has no add-to-cart, and its picker asks the preview's panel below."""
     preview = _preview(shop, product_id)
     detail = preview.detail
-    variant = detail.pick_variant(_requested_variant())
+    variant = detail.pick_variant(requested_variant())
     return render_template(
         "seller/product_preview.html", detail=detail, product=detail.product, variant=variant,
         main_image=detail.image_for(variant), not_public=preview.not_public,
@@ -253,7 +247,7 @@ def preview_product(shop, product_id: uuid.UUID):
 def preview_variant_panel(shop, product_id: uuid.UUID):
     """The shop's owner (htmx): the preview's price/stock panel for `?variant=`, like the public one."""
     detail = _preview(shop, product_id).detail
-    variant = detail.pick_variant(_requested_variant())
+    variant = detail.pick_variant(requested_variant())
     response = make_response(render_template(
         "catalog/partials/_variant_panel.html", detail=detail, product=detail.product, variant=variant,
         main_image=detail.image_for(variant), oob_image=True))
