@@ -15,6 +15,7 @@ from marketplace.models import CartItem, CheckoutRequest, Order, ProductVariant,
 from marketplace.services import cart
 from marketplace.services.checkout import PricesChanged, place_orders
 from tests.cart_support import buyer_with_address, htmx, login, two_shops
+from tests.conftest import CsrfClient
 from tests.factories import make_voucher
 
 
@@ -116,6 +117,30 @@ def test_the_quote_prices_the_cart_like_the_checkout(client, data):
     response = client.post("/api/v1/orders", json=api_body(data, body["total"]), headers={"Idempotency-Key": "q"})
     assert response.status_code == 201
     assert sum(order["total"] for order in response.get_json()["orders"]) == data["total"]
+
+
+def test_the_quote_refuses_bad_input_and_prices_only_what_can_be_bought(app, client, data):
+    db.session.commit()
+    anonymous = CsrfClient(app, app.response_class, use_cookies=True)  # a valid token, nobody signed in
+    assert anonymous.post("/api/v1/orders/quote", json={}).get_json()["error"]["code"] == "unauthorized"
+    login(client, data["buyer"])
+    bad = client.post("/api/v1/orders/quote", json={"cart_item_ids": ["not-a-uuid"], "vouchers": {"x": 1}})
+    assert bad.status_code == 422
+    assert set(bad.get_json()["error"]["fields"]) & {"cart_item_ids", "cart_item_ids.0", "vouchers"}
+    # a voucher that doesn't apply: priced without the discount, and not ready to place
+    wrong = client.post("/api/v1/orders/quote", json={"vouchers": {str(data["shops"][0].id): "NOPE"}}).get_json()
+    assert wrong["ready"] is False and wrong["discount"] == 0
+    alpha = next(shop for shop in wrong["shops"] if shop["shop"]["id"] == str(data["shops"][0].id))
+    assert alpha["voucher_error"] and alpha["voucher_code"] == "NOPE"
+    # someone else's line is never priced: only the buyer's own lines count
+    other, _ = buyer_with_address()
+    (_, mug), _ = two_shops()
+    foreign = cart.add_item(other, mug.variants[0].id, 1)
+    db.session.commit()
+    mine = str(data["lines"][1].id)
+    only = client.post("/api/v1/orders/quote", json={"cart_item_ids": [mine, str(foreign.id)]}).get_json()
+    assert only["cart_item_ids"] == [mine] and only["subtotal"] == 1500
+    assert count(Order) == 0  # a quote writes nothing
 
 
 def test_the_api_refuses_a_changed_total_then_the_same_key_places_the_new_one(client, data):
