@@ -10,13 +10,10 @@ from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.cart import (
     CartAdjustmentOut, CartItemIn, CartOut, CartQuantityIn, CartSyncIn, CartSyncOut,
 )
-from marketplace.api.spec import spec
+from marketplace.api.spec import SESSION, SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.services import cart as cart_service
 from marketplace.web.auth import login_required
-
-SESSION = {"session": []}
-SESSION_CSRF = {"session": [], "csrf": []}
 
 
 def _cart() -> CartOut:

@@ -14,7 +14,7 @@ from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.cart import IdempotencyHeaders, PlaceOrdersIn, QuoteIn, QuoteOut
 from marketplace.api.schemas.orders import OrderOut, PlacedOrdersOut
-from marketplace.api.spec import spec
+from marketplace.api.spec import SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.services import cart as cart_service
 from marketplace.services.checkout import place_orders
@@ -27,7 +27,7 @@ from marketplace.web.auth import login_required, verified_required
 @spec.validate(json=PlaceOrdersIn, headers=IdempotencyHeaders,
                resp=Response(HTTP_200=PlacedOrdersOut, HTTP_201=PlacedOrdersOut, HTTP_401=ErrorOut,
                              HTTP_403=ErrorOut, HTTP_404=ErrorOut, HTTP_409=ErrorOut, HTTP_422=ErrorOut),
-               tags=["orders"], security={"session": [], "csrf": []})
+               tags=["orders"], security=SESSION_CSRF)
 def place_order():
     """Verified users: place the chosen cart lines (default all) as one order per shop, all or nothing."""
     body = request.context.json
@@ -45,7 +45,7 @@ def place_order():
 @bp.post("/orders/quote")
 @login_required
 @spec.validate(json=QuoteIn, resp=Response(HTTP_200=QuoteOut, HTTP_401=ErrorOut, HTTP_422=ErrorOut),
-               tags=["orders"], security={"session": [], "csrf": []})
+               tags=["orders"], security=SESSION_CSRF)
 def quote_orders():
     """Signed-in users: what placing these lines (default: every line that can be bought) with these
     vouchers costs now, per shop and in all; changes nothing. Its `total` is POST /orders' expected_total."""

@@ -12,14 +12,11 @@ from spectree import Response
 from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.orders import CancelOrderIn, OrderListOut, OrderOut, OrdersQuery
-from marketplace.api.spec import spec
+from marketplace.api.spec import SESSION, SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.services import orders, review_queries
 from marketplace.services.reviews import REVIEWABLE_STATUSES
 from marketplace.web.auth import login_required
-
-SESSION = {"session": []}
-SESSION_CSRF = {"session": [], "csrf": []}
 
 
 @bp.get("/orders")

@@ -16,14 +16,12 @@ from marketplace.api.schemas.reviews import (
     RatingSummaryOut, ReviewCreateIn, ReviewImagesIn, ReviewListOut, ReviewListQuery, ReviewOut, ReviewUpdateIn,
 )
 from marketplace.api.schemas.uploads import read_all
-from marketplace.api.spec import spec
+from marketplace.api.spec import SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.models import Product, Review
 from marketplace.services import review_queries, reviews
 from marketplace.services.visibility import visible_products
 from marketplace.web.auth import login_required
-
-SESSION_CSRF = {"session": [], "csrf": []}  # the server checks X-CSRFToken on unsafe requests
 
 
 def _review_out(review_id: uuid.UUID) -> ReviewOut:

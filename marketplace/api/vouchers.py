@@ -8,7 +8,7 @@ from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.cart import (
     AvailableVouchersQuery, VoucherListOut, VoucherOut, VoucherValidateIn, VoucherValidateOut,
 )
-from marketplace.api.spec import spec
+from marketplace.api.spec import SESSION_CSRF, spec
 from marketplace.services import vouchers as voucher_service
 from marketplace.web.auth import login_required
 
@@ -17,7 +17,7 @@ from marketplace.web.auth import login_required
 @login_required
 @spec.validate(json=VoucherValidateIn, resp=Response(HTTP_200=VoucherValidateOut, HTTP_401=ErrorOut,
                                                      HTTP_422=ErrorOut),
-               tags=["vouchers"], security={"session": [], "csrf": []})
+               tags=["vouchers"], security=SESSION_CSRF)
 def validate_voucher():
     """Signed-in users: the discount a code gives on a shop subtotal, or 422 with the reason `code`."""
     body = request.context.json
