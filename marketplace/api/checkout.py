@@ -5,6 +5,8 @@ The Idempotency-Key header is required: the same key again answers the same orde
 (200) instead of placing new ones (201). The app may send the quoted total as
 `expected_total`: a checkout whose total changed since is refused (409 prices_changed),
 rolled back whole, so a retry with the same key places the orders once the buyer agrees.
+A cart line is ordered once whatever the keys: a checkout racing another for the same line is
+refused (409 cart_changed).
 """
 from flask import request
 from flask_login import current_user

@@ -17,7 +17,9 @@ from marketplace.checkout.forms import NEW_ADDRESS, CheckoutForm
 from marketplace.extensions import db
 from marketplace.services import addresses as address_book
 from marketplace.services import cart as cart_service
-from marketplace.services.checkout import CheckoutLineError, PricesChanged, orders_of_checkout, place_orders
+from marketplace.services.checkout import (
+    CartChanged, CheckoutLineError, PricesChanged, orders_of_checkout, place_orders,
+)
 from marketplace.services.checkout_preview import preview_checkout
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.vouchers import VoucherInvalid, describe
@@ -130,7 +132,8 @@ def _address_id(form: CheckoutForm):
 
 
 def _refused(form: CheckoutForm, lines, codes, error: DomainError):
-    """Put the reason where it belongs (address field, a line, a shop's voucher) and re-render."""
+    """Put the reason where it belongs (address field, a line, a shop's voucher) and re-render;
+    409 when the cart changed under the page (another tab ordered its lines), 422 otherwise."""
     error_line = error.line_id if isinstance(error, CheckoutLineError) else None
     if isinstance(error, VoucherInvalid):
         message = f"Voucher: {error.message}"
@@ -142,7 +145,8 @@ def _refused(form: CheckoutForm, lines, codes, error: DomainError):
         message = error.message
         if error.fields.get("address_id") or error.code == "address_limit":
             form.address_id.errors = [*form.address_id.errors, error.message]
-    return _render(form, lines, codes, status=422, error=message, error_line=error_line)
+    status = 409 if isinstance(error, CartChanged) else 422
+    return _render(form, lines, codes, status=status, error=message, error_line=error_line)
 
 
 @bp.get("/checkout/done/<uuid:checkout_id>")

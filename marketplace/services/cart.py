@@ -410,7 +410,7 @@ _CLEAR_LINES = (delete(_cart_items)  # a plain DELETE: no ORM bookkeeping of the
                        _cart_items.c.id.in_(bindparam("line_ids", expanding=True))))
 
 
-def clear_lines(user: User, line_ids) -> None:
-    """Delete these lines of the user's cart (after checkout); lines already loaded stay in the
-    session as they were until the commit expires them."""
-    db.session.execute(_CLEAR_LINES, {"user_id": user.id, "line_ids": list(line_ids)})
+def clear_lines(user: User, line_ids) -> int:
+    """Delete these lines of the user's cart (after checkout) and say how many were deleted; lines
+    already loaded stay in the session as they were until the commit expires them."""
+    return db.session.execute(_CLEAR_LINES, {"user_id": user.id, "line_ids": list(line_ids)}).rowcount

@@ -7,18 +7,25 @@ Locking (everything happens in the caller's ONE transaction, which the view comm
    index entry until the first transaction ends: if it committed, the duplicate gets
    no row back and returns the orders already placed; if it rolled back, the
    duplicate proceeds as the first. A retried request therefore never places twice.
-2. Stock: one conditional UPDATE per line, `stock = stock - q WHERE stock >= q`,
+2. Cart lines: the chosen lines are read FOR UPDATE (of cart_items only), so two checkouts with
+   different keys (two tabs, two devices, a client that retries with a new key) that share a line
+   run one after the other. The second reads after the first commits: its lines are gone, and
+   CartChanged (409) says so instead of placing a second order from the same line. The lines are
+   deleted again at the end, and fewer deleted than read is the same refusal (a guard: the lock
+   should make it impossible).
+3. Stock: one conditional UPDATE per line, `stock = stock - q WHERE stock >= q`,
    in ascending variant id order, so two checkouts sharing variants lock them in the
    same order and cannot deadlock. Zero rows means not enough stock: OutOfStock.
-3. Vouchers: claimed after all variants, in ascending voucher id order, by a
+4. Vouchers: claimed after all variants, in ascending voucher id order, by a
    conditional UPDATE of used_count (see vouchers.claim); the row lock it holds
    serializes the per-user count.
-4. The expected total, when the caller sends the one the buyer was shown: the total
+5. The expected total, when the caller sends the one the buyer was shown: the total
    computed from the prices and vouchers read under those locks must be the same, or
    PricesChanged (409) says the new total.
 Any DomainError leaves the caller to roll back, which undoes every step above, the
 idempotency claim included: a retry with the same key after a refusal is a new attempt.
-Whoever cancels orders (restock + voucher return) must lock variants before vouchers.
+Whoever cancels orders (restock + voucher return) must lock variants before vouchers; nothing
+that locks variants may then wait for a cart line (the cart's own writes lock no variant).
 """
 import secrets
 import uuid
@@ -63,6 +70,18 @@ class CheckoutLineError(DomainError):
 class OutOfStock(CheckoutLineError, Conflict):
     status = 409
     code = "out_of_stock"
+
+
+class CartChanged(Conflict):
+    """A chosen line is not in the cart any more: most often another checkout (a second tab or
+    device) has just ordered it, so placing again would sell the same line twice."""
+
+    code = "cart_changed"
+
+    def __init__(self):
+        super().__init__("One of the chosen items is no longer in your cart: it was ordered from another tab or "
+                         "device, or removed. Check your cart and orders before ordering again.",
+                         field="cart_item_ids")
 
 
 class PricesChanged(Conflict):
@@ -172,7 +191,8 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     notify_all((order.shop.owner_id, "order.placed", f"New order {order.number}",
                 f"{user.full_name} ordered {sum(i.quantity for i in order.items)} item(s).",
                 f"/seller/orders/{order.id}") for order in orders)
-    clear_lines(user, [line.item.id for line in lines])
+    if clear_lines(user, [line.item.id for line in lines]) != len(lines):
+        raise CartChanged()  # step 2's guard: never reached while the lines are read FOR UPDATE
     db.session.flush()
     return PlacedOrders(orders=orders, checkout_id=checkout_id, replayed=False)
 
@@ -240,7 +260,8 @@ def _own_address(user: User, address_id) -> Address:
 def _lines_statement(chosen: bool):
     """Built once per shape: the user's cart lines (all, or the chosen ids) with their variant,
     product, shop and the picture copied into the order: the variant's own, else the product's
-    first (one statement)."""
+    first (one statement). The lines are locked (step 2 of the module doc); the catalogue rows are
+    not: stock is taken by conditional UPDATEs, prices are read again under those locks."""
     first_image = (
         select(ProductImage.storage_key).where(ProductImage.product_id == Product.id)
         .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
@@ -252,6 +273,7 @@ def _lines_statement(chosen: bool):
         .join(Shop, Shop.id == Product.shop_id)
         .outerjoin(ProductImage, ProductImage.id == ProductVariant.image_id)
         .where(CartItem.user_id == bindparam("user_id"))
+        .with_for_update(of=CartItem)
     )
     return stmt.where(CartItem.id.in_(bindparam("line_ids", expanding=True))) if chosen else stmt
 
@@ -267,10 +289,11 @@ def _load_lines(user: User, cart_item_ids) -> list[_Line]:
         params["line_ids"] = list(wanted)
     lines = [_Line(*row) for row in db.session.execute(_lines_statement(wanted is not None), params).all()]
     if wanted is not None and len(lines) != len(wanted):
-        raise NotFound("One of the chosen items is no longer in your cart. Reload the page.",
-                       code="cart_item_not_found", field="cart_item_ids")
+        raise CartChanged()  # someone else's line reads the same: not in this cart
     if not lines:
-        raise ValidationFailed("Choose at least one item to buy.", code="empty_selection", field="cart_item_ids")
+        raise ValidationFailed("Choose at least one item to buy." if wanted is not None
+                               else "Your cart is empty: there is nothing to order.",
+                               code="empty_selection", field="cart_item_ids")
     for line in lines:
         if is_own_shop(line.shop.owner_id, user.id):  # merged from a guest cart, or older than the rule
             raise CheckoutLineError(f"{own_shop_message(line.label)} Remove it from your cart.",
