@@ -8,11 +8,12 @@ from spectree import Response
 from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.cart import (
-    CartAdjustmentOut, CartItemIn, CartOut, CartQuantityIn, CartSyncIn, CartSyncOut,
+    CartAddHeaders, CartAdjustmentOut, CartItemIn, CartOut, CartQuantityIn, CartSyncIn, CartSyncOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.services import cart as cart_service
+from marketplace.services import cart_requests
 from marketplace.web.auth import login_required
 
 
@@ -30,15 +31,19 @@ def get_cart():
 
 @bp.post("/cart/items")
 @login_required
-@spec.validate(json=CartItemIn, resp=Response(HTTP_201=CartOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut,
-                                              HTTP_422=ErrorOut), tags=["cart"], security=SESSION_CSRF)
+@spec.validate(json=CartItemIn, headers=CartAddHeaders,
+               resp=Response(HTTP_200=CartOut, HTTP_201=CartOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut,
+                             HTTP_422=ErrorOut), tags=["cart"], security=SESSION_CSRF)
 def add_cart_item():
-    """Signed-in users: add a variant (adds to its line); refused beyond the stock. Answers the cart."""
+    """Signed-in users: add a variant (adds to its line); refused beyond the stock. Answers the cart.
+
+    With an Idempotency-Key header, a retry with the same key adds nothing and answers 200."""
     body = request.context.json
-    cart_service.add_item(current_user, body.variant_id, body.quantity)
+    replayed = cart_requests.add_item(current_user, body.variant_id, body.quantity,
+                                      idempotency_key=request.context.headers.idempotency_key)
     cart = _cart()  # read before the commit expires current_user (which would cost a reload)
     db.session.commit()
-    return cart, 201
+    return cart, (200 if replayed else 201)
 
 
 @bp.patch("/cart/items/<uuid:item_id>")

@@ -1,6 +1,6 @@
 """Every model, importable from one place (Alembic autogenerate and the services use this)."""
 from marketplace.models.base import Base
-from marketplace.models.cart import CartItem
+from marketplace.models.cart import CartItem, CartRequest
 from marketplace.models.catalog import Category, Product, ProductImage, ProductStatus, ProductVariant
 from marketplace.models.notifications import AuditLog, Notification
 from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod
@@ -11,8 +11,8 @@ from marketplace.models.users import Address, OtpCode, OtpPurpose, Role, User, U
 from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
 
 __all__ = [
-    "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "Category", "CheckoutRequest", "Notification",
-    "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose", "PaymentMethod",
+    "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
+    "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose", "PaymentMethod",
     "Product", "ProductImage", "ProductSalesDaily", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
     "SalesDaily", "Shop", "ShopSalesDaily", "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
 ]

@@ -1,8 +1,9 @@
 """One cart line, several checkouts at once: two browser tabs, or an app that retries with a new
 Idempotency-Key. Each checkout has its own key, so the key can't tell them apart: the cart line
 can. Exactly one order holds each line; every other checkout gets 409 cart_changed and takes
-nothing. Real connections (threads released by a barrier) against committed data, on the
-service and through both faces (the JSON API and the checkout form).
+nothing. The same holds for an add to the cart that the app retries with one key: it adds once.
+Real connections (threads released by a barrier) against committed data, on the service and
+through both faces (the JSON API and the checkout form).
 """
 import threading
 import uuid
@@ -154,3 +155,15 @@ def test_two_checkout_tabs_submitted_at_once_place_one_order(committed_app):
     assert len(placed) == 1 and "/checkout/done/" in placed[0].headers["Location"], responses
     assert len(refused) == 1 and "no longer in your cart" in refused[0].get_data(as_text=True)
     _assert_sold_once(app, data, quantity=2)
+
+
+def test_an_add_to_the_cart_retried_at_once_with_one_key_adds_once(committed_app):
+    """The app's retry can overtake its first try: both wait on the key, one adds."""
+    app = committed_app
+    data = _cart(app, [50])
+    clients = [_client(app, data["session_id"]) for _ in range(RACERS)]
+    body = {"variant_id": str(data["variant_ids"][0]), "quantity": 3}
+    responses = _race(RACERS, lambda n: clients[n].post("/api/v1/cart/items", json=body,
+                                                       headers={"Idempotency-Key": "add-once"}))
+    assert sorted(r.status_code for r in responses) == [200] * (RACERS - 1) + [201], responses
+    assert _scalar(app, select(CartItem.quantity)) == 1 + 3  # the line it had, plus one add

@@ -157,6 +157,14 @@ class IdempotencyHeaders(BaseModel):
     idempotency_key: str = Field(alias="Idempotency-Key", min_length=1, max_length=100)
 
 
+class CartAddHeaders(BaseModel):
+    """Optional on POST /cart/items: an add retried with the same key (after a timeout) adds once,
+    and answers the cart as it is then (200 instead of 201)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    idempotency_key: str | None = Field(None, alias="Idempotency-Key", min_length=1, max_length=100)
+
+
 class VoucherValidateIn(ApiModel):
     shop_id: uuid.UUID
     code: str = Field(min_length=1, max_length=40)
