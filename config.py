@@ -59,6 +59,10 @@ class Config:
     # A whole form's uploads: a product's 10 images or a review's 5 photos, each up to MAX_IMAGE_BYTES
     # (phone photos are 3-6 MB), must fit in one request, or the typed text is lost with a 413.
     MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+    # Pixels, not bytes, decide what decoding costs (a 52 KB PNG can hold 40 MP). 25 MP takes what
+    # phones and cameras save by default (12 MP; 24 MP = 6000 x 4000); larger is refused from the
+    # file's header, before decoding (services/images.py).
+    MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 25_000_000)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
 
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

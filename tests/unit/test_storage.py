@@ -195,11 +195,11 @@ def test_oversized_file_is_refused_before_decoding(app, storage, monkeypatch):
     assert stored_files(storage.root) == []
 
 
-def test_too_many_pixels_is_refused(storage, monkeypatch):
-    monkeypatch.setattr(images, "MAX_PIXELS", 100)
+def test_too_many_pixels_is_refused(app, storage, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_IMAGE_PIXELS", 100)
     with pytest.raises(ValidationFailed) as info:
         images.store_image(image_bytes(size=(20, 20)), "products")
-    assert "too many pixels" in info.value.message
+    assert info.value.message == "This picture is 20 x 20 pixels; the limit is 100 pixels."
     assert stored_files(storage.root) == []
 
 
