@@ -21,7 +21,7 @@ from marketplace.seller.forms import (
 )
 from marketplace.seller.access import shop_required
 from marketplace.services import catalog, categories, product_images, products
-from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.errors import DomainError, NotFound, ValidationFailed
 from marketplace.services.product_listing import TABS, seller_products, status_counts
 from marketplace.web.htmx import htmx_target, render_htmx
 
@@ -68,11 +68,34 @@ def list_products(shop):
 
 # --- create and edit --------------------------------------------------------------------------
 
-def _form_page(shop, form, product=None, status_code=200):
+def _form_page(shop, form, product=None, status_code=200, **images_panel):
     template = "seller/product_edit.html" if product else "seller/product_new.html"
     return render_template(template, shop=shop, form=form, product=product, action_form=ActionForm(),
                            upload_form=ImageUploadForm(), live_variants=products.live_variants(product) if product
-                           else []), status_code
+                           else [], **images_panel), status_code
+
+
+def _edit_form(product, posted: bool) -> ProductForm:
+    """The edit form: what was posted, or the product as saved (also behind a refused upload)."""
+    form = ProductForm() if posted else ProductForm(formdata=None, data={
+        "title": product.title, "description": product.description, "category_id": str(product.category_id),
+        "variants": format_variant_rows(products.live_variants(product))})
+    form.category_id.choices = category_choices()
+    choices = image_choices(product)
+    for entry in form.variants.entries:
+        entry.form.image_id.choices = choices
+    return form
+
+
+def _add_uploads(shop, product, files) -> None:
+    """Store the chosen files in order (the count is checked before any is decoded); a refusal
+    names the file it is about. The caller rolls back, which removes the files already stored."""
+    product_images.check_room(product, len(files), field="images")
+    for upload in files:
+        try:
+            product_images.add_image(shop, product, upload.read(), field="images")
+        except ValidationFailed as error:
+            raise ValidationFailed(f"{upload.filename}: {error.message}", field="images", code=error.code) from None
 
 
 @bp.route("/products/new", methods=["GET", "POST"])
@@ -90,8 +113,7 @@ def new_product(shop):
             product = products.create_product(shop, title=form.title.data, description=form.description.data,
                                               category_id=form.category_id.data, variants=variant_specs(form),
                                               status=status)
-            for upload in uploaded_files(form.images):
-                product_images.add_image(shop, product, upload.read(), field="images")
+            _add_uploads(shop, product, uploaded_files(form.images))
         except DomainError as error:
             db.session.rollback()
             show_errors(form, error)
@@ -108,18 +130,9 @@ def new_product(shop):
 def edit_product(shop, product_id: uuid.UUID):
     """The shop's owner: edit a product's text, category, variants (add, change, remove) and their pictures."""
     product = _product(shop, product_id)
-    if request.method == "POST":
-        form = ProductForm()
-    else:
-        form = ProductForm(data={"title": product.title, "description": product.description,
-                                 "category_id": str(product.category_id),
-                                 "variants": format_variant_rows(products.live_variants(product))})
-    form.category_id.choices = category_choices()
-    choices = image_choices(product)
-    for entry in form.variants.entries:
-        entry.form.image_id.choices = choices
+    form = _edit_form(product, posted=request.method == "POST")
     if request.method == "POST" and "add_variant" in request.form:
-        form.variants.append_entry().form.image_id.choices = choices
+        form.variants.append_entry().form.image_id.choices = image_choices(product)
         return _form_page(shop, form, product)
     if form.validate_on_submit():
         specs = variant_specs(form)
@@ -259,12 +272,17 @@ def preview_variant_panel(shop, product_id: uuid.UUID):
 
 # --- images -----------------------------------------------------------------------------------
 
-def _images_answer(shop, product, message: str | None = None, error: str | None = None, status: int = 200):
-    """htmx: the images panel, swapped in place. Plain form: flash and back to the product (PRG)."""
+def _images_answer(shop, product, message: str | None = None, error: str | None = None, status: int = 200,
+                   upload_error: str | None = None):
+    """htmx: the images panel, swapped in place. Plain form: a refused upload brings the whole edit
+    page back (422) with the reason next to the file input; anything else flashes and goes back (PRG)."""
     if htmx_target() == "product-images":
-        headers = {"HX-Trigger": "images-changed"} if not error else {}
+        headers = {"HX-Trigger": "images-changed"} if not (error or upload_error) else {}
         return render_template("seller/partials/_images.html", product=product, action_form=ActionForm(),
-                               upload_form=ImageUploadForm(), notice=message, error=error), status, headers
+                               upload_form=ImageUploadForm(), notice=message, error=error,
+                               upload_error=upload_error), status, headers
+    if upload_error:
+        return _form_page(shop, _edit_form(product, posted=False), product, status, upload_error=upload_error)
     if message or error:
         flash(error or message, "danger" if error else "success")
     return redirect(url_for("seller.edit_product", product_id=product.id) + "#product-images", code=303)
@@ -277,17 +295,16 @@ def upload_images(shop, product_id: uuid.UUID):
     product = _product(shop, product_id)
     form = ImageUploadForm()
     if not form.validate_on_submit():
-        return _images_answer(shop, product, error="Your form expired. Reload the page and try again.", status=422)
+        return _images_answer(shop, product, upload_error="Your form expired. Reload the page and try again.",
+                              status=422)
     files = uploaded_files(form.images)
     if not files:
-        return _images_answer(shop, product, error="Choose one or more images to upload.", status=422)
+        return _images_answer(shop, product, upload_error="Choose one or more images to upload.", status=422)
     try:
-        for upload in files:
-            product_images.add_image(shop, product, upload.read(), field="images")
+        _add_uploads(shop, product, files)
     except DomainError as error:
         db.session.rollback()
-        name = upload.filename or "That file"
-        return _images_answer(shop, product, error=f"{name}: {error.message}", status=422)
+        return _images_answer(shop, product, upload_error=error.message, status=422)
     db.session.commit()
     return _images_answer(shop, product, message=f"{len(files)} image{'s' if len(files) > 1 else ''} added.")
 

@@ -30,12 +30,19 @@ def _renumber(product: Product) -> None:
         image.position = position
 
 
+def check_room(product: Product, adding: int, field: str = "images") -> None:
+    """Refuse `adding` more images past MAX_IMAGES: call it before decoding any of them."""
+    if len(product.images) + adding > MAX_IMAGES:
+        room = MAX_IMAGES - len(product.images)
+        hint = "Delete one first." if room <= 0 else f"There is room for {room} more."
+        raise ValidationFailed(f"A product can have at most {MAX_IMAGES} images. {hint}", field=field,
+                               code="too_many_images")
+
+
 def add_image(shop: Shop, product: Product, data: bytes, field: str = "images") -> ProductImage:
     """Check, re-encode and store an uploaded image as the product's last picture."""
     check_owner(shop, product)
-    if len(product.images) >= MAX_IMAGES:
-        raise ValidationFailed(f"A product can have at most {MAX_IMAGES} images. Delete one first.",
-                               field=field, code="too_many_images")
+    check_room(product, 1, field)
     stored = images.store_image(data, "products", field=field)
     image = ProductImage(storage_key=stored.key, thumb_key=stored.thumb_key, width=stored.width,
                          height=stored.height, position=max((i.position for i in product.images), default=-1) + 1)
