@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import AuditLog, Notification, Role
-from tests.factories import make_shop, make_user
+from tests.factories import login_id, make_shop, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -18,8 +18,9 @@ def htmx(target: str) -> dict:
 
 def login(client, user) -> None:
     """Log `user` in through the session, as Flask-Login does after the login form."""
+    session_id = login_id(user)
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

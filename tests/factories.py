@@ -11,6 +11,7 @@ from marketplace.models import (
     Address, Category, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus,
     ProductVariant, Role, Shop, ShopStatus, User, Voucher, VoucherKind,
 )
+from marketplace.services import login_sessions
 from marketplace.services.passwords import hash_password
 
 PASSWORD = "correct horse 1"
@@ -38,6 +39,13 @@ def make_user(password: str = PASSWORD, **fields) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def login_id(user: User) -> str:
+    """A new login of `user` (its LoginSession row flushed), as the session cookie's user id:
+    what Flask-Login keeps in session["_user_id"] after the login form."""
+    login_sessions.start(user, "pytest")
+    return user.get_id()
 
 
 def make_address(user: User, **fields) -> Address:

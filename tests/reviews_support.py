@@ -7,7 +7,7 @@ from PIL import Image
 from marketplace.extensions import db
 from marketplace.models import OrderItem, OrderStatus, Role
 from marketplace.storage import LocalStorage
-from tests.factories import make_order, make_product, make_shop, make_user
+from tests.factories import login_id, make_order, make_product, make_shop, make_user
 
 
 def login(client, user) -> None:
@@ -17,9 +17,10 @@ def login(client, user) -> None:
     would otherwise roll the data back with it. The test's outer transaction still
     discards everything at the end.
     """
+    session_id = login_id(user)
     db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

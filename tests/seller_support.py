@@ -4,12 +4,14 @@ import io
 from PIL import Image
 
 from marketplace.storage import LocalStorage
+from tests.factories import login_id
 
 
 def login(client, user) -> None:
     """Log `user` in through the session, as Flask-Login would after the login form."""
+    session_id = login_id(user)
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

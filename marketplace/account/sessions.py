@@ -3,11 +3,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import g, session
-from flask_login import login_user, logout_user
+from flask import g, request, session
+from flask_login import current_user, login_user, logout_user
 
 from marketplace.extensions import db
 from marketplace.models import User
+from marketplace.services import login_sessions
 from marketplace.services.accounts import record_login
 from marketplace.services.errors import DomainError
 
@@ -15,7 +16,7 @@ CARRIED_OVER = ("guest_cart",)
 
 
 def start_session(user: User, remember: bool = False) -> None:
-    """Log `user` in on a fresh session (against fixation), keeping the guest's cart.
+    """Log `user` in on a fresh session (against fixation) and a new login, keeping the guest's cart.
 
     Flask-Login's user_logged_in signal fires inside login_user: the cart area
     merges session["guest_cart"] into the account cart there.
@@ -23,11 +24,15 @@ def start_session(user: User, remember: bool = False) -> None:
     kept = {key: session[key] for key in CARRIED_OVER if key in session}
     _fresh_session()
     session.update(kept)
+    login_sessions.start(user, request.user_agent.string)
     login_user(user, remember=remember)
     record_login(user)
 
 
 def end_session() -> None:
+    """End this browser's login: the cookies, and any copy of them, sign nobody in any more."""
+    if current_user.is_authenticated:
+        login_sessions.end(current_user)
     # Clear first: logout_user leaves a marker in the session that deletes the remember cookie.
     _fresh_session()
     logout_user()

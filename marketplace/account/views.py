@@ -158,6 +158,7 @@ def logout():
     """Anyone: end the session (and the remember-me cookie) of this browser."""
     if current_user.is_authenticated:
         end_session()
+        db.session.commit()
         flash("You are logged out.", "info")
     return redirect(url_for("shop.home"))
 

@@ -112,6 +112,7 @@ def logout():
     """Anyone: end this session and its remember-me cookie."""
     if current_user.is_authenticated:
         end_session()
+        db.session.commit()
     return "", 204
 
 

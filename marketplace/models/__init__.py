@@ -7,12 +7,12 @@ from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderI
 from marketplace.models.reviews import Review, ReviewImage
 from marketplace.models.rollups import CacheVersion, ProductSalesDaily, SalesDaily, ShopSalesDaily
 from marketplace.models.shops import Shop, ShopStatus
-from marketplace.models.users import Address, OtpCode, OtpPurpose, Role, User, UserStatus
+from marketplace.models.users import Address, LoginSession, OtpCode, OtpPurpose, Role, User, UserStatus
 from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
 
 __all__ = [
     "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
-    "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose", "PaymentMethod",
-    "Product", "ProductImage", "ProductSalesDaily", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
+    "LoginSession", "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose",
+    "PaymentMethod", "Product", "ProductImage", "ProductSalesDaily", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
     "SalesDaily", "Shop", "ShopSalesDaily", "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
 ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from marketplace.models.base import Base, Timestamped, UUIDPrimaryKey
+from marketplace.models.base import Base, Timestamped, UUIDPrimaryKey, utcnow
 
 
 class Role(str, enum.Enum):
@@ -68,8 +68,14 @@ class User(UUIDPrimaryKey, Timestamped, Base):
     def is_anonymous(self) -> bool:
         return False
 
+    # The login this request belongs to (a LoginSession id), set by the login and by the loader;
+    # not a column: one user has a login per browser or phone.
+    login_token = None  # uuid.UUID | None (not annotated: an annotation would map it)
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """The session cookie's user id: user, session version and login. Logging out deletes the
+        login, bumping the version ends them all; either way a copied cookie stops working."""
+        return f"{self.id}.{self.session_version}.{self.login_token}"
 
     @property
     def is_admin(self) -> bool:
@@ -130,3 +136,14 @@ class Address(UUIDPrimaryKey, Timestamped, Base):
     def one_line(self) -> str:
         parts = [self.line1, self.line2, self.ward, self.district, self.city, self.postal_code]
         return ", ".join(p for p in parts if p)
+
+
+class LoginSession(UUIDPrimaryKey, Base):
+    """One login: a browser or a phone signed in. Its id is in that login's session and remember
+    cookies (User.get_id); logging out deletes the row, so a copy of the cookie dies with it."""
+
+    __tablename__ = "login_sessions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(200))  # to tell the user's devices apart

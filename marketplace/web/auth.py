@@ -3,28 +3,14 @@
 A full page is redirected to the login form; the JSON API and htmx requests get
 401/403 so the client can react (htmx swaps in nothing and the page can redirect).
 """
-import uuid
 from functools import wraps
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import LoginManager, current_user
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm.util import identity_key
 
-from marketplace.extensions import db
 from marketplace.models import Role, User, UserStatus
+from marketplace.services import login_sessions
 from marketplace.services.errors import Forbidden
-
-# Built once: the loader serves every signed-in request.
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
-
-
-def _get_user(user_id: uuid.UUID) -> User | None:
-    """session.get(User, user_id) without building its SELECT again on every request (a request
-    starts with an empty session; get() still answers when the user is already in it)."""
-    if identity_key(User, user_id) in db.session.identity_map:
-        return db.session.get(User, user_id)
-    return db.session.execute(_USER_BY_ID, {"user_id": user_id}).scalar_one_or_none()
 
 
 def wants_json() -> bool:
@@ -43,14 +29,10 @@ def configure_login(login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:
-        # The id carries session_version: a password reset or a suspension bumps it,
-        # which ends every session and remember cookie issued before.
-        user_id, _, version = session_id.partition(".")
-        try:
-            user = _get_user(uuid.UUID(user_id))
-        except ValueError:
-            return None
-        if user is None or str(user.session_version) != version or user.status != UserStatus.ACTIVE:
+        # The id names the login too: logging out ends it, and a password reset or a
+        # suspension bumps the session version, which ends every login at once.
+        user = login_sessions.signed_in_user(session_id)
+        if user is None or user.status != UserStatus.ACTIVE:
             return None
         return user
 

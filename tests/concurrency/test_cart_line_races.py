@@ -15,7 +15,7 @@ from marketplace.extensions import db
 from marketplace.models import CartItem, CheckoutRequest, Order, OrderItem, ProductVariant, User
 from marketplace.services.checkout import CartChanged, place_orders
 from tests.conftest import CsrfClient
-from tests.factories import make_address, make_product, make_shop, make_user
+from tests.factories import login_id, make_address, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.concurrency
 
@@ -34,8 +34,9 @@ def _cart(app, stocks: list[int], quantity: int = 1) -> dict:
             variants.append(product.variants[0])
         lines = [CartItem(user_id=buyer.id, variant_id=v.id, quantity=quantity) for v in variants]
         db.session.add_all(lines)
+        session_id = login_id(buyer)
         db.session.commit()
-        data = {"user_id": buyer.id, "session_id": buyer.get_id(), "address_id": address.id,
+        data = {"user_id": buyer.id, "session_id": session_id, "address_id": address.id,
                 "variant_ids": [v.id for v in variants], "line_ids": [line.id for line in lines]}
         db.session.remove()
     return data

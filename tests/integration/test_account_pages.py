@@ -10,6 +10,7 @@ from marketplace.account import sessions
 from marketplace.extensions import db
 from marketplace.models import OtpCode, Role, User
 from marketplace.services import accounts
+from marketplace.services import login_sessions
 from tests.conftest import otp_from
 from tests.factories import PASSWORD
 from tests.factories import make_user as _make_user
@@ -255,7 +256,7 @@ def test_login_rotates_the_session_but_keeps_the_guest_cart(client):
     assert seen == {"guest_cart": {"variant-1": 2}, "planted": None}
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == user.get_id()
+        assert login_sessions.signed_in_user(session["_user_id"]) == user
         assert session.get("csrf_token") != "fixed-raw-token"
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from marketplace.extensions import db
 from marketplace.models import Role, User
 from marketplace.services import accounts
+from marketplace.services import login_sessions
 from tests.conftest import otp_from
 from tests.factories import PASSWORD
 from tests.factories import make_user as _make_user
@@ -190,7 +191,7 @@ def test_login_rotates_the_session(client):
         session["planted"] = "x"
     client.post(f"{API}/login", json={"login": user.email, "password": PASSWORD})
     with client.session_transaction() as session:
-        assert "planted" not in session and session["_user_id"] == user.get_id()
+        assert "planted" not in session and login_sessions.signed_in_user(session["_user_id"]) == user
 
 
 def test_logout(client):

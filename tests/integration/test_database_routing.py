@@ -15,7 +15,7 @@ from marketplace.database import READER
 from marketplace.extensions import db
 from marketplace.services import rollups
 from tests.conftest import CsrfClient, make_test_config
-from tests.factories import make_category, make_product, make_user
+from tests.factories import login_id, make_category, make_product, make_user
 from tests.log_support import json_log
 
 
@@ -45,9 +45,10 @@ def storefront(committed_app):
         category = make_category(slug="kettles")
         product = make_product(category=category, title="Copper kettle", variants=[{"stock": 4}, {"stock": 0}])
         buyer = make_user()
+        session_id = login_id(buyer)
         db.session.commit()
         ids = {"product": product.id, "variant": product.variants[0].id, "shop": product.shop.slug,
-               "buyer": buyer.get_id()}
+               "buyer": session_id}
         db.session.remove()
     return ids
 

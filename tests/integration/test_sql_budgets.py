@@ -18,7 +18,7 @@ from marketplace.models.base import utcnow
 from marketplace.services import rollups, storefront_cache
 from marketplace.web import page_cache
 from tests.catalog_support import add_image, htmx, product_at
-from tests.factories import make_address, make_category, make_order, make_product, make_shop, make_user
+from tests.factories import login_id, make_address, make_category, make_order, make_product, make_shop, make_user
 
 BUDGETS = {
     # anonymous storefront: (cold caches, storefront caches warm but not the page, the page
@@ -43,8 +43,9 @@ BUDGETS = {
 
 
 def login(client, user) -> None:
+    session_id = login_id(user)
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

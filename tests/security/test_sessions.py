@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, Role
+from marketplace.services import login_sessions
 from tests.conftest import CsrfClient
 from tests.factories import PASSWORD, make_product, make_shop, make_user
 from tests.security.support import client_for, is_login_redirect
@@ -71,7 +72,7 @@ def test_login_starts_a_new_session_and_the_planted_cookie_stays_anonymous(app, 
     after_value = cookie(client)
     after = decode(app, after_value)
     assert after_value != planted
-    assert after["_user_id"] == user.get_id()
+    assert login_sessions.signed_in_user(after["_user_id"]) == user
     assert after.get("csrf_token") != before["csrf_token"], "the CSRF secret must be renewed at login"
     assert set(after) <= LOGGED_IN_KEYS, f"pre-login keys survived: {set(after) - LOGGED_IN_KEYS}"
     # the guest cart is the one thing carried over: merged into the account cart at login
@@ -89,22 +90,82 @@ def test_login_starts_a_new_session_and_the_planted_cookie_stays_anonymous(app, 
     assert user.full_name == "Victim Person"
 
 
-def test_logout_clears_the_session_and_a_password_reset_kills_copied_cookies(app, victim):
-    """Signed cookies can't be revoked one by one: logout clears this browser's session, and
-    bumping session_version (password reset, suspension) ends every copy of every session."""
-    user, _ = victim
+def _logged_in(app, user, remember: bool = False) -> CsrfClient:
     client = client_for(app, None)
-    client.post("/account/login", data={"login": user.email, "password": PASSWORD})
-    stolen = cookie(client)
+    form = {"login": user.email, "password": PASSWORD, **({"remember": "y"} if remember else {})}
+    assert client.post("/account/login", data=form).status_code == 302
+    return client
+
+
+def _with_remember_cookie(app, value: str) -> CsrfClient:
+    """A fresh browser holding only a remember-me cookie (its session long gone)."""
+    app.test_client_class = CsrfClient
+    other = app.test_client()
+    other.set_cookie("remember_token", value)
+    return other
+
+
+@pytest.mark.parametrize("via", ["html", "api"])
+def test_logout_kills_every_copy_of_the_cookies(app, victim, via):
+    """The probe copied the session cookie, logged out, and the copy still signed it in: each login
+    is a row now, and logout deletes it."""
+    user, _ = victim
+    client = _logged_in(app, user, remember=True)
+    stolen, stolen_remember = cookie(client), client.get_cookie("remember_token").value
     assert replay(app, stolen).get("/api/v1/profile").status_code == 200
+    assert _with_remember_cookie(app, stolen_remember).get("/api/v1/profile").status_code == 200
 
-    client.post("/account/logout")
-    assert "_user_id" not in decode(app, cookie(client))
+    logout = client.post("/account/logout") if via == "html" else client.post("/api/v1/auth/logout")
+    assert logout.status_code == (302 if via == "html" else 204)
+    left = client.get_cookie("session")  # the API's logout leaves an empty session: the cookie goes
+    assert left is None or "_user_id" not in decode(app, left.value)
     assert client.get("/api/v1/profile").status_code == 401
-
-    user.session_version += 1  # what reset_password and suspend_user do
-    db.session.commit()
     assert replay(app, stolen).get("/api/v1/profile").status_code == 401
+    assert is_login_redirect(replay(app, stolen).get("/account/profile"))
+    assert _with_remember_cookie(app, stolen_remember).get("/api/v1/profile").status_code == 401
+
+
+def test_logging_out_one_device_keeps_the_others(app, victim):
+    user, _ = victim
+    laptop, phone = _logged_in(app, user), _logged_in(app, user)
+    laptop.post("/account/logout")
+    assert phone.get("/api/v1/profile").status_code == 200
+
+
+def test_log_out_of_every_other_device(app, victim):
+    user, _ = victim
+    laptop, phone = _logged_in(app, user), _logged_in(app, user)
+    stolen = cookie(phone)
+    page = laptop.get("/account/devices").get_data(as_text=True)
+    assert page.count("This device") == 1 and "Log out of every other device" in page
+    response = laptop.post("/account/devices/logout-others", follow_redirects=True)
+    assert "You are logged out of every other device." in response.get_data(as_text=True)
+    assert "Log out of every other device" not in response.get_data(as_text=True)  # only this one is left
+    assert phone.get("/api/v1/profile").status_code == 401
+    assert replay(app, stolen).get("/api/v1/profile").status_code == 401
+    assert laptop.get("/api/v1/profile").status_code == 200
+
+
+def test_a_password_reset_or_suspension_ends_every_login(app, victim):
+    """Bumping session_version (reset_password, suspend_user do it) ends every login at once."""
+    user, _ = victim
+    laptop = _logged_in(app, user)
+    stolen = cookie(laptop)
+    user.session_version += 1
+    db.session.commit()
+    assert laptop.get("/api/v1/profile").status_code == 401
+    assert replay(app, stolen).get("/api/v1/profile").status_code == 401
+
+
+def test_a_session_id_without_a_login_signs_nobody_in(app, victim):
+    """The format before logins were rows ("user.version"), and forged login ids, are refused."""
+    user, _ = victim
+    for session_id in (f"{user.id}.{user.session_version}", f"{user.id}.{user.session_version}.{user.id}",
+                       f"{user.id}.{user.session_version}.not-a-uuid"):
+        client = client_for(app, None)
+        with client.session_transaction() as session:
+            session["_user_id"], session["_fresh"] = session_id, True
+        assert client.get("/api/v1/profile").status_code == 401, session_id
 
 
 def test_session_cookie_flags(app, victim):

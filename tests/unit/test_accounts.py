@@ -8,7 +8,7 @@ from marketplace.services import accounts, shops
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.passwords import check_password_rules, verify_password
 from tests.conftest import otp_from
-from tests.factories import PASSWORD, make_shop, make_user
+from tests.factories import PASSWORD, login_id, make_shop, make_user
 
 GOOD_PASSWORD = "s3cret-enough"
 
@@ -156,7 +156,7 @@ def test_suspended_user_cannot_log_in():
 def test_suspend_bumps_session_version_notifies_and_audits():
     admin = make_user(role=Role.ADMIN)
     user = make_user()
-    old_session_id = user.get_id()
+    old_session_id = login_id(user)
     accounts.suspend_user(admin, user, "Spam")
     assert user.status == UserStatus.SUSPENDED and user.status_reason == "Spam"
     assert user.get_id() != old_session_id
@@ -237,7 +237,7 @@ def test_forgot_password_sends_a_code_only_to_real_active_accounts(sent_messages
 
 def test_reset_password_changes_it_and_ends_other_sessions(sent_messages):
     user = make_user(email="reset@example.com", is_verified=False)
-    old_session_id = user.get_id()
+    old_session_id = login_id(user)
     contact = accounts.email_contact("reset@example.com")
     accounts.forgot_password(contact)
     db.session.commit()
