@@ -3,10 +3,16 @@
 Services call `after_commit(fn, *args)`; the callbacks run once the session's
 transaction commits and are dropped if it rolls back, so nobody gets an SMS about
 an order that was never placed.
+
+`after_response(fn, *args)` goes one step further for work whose duration must not
+show in the answer (a code sent to "any" account must cost nothing before the answer is
+out): inside a request it runs once the WSGI server has sent the response and closes
+it; outside a request, at once.
 """
 import logging
 from collections.abc import Callable
 
+from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -18,14 +24,40 @@ def after_commit(session: Session, callback: Callable, *args, **kwargs) -> None:
     session.info.setdefault(_KEY, []).append((callback, args, kwargs))
 
 
+def after_response(callback: Callable, *args, **kwargs) -> None:
+    """Run `callback` after this request's response has been sent (at once outside a request).
+
+    Call it before the response is built: from a view, or from an after-commit callback of
+    the view's own commit, as every view here commits. The callback runs in a fresh app
+    context (the request's is gone by then); its exceptions are logged, never raised.
+    """
+    if not has_request_context():
+        _run("after-response", callback, args, kwargs)
+        return
+    app = current_app._get_current_object()
+
+    def run_in_app() -> None:
+        with app.app_context():
+            _run("after-response", callback, args, kwargs)
+
+    @after_this_request
+    def attach(response):
+        response.call_on_close(run_in_app)
+        return response
+
+
+def _run(when: str, callback: Callable, args, kwargs) -> None:
+    try:
+        callback(*args, **kwargs)
+    except Exception:  # a failed SMS must not turn a placed order into an error page
+        logger.exception("%s callback %s failed", when, getattr(callback, "__name__", callback))
+
+
 @event.listens_for(Session, "after_commit")
 def _run_callbacks(session: Session) -> None:
     callbacks = session.info.pop(_KEY, [])
     for callback, args, kwargs in callbacks:
-        try:
-            callback(*args, **kwargs)
-        except Exception:  # a failed SMS must not turn a placed order into an error page
-            logger.exception("after-commit callback %s failed", getattr(callback, "__name__", callback))
+        _run("after-commit", callback, args, kwargs)
 
 
 @event.listens_for(Session, "after_soft_rollback")
