@@ -166,7 +166,8 @@ def logout():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @password_reset_limit
 def forgot_password():
-    """Anyone: ask for a reset code; the answer is the same whether or not the account exists."""
+    """Anyone: ask for a reset code; the answer, and the work before it, are the same whether or not
+    the account exists (the code itself leaves after the response: services/otp.py offer_code)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
@@ -177,7 +178,8 @@ def forgot_password():
             db.session.rollback()
             show_error(form, error, CONTACT_FIELDS)
         else:
-            flash(f"If an account uses {contact.value}, we sent it a code. It works for 5 minutes.", "info")
+            flash(f"If an account uses {contact.value}, a code is on its way (one a minute at most). "
+                  "It works for 5 minutes.", "info")
             return redirect(url_for("account.reset_password", contact=contact.value))
     status = 422 if form.is_submitted() else 200
     return render_template("account/forgot_password.html", form=form), status

@@ -2,6 +2,8 @@
 
 Same services and same session cookie as the web pages. Starting a session (register,
 login, reset) also starts a new CSRF token: the answer carries it as `csrf_token`.
+resend-otp and forgot-password name an account by its phone or email, so they answer
+alike whether or not it exists (services/otp.py, offer_code).
 """
 from flask import jsonify, make_response, request
 from flask_login import current_user
@@ -81,15 +83,13 @@ def verify_otp():
 @spec.validate(json=ContactIn, resp=Response(HTTP_202=AcceptedOut, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
                tags=["auth"], security=CSRF)
 def resend_otp():
-    """Anyone: send a new verification code to an unverified account (once per 60 s); silent for others."""
-    contact = _contact(_body())
-    try:
-        accounts.resend_for_contact(contact)
-    except ResendTooSoon as error:
-        db.session.rollback()
-        return too_soon(error)
+    """Anyone: send a new verification code to an unverified account (at most one per 60 s); silent for others.
+
+    Always 202 with the same body: a "too soon" would come only for real accounts, so the
+    app counts `resend_after` down itself."""
+    accounts.resend_for_contact(_contact(_body()))
     db.session.commit()
-    message = "If this account is waiting for verification, a new code is on its way."
+    message = "If this account is waiting for verification, a new code is on its way (one a minute at most)."
     return AcceptedOut(message=message, resend_after=int(otp.RESEND_AFTER.total_seconds())), 202
 
 
@@ -124,7 +124,8 @@ def forgot_password():
     """Anyone: send a reset code; the same answer whether or not the account exists."""
     accounts.forgot_password(_contact(_body()))
     db.session.commit()
-    return AcceptedOut(message="If an account uses this contact, we sent it a code. It works for 5 minutes."), 202
+    message = "If an account uses this contact, a code is on its way (one a minute at most). It works for 5 minutes."
+    return AcceptedOut(message=message), 202
 
 
 @bp.post("/auth/reset-password")

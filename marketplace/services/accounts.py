@@ -176,10 +176,13 @@ def verify_contact(contact: Contact, code: str) -> User:
 
 
 def resend_for_contact(contact: Contact) -> None:
-    """The API's resend-otp: sends a VERIFY code to an unverified account; silent otherwise."""
+    """The API's resend-otp: a new VERIFY code for an unverified active account; the same work, silent, for others.
+
+    Within the cooldown nothing is sent: a "too soon" answer would only come for real accounts.
+    """
     user = find_user(contact)
-    if user is not None and not user.is_verified and user.status == UserStatus.ACTIVE:
-        otp.issue_code(user, OtpPurpose.VERIFY, contact.value)
+    waiting = user is not None and not user.is_verified and user.status == UserStatus.ACTIVE
+    otp.offer_code(user if waiting else None, OtpPurpose.VERIFY, contact.value)
 
 
 def _dummy_password_hash() -> str:
@@ -215,14 +218,13 @@ def record_login(user: User) -> None:
 
 
 def forgot_password(contact: Contact) -> None:
-    """Send a RESET code if an active account has this contact. The caller answers the same either way."""
+    """Send a RESET code if an active account has this contact (not within its cooldown).
+
+    The caller answers the same either way, and the work is the same: see otp.offer_code.
+    """
     user = find_user(contact)
-    if user is None or user.status != UserStatus.ACTIVE:
-        return
-    try:
-        otp.issue_code(user, OtpPurpose.RESET, contact.value)
-    except otp.ResendTooSoon:
-        pass  # a different answer would tell who has an account
+    active = user is not None and user.status == UserStatus.ACTIVE
+    otp.offer_code(user if active else None, OtpPurpose.RESET, contact.value)
 
 
 def reset_password(contact: Contact, code: str, new_password: str) -> User:
