@@ -2,8 +2,8 @@
 
 Same services and same session cookie as the web pages. Starting a session (register,
 login, reset) also starts a new CSRF token: the answer carries it as `csrf_token`.
-resend-otp and forgot-password name an account by its phone or email, so they answer
-alike whether or not it exists (services/otp.py, offer_code).
+verify-otp, resend-otp, forgot- and reset-password name an account by its phone or email,
+so they answer alike whether or not it exists (services/otp.py, "contact-named").
 """
 from flask import jsonify, make_response, request
 from flask_login import current_user
@@ -70,7 +70,10 @@ def register():
 @spec.validate(json=VerifyOtpIn, resp=Response(HTTP_200=UserEnvelope, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
                tags=["auth"], security=CSRF)
 def verify_otp():
-    """Anyone holding the code: mark the account of this phone/email verified (5 tries per code)."""
+    """Anyone holding the code: mark the account of this phone/email verified (5 tries per code).
+
+    Every failure is 422 `otp_invalid`, the same for an unknown contact and an account
+    already verified."""
     body = _body()
     with counting_failed_tries():
         user = accounts.verify_contact(_contact(body), body.code)
@@ -133,7 +136,9 @@ def forgot_password():
 @spec.validate(json=ResetPasswordIn, resp=Response(HTTP_200=UserEnvelope, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
                tags=["auth"], security=CSRF)
 def reset_password():
-    """Anyone holding a reset code: set a new password; every other session ends, this client gets a new one."""
+    """Anyone holding a reset code: set a new password; every other session ends, this client gets a new one.
+
+    Every failure of the code is 422 `otp_invalid`, the same for an unknown contact."""
     body = _body()
     with counting_failed_tries():
         user = accounts.reset_password(_contact(body), body.code, body.new_password)

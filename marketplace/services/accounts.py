@@ -168,11 +168,18 @@ def verify_account(user: User, code: str) -> User:
 
 
 def verify_contact(contact: Contact, code: str) -> User:
-    """The API's verify-otp: the same as `verify_account`, naming the account by its contact."""
+    """The API's verify-otp: mark the account of this contact verified with its VERIFY code.
+
+    Anyone may call it, so every failure is the same CodeRefused: an unknown contact, a
+    wrong or dead code, and an account that is already verified (it has no code waiting,
+    unless a password reset verified it meanwhile: the right code is then accepted and
+    changes nothing). A wrong try counts: commit after an error.
+    """
     user = find_user(contact)
-    if user is None:
-        raise ValidationFailed("That code is wrong.", code="otp_invalid", field="code")
-    return verify_account(user, code)
+    otp.check_code_for_contact(user, OtpPurpose.VERIFY, code)
+    user.is_verified = True
+    db.session.flush()
+    return user
 
 
 def resend_for_contact(contact: Contact) -> None:
@@ -230,19 +237,13 @@ def forgot_password(contact: Contact) -> None:
 def reset_password(contact: Contact, code: str, new_password: str) -> User:
     """Set a new password with a RESET code; ends every session and remember cookie of the user.
 
-    A wrong code counts a try: commit after catching the error.
+    Every failure of the code, and an unknown or suspended account, is the same CodeRefused
+    (otp.check_code_for_contact). A wrong code counts a try: commit after catching the error.
     """
     check_password_rules(new_password or "", field="new_password")
     user = find_user(contact)
-    if user is None or user.status != UserStatus.ACTIVE:
-        raise ValidationFailed("That code is wrong.", code="otp_invalid", field="code")
-    try:
-        otp.check_code(user, OtpPurpose.RESET, code)
-    except ValidationFailed as error:
-        if error.code != "otp_missing":
-            raise
-        # "no code waiting" would tell an unknown contact from an account: answer as for an unknown one
-        raise ValidationFailed("That code is wrong.", code="otp_invalid", field="code") from None
+    active = user is not None and user.status == UserStatus.ACTIVE
+    otp.check_code_for_contact(user if active else None, OtpPurpose.RESET, code)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     user.is_verified = True  # the code reached the account's own contact: that proves it

@@ -5,10 +5,11 @@ plain code exists only in memory and in the message sent after the commit; the
 table holds HMAC-SHA256(SECRET_KEY, user:purpose:code), so a leaked table (or a
 code copied between accounts) proves nothing.
 
-Two faces. A logged-in user (`issue_code`) hears the details: "wait 40 seconds".
-Someone naming an account by its phone or email (`offer_code`: forgot-password, the
-API's resend) may not own it, so every outcome answers alike and does the same work
-whether or not the account exists.
+Two faces. A logged-in user (`issue_code`, `check_code`) hears the details: "wait
+40 seconds", "3 tries left", "expired". Someone naming an account by its phone or
+email (`offer_code`, `check_code_for_contact`: forgot and reset password, the API's
+resend and verify) may not own it, so every outcome but success answers alike and
+does the same work whether or not the account exists.
 """
 import hashlib
 import hmac
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, literal, select, text
+from sqlalchemy import delete, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
 from marketplace import messaging
@@ -54,6 +55,21 @@ class ResendTooSoon(DomainError):
         unit = "second" if retry_after == 1 else "seconds"
         super().__init__(f"Wait {retry_after} {unit} before asking for a new code.", field="code")
         self.retry_after = retry_after
+
+
+class CodeRefused(ValidationFailed):
+    """The one answer to a wrong, expired, used-up or missing code, or a contact without an account.
+
+    No tries-left counter: an unknown contact has no code to count down, and a made-up
+    counter would need state for every contact anyone types. The static limits in the
+    message are all a user needs to decide to ask for a new code.
+    """
+
+    code = "otp_invalid"
+
+    def __init__(self):
+        super().__init__("That code is wrong or no longer valid (a code works for 5 minutes and 5 tries). "
+                         "Check it, or ask for a new one.", field="code")
 
 
 @dataclass(frozen=True)
@@ -155,44 +171,82 @@ def _commit_without_waiting() -> None:
     For the contact-named paths only: whether they write depends on whether the account
     exists, and a commit that wrote waits for the disk (0.3 ms on a local SSD, more on
     network storage) while one that didn't returns at once. A database crash can lose
-    the last fraction of a second of these writes (a fresh code: ask again), never a
-    changed password (success paths don't call this).
+    the last fraction of a second of these writes: a fresh code or a counted wrong try,
+    never a changed password (success paths don't call this).
     """
     db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def _count_try(user_id, purpose: OtpPurpose) -> OtpCode | None:
+    """Count one try against the code and return its row (None without one), in one UPDATE .. RETURNING.
+
+    The row lock orders parallel guesses, so each sees its own count; the statement is the
+    same with or without a row.
+    """
+    statement = (update(OtpCode).where(OtpCode.user_id == user_id, OtpCode.purpose == purpose)
+                 .values(attempts=OtpCode.attempts + 1).returning(OtpCode))
+    return db.session.scalars(statement, execution_options={"populate_existing": True}).one_or_none()
+
+
+def _refusal(row: OtpCode | None, user_id, purpose: OtpPurpose, code: str | None) -> str | None:
+    """None when `code` is the row's live code; otherwise why not (the try is already counted)."""
+    given = _digest(user_id, purpose, (code or "").strip())  # also without a row: the same work
+    if row is None:
+        return "missing"
+    if row.attempts > MAX_ATTEMPTS:  # this try came after the last allowed one
+        return "locked"
+    if utcnow() >= row.expires_at:
+        return "expired"
+    return None if hmac.compare_digest(row.code_hash, given) else "wrong"
+
+
+def _consume(row: OtpCode) -> OtpCode:
+    db.session.delete(row)
+    db.session.flush()
+    return row
 
 
 def check_code(user: User, purpose: OtpPurpose, code: str) -> OtpCode:
     """Accept `code` for the user's live code of `purpose` and consume it; returns the consumed row.
 
-    A wrong code counts a try and raises: the caller must COMMIT after catching
-    that error, or the failed try would be rolled back and never count.
-    Locks the code row (SELECT .. FOR UPDATE) so parallel guesses are counted one by one.
+    For a logged-in user, who may hear why a code fails and how many tries are left.
+    Every try counts, right or wrong: the caller must COMMIT after catching the error, or
+    the failed try would be rolled back and never count.
     """
-    row = db.session.scalar(
-        select(OtpCode).where(OtpCode.user_id == user.id, OtpCode.purpose == purpose)
-        .with_for_update().execution_options(populate_existing=True)
-    )
-    if row is None:
+    row = _count_try(user.id, purpose)
+    refusal = _refusal(row, user.id, purpose, code)
+    if refusal == "missing":
         raise ValidationFailed("There is no code waiting for this account. Ask for a new one.",
                                code="otp_missing", field="code")
-    if row.attempts >= MAX_ATTEMPTS:
+    if refusal == "locked":
         raise ValidationFailed("Too many wrong tries for this code. Ask for a new one.",
                                code="otp_locked", field="code")
-    if utcnow() >= row.expires_at:
+    if refusal == "expired":
         raise ValidationFailed("This code has expired. Ask for a new one.", code="otp_expired", field="code")
-    given = (code or "").strip()
-    if not hmac.compare_digest(row.code_hash, _digest(user.id, purpose, given)):
-        row.attempts += 1
-        db.session.flush()
+    if refusal == "wrong":
         left = MAX_ATTEMPTS - row.attempts
         if left == 0:
             raise ValidationFailed("That code is wrong, and that was the last try. Ask for a new code.",
                                    code="otp_locked", field="code")
         raise ValidationFailed(f"That code is wrong. {left} {'try' if left == 1 else 'tries'} left.",
                                code="otp_invalid", field="code")
-    db.session.delete(row)
-    db.session.flush()
-    return row
+    return _consume(row)
+
+
+def check_code_for_contact(user: User | None, purpose: OtpPurpose, code: str) -> None:
+    """Accept and consume `user`'s code, for a request that named the account by its contact.
+
+    `user` is None when there is no account to act on. Every failure raises the same
+    CodeRefused after the same statements (the counted try, a no-wait commit), so neither
+    answer nor timing tells an unknown contact from a real account, with or without a
+    code waiting. Commit after catching it, as for `check_code`.
+    """
+    user_id = user.id if user is not None else NOBODY
+    row = _count_try(user_id, purpose)
+    if _refusal(row, user_id, purpose, code) is not None:
+        _commit_without_waiting()
+        raise CodeRefused()
+    _consume(row)
 
 
 def discard_codes(user: User, purpose: OtpPurpose) -> None:

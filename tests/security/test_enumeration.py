@@ -1,15 +1,16 @@
 """User enumeration: which answers can tell whether an account exists.
 
-forgot-password (page and API) and the API's resend-otp name an account by its phone or
-email. For each, an unknown contact and real accounts in every state (verified, unverified,
-suspended; within the resend cooldown) get the same answer: status, body (contact and
-per-request tokens masked), the headers that matter and the flash. They also do the same
-work, counted rather than timed (wall-clock is noise in a test): the same SQL statements
-(text and number), the same number of password hashes and code digests, and no message
-sent before the answer is out: a real account's code leaves once the server has sent the
-response, so a dead Redis or a slow SMS provider can't show in the answer's time. The web
-verify page and its resend button need a login: the account is the caller's own, so they
-keep their details ("wait 40 s").
+forgot-password and reset-password (page and API) and the API's resend-otp and verify-otp
+name an account by its phone or email. For each, an unknown contact and real accounts in
+every state (verified, unverified, suspended; a code waiting, used up, expired or none;
+within the resend cooldown) get the same answer: status, body (contact and per-request
+tokens masked), the headers that matter and the flash. They also do the same work, counted
+rather than timed (wall-clock is noise in a test): the same SQL statements (text and
+number), the same number of password hashes and code digests, and no message sent before
+the answer is out: a real account's code leaves once the server has sent the response, so
+a dead Redis or a slow SMS provider can't show in the answer's time. The web verify page
+and its resend button need a login: the account is the caller's own, so they keep their
+details ("3 tries left", "wait 40 s").
 
 Login answers every wrong combination alike. Register does say "an account with this email
 already exists": a person must learn to log in instead; the register rate limit bounds what
@@ -214,15 +215,90 @@ def test_forgot_password_sends_the_code_only_after_the_answer_is_out(app, people
 
 # --- reset-password -------------------------------------------------------------------------------
 
-def test_reset_password_does_not_tell_an_account_without_a_code_from_no_account(app, people):
+@pytest.mark.parametrize("face", ["html", "api"])
+def test_reset_password_with_a_wrong_code_answers_and_works_alike(app, people, measure, sent_messages, face):
+    waiting = make_user(email="waiting@example.com")
+    used_up = make_user(email="used.up@example.com")
+    expired = make_user(email="expired@example.com")
+    codes = {
+        "waiting@example.com": live_code(waiting, OtpPurpose.RESET, sent_messages),
+        "used.up@example.com": live_code(used_up, OtpPurpose.RESET, sent_messages, attempts=4),
+        "expired@example.com": live_code(expired, OtpPurpose.RESET, sent_messages, expired=True),
+        "unverified@example.com": live_code(people["unverified"], OtpPurpose.RESET, sent_messages),
+        "suspended@example.com": live_code(people["suspended"], OtpPurpose.RESET, sent_messages),
+    }
+    contacts = {
+        "a code waiting": "waiting@example.com",
+        "its last try": "used.up@example.com",
+        "an expired code": "expired@example.com",
+        "unverified, a code waiting": "unverified@example.com",
+        "suspended, a code waiting": "suspended@example.com",
+        "verified, no code": "verified@example.com",
+        "unknown": "nobody@example.com",
+    }
+    fields = {"code": "", "new_password": NEW_PASSWORD}
+    if face == "html":
+        fields["confirm_password"] = NEW_PASSWORD
+    results = {}
+    for name, contact in contacts.items():
+        fields["code"] = wrong(codes.get(contact, "123456"))
+        answer, work, _ = ask(app, measure, face, "reset-password", contact, **fields)
+        results[name] = (answer, work)
+    assert_all_alike(results)
+    status, body = results["unknown"][0][:2]
+    assert status == 422 and "wrong or no longer valid" in body and "tries left" not in body
+    assert results["unknown"][1].password_hashes == 0
+    # the tries were counted all the same: the last one locked its code for good
+    attempts = dict(db.session.execute(text(
+        "SELECT u.email, o.attempts FROM otp_codes o JOIN users u ON u.id = o.user_id")).all())
+    assert attempts["waiting@example.com"] == 1 and attempts["used.up@example.com"] == 5
+
+
+# --- verify-otp (API) -----------------------------------------------------------------------------
+
+def test_verify_otp_with_a_wrong_code_answers_and_works_alike(app, people, measure, sent_messages):
+    fresh = make_user(email="fresh@example.com", is_verified=False)
+    locked = make_user(email="locked@example.com", is_verified=False)
+    stale = make_user(email="stale@example.com", is_verified=False)
+    reset_meanwhile = make_user(email="reset.meanwhile@example.com")  # verified by a reset, code still live
+    codes = {
+        "unverified@example.com": live_code(people["unverified"], OtpPurpose.VERIFY, sent_messages),
+        "locked@example.com": live_code(locked, OtpPurpose.VERIFY, sent_messages, attempts=5),
+        "stale@example.com": live_code(stale, OtpPurpose.VERIFY, sent_messages, expired=True),
+        "reset.meanwhile@example.com": live_code(reset_meanwhile, OtpPurpose.VERIFY, sent_messages),
+    }
+    contacts = {
+        "unverified, a code waiting": "unverified@example.com",
+        "unverified, no code": fresh.email,
+        "unverified, code used up": "locked@example.com",
+        "unverified, code expired": "stale@example.com",
+        "verified": "verified@example.com",
+        "verified, a code still live": "reset.meanwhile@example.com",
+        "suspended": "suspended@example.com",
+        "unknown": "nobody@example.com",
+    }
+    results = {}
+    for name, contact in contacts.items():
+        answer, work, _ = ask(app, measure, "api", "verify-otp", contact, code=wrong(codes.get(contact, "123456")))
+        results[name] = (answer, work)
+    assert_all_alike(results)
+    assert results["unknown"][0][0] == 422 and '"otp_invalid"' in results["unknown"][0][1]
+
+
+def test_verify_otp_accepts_the_right_code_of_an_account_already_verified(app, people, sent_messages):
+    """A reset verified the account while its VERIFY code was still live: the right code is not an error.
+
+    What it proves (holding the code sent to that contact) is what any right code proves; a
+    repeated call afterwards is a wrong code, exactly as for an unknown contact.
+    """
+    user = make_user(email="both@example.com")
+    code = live_code(user, OtpPurpose.VERIFY, sent_messages)
     client = client_for(app, None)
-    answers = []
-    for contact in ("verified@example.com", "nobody@example.com", "suspended@example.com"):
-        response = client.post("/api/v1/auth/reset-password",
-                               json={"email": contact, "code": "123456", "new_password": NEW_PASSWORD})
-        answers.append((response.status_code, response.get_json()))
-    assert answers[0] == answers[1] == answers[2]
-    assert answers[0][0] == 422 and answers[0][1]["error"]["code"] == "otp_invalid"
+    response = client.post("/api/v1/auth/verify-otp", json={"email": user.email, "code": code})
+    assert response.status_code == 200 and response.get_json()["user"]["is_verified"] is True
+    again = client.post("/api/v1/auth/verify-otp", json={"email": user.email, "code": code})
+    unknown = client.post("/api/v1/auth/verify-otp", json={"email": "nobody@example.com", "code": code})
+    assert (again.status_code, again.get_json()) == (unknown.status_code, unknown.get_json())
 
 
 # --- resend-otp (API) -----------------------------------------------------------------------------
