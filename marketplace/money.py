@@ -1,5 +1,7 @@
-"""Money is an integer count of the currency's minor unit; this module formats it."""
+"""Money is an integer count of the currency's minor unit; this module formats and parses it."""
 from flask import current_app
+
+from marketplace.services.input_rules import DIGITS_MESSAGE, MONEY_MAX, only_ascii_digits
 
 # ISO 4217 exponents for the currencies we expect; VND has no minor unit.
 MINOR_UNIT_EXPONENT = {"USD": 2, "EUR": 2, "SGD": 2, "THB": 2, "MYR": 2, "PHP": 2, "IDR": 2, "VND": 0, "JPY": 0, "KRW": 0}
@@ -31,17 +33,25 @@ def format_money(amount: int | None, currency: str | None = None) -> str:
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
-def parse_money(text: str, currency: str | None = None) -> int:
-    """Parse what a seller types ("19.99", "150000", "150.000" for VND) into minor units."""
+def parse_money(text: str, currency: str | None = None, maximum: int = MONEY_MAX) -> int:
+    """Parse what a seller types ("19.99", "150000", "150.000" for VND) into minor units, at most
+    `maximum` (the money columns' range by default). ASCII digits only: int() would read "١٢" as 12."""
     currency = (currency or current_currency()).upper()
     digits = exponent(currency)
     cleaned = text.strip().replace(" ", "").replace(",", "")
+    if not only_ascii_digits(cleaned):
+        raise ValueError(DIGITS_MESSAGE)
     if digits == 0:
         cleaned = cleaned.replace(".", "")
         if not cleaned.isdigit():
             raise ValueError("Enter a whole amount.")
-        return int(cleaned)
-    whole, _, frac = cleaned.partition(".")
-    if not (whole or frac) or not (whole or "0").isdigit() or (frac and not frac.isdigit()) or len(frac) > digits:
-        raise ValueError(f"Enter an amount with at most {digits} decimals.")
-    return int(whole or "0") * 10**digits + int(frac.ljust(digits, "0") or "0")
+        whole, frac = cleaned, ""
+    else:
+        whole, _, frac = cleaned.partition(".")
+        if not (whole or frac) or not (whole or "0").isdigit() or (frac and not frac.isdigit()) or len(frac) > digits:
+            raise ValueError(f"Enter an amount with at most {digits} decimals.")
+    too_long = len(whole.lstrip("0")) > len(str(maximum))  # before int(): thousands of digits are slow
+    amount = 0 if too_long else int(whole or "0") * 10**digits + int(frac.ljust(digits, "0") or "0")
+    if too_long or amount > maximum:
+        raise ValueError(f"Enter an amount up to {format_money(maximum, currency)}.")
+    return amount

@@ -1,39 +1,43 @@
 """Forms of the account pages. They parse input; the rules live in services/accounts.py and friends."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
-CODE = [InputRequired("Enter the 6-digit code."), Regexp(r"^\s*\d{6}\s*$", message="The code has 6 digits.")]
+from marketplace.web.forms import ONE_LINE, PageForm
+
+# [0-9], not \d: \d matches every Unicode digit ("١٢٣٤٥٦").
+CODE = [InputRequired("Enter the 6-digit code."), Regexp(r"^\s*[0-9]{6}\s*$", message="The code has 6 digits."),
+        ONE_LINE]
+CONTACT = "Phone number or email"
 
 
-class RegisterForm(FlaskForm):
-    full_name = StringField("Full name", validators=[InputRequired("Enter your name."), Length(max=120)])
-    contact = StringField("Phone number or email", validators=[InputRequired("Enter a phone number or an email.")])
+class RegisterForm(PageForm):
+    full_name = StringField("Full name", validators=[InputRequired("Enter your name."), Length(max=120), ONE_LINE])
+    contact = StringField(CONTACT, validators=[InputRequired("Enter a phone number or an email."), ONE_LINE])
     password = PasswordField("Password", validators=[InputRequired("Choose a password.")])
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PageForm):
     code = StringField("Code", validators=CODE)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PageForm):
     """A button with nothing but the CSRF token (resend a code, log out, delete, make default)."""
 
 
-class LoginForm(FlaskForm):
-    login = StringField("Phone number or email", validators=[InputRequired("Enter your phone number or email.")])
+class LoginForm(PageForm):
+    login = StringField(CONTACT, validators=[InputRequired("Enter your phone number or email."), ONE_LINE])
     password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
     remember = BooleanField("Remember me")
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
-    contact = StringField("Phone number or email", validators=[InputRequired("Enter your phone number or email.")])
+class ForgotPasswordForm(PageForm):
+    contact = StringField(CONTACT, validators=[InputRequired("Enter your phone number or email."), ONE_LINE])
 
 
-class ResetPasswordForm(FlaskForm):
-    contact = StringField("Phone number or email", validators=[InputRequired("Enter your phone number or email.")])
+class ResetPasswordForm(PageForm):
+    contact = StringField(CONTACT, validators=[InputRequired("Enter your phone number or email."), ONE_LINE])
     code = StringField("Code", validators=CODE)
     new_password = PasswordField("New password", validators=[InputRequired("Choose a new password.")])
     confirm_password = PasswordField("Repeat the new password", validators=[
@@ -41,23 +45,24 @@ class ResetPasswordForm(FlaskForm):
     ])
 
 
-class ProfileForm(FlaskForm):
-    full_name = StringField("Full name", validators=[InputRequired("Enter your name."), Length(max=120)])
-    email = StringField("Email", validators=[Optional(), Length(max=254)])
-    phone = StringField("Phone number", validators=[Optional(), Length(max=30)])
+class ProfileForm(PageForm):
+    full_name = StringField("Full name", validators=[InputRequired("Enter your name."), Length(max=120), ONE_LINE])
+    email = StringField("Email", validators=[Optional(), Length(max=254), ONE_LINE])
+    phone = StringField("Phone number", validators=[Optional(), Length(max=30), ONE_LINE])
     avatar = FileField("Avatar", validators=[FileAllowed(["jpg", "jpeg", "png", "webp", "gif"],
                                                          "Upload a JPEG, PNG, WebP or GIF image.")])
 
 
-class AddressForm(FlaskForm):
-    recipient_name = StringField("Recipient", validators=[InputRequired("Enter the recipient."), Length(max=120)])
-    phone = StringField("Phone number", validators=[InputRequired("Enter a phone number."), Length(max=30)])
-    line1 = StringField("Address", validators=[InputRequired("Enter the address."), Length(max=200)])
-    line2 = StringField("Address line 2", validators=[Optional(), Length(max=200)])
-    ward = StringField("Ward", validators=[Optional(), Length(max=100)])
-    district = StringField("District", validators=[Optional(), Length(max=100)])
-    city = StringField("City", validators=[InputRequired("Enter the city."), Length(max=100)])
-    postal_code = StringField("Postal code", validators=[Optional(), Length(max=20)])
+class AddressForm(PageForm):
+    recipient_name = StringField("Recipient", validators=[InputRequired("Enter the recipient."), Length(max=120),
+                                                          ONE_LINE])
+    phone = StringField("Phone number", validators=[InputRequired("Enter a phone number."), Length(max=30), ONE_LINE])
+    line1 = StringField("Address", validators=[InputRequired("Enter the address."), Length(max=200), ONE_LINE])
+    line2 = StringField("Address line 2", validators=[Optional(), Length(max=200), ONE_LINE])
+    ward = StringField("Ward", validators=[Optional(), Length(max=100), ONE_LINE])
+    district = StringField("District", validators=[Optional(), Length(max=100), ONE_LINE])
+    city = StringField("City", validators=[InputRequired("Enter the city."), Length(max=100), ONE_LINE])
+    postal_code = StringField("Postal code", validators=[Optional(), Length(max=20), ONE_LINE])
     is_default = BooleanField("Use as my default address")
 
     def address_data(self) -> dict:

@@ -4,15 +4,11 @@ from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import case, or_, select, tuple_
 from sqlalchemy.orm import contains_eager
-from wtforms import SearchField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
 
 from marketplace.admin import bp
-from marketplace.admin.forms import ANY, FilterForm, with_unique_ids
+from marketplace.admin.forms import ShopFilterForm, ShopReasonForm, with_unique_ids
 from marketplace.admin.listing import PAGE_SIZE, like_pattern, next_page_url, render_listing, safe_next
 from marketplace.extensions import db
 from marketplace.models import Shop, ShopStatus
@@ -27,16 +23,6 @@ DONE = {"approve": "“{name}” is approved and open.", "reject": "“{name}”
 
 # The queue: PENDING shops first, then the rest; newest first within each group.
 _RANK = case((Shop.status == ShopStatus.PENDING, 0), else_=1)
-
-
-class ShopFilterForm(FilterForm):
-    q = SearchField("Search", validators=[Optional(), Length(max=100)], render_kw={"placeholder": "Shop name or address"})
-    status = SelectField("Status", default="",
-                         choices=[SelectChoice(*ANY)] + [SelectChoice(s.value, s.value.title()) for s in ShopStatus])
-
-
-class ShopReasonForm(FlaskForm):
-    reason = StringField("Reason (the owner reads it)", validators=[Optional(), Length(max=shops.REASON_MAX)])
 
 
 def reason_form_for(shop: Shop, formdata=None) -> ShopReasonForm:

@@ -53,7 +53,10 @@ class RequestInvalid(DomainError):
     def from_pydantic(cls, error: ValidationError) -> "RequestInvalid":
         fields: dict[str, str] = {}
         for item in error.errors():
-            name = ".".join(str(part) for part in item["loc"] if part not in ("body", "__root__")) or "_"
+            parts = [str(part) for part in item["loc"] if part != "__root__"]
+            if len(parts) > 1 and parts[0] == "body":  # a location prefix; alone, it is the field `body` (reviews)
+                parts = parts[1:]
+            name = ".".join(parts) or "_"
             message = item["msg"].removeprefix("Value error, ")
             fields.setdefault(name, message)
         return cls("Some fields are missing or invalid.", fields=fields)

@@ -1,19 +1,23 @@
-"""Cart forms. Quantities are checked by the cart service, so the message is the same everywhere."""
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
+"""Cart forms. Quantities are checked by the cart service (1 to MAX_QUANTITY), so the message is
+the same everywhere; these only read them, in ASCII digits: anything else is None, which the
+service refuses. The wide range lets the service say "at most 999" to a number too large."""
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, Optional
 
+from marketplace.services.input_rules import INT8_MAX
+from marketplace.web.forms import PageForm, WholeNumberField
 
-class AddToCartForm(FlaskForm):
+
+class AddToCartForm(PageForm):
     variant_id = HiddenField("Variant", validators=[DataRequired(message="Choose an option.")])
-    quantity = IntegerField("Quantity", default=1, validators=[Optional()])
+    quantity = WholeNumberField("Quantity", default=1, validators=[Optional()], maximum=INT8_MAX)
     next = HiddenField()
 
 
-class QuantityForm(FlaskForm):
-    quantity = IntegerField("Quantity", validators=[Optional()])
+class QuantityForm(PageForm):
+    quantity = WholeNumberField("Quantity", validators=[Optional()], maximum=INT8_MAX)
 
 
-class RemoveLineForm(FlaskForm):
+class RemoveLineForm(PageForm):
     # Only tells which shop block to re-render; the line itself is looked up in the owner's cart.
     shop_id = HiddenField()

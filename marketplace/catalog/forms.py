@@ -3,13 +3,13 @@ import uuid
 from decimal import Decimal
 from functools import lru_cache
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from marketplace.money import parse_money
 from marketplace.services.catalog import SORT_LABELS, Sort
+from marketplace.web.forms import ASCII_DIGITS, PageForm, strip_controls
 
 RATING_CHOICES = [("", "Any rating"), ("4", "4★ & up"), ("3", "3★ & up"), ("2", "2★ & up"), ("1", "1★ & up")]
 
@@ -45,13 +45,14 @@ def _money(field) -> int | None:
     return value
 
 
-class ListingFilterForm(FlaskForm):
+class ListingFilterForm(PageForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    q = StringField("Search", validators=[Optional(), Length(max=200)])
-    min_price = StringField("Min price", validators=[Optional(), Length(max=20)])
-    max_price = StringField("Max price", validators=[Optional(), Length(max=20)])
+    # Control and bidi characters become spaces rather than an error: a query is never stored.
+    q = StringField("Search", validators=[Optional(), Length(max=200)], filters=[strip_controls])
+    min_price = StringField("Min price", validators=[Optional(), Length(max=20), ASCII_DIGITS])
+    max_price = StringField("Max price", validators=[Optional(), Length(max=20), ASCII_DIGITS])
     min_rating = SelectField("Rating", choices=_RATINGS, default="")
     shop = SelectField("Shop", choices=[_ANY_SHOP], default="", validate_choice=False)
     in_stock = BooleanField("In stock only")

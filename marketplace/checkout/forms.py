@@ -1,9 +1,11 @@
 """Checkout forms. Lines and per-shop voucher codes are dynamic, so the view reads them
 from the request (`line` checkboxes, `voucher-<shop id>` inputs); the rest is here."""
-from flask_wtf import FlaskForm
 from wtforms import Form, FormField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
+
+from marketplace.services.input_rules import TOTAL_MAX
+from marketplace.web.forms import ONE_LINE, PageForm, WholeNumberField
 
 NEW_ADDRESS = "new"
 
@@ -11,22 +13,25 @@ NEW_ADDRESS = "new"
 class NewAddressForm(Form):
     """Checked by the address book service when chosen; every field optional here."""
 
-    recipient_name = StringField("Recipient", validators=[Optional(), Length(max=120)])
-    phone = StringField("Phone number", validators=[Optional(), Length(max=30)])
-    line1 = StringField("Address", validators=[Optional(), Length(max=200)])
-    line2 = StringField("Address line 2", validators=[Optional(), Length(max=200)])
-    ward = StringField("Ward", validators=[Optional(), Length(max=100)])
-    district = StringField("District", validators=[Optional(), Length(max=100)])
-    city = StringField("City", validators=[Optional(), Length(max=100)])
-    postal_code = StringField("Postal code", validators=[Optional(), Length(max=20)])
+    recipient_name = StringField("Recipient", validators=[Optional(), Length(max=120), ONE_LINE])
+    phone = StringField("Phone number", validators=[Optional(), Length(max=30), ONE_LINE])
+    line1 = StringField("Address", validators=[Optional(), Length(max=200), ONE_LINE])
+    line2 = StringField("Address line 2", validators=[Optional(), Length(max=200), ONE_LINE])
+    ward = StringField("Ward", validators=[Optional(), Length(max=100), ONE_LINE])
+    district = StringField("District", validators=[Optional(), Length(max=100), ONE_LINE])
+    city = StringField("City", validators=[Optional(), Length(max=100), ONE_LINE])
+    postal_code = StringField("Postal code", validators=[Optional(), Length(max=20), ONE_LINE])
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(PageForm):
     address_id = RadioField("Ship to", validate_choice=False)
     new_address = FormField(NewAddressForm)
     payment_method = RadioField("Payment", choices=[SelectChoice("COD", "Cash on delivery (COD)")], default="COD",
                                 validate_choice=False)
-    idempotency_key = HiddenField()
+    idempotency_key = HiddenField(validators=[Length(max=100)])  # orders.idempotency_key is VARCHAR(100)
+    # The total the page showed (templates/checkout/partials/_checkout_totals.html renders the input;
+    # the view reads it): checked here so that "١٢", "²" or 30 digits is a form error.
+    expected_total = WholeNumberField("Total shown", validators=[Optional()], maximum=TOTAL_MAX)
 
     def set_addresses(self, addresses) -> None:
         self.address_id.choices = ([SelectChoice(str(a.id), a.one_line()) for a in addresses]

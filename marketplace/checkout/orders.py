@@ -44,7 +44,7 @@ def view_order(order_id: uuid.UUID):
 def cancel_order(order_id: uuid.UUID):
     """Logged-in user: cancel their PENDING order (optional reason); restocks and returns the voucher."""
     form = BuyerCancelForm()
-    return _act(order_id, lambda: orders.cancel_by_buyer(current_user, order_id, form.reason.data),
+    return _act(order_id, lambda: orders.cancel_by_buyer(current_user, order_id, form.checked("reason")),
                 "Your order was cancelled.", cancel_form=form)
 
 

@@ -1,11 +1,12 @@
 """Review forms. They only parse the input: services/reviews.py holds every rule, and its
 errors land on these fields, so a rule is never written twice."""
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 
+from marketplace.services.input_rules import INT4_MAX, parse_whole
 from marketplace.services.reviews import BODY_MAX, IMAGES_MAX, REPLY_MAX
+from marketplace.web.forms import MULTI_LINE, PageForm
 
 RATING_CHOICES = [
     SelectChoice("", "Choose a rating"),
@@ -18,18 +19,21 @@ RATING_CHOICES = [
 
 
 def int_or_none(value):
-    """Coerce for the rating select: garbage becomes None and the service explains the rule."""
-    if value in (None, ""):
+    """Coerce for the rating select: garbage (and digits other than 0-9) becomes None and the
+    service explains the rule."""
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str) or not value.strip():
         return None
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return parse_whole(value, maximum=INT4_MAX)
+    except ValueError:
         return None
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     rating = SelectField("Your rating", choices=RATING_CHOICES, coerce=int_or_none, validate_choice=False)
-    body = TextAreaField("Your review", render_kw={"rows": 5, "maxlength": BODY_MAX})
+    body = TextAreaField("Your review", validators=[MULTI_LINE], render_kw={"rows": 5, "maxlength": BODY_MAX})
     images = MultipleFileField(f"Photos (up to {IMAGES_MAX})", render_kw={"accept": "image/*", "multiple": True})
 
     def uploads(self) -> list[bytes]:
@@ -44,5 +48,5 @@ class EditReviewForm(ReviewForm):
     )
 
 
-class ReplyForm(FlaskForm):
-    reply = TextAreaField("Your public reply", render_kw={"rows": 3, "maxlength": REPLY_MAX})
+class ReplyForm(PageForm):
+    reply = TextAreaField("Your public reply", validators=[MULTI_LINE], render_kw={"rows": 3, "maxlength": REPLY_MAX})

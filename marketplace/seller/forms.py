@@ -1,32 +1,43 @@
 """Seller center forms. They check shape and size only; the rules live in the services,
 whose field errors are put back on these fields by `show_errors`."""
-from flask_wtf import FlaskForm
+from datetime import datetime, timezone
+
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from marketplace.money import current_currency, exponent
+from marketplace.models import Voucher, VoucherKind
+from marketplace.money import current_currency, exponent, parse_money
 from marketplace.services.errors import DomainError
+from marketplace.services.input_rules import INT4_MAX, parse_whole
 from marketplace.services.variant_input import MAX_VARIANTS, format_options
+from marketplace.web.forms import ASCII_DIGITS, MULTI_LINE, ONE_LINE, PageForm, WholeNumberField
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class ShopRegistrationForm(FlaskForm):
-    name = StringField("Shop name", validators=[DataRequired("Name your shop."), Length(max=120)])
-    slug = StringField("Shop address", validators=[Optional(), Length(max=60)],
+class ShopRegistrationForm(PageForm):
+    name = StringField("Shop name", validators=[DataRequired("Name your shop."), Length(max=120), ONE_LINE])
+    slug = StringField("Shop address", validators=[Optional(), Length(max=60), ONE_LINE],
                        render_kw={"autocapitalize": "none", "spellcheck": "false"})
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)], render_kw={"rows": 4})
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000), MULTI_LINE],
+                                render_kw={"rows": 4})
     logo = FileField("Logo (optional)", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
 
-class ShopProfileForm(FlaskForm):
-    name = StringField("Shop name", validators=[DataRequired("Name your shop."), Length(max=120)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000)], render_kw={"rows": 5})
+class ShopProfileForm(PageForm):
+    name = StringField("Shop name", validators=[DataRequired("Name your shop."), Length(max=120), ONE_LINE])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=5000), MULTI_LINE],
+                                render_kw={"rows": 5})
     logo = FileField("New logo", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
     remove_logo = BooleanField("Remove the current logo")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PageForm):
     """A button that changes something: only the CSRF token."""
 
 
@@ -37,25 +48,104 @@ class VariantForm(Form):
     # The stock this row showed when the page was built: a save applies only the seller's change
     # from it (services/products.py adjusted_stock), so units sold meanwhile stay sold.
     stock_seen = HiddenField()
-    sku = StringField("SKU", validators=[Length(max=64)],
+    sku = StringField("SKU", validators=[Length(max=64), ONE_LINE],
                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
-    options = StringField("Options", validators=[Length(max=400)], render_kw={"placeholder": "Màu=Đỏ, Size=M"})
-    price = StringField("Price", validators=[Length(max=20)], render_kw={"inputmode": "decimal"})
-    stock = StringField("Stock", default="0", validators=[Length(max=9)], render_kw={"inputmode": "numeric"})
+    options = StringField("Options", validators=[Length(max=400), ONE_LINE],
+                          render_kw={"placeholder": "Màu=Đỏ, Size=M"})
+    # Parsed by services/variant_input.py: the price by parse_money (ASCII digits, the money range).
+    price = StringField("Price", validators=[Length(max=20), ASCII_DIGITS], render_kw={"inputmode": "decimal"})
+    stock = StringField("Stock", default="0", validators=[Length(max=9), ASCII_DIGITS],
+                        render_kw={"inputmode": "numeric"})
     image_id = SelectField("Picture", choices=[SelectChoice("", "Cover image")], validate_choice=False)
     remove = BooleanField("Remove")
 
 
-class ProductForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Give the product a title."), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=10_000)], render_kw={"rows": 6})
+class ProductForm(PageForm):
+    title = StringField("Title", validators=[DataRequired("Give the product a title."), Length(max=200), ONE_LINE])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=10_000), MULTI_LINE],
+                                render_kw={"rows": 6})
     category_id = SelectField("Category", choices=[], validate_choice=False)
     variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=MAX_VARIANTS)
     images = MultipleFileField("Images", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
 
-class ImageUploadForm(FlaskForm):
+class ImageUploadForm(PageForm):
     images = MultipleFileField("Add images", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+
+
+class VoucherForm(PageForm):
+    """A shop's voucher. Amounts are typed as money and a percentage as a whole number; every rule
+    (code format and uniqueness, limits, dates) is in services/vouchers.py."""
+
+    code = StringField("Code", validators=[InputRequired("Enter a code."), Length(max=40), ONE_LINE])
+    kind = SelectField("Type", choices=[SelectChoice("PERCENT", "Percent off"),
+                                        SelectChoice("FIXED", "Fixed amount off")])
+    value = StringField("Value", validators=[InputRequired("Enter the percent or the amount."), ASCII_DIGITS])
+    max_discount = StringField("Maximum discount (percent vouchers)", validators=[Optional(), ASCII_DIGITS])
+    min_spend = StringField("Minimum spend", default="0", validators=[Optional(), ASCII_DIGITS])
+    starts_at = DateTimeLocalField("Starts (UTC)", format=DATETIME_FORMAT,
+                                   validators=[InputRequired("Choose when it starts.")])
+    ends_at = DateTimeLocalField("Ends (UTC)", format=DATETIME_FORMAT,
+                                 validators=[InputRequired("Choose when it ends.")])
+    usage_limit = WholeNumberField("Total uses (empty: unlimited)", validators=[Optional()], minimum=1)
+    per_user_limit = WholeNumberField("Uses per buyer (empty: unlimited)", validators=[Optional()], minimum=1)
+    is_active = BooleanField("Active", default=True)
+
+    def fill_from(self, voucher: Voucher) -> None:
+        self.code.data, self.kind.data = voucher.code, voucher.kind.value
+        self.value.data = str(voucher.value) if voucher.kind == VoucherKind.PERCENT else price_input(voucher.value)
+        self.max_discount.data = price_input(voucher.max_discount) if voucher.max_discount else ""
+        self.min_spend.data = price_input(voucher.min_spend)
+        self.starts_at.data, self.ends_at.data = utc_local(voucher.starts_at), utc_local(voucher.ends_at)
+        self.usage_limit.data, self.per_user_limit.data = voucher.usage_limit, voucher.per_user_limit
+        self.is_active.data = voucher.is_active
+
+    def values(self) -> dict | None:
+        """The service's keyword arguments, or None after putting parse errors on the fields."""
+        values = {"code": self.code.data, "kind": self.kind.data, "usage_limit": self.usage_limit.data,
+                  "per_user_limit": self.per_user_limit.data, "is_active": self.is_active.data,
+                  "starts_at": _utc(self.starts_at.data), "ends_at": _utc(self.ends_at.data)}
+        if self.kind.data == VoucherKind.PERCENT.value:
+            ok = self._percent(values)
+        else:
+            ok = self._money(self.value, values, "value")
+        ok &= self._money(self.max_discount, values, "max_discount")
+        ok &= self._money(self.min_spend, values, "min_spend", empty=0)
+        return values if ok else None
+
+    def _percent(self, values: dict) -> bool:
+        """A whole number; the service says it must be 1 to 100 (this only keeps it an INTEGER)."""
+        text = (self.value.data or "").strip()
+        try:
+            values["value"] = parse_whole(text, maximum=INT4_MAX)
+        except ValueError as error:
+            # Digits past the INTEGER range get parse_whole's message; anything else isn't a percentage.
+            self.value.errors.append(str(error) if text.isdigit() else "Enter a whole percentage, e.g. 10.")
+            values["value"] = None
+            return False
+        return True
+
+    @staticmethod
+    def _money(field, values: dict, key: str, empty=None) -> bool:
+        text = (field.data or "").strip()
+        if not text:
+            values[key] = empty
+            return True
+        try:
+            values[key] = parse_money(text)
+        except ValueError as error:
+            field.errors.append(str(error))
+            return False
+        return True
+
+
+def utc_local(moment: datetime) -> datetime:
+    """An aware moment as the naive UTC value of a datetime-local input."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=timezone.utc) if moment else None
 
 
 def price_input(amount: int | None) -> str:

@@ -6,20 +6,23 @@ list each have their own field ids and names.
 """
 import uuid
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
+from marketplace.web.forms import MULTI_LINE, ONE_LINE, PageForm
 
-class OrderActionForm(FlaskForm):
+
+class OrderActionForm(PageForm):
     """Confirm or mark delivered: nothing to type."""
 
 
-class ShipForm(FlaskForm):
-    tracking_number = StringField("Tracking number", render_kw={"maxlength": 64, "required": True, "autocomplete": "off"})
+class ShipForm(PageForm):
+    tracking_number = StringField("Tracking number", validators=[ONE_LINE],
+                                  render_kw={"maxlength": 64, "required": True, "autocomplete": "off"})
 
 
-class SellerCancelForm(FlaskForm):
-    reason = TextAreaField("Reason (the buyer will see it)", render_kw={"rows": 2, "maxlength": 500, "required": True})
+class SellerCancelForm(PageForm):
+    reason = TextAreaField("Reason (the buyer will see it)", validators=[MULTI_LINE],
+                           render_kw={"rows": 2, "maxlength": 500, "required": True})
 
 
 FORMS = {"confirm": OrderActionForm, "ship": ShipForm, "deliver": OrderActionForm, "cancel": SellerCancelForm}
@@ -29,7 +32,7 @@ def prefix(kind: str, order_id: uuid.UUID) -> str:
     return f"{kind}-{order_id.hex}"
 
 
-def action_form(kind: str, order_id: uuid.UUID, submitted: bool = True) -> FlaskForm:
+def action_form(kind: str, order_id: uuid.UUID, submitted: bool = True) -> PageForm:
     """The `kind` form of one order: reading the request when `submitted`, else blank."""
     form_class = FORMS[kind]
     if submitted:

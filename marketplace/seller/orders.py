@@ -62,7 +62,7 @@ def confirm_order(shop, order_id: uuid.UUID):
 def ship_order(shop, order_id: uuid.UUID):
     """Shop owner: hand a CONFIRMED order to the carrier with its tracking number (SHIPPING)."""
     return _act(shop, order_id, "ship",
-                lambda form: orders.ship_order(current_user, order_id, form.tracking_number.data))
+                lambda form: orders.ship_order(current_user, order_id, form.checked("tracking_number")))
 
 
 @bp.post("/orders/<uuid:order_id>/deliver")
@@ -77,7 +77,7 @@ def deliver_order(shop, order_id: uuid.UUID):
 def cancel_order(shop, order_id: uuid.UUID):
     """Shop owner: cancel a PENDING or CONFIRMED order with a reason; restocks, returns the voucher."""
     return _act(shop, order_id, "cancel",
-                lambda form: orders.cancel_by_seller(current_user, order_id, form.reason.data))
+                lambda form: orders.cancel_by_seller(current_user, order_id, form.checked("reason")))
 
 
 def _act(shop, order_id: uuid.UUID, kind: str, change):

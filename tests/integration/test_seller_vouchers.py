@@ -73,7 +73,7 @@ def test_a_duplicate_code_in_any_case_is_refused_on_the_code_field(client, selle
     ({"value": "ten"}, "value", "Enter a whole percentage, e.g. 10."),
     ({"kind": "FIXED", "value": "1.234"}, "value", "Enter an amount with at most 2 decimals."),
     ({"code": "no spaces"}, "code", "Use 3 to 40 letters, digits, - or _."),
-    ({"usage_limit": "0"}, "usage_limit", "Number must be at least 1."),
+    ({"usage_limit": "0"}, "usage_limit", "Enter a whole number from 1 to 2,147,483,647."),
 ])
 def test_bad_values_are_refused_next_to_their_field(client, seller, overrides, field, message):
     response = client.post("/seller/vouchers/new", data=voucher_form(**overrides))

@@ -5,14 +5,14 @@ from datetime import datetime
 
 from pydantic import Field
 
-from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas import ApiModel, one_line
 from marketplace.api.schemas.uploads import FilesIn, UploadedFile
 from marketplace.models import Address, User
 from marketplace.services.profile import thumb_key
 from marketplace.storage import media_url
 
-Phone = Field(default=None, max_length=30, description="Phone number; without a country code the default region applies")
-Email = Field(default=None, max_length=254, description="Email address")
+Phone = Field(default=None, description="Phone number; without a country code the default region applies")
+Email = Field(default=None, description="Email address")
 
 
 class UserOut(ApiModel):
@@ -39,27 +39,27 @@ class UserEnvelope(ApiModel):
 
 
 class ContactIn(ApiModel):
-    phone: str | None = Phone
-    email: str | None = Email
+    phone: one_line(30) | None = Phone
+    email: one_line(254) | None = Email
 
 
 class RegisterIn(ContactIn):
     password: str = Field(max_length=200)
-    full_name: str = Field(max_length=200)
+    full_name: one_line(200)
 
 
 class VerifyOtpIn(ContactIn):
-    code: str = Field(max_length=10)
+    code: one_line(10)
 
 
 class LoginIn(ApiModel):
-    login: str = Field(max_length=254, description="Phone number or email")
+    login: one_line(254) = Field(description="Phone number or email")
     password: str = Field(max_length=200)
     remember: bool = False
 
 
 class ResetPasswordIn(ContactIn):
-    code: str = Field(max_length=10)
+    code: one_line(10)
     new_password: str = Field(max_length=200)
 
 
@@ -70,9 +70,11 @@ class AcceptedOut(ApiModel):
 
 
 class ProfileIn(ApiModel):
-    full_name: str | None = Field(default=None, max_length=200)
-    phone: str | None = Field(default=None, max_length=30, description="A new phone is applied after verify-contact; \"\" removes it")
-    email: str | None = Field(default=None, max_length=254, description="A new email is applied after verify-contact; \"\" removes it")
+    full_name: one_line(200) | None = None
+    phone: one_line(30) | None = Field(
+        default=None, description="A new phone is applied after verify-contact; \"\" removes it")
+    email: one_line(254) | None = Field(
+        default=None, description="A new email is applied after verify-contact; \"\" removes it")
 
 
 class ProfileOut(ApiModel):
@@ -88,18 +90,18 @@ class AvatarIn(FilesIn):
 
 
 class CodeIn(ApiModel):
-    code: str = Field(max_length=10)
+    code: one_line(10)
 
 
 class AddressIn(ApiModel):
-    recipient_name: str = Field(max_length=200)
-    phone: str = Field(max_length=30)
-    line1: str = Field(max_length=300)
-    line2: str | None = Field(default=None, max_length=300)
-    ward: str | None = Field(default=None, max_length=200)
-    district: str | None = Field(default=None, max_length=200)
-    city: str = Field(max_length=200)
-    postal_code: str | None = Field(default=None, max_length=40)
+    recipient_name: one_line(200)
+    phone: one_line(30)
+    line1: one_line(300)
+    line2: one_line(300) | None = None
+    ward: one_line(200) | None = None
+    district: one_line(200) | None = None
+    city: one_line(200)
+    postal_code: one_line(40) | None = None
     is_default: bool = False
 
 

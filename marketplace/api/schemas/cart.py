@@ -7,24 +7,30 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas import ApiModel, one_line, whole
 from marketplace.api.schemas.orders import ShopRef
 from marketplace.models import PaymentMethod
+from marketplace.services.cart import MAX_QUANTITY
+from marketplace.services.input_rules import MONEY_MAX, TOTAL_MAX
 from marketplace.storage import media_url
+
+
+Quantity = whole(1, MAX_QUANTITY)
+VoucherCode = one_line(40)
 
 
 class CartItemIn(ApiModel):
     variant_id: uuid.UUID
-    quantity: int = Field(1, ge=1, le=999)
+    quantity: Quantity = 1
 
 
 class CartQuantityIn(ApiModel):
-    quantity: int = Field(ge=1, le=999)
+    quantity: Quantity
 
 
 class CartSyncItem(ApiModel):
     variant_id: uuid.UUID
-    quantity: int = Field(ge=1, le=999)
+    quantity: Quantity
 
 
 class CartSyncIn(ApiModel):
@@ -97,9 +103,9 @@ class PlaceOrdersIn(ApiModel):
     address_id: uuid.UUID
     payment_method: PaymentMethod = PaymentMethod.COD
     cart_item_ids: list[uuid.UUID] | None = Field(None, description="Default: every line of the cart")
-    vouchers: dict[uuid.UUID, str] | None = Field(None, description="{shop_id: code}, one per shop")
-    expected_total: int | None = Field(
-        None, ge=0,
+    vouchers: dict[uuid.UUID, VoucherCode] | None = Field(None, description="{shop_id: code}, one per shop")
+    expected_total: whole(0, TOTAL_MAX) | None = Field(
+        None,
         description="The grand total the buyer was shown, in minor units: every shop's subtotal - discount + "
                     "shipping fee, as POST /orders/quote answers it. When given and the total at checkout differs "
                     "(a price or voucher changed), nothing is placed: 409 with code prices_changed and the new "
@@ -111,7 +117,7 @@ class PlaceOrdersIn(ApiModel):
 class QuoteIn(ApiModel):
     cart_item_ids: list[uuid.UUID] | None = Field(
         None, description="Default: every line of the cart that can be bought as it is")
-    vouchers: dict[uuid.UUID, str] | None = Field(None, description="{shop_id: code}, one per shop")
+    vouchers: dict[uuid.UUID, VoucherCode] | None = Field(None, description="{shop_id: code}, one per shop")
 
 
 class ShopQuoteOut(ApiModel):
@@ -154,7 +160,7 @@ class IdempotencyHeaders(BaseModel):
     """A retried POST /orders with the same key returns the same orders instead of placing new ones."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
-    idempotency_key: str = Field(alias="Idempotency-Key", min_length=1, max_length=100)
+    idempotency_key: one_line(100, min_length=1) = Field(alias="Idempotency-Key")
 
 
 class CartAddHeaders(BaseModel):
@@ -162,13 +168,13 @@ class CartAddHeaders(BaseModel):
     and answers the cart as it is then (200 instead of 201)."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
-    idempotency_key: str | None = Field(None, alias="Idempotency-Key", min_length=1, max_length=100)
+    idempotency_key: one_line(100, min_length=1) | None = Field(None, alias="Idempotency-Key")
 
 
 class VoucherValidateIn(ApiModel):
     shop_id: uuid.UUID
-    code: str = Field(min_length=1, max_length=40)
-    subtotal: int = Field(ge=0, description="The shop subtotal in minor units")
+    code: one_line(40, min_length=1)
+    subtotal: whole(0, MONEY_MAX) = Field(description="The shop subtotal in minor units")
 
 
 class VoucherValidateOut(ApiModel):
@@ -198,4 +204,4 @@ class VoucherListOut(ApiModel):
 
 class AvailableVouchersQuery(ApiModel):
     shop_id: uuid.UUID
-    subtotal: int | None = Field(None, ge=0, description="Only vouchers this shop subtotal qualifies for")
+    subtotal: whole(0, MONEY_MAX) | None = Field(None, description="Only vouchers this shop subtotal qualifies for")

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas import ApiModel, number, one_line, search_text, whole
+from marketplace.services.input_rules import MONEY_MAX
 
 SortName = Literal["newest", "price_asc", "price_desc", "top_rated", "best_selling"]
 
@@ -31,15 +32,15 @@ class CategoryTreeOut(ApiModel):
 
 
 class ProductListQuery(ApiModel):
-    category: str | None = Field(None, max_length=100, description="Category id or slug; includes its descendants")
-    min_price: int | None = Field(None, ge=0, description="Minor units")
-    max_price: int | None = Field(None, ge=0, description="Minor units")
-    min_rating: float | None = Field(None, ge=0, le=5)
+    category: one_line(100) | None = Field(None, description="Category id or slug; includes its descendants")
+    min_price: whole(0, MONEY_MAX) | None = Field(None, description="Minor units")
+    max_price: whole(0, MONEY_MAX) | None = Field(None, description="Minor units")
+    min_rating: number(0, 5) | None = None
     shop_id: uuid.UUID | None = None
     in_stock: bool = False
     sort: SortName | None = Field(None, description="Default: newest")
-    cursor: str | None = Field(None, max_length=500, description="next_cursor of the previous page")
-    limit: int = Field(24, ge=1, le=48)
+    cursor: one_line(500) | None = Field(None, description="next_cursor of the previous page")
+    limit: whole(1, 48) = 24
 
     @model_validator(mode="after")
     def _price_range(self):
@@ -49,7 +50,7 @@ class ProductListQuery(ApiModel):
 
 
 class ProductSearchQuery(ProductListQuery):
-    q: str = Field(min_length=1, max_length=200, description="Words to find; accents optional")
+    q: search_text(200, min_length=1) = Field(description="Words to find; accents optional")
     sort: Literal["relevance", "newest", "price_asc", "price_desc", "top_rated", "best_selling"] | None = Field(
         None, description="Default: relevance")
 

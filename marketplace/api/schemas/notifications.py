@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas import ApiModel, one_line, whole
 from marketplace.models import Notification
 
 
@@ -31,8 +31,8 @@ class NotificationListOut(ApiModel):
 
 
 class NotificationListQuery(BaseModel):
-    cursor: str | None = Field(None, max_length=500)
-    limit: int = Field(20, ge=1, le=50)
+    cursor: one_line(500) | None = None
+    limit: whole(1, 50) = 20
 
 
 class ReadAllOut(ApiModel):

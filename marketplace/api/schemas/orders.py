@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas import ApiModel, multi_line, one_line, whole
 from marketplace.storage import media_url
 
 
@@ -116,9 +116,10 @@ class PlacedOrdersOut(ApiModel):
 # --- reading and acting on placed orders (orders area) ---------------------------------
 
 class OrdersQuery(ApiModel):
-    status: str | None = Field(None, description="PENDING, CONFIRMED, SHIPPING, DELIVERED, COMPLETED or CANCELLED")
-    cursor: str | None = Field(None, description="next_cursor of the previous page")
-    limit: int = Field(20, ge=1, le=50)
+    status: one_line(20) | None = Field(None, description="PENDING, CONFIRMED, SHIPPING, DELIVERED, COMPLETED or "
+                                                           "CANCELLED")
+    cursor: one_line(500) | None = Field(None, description="next_cursor of the previous page")
+    limit: whole(1, 50) = 20
 
 
 class OrderListOut(ApiModel):
@@ -127,4 +128,4 @@ class OrderListOut(ApiModel):
 
 
 class CancelOrderIn(ApiModel):
-    reason: str | None = Field(None, max_length=500, description="Optional: why the buyer cancels")
+    reason: multi_line(500) | None = Field(None, description="Optional: why the buyer cancels")

@@ -6,11 +6,16 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from marketplace.api.schemas import ApiModel
+from marketplace.api.schemas import ApiModel, multi_line, one_line, whole
 from marketplace.api.schemas.uploads import FilesIn, UploadedFiles
 from marketplace.models import Review
+from marketplace.services.input_rules import INT4_MAX, INT4_MIN
 from marketplace.services.reviews import EDIT_WINDOW, IMAGES_MAX
 from marketplace.storage import media_url
+
+
+# Any INTEGER (the column's range): the service says "1 to 5" itself, in the same words as the pages.
+Stars = whole(INT4_MIN, INT4_MAX)
 
 
 class ReviewImageOut(ApiModel):
@@ -63,25 +68,25 @@ class ReviewListOut(ApiModel):
 
 
 class ReviewListQuery(BaseModel):
-    rating: int | None = Field(None, description="Only reviews with this many stars (1–5)")
+    rating: Stars | None = Field(None, description="Only reviews with this many stars (1–5)")
     with_images: bool = Field(False, description="Only reviews with photos")
-    cursor: str | None = Field(None, max_length=500)
-    limit: int = Field(10, ge=1, le=50)
+    cursor: one_line(500) | None = None
+    limit: whole(1, 50) = 10
 
 
 class ReviewCreateIn(ApiModel):
     """The rating and the text; photos are added afterwards by POST reviews/{review_id}/images."""
 
     order_item_id: uuid.UUID = Field(description="The delivered order line being reviewed (from GET orders/{id})")
-    rating: int = Field(description="1 to 5 stars")
-    body: str = Field("", max_length=20_000, description="Up to 2,000 characters")
+    rating: Stars = Field(description="1 to 5 stars")
+    body: multi_line(20_000) = Field("", description="Up to 2,000 characters")
 
 
 class ReviewUpdateIn(ApiModel):
     """Editable by the author for 30 days after writing; omitted fields stay as they are."""
 
-    rating: int | None = Field(None, description="1 to 5 stars")
-    body: str | None = Field(None, max_length=20_000, description="Up to 2,000 characters")
+    rating: Stars | None = Field(None, description="1 to 5 stars")
+    body: multi_line(20_000) | None = Field(None, description="Up to 2,000 characters")
 
 
 class ReviewImagesIn(FilesIn):
