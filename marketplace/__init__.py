@@ -20,8 +20,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
 
     from marketplace import metrics, web
-    from marketplace.web import errors, hooks, templating
+    from marketplace.web import errors, hooks, json_input, templating
 
+    json_input.use_json_input(app)
     web.trust_proxies(app)
     web.configure_logging(app)
     web.configure_database(app)

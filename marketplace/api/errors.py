@@ -8,6 +8,7 @@ from marketplace.services.errors import DomainError
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MULTIPART = "multipart/form-data"
 BODY_METHODS = ("POST", "PUT", "PATCH")
+SEND_JSON = "Send the request body as JSON (Content-Type: application/json)."
 
 
 def takes_files(view):
@@ -28,10 +29,24 @@ def view_takes_files(endpoint: str | None) -> bool:
     return getattr(view, "takes_files", False)
 
 
+def view_takes_json(endpoint: str | None) -> bool:
+    """True for a view whose spectree schema has a JSON body (spec.validate(json=...))."""
+    from marketplace.api.spec import spec  # api.spec imports this module
+
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    metadata = spec.get_function_metadata(view) if view is not None else None
+    return metadata is not None and metadata.json is not None
+
+
 @bp.before_request
-def refuse_form_bodies():
-    """The API reads JSON bodies only. spectree skips the JSON schema of a form-encoded body
-    (the view would then get no body at all), so such a request is refused up front.
+def check_body_type():
+    """The API reads JSON bodies only, parsed here so that a body that isn't JSON is a clear error.
+
+    spectree skips the JSON schema of a form-encoded body (the view would then get no body at
+    all), and reads any other body leniently: text/plain, no Content-Type or malformed JSON all
+    became {} and a misleading "Field required". So a body sent as anything but JSON is a 415
+    naming the type to use, and malformed (or too deeply nested) JSON is a 400. An empty body
+    is left to the schema (every field of POST /orders/{id}/cancel is optional).
 
     The views marked @takes_files are the exception, and take multipart/form-data only."""
     if request.method not in BODY_METHODS:
@@ -39,8 +54,14 @@ def refuse_form_bodies():
     if view_takes_files(request.endpoint):
         if request.mimetype != MULTIPART:
             abort(415, description="Send the files as multipart/form-data (Content-Type: multipart/form-data).")
-    elif request.mimetype in FORM_MIMETYPES:
-        abort(415, description="Send the request body as JSON (Content-Type: application/json).")
+        return
+    if request.mimetype in FORM_MIMETYPES:
+        abort(415, description=SEND_JSON)
+    if not view_takes_json(request.endpoint) or not request.get_data(cache=True):
+        return
+    if not request.is_json:
+        abort(415, description=SEND_JSON)
+    request.get_json()  # a 400 (web/json_input.py) when it isn't JSON; spectree reads the cached value
 
 
 class RequestInvalid(DomainError):

@@ -34,7 +34,7 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: "[[[[…" a thousand deep
         raise InvalidCursor("That page link is no longer valid.") from exc
     if not isinstance(values, list):
         raise InvalidCursor("That page link is no longer valid.")
