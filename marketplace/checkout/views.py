@@ -48,12 +48,6 @@ def _parse_ids(raw: list[str] | None) -> list[uuid.UUID] | None:
     return ids
 
 
-def _expected_total(form_data) -> int | None:
-    """The total the page showed (minor units), or None when absent or not a whole number."""
-    raw = (form_data.get("expected_total") or "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
 def _render(form: CheckoutForm, lines=None, codes=None, status: int = 200, error: str | None = None,
             error_line: uuid.UUID | None = None, partial: bool = False):
     cart = cart_service.view_cart(current_user)
@@ -105,7 +99,7 @@ def place_order():
         placed = place_orders(current_user, address_id, form.payment_method.data,
                               cart_item_ids=lines if lines is not None else sorted(chosen.selected_ids),
                               vouchers=vouchers, idempotency_key=form.idempotency_key.data,
-                              expected_total=_expected_total(request.form))
+                              expected_total=form.expected_total.data)
     except PricesChanged as error:
         db.session.rollback()
         flash(error.message, "warning")

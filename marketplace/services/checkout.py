@@ -51,6 +51,7 @@ from marketplace.services import vouchers as voucher_service
 from marketplace.services.cart import OWN_SHOP, clear_lines, is_own_shop, own_shop_message
 from marketplace.services.effects import after_commit
 from marketplace.services.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from marketplace.services.input_rules import MONEY_MAX
 from marketplace.services.notifications import notify_all
 from marketplace.services.visibility import is_purchasable
 
@@ -173,6 +174,7 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     for line in sorted(lines, key=lambda l: l.variant.id):
         _take_stock(line)
     subtotals = _subtotals(by_shop)  # prices as read under the row locks: an edit in between can't slip in
+    _check_amounts(by_shop, subtotals)
     discounts = {shop_id: voucher_service.claim(q.voucher, subtotals[shop_id], user)
                  for shop_id, q in sorted(quotes.items(), key=lambda kv: kv[1].voucher.id)}
 
@@ -195,6 +197,22 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
         raise CartChanged()  # step 2's guard: never reached while the lines are read FOR UPDATE
     db.session.flush()
     return PlacedOrders(orders=orders, checkout_id=checkout_id, replayed=False)
+
+
+def _check_amounts(by_shop: dict[uuid.UUID, list[_Line]], subtotals: dict[uuid.UUID, int]) -> None:
+    """Every line total and every order's subtotal plus shipping must fit the INTEGER columns that
+    keep them (a price may reach MONEY_MAX and a line 999 units): refuse what is too large to be
+    one order instead of failing in the database."""
+    shipping_fee = current_app.config["SHIPPING_FEE"]
+    for shop_id, group in by_shop.items():
+        for line in group:
+            if line.variant.price * line.item.quantity > MONEY_MAX:
+                raise CheckoutLineError(f"{line.label}: one line can't be over {format_money(MONEY_MAX)}. "
+                                        "Lower the quantity.", line_id=line.item.id, code="order_too_large")
+        if subtotals[shop_id] + shipping_fee > MONEY_MAX:
+            raise ValidationFailed(f"One order can't be over {format_money(MONEY_MAX)}: buy fewer of "
+                                   f"{group[0].shop.name}'s items at once.", code="order_too_large",
+                                   field="cart_item_ids")
 
 
 def _check_expected_total(expected_total: int | None, rows) -> None:

@@ -198,3 +198,20 @@ def test_placed_orders_are_counted_after_commit_and_failures_by_reason(two_shop_
     assert _sample("marketplace_orders_placed_total") == placed_before  # not before the commit
     db.session.commit()
     assert _sample("marketplace_orders_placed_total") == placed_before + 2
+
+
+@pytest.mark.parametrize("carts", [[(2_000_000_000, 2)], [(1_500_000_000, 1), (1_500_000_000, 1)]],
+                         ids=["one line", "one order"])
+def test_an_order_too_large_for_its_columns_is_refused_and_places_nothing(carts):
+    """Prices reach 2^31-1 minor units and a line 999 units, but a line and an order are INTEGER
+    columns too: the probe's 2 x $20,000,000 was a 500 from the database."""
+    buyer = make_user()
+    address = make_address(buyer)
+    shop = make_shop(name="Yachts")
+    for n, (price, quantity) in enumerate(carts):
+        product = make_product(shop=shop, title=f"Yacht {n}", variants=[{"price": price, "stock": 5}])
+        cart.add_item(buyer, product.variants[0].id, quantity)
+    with pytest.raises(ValidationFailed if len(carts) > 1 else CheckoutLineError) as refused:
+        place_orders(buyer, address.id, "COD", idempotency_key="big")
+    assert refused.value.code == "order_too_large" and "$21,474,836.47" in refused.value.message
+    assert count(Order) == 0
