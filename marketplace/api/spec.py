@@ -13,18 +13,25 @@ def _raise_our_error(req, resp, req_validation_error, instance, *args):
 
 
 class _SpecTree(SpecTree):
-    """Adds to every operation with a JSON body the answers api/errors.py:check_body_type gives
-    before its view runs: 415 for a body sent as another type, 400 for a body that isn't JSON."""
+    """Adds to every operation the answers given before its view runs: 400 for a NUL character
+    anywhere (web/hooks.py) or, on unsafe requests, a missing or wrong CSRF token (checked before
+    the login, so an anonymous unsafe request without a token is a 400, not a 401); 429 when the
+    client's API budget is spent; and, with a JSON body, 415 for a body sent as another type and
+    400 for a body that isn't JSON (api/errors.py:check_body_type)."""
 
     def _generate_spec(self):  # spectree's builder of the document (spectree is pinned in requirements.txt)
         document = super()._generate_spec()
         error = {"content": {"application/json": {"schema": {
             "$ref": f"#/components/schemas/{self.naming_strategy(ErrorOut)}"}}}}
         for operations in document["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
+                responses = operation["responses"]
+                unsafe = method.upper() in {"POST", "PUT", "PATCH", "DELETE"}
+                responses.setdefault("400", {"description": "A NUL character in the request" + (
+                    ", a missing or wrong X-CSRFToken (csrf_failed)" if unsafe else ""), **error})
+                responses.setdefault("429", {"description": "Too many requests: wait Retry-After seconds", **error})
                 if "application/json" in operation.get("requestBody", {}).get("content", {}):
-                    responses = operation["responses"]
-                    responses.setdefault("400", {"description": "The body is not valid JSON", **error})
+                    responses["400"]["description"] += ", or a body that is not valid JSON"
                     responses.setdefault("415", {"description": "The body was not sent as application/json",
                                                  **error})
         return document

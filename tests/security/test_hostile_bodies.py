@@ -110,7 +110,7 @@ def test_an_empty_body_is_still_left_to_the_schema(app, world):
     assert error_of(client.post("/api/v1/auth/login", data=""), 422)["fields"].keys() >= {"login", "password"}
 
 
-def test_the_openapi_document_declares_400_and_415_on_json_bodies(app):
+def test_the_openapi_document_declares_400_and_415_on_json_bodies_and_400_and_429_everywhere(app):
     document = client_for(app).get("/api/v1/openapi.json").get_json()
     with_json = [operation for operations in document["paths"].values() for operation in operations.values()
                  if "application/json" in operation.get("requestBody", {}).get("content", {})]
@@ -120,7 +120,10 @@ def test_the_openapi_document_declares_400_and_415_on_json_bodies(app):
         assert operation["responses"]["415"]["content"]["application/json"]["schema"]["$ref"].startswith(
             "#/components/schemas/ErrorOut")
     multipart = document["paths"]["/api/v1/profile/avatar"]["put"]
-    assert "400" not in multipart["responses"]  # only JSON bodies are parsed up front
+    assert "JSON" not in multipart["responses"]["400"]["description"]  # only JSON bodies are parsed up front
+    for operations in document["paths"].values():  # a NUL byte, a CSRF refusal, the API budget
+        for operation in operations.values():
+            assert {"400", "429"} <= set(operation["responses"]), operation["operationId"]
 
 
 @pytest.mark.parametrize("path", ["/search?q=kettle&cursor={0}", "/c/{slug}?cursor={0}", "/api/v1/products?cursor={0}",
