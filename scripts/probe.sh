@@ -60,6 +60,7 @@ if [[ " $TOOLS " == *" sqlmap "* ]]; then
     echo "== sqlmap $target"
     "$PROBE_VENV/bin/sqlmap" -u "$target" --batch --level "$SQLMAP_LEVEL" --risk "$SQLMAP_RISK" \
       --cookie "session=$session" --headers "X-CSRFToken: $token" --dbms PostgreSQL \
-      --output-dir "$OUT/sqlmap" --disable-coloring | grep -E "injectable|not injectable|all tested parameters|WARNING|CRITICAL" || true
+      --output-dir "$OUT/sqlmap" --disable-coloring </dev/null 2>&1 \
+      | grep -E "CRITICAL|identified the following injection point|appears to be '.*' injectable" || true
   done
 fi
