@@ -16,8 +16,9 @@ OTP_SEND_MESSAGE = "Too many codes requested. Wait a little before asking for an
 
 
 def _shared(setting: str, scope: str, message: str, methods: tuple[str, ...] = ("POST",), **options):
+    # override_defaults=False: under /api/v1 the API's own budget still applies as well.
     return limiter.shared_limit(lambda: current_app.config[setting], scope=scope, methods=list(methods),
-                                error_message=message, **options)
+                                error_message=message, override_defaults=False, **options)
 
 
 def _submitted() -> dict:

@@ -92,7 +92,8 @@ def list_products():
 
 
 @bp.get("/products/search")
-@limiter.limit(lambda: current_app.config["RATELIMIT_SEARCH"])
+# On top of the API budget (api/__init__.py), which a route limit would otherwise override.
+@limiter.limit(lambda: current_app.config["RATELIMIT_SEARCH"], override_defaults=False)
 @spec.validate(query=ProductSearchQuery, resp=Response(HTTP_200=ProductListOut, HTTP_422=ErrorOut, HTTP_429=ErrorOut),
                tags=["catalog"])
 def search_products():
