@@ -75,6 +75,13 @@ class Config:
     RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "5 per 10 minutes")
     RATELIMIT_SEARCH = os.environ.get("RATELIMIT_SEARCH", "120 per minute")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
+    # While the shared storage (Redis) is unreachable, each process counts on its own, and goes back
+    # to the shared counters when it answers again: limits hold per process instead of every page 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Every Redis client of the app (rate limits, job queue, page cache, /health) gives up after this
+    # many seconds, so a Redis that hangs costs a request that long at most, and the app does without it.
+    REDIS_SOCKET_CONNECT_TIMEOUT = float(os.environ.get("REDIS_SOCKET_CONNECT_TIMEOUT") or 0.5)
+    REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT") or 0.5)
 
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | memory | http | file
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "console")

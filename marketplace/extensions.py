@@ -14,3 +14,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def redis_options(config) -> dict:
+    """Options of every Redis client of the app: a Redis that hangs costs a request these
+    timeouts, then the caller does without it (rate limits, jobs, page cache, /health)."""
+    return {"socket_connect_timeout": config["REDIS_SOCKET_CONNECT_TIMEOUT"],
+            "socket_timeout": config["REDIS_SOCKET_TIMEOUT"]}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,9 +29,11 @@ from rq.registry import FailedJobRegistry
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
+from marketplace.extensions import redis_options
 from marketplace.services.paging import Page, decode_cursor, encode_cursor
 
 QUEUE_NAME = "default"
+QUEUE_RETRY_AFTER = 30.0  # seconds of inline delivery after the queue's Redis failed
 logger = logging.getLogger("marketplace.jobs")
 _standalone_app: Flask | None = None
 
@@ -39,14 +42,19 @@ class JobsNotConfigured(RuntimeError):
     """REDIS_URL is empty: there is no queue and nothing to list or retry."""
 
 
+def _state() -> dict:
+    """This app's clients by URL, and until when the queue rests after Redis failed."""
+    return current_app.extensions.setdefault("marketplace_jobs_redis", {"clients": {}, "resting_until": 0.0})
+
+
 def redis_connection() -> Redis:
-    """One client (and pool) per app and URL; short timeouts so a dead Redis never hangs a request."""
+    """One client (and pool) per app and URL; short timeouts (REDIS_SOCKET_*) so a dead Redis never hangs a request."""
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise JobsNotConfigured("REDIS_URL is not set: messages are sent inline and no job is queued.")
-    clients = current_app.extensions.setdefault("marketplace_jobs_redis", {})
+    clients = _state()["clients"]
     if url not in clients:
-        clients[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        clients[url] = Redis.from_url(url, **redis_options(current_app.config))
     return clients[url]
 
 
@@ -69,9 +77,16 @@ def mask_contact(contact: str) -> str:
 # -- producing --------------------------------------------------------------------------
 
 def enqueue_message(message) -> Job | None:
-    """Queue one SMS/email for the worker; None when Redis is unreachable (the caller sends inline)."""
+    """Queue one SMS/email for the worker; None when Redis is unreachable (the caller sends inline).
+
+    After a failure the queue rests for QUEUE_RETRY_AFTER seconds: the messages of that time go
+    out inline at once instead of each waiting for a Redis that hangs.
+    """
     config = current_app.config
     masked = mask_contact(message.to)
+    state = _state()
+    if time.monotonic() < state["resting_until"]:
+        return None
     try:
         return get_queue().enqueue(
             deliver_message, message.channel, message.to, message.subject, message.body,
@@ -82,7 +97,9 @@ def enqueue_message(message) -> Job | None:
             failure_ttl=config["JOB_FAILURE_TTL"],
         )
     except RedisError:
-        logger.warning("job queue unreachable, sending the %s to %s inline", message.channel, masked, exc_info=True)
+        state["resting_until"] = time.monotonic() + QUEUE_RETRY_AFTER
+        logger.warning("job queue unreachable, sending the %s to %s inline (and all messages for %.0f s)",
+                       message.channel, masked, QUEUE_RETRY_AFTER, exc_info=True)
         return None
 
 

@@ -76,12 +76,16 @@ def register_extensions(app: Flask) -> None:
     from flask_compress import Compress
     from flask_cors import CORS
 
-    from marketplace.extensions import csrf, db, limiter, login_manager, migrate
+    from marketplace.extensions import csrf, db, limiter, login_manager, migrate, redis_options
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "valkey")):
+        # A Redis that hangs must not hang the request: the limiter then counts in memory
+        # (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED) until Redis answers again.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config))
     limiter.init_app(app)
     Compress(app)
     # Only the JSON API answers cross-origin requests, and only from CORS_ORIGINS.

@@ -35,6 +35,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
 from marketplace.database import use_reader
+from marketplace.extensions import redis_options
 from marketplace.services import rollups
 from marketplace.services.storefront_cache import Lru
 
@@ -121,8 +122,8 @@ def _shared():
     if state["client"] is None:
         from redis import Redis
 
-        # A cache must answer fast or not at all.
-        state["client"] = Redis.from_url(url, socket_connect_timeout=0.25, socket_timeout=0.25)
+        # A cache must answer fast or not at all (REDIS_SOCKET_TIMEOUT); after a failure it rests.
+        state["client"] = Redis.from_url(url, **redis_options(current_app.config))
     return state["client"]
 
 
