@@ -82,6 +82,8 @@ class Config:
     # many seconds, so a Redis that hangs costs a request that long at most, and the app does without it.
     REDIS_SOCKET_CONNECT_TIMEOUT = float(os.environ.get("REDIS_SOCKET_CONNECT_TIMEOUT") or 0.5)
     REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT") or 0.5)
+    # /health waits this long for a query (statement and lock timeout); connecting may take 2 s (libpq's least).
+    HEALTH_TIMEOUT = float(os.environ.get("HEALTH_TIMEOUT") or 1)
 
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | memory | http | file
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "console")
