@@ -1,0 +1,82 @@
+"""One unit of work per request: services change objects and flush, the request commits once.
+
+After the view has returned, the request's transaction is committed when the answer says the
+request succeeded (status below 400) and rolled back otherwise: a refusal (4xx), an error
+(5xx) or an exception. The callbacks services queued with `effects.after_commit` (SMS, email,
+metrics) run after that commit and are dropped by the rollback. Views and API handlers never
+call `commit()` or `rollback()`; when they need something else they say so, once:
+
+- `attempt()`: a change a rule may refuse, whose refusal the view then renders itself (a form
+  page with the error): the whole unit is rolled back at once, so that page reads the data as
+  it was, not half of a refused change.
+- `keep_on_refusal()`: this refusal still commits what was written before it (a wrong one-time
+  code counts its try, or the next guess would be free).
+- `discard()`: a successful answer that commits nothing (a replayed checkout, whose form just
+  made its new address again).
+
+Background jobs and CLI commands run their work in `transaction()`.
+
+The commit runs in `after_request`, before the response is sent: a failed commit (a deferred
+constraint) becomes the 500 page, never a success the database refused. Registered before any
+other request hook, it runs after them all (Flask runs `after_request` functions in reverse),
+so the access log and the page cache still see the objects as the view left them.
+"""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, Response, g
+
+from marketplace.extensions import db
+from marketplace.services.errors import DomainError
+
+_DISCARD = "unit_of_work_discard"
+_KEEP_ON_REFUSAL = "unit_of_work_keep_on_refusal"
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_finish)
+
+
+def _finish(response: Response) -> Response:
+    session = db.session()  # the request's Session (the scoped proxy has no in_transaction)
+    if not session.in_transaction():
+        return response  # nothing was read or written, or it is settled already
+    succeeded = response.status_code < 400 or (response.status_code < 500 and g.pop(_KEEP_ON_REFUSAL, False))
+    if succeeded and not g.pop(_DISCARD, False):
+        session.commit()
+    else:
+        session.rollback()
+    return response
+
+
+@contextmanager
+def attempt() -> Iterator[None]:
+    """Run a change a rule may refuse: on a DomainError, roll the unit back at once and re-raise
+    it, for the view to render the refusal from the data as it was."""
+    try:
+        yield
+    except DomainError:
+        db.session.rollback()
+        raise
+
+
+def keep_on_refusal() -> None:
+    """Commit this request's writes even though its answer is a refusal (4xx, never a 5xx)."""
+    g.setdefault(_KEEP_ON_REFUSAL, True)
+
+
+def discard() -> None:
+    """Roll this request's writes back even though its answer is a success."""
+    g.setdefault(_DISCARD, True)
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """The unit of work of a background job or a CLI command: commit at the end, roll back on
+    any exception (re-raised)."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
