@@ -10,7 +10,8 @@ from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.extensions import limiter
 from marketplace.money import format_money
 from marketplace.services import catalog, search, storefront_cache
-from marketplace.services.categories import get_tree, slugify
+from marketplace.services.categories import get_tree
+from marketplace.services.text import slugify
 from marketplace.storage import media_url
 from marketplace.web.fast_urls import fast_url
 from marketplace.web.page_cache import anonymous_page

@@ -28,7 +28,7 @@ from marketplace.models import (
 )
 from marketplace.seed import catalog_data as data
 from marketplace.seed.pictures import PicturePool
-from marketplace.services.categories import slugify
+from marketplace.services.text import slugify
 
 SEED = 20261126
 PRODUCTS_PER_LEAF = 18

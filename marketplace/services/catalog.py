@@ -193,7 +193,7 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
                Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
                Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
     if text:
-        tsquery = search.ts_query_param("q")
+        tsquery = search.ts_query("q")
         conditions.append(search.matches(tsquery))
     if sort == Sort.RELEVANCE:
         key, ascending = search.rank(tsquery), False

@@ -16,7 +16,6 @@ committed move).
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from marketplace.extensions import db
 from marketplace.models import Category, Product, ProductStatus
 from marketplace.services import rollups
 from marketplace.services.errors import NotFound, ValidationFailed
-from marketplace.services.search import fold_text
+from marketplace.services.text import slugify
 
 NAME_MAX = 100
 SLUG_MAX = 80
@@ -163,11 +162,6 @@ def _lock_tree() -> None:
     db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _TREE_LOCK})
 
 
-def slugify(name: str) -> str:
-    """"Điện thoại & Phụ kiện" -> "dien-thoai-phu-kien"."""
-    return re.sub(r"[^a-z0-9]+", "-", fold_text(name)).strip("-")[:SLUG_MAX].strip("-")
-
-
 def _clean_name(name: str | None) -> str:
     cleaned = " ".join(unicodedata.normalize("NFC", name or "").split())
     if not cleaned:
@@ -186,7 +180,7 @@ def _slug_taken(slug: str, exclude_id: uuid.UUID | None = None) -> bool:
 
 def unique_slug(name: str, exclude_id: uuid.UUID | None = None) -> str:
     """"Điện thoại" -> "dien-thoai", or "dien-thoai-2", "-3"... when taken."""
-    base = slugify(name) or "category"
+    base = slugify(name, SLUG_MAX) or "category"
     candidate, n = base, 1
     while _slug_taken(candidate, exclude_id):
         n += 1
@@ -195,7 +189,7 @@ def unique_slug(name: str, exclude_id: uuid.UUID | None = None) -> str:
 
 
 def _check_slug(slug: str, exclude_id: uuid.UUID | None) -> str:
-    cleaned = slugify(slug)
+    cleaned = slugify(slug, SLUG_MAX)
     if not cleaned or cleaned != slug.strip().lower():
         raise ValidationFailed("Use lower-case letters, digits and dashes for the address.", field="slug",
                                code="slug_invalid")

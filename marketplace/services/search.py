@@ -16,6 +16,7 @@ from sqlalchemy import Float, String, bindparam, case, cast, func, literal_colum
 
 from marketplace.extensions import db
 from marketplace.models import Product, Shop
+from marketplace.services.text import fold_accents  # the Python twin of fold_search_text()
 from marketplace.services.visibility import visible_condition
 
 QUERY_MAX = 200
@@ -26,7 +27,6 @@ _TITLE_WEIGHT = literal_column("'{a}'::\"char\"[]")
 # Letters and digits only: nothing in a word can be a tsquery operator (& | ! ( ) : * ' \ <->).
 _WORD = re.compile(r"[^\W_]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # PostgreSQL refuses NUL in text
-_UNDECOMPOSABLE = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"})
 
 
 def normalize_query(q: str | None) -> str:
@@ -36,20 +36,10 @@ def normalize_query(q: str | None) -> str:
     return " ".join(text.split())[:QUERY_MAX]
 
 
-def fold_text(value: str) -> str:
-    """Python twin of fold_search_text(): lower-case without diacritics ("Cà phê Đà Lạt" -> "ca phe da lat")."""
-    decomposed = unicodedata.normalize("NFD", (value or "").translate(_UNDECOMPOSABLE))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped).lower()
-
-
-def ts_query(q: str):
-    """websearch_to_tsquery over the folded query: quotes, OR and -word work as people expect."""
-    return func.websearch_to_tsquery(_SIMPLE, func.fold_search_text(normalize_query(q)))
-
-
-def ts_query_param(name: str):
-    """The same, over a bound parameter `name` holding normalize_query(q) (for prepared listings)."""
+def ts_query(name: str):
+    """websearch_to_tsquery (quotes, OR and -word work as people expect) over the folded text of
+    the bound parameter `name`, which holds normalize_query(q): the listings build their
+    statement once and bind the query."""
     return func.websearch_to_tsquery(_SIMPLE, func.fold_search_text(bindparam(name, type_=String)))
 
 
@@ -74,7 +64,7 @@ def prefix_tsquery_text(q: str) -> str | None:
     Built only from letters and digits of the folded input, then passed to to_tsquery
     as a bound parameter; returns None when nothing searchable is left.
     """
-    words = [w[:40] for w in _WORD.findall(fold_text(normalize_query(q)))][:6]
+    words = [w[:40] for w in _WORD.findall(fold_accents(normalize_query(q)))][:6]
     if not words or len("".join(words)) < SUGGEST_MIN_CHARS:
         return None
     return " & ".join([f"{w}:A" for w in words[:-1]] + [f"{words[-1]}:*A"])
