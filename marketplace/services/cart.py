@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from marketplace.extensions import db
 from marketplace.models import CartItem, Product, ProductImage, ProductVariant, Shop, User
 from marketplace.models.base import utcnow
+from marketplace.services import pricing
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.rows import execute_rows
 from marketplace.services.visibility import shop_visible_condition, visible_condition
@@ -46,7 +47,7 @@ class CartLine:
 
     @property
     def line_total(self) -> int:
-        return self.unit_price * self.quantity
+        return pricing.line_total(self.unit_price, self.quantity)
 
     @property
     def ok(self) -> bool:

@@ -47,6 +47,7 @@ from marketplace.models import (
     Product, ProductImage, ProductVariant, Shop, User, VoucherUsage,
 )
 from marketplace.models.base import utcnow
+from marketplace.services import pricing
 from marketplace.services import vouchers as voucher_service
 from marketplace.services.cart import OWN_SHOP, clear_lines, is_own_shop, own_shop_message
 from marketplace.services.effects import after_commit
@@ -200,16 +201,15 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
 
 
 def _check_amounts(by_shop: dict[uuid.UUID, list[_Line]], subtotals: dict[uuid.UUID, int]) -> None:
-    """Every line total and every order's subtotal plus shipping must fit the INTEGER columns that
-    keep them (a price may reach MONEY_MAX and a line 999 units): refuse what is too large to be
-    one order instead of failing in the database."""
-    shipping_fee = current_app.config["SHIPPING_FEE"]
+    """Every line and every order must fit the INTEGER columns that keep them (a price may reach
+    MONEY_MAX and a line 999 units): refuse what is too large to be one order instead of failing
+    in the database."""
     for shop_id, group in by_shop.items():
         for line in group:
-            if line.variant.price * line.item.quantity > MONEY_MAX:
+            if not pricing.fits_a_line(line.variant.price, line.item.quantity):
                 raise CheckoutLineError(f"{line.label}: one line can't be over {format_money(MONEY_MAX)}. "
                                         "Lower the quantity.", line_id=line.item.id, code="order_too_large")
-        if subtotals[shop_id] + shipping_fee > MONEY_MAX:
+        if not pricing.fits_an_order(subtotals[shop_id], pricing.shipping_fee()):
             raise ValidationFailed(f"One order can't be over {format_money(MONEY_MAX)}: buy fewer of "
                                    f"{group[0].shop.name}'s items at once.", code="order_too_large",
                                    field="cart_item_ids")
@@ -236,7 +236,8 @@ def orders_of_checkout(user: User, checkout_id: uuid.UUID) -> list[Order]:
 
 
 def _subtotals(by_shop: dict[uuid.UUID, list[_Line]]) -> dict[uuid.UUID, int]:
-    return {shop_id: sum(line.variant.price * line.item.quantity for line in group) for shop_id, group in by_shop.items()}
+    return {shop_id: sum(pricing.line_total(line.variant.price, line.item.quantity) for line in group)
+            for shop_id, group in by_shop.items()}
 
 
 def _replay(user: User, key: str) -> PlacedOrders:
@@ -377,13 +378,13 @@ def _order_numbers(count: int) -> list[str]:
 def _order_rows(user, checkout_id, number, method, address, group: list[_Line], subtotal: int,
                 discount: int, voucher) -> tuple[dict, list[dict], dict, Shop]:
     """One shop's order as rows: the order, its lines (copied from the catalog), its first event."""
-    shipping_fee = current_app.config["SHIPPING_FEE"]
+    shipping_fee = pricing.shipping_fee()
     order_id, now = uuid.uuid4(), utcnow()
     order = dict(
         id=order_id, number=number, checkout_id=checkout_id, buyer_id=user.id, shop_id=group[0].shop.id,
         status=OrderStatus.PENDING, payment_method=method, currency=current_app.config["CURRENCY"],
         subtotal=subtotal, shipping_fee=shipping_fee, discount=discount,
-        total=subtotal - discount + shipping_fee,
+        total=pricing.order_total(subtotal, discount, shipping_fee),
         voucher_id=voucher.id if voucher else None, voucher_code=voucher.code if voucher else None,
         ship_recipient_name=address.recipient_name, ship_phone=address.phone, ship_line1=address.line1,
         ship_line2=address.line2, ship_ward=address.ward, ship_district=address.district,
@@ -394,7 +395,7 @@ def _order_rows(user, checkout_id, number, method, address, group: list[_Line], 
         id=uuid.uuid4(), order_id=order_id, product_id=line.product.id, variant_id=line.variant.id,
         product_title=line.product.title, variant_name=line.variant.name or "", sku=line.variant.sku,
         image_key=line.image_key, unit_price=line.variant.price, quantity=line.item.quantity,
-        line_total=line.variant.price * line.item.quantity,
+        line_total=pricing.line_total(line.variant.price, line.item.quantity),
     ) for line in group]
     event = dict(id=uuid.uuid4(), order_id=order_id, actor_id=user.id, from_status=None,
                  to_status=OrderStatus.PENDING, note=None, created_at=now)

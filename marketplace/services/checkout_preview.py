@@ -1,14 +1,13 @@
 """What a checkout would cost before it is placed: chosen lines per shop, vouchers, shipping.
 
-Read-only: place_orders (services/checkout.py) re-checks everything under its locks.
-The arithmetic is the same: total = subtotal - discount + shipping fee, per shop.
+Read-only: place_orders (services/checkout.py) re-checks everything under its locks, with the
+same arithmetic (services/pricing.py).
 """
 import uuid
 from dataclasses import dataclass, field
 
-from flask import current_app
-
 from marketplace.models import User, Voucher
+from marketplace.services import pricing
 from marketplace.services.cart import CartLine, CartView, ShopGroup
 from marketplace.services.vouchers import VoucherInvalid, available_vouchers, quote
 
@@ -29,7 +28,7 @@ class ShopPreview:
 
     @property
     def total(self) -> int:
-        return self.subtotal - self.discount + self.shipping_fee
+        return pricing.order_total(self.subtotal, self.discount, self.shipping_fee)
 
 
 @dataclass
@@ -70,12 +69,11 @@ def preview_checkout(user: User, cart: CartView, selected_ids=None, codes: dict 
     """
     wanted = None if selected_ids is None else {uuid.UUID(str(i)) for i in selected_ids}
     codes = {str(k): (v or "").strip() for k, v in (codes or {}).items()}
-    fee = current_app.config["SHIPPING_FEE"]
     usable = available_vouchers([group.shop_id for group in cart.groups], user)
     shops = []
     for group in cart.groups:
         selected = [line for line in group.lines if line.ok and (wanted is None or line.id in wanted)]
-        shop = ShopPreview(group=group, selected=selected, shipping_fee=fee if selected else 0,
+        shop = ShopPreview(group=group, selected=selected, shipping_fee=pricing.shipping_fee(bool(selected)),
                            voucher_code=codes.get(str(group.shop_id), ""), vouchers=usable.get(group.shop_id, []))
         if shop.voucher_code and selected:
             try:
