@@ -5,13 +5,14 @@ so a shop can move from disk to S3 without touching a row.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
-from flask import current_app
+from flask import current_app, url_for
 
-from marketplace.web.fast_urls import fast_url
+MEDIA_URL = "media_url"  # in app.extensions: key -> URL of the local file, given by the web layer (web/media.py)
 
 
 class Storage(Protocol):
@@ -22,10 +23,14 @@ class Storage(Protocol):
 
 
 class LocalStorage:
-    """Files under UPLOAD_DIR (default instance/uploads), served by the `media` route."""
+    """Files under UPLOAD_DIR (default instance/uploads), served by the `media` route.
 
-    def __init__(self, root: Path):
+    `url_of(key)` builds a file's URL: the web layer hands over its fast builder (listing cards
+    build dozens); without one, url_for."""
+
+    def __init__(self, root: Path, url_of: Callable[[str], str] | None = None):
         self.root = root
+        self.url_of = url_of or (lambda key: url_for("media.serve", key=key))
 
     def _path(self, key: str) -> Path:
         # Keys are ours, but a key reaching here from a URL or a bad row must never
@@ -52,7 +57,7 @@ class LocalStorage:
         return self._path(key).read_bytes()
 
     def url(self, key: str) -> str:
-        return fast_url("media.serve", key=key)  # url_for's answer without its cost (listing cards)
+        return self.url_of(key)
 
 
 class S3Storage:
@@ -94,7 +99,7 @@ def get_storage() -> Storage:
             storage = S3Storage(config["S3_BUCKET"], config["S3_REGION"], config["S3_ENDPOINT_URL"], config["S3_PUBLIC_URL"])
         else:
             root = Path(config["UPLOAD_DIR"] or Path(app.instance_path) / "uploads")
-            storage = LocalStorage(root)
+            storage = LocalStorage(root, app.extensions.get(MEDIA_URL))
         app.extensions["storage"] = storage
     return storage
 

@@ -3,9 +3,16 @@ import mimetypes
 
 from flask import Blueprint, abort, send_from_directory
 
-from marketplace.storage import LocalStorage, get_storage
+from marketplace.storage import MEDIA_URL, LocalStorage, get_storage
+from marketplace.web.fast_urls import fast_url
 
 bp = Blueprint("media", __name__)
+
+
+@bp.record_once
+def _give_storage_its_urls(state) -> None:
+    """Local storage builds its files' URLs with url_for's answer without its cost (listing cards)."""
+    state.app.extensions[MEDIA_URL] = lambda key: fast_url("media.serve", key=key)
 
 
 @bp.get("/media/<path:key>")
