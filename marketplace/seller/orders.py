@@ -12,13 +12,13 @@ from urllib.parse import parse_qs, urlparse
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.extensions import db
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.order_forms import action_form
 from marketplace.services import orders
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.orders import ActorRole, TransitionNotAllowed
+from marketplace.web import unit_of_work
 from marketplace.web.htmx import htmx_target, render_htmx
 
 PANEL = "order-panel"
@@ -83,17 +83,15 @@ def cancel_order(shop, order_id: uuid.UUID):
 def _act(shop, order_id: uuid.UUID, kind: str, change):
     form = action_form(kind, order_id)
     try:
-        order = change(form)
-        db.session.commit()
+        with unit_of_work.attempt():  # a refusal shows the order as it really is
+            order = change(form)
     except ValidationFailed as error:
-        db.session.rollback()
         field = FIELDS.get(kind)
         if field is None:
             raise
         getattr(form, field).errors = [error.fields.get(field, error.message)]
         return _render(orders.get_shop_order(shop, order_id), submitted={kind: form}), 422
     except TransitionNotAllowed as error:
-        db.session.rollback()
         return _render(orders.get_shop_order(shop, order_id), error=error.message), 409
     done = DONE[kind].format(number=order.number)
     if htmx_target() in (PANEL, f"order-row-{order_id}"):

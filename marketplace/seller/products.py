@@ -12,7 +12,6 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.catalog.views import requested_variant
-from marketplace.extensions import db
 from marketplace.models import ProductStatus
 from marketplace.seller import bp
 from marketplace.seller.forms import (
@@ -23,6 +22,7 @@ from marketplace.seller.access import shop_required
 from marketplace.services import catalog, categories, product_images, products
 from marketplace.services.errors import DomainError, NotFound, ValidationFailed
 from marketplace.services.product_listing import TABS, seller_products, status_counts
+from marketplace.web import unit_of_work
 from marketplace.web.htmx import htmx_target, render_htmx
 
 _ROW_INDEX = re.compile(r"^variants-(\d+)-")
@@ -89,7 +89,8 @@ def _edit_form(product, posted: bool) -> ProductForm:
 
 def _add_uploads(shop, product, files) -> None:
     """Store the chosen files in order (the count is checked before any is decoded); a refusal
-    names the file it is about. The caller rolls back, which removes the files already stored."""
+    names the file it is about. Its rollback (the request's, or attempt()'s) removes the files
+    already stored."""
     product_images.check_room(product, len(files), field="images")
     for upload in files:
         try:
@@ -114,11 +115,9 @@ def new_product(shop):
                                               category_id=form.category_id.data, variants=variant_specs(form),
                                               status=status)
             _add_uploads(shop, product, uploaded_files(form.images))
-        except DomainError as error:
-            db.session.rollback()
+        except DomainError as error:  # the 422 rolls the product and its stored files back
             show_errors(form, error)
             return _form_page(shop, form, status_code=422)
-        db.session.commit()
         flash(f"“{product.title}” is {'published' if status == ProductStatus.ACTIVE else 'saved as a draft'}.",
               "success")
         return redirect(url_for("seller.edit_product", product_id=product.id))
@@ -137,17 +136,17 @@ def edit_product(shop, product_id: uuid.UUID):
     if form.validate_on_submit():
         specs = variant_specs(form)
         try:
-            saved = products.save_product(shop, product, title=form.title.data, description=form.description.data,
-                                          category_id=form.category_id.data, variants=specs)
-            for spec, variant in zip(specs, saved):
-                _set_picture(shop, product, variant, spec)
+            with unit_of_work.attempt():  # the page below shows the product as it was
+                saved = products.save_product(shop, product, title=form.title.data,
+                                              description=form.description.data,
+                                              category_id=form.category_id.data, variants=specs)
+                for spec, variant in zip(specs, saved):
+                    _set_picture(shop, product, variant, spec)
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
             if isinstance(error, products.StockChanged):
                 count_from(form, error.stock_now)
             return _form_page(shop, form, product, 422)
-        db.session.commit()
         flash("Product saved.", "success")
         return redirect(url_for("seller.edit_product", product_id=product.id))
     return _form_page(shop, form, product, 422 if form.is_submitted() else 200)
@@ -191,12 +190,11 @@ def _set_status(shop, product_id, status: ProductStatus, done: str):
         flash("Your form expired. Reload the page and try again.", "danger")
         return redirect(url_for("seller.edit_product", product_id=product.id))
     try:
-        products.set_product_status(shop, product, status)
+        with unit_of_work.attempt():  # the refusal's redirect would otherwise commit it
+            products.set_product_status(shop, product, status)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("seller.edit_product", product_id=product.id))
-    db.session.commit()
     flash(done.format(title=product.title), "success")
     return redirect(url_for("seller.edit_product", product_id=product.id))
 
@@ -223,7 +221,6 @@ def delete_product(shop, product_id: uuid.UUID):
     form = ActionForm()
     if form.validate_on_submit():
         products.delete_product(shop, product)
-        db.session.commit()
         flash(f"“{product.title}” is deleted.", "success")
         return redirect(url_for("seller.list_products"))
     return render_template("seller/product_delete.html", shop=shop, product=product, form=form), \
@@ -301,11 +298,10 @@ def upload_images(shop, product_id: uuid.UUID):
     if not files:
         return _images_answer(shop, product, upload_error="Choose one or more images to upload.", status=422)
     try:
-        _add_uploads(shop, product, files)
+        with unit_of_work.attempt():  # the answer shows the images as they were (and drops the stored files)
+            _add_uploads(shop, product, files)
     except DomainError as error:
-        db.session.rollback()
         return _images_answer(shop, product, upload_error=error.message, status=422)
-    db.session.commit()
     return _images_answer(shop, product, message=f"{len(files)} image{'s' if len(files) > 1 else ''} added.")
 
 
@@ -321,7 +317,6 @@ def move_image(shop, product_id: uuid.UUID, image_id: uuid.UUID):
         product_images.move_image(shop, product, image_id, offset)
     except NotFound:
         raise HTTPNotFound("No such image.") from None
-    db.session.commit()
     return _images_answer(shop, product)
 
 
@@ -336,6 +331,5 @@ def delete_image(shop, product_id: uuid.UUID, image_id: uuid.UUID):
         product_images.delete_image(shop, product, image_id)
     except NotFound:
         raise HTTPNotFound("No such image.") from None
-    db.session.commit()
     return _images_answer(shop, product, message="Image deleted.")
 

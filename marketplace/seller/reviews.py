@@ -4,7 +4,6 @@ import uuid
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.extensions import db
 from marketplace.models import Review, Shop
 from marketplace.reviews.forms import ReplyForm
 from marketplace.reviews.views import apply_errors
@@ -12,6 +11,7 @@ from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.services import review_queries, reviews
 from marketplace.services.errors import ValidationFailed
+from marketplace.web import unit_of_work
 from marketplace.web.auth import is_htmx
 from marketplace.web.htmx import render_htmx
 
@@ -42,11 +42,10 @@ def reply_review(shop: Shop, review_id: uuid.UUID):
     saved = False
     if form.validate_on_submit():
         try:
-            reviews.set_seller_reply(current_user, review, form.reply.data)
-            db.session.commit()
+            with unit_of_work.attempt():  # the card below shows the reply as it was
+                reviews.set_seller_reply(current_user, review, form.reply.data)
             saved = True
         except ValidationFailed as error:
-            db.session.rollback()
             apply_errors(form, error)
             review = reviews.shop_review(current_user, review_id)
     if saved and not is_htmx():

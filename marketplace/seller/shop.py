@@ -3,12 +3,12 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from marketplace.extensions import db
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.forms import ActionForm, ShopProfileForm, ShopRegistrationForm, show_errors, uploaded_files
 from marketplace.services import shops
 from marketplace.services.errors import DomainError
+from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required, verified_required
 
 
@@ -38,11 +38,9 @@ def register_shop():
         try:
             shop = shops.register_shop(current_user, form.name.data, form.slug.data, form.description.data,
                                        logo=_file_bytes(form.logo))
-        except DomainError as error:
-            db.session.rollback()
+        except DomainError as error:  # the 422 rolls back, and deletes a logo already stored
             show_errors(form, error)
             return render_template("seller/register_shop.html", form=form, shop=None), 422
-        db.session.commit()
         flash(f"“{shop.name}” is registered. An administrator will review it soon; "
               "meanwhile you can add products.", "success")
         return redirect(url_for("seller.register_shop"))
@@ -57,13 +55,12 @@ def edit_shop(shop):
     form = ShopProfileForm(obj=shop)
     if form.validate_on_submit():
         try:
-            shops.update_shop(shop, name=form.name.data, description=form.description.data,
-                              logo=_file_bytes(form.logo), remove_logo=form.remove_logo.data)
+            with unit_of_work.attempt():  # the page below shows the shop as it was, not half renamed
+                shops.update_shop(shop, name=form.name.data, description=form.description.data,
+                                  logo=_file_bytes(form.logo), remove_logo=form.remove_logo.data)
         except DomainError as error:
-            db.session.rollback()
             show_errors(form, error)
             return _profile_page(shop, form), 422
-        db.session.commit()
         flash("Shop profile saved.", "success")
         return redirect(url_for("seller.edit_shop"))
     return _profile_page(shop, form), 422 if form.is_submitted() else 200
@@ -83,11 +80,10 @@ def resubmit_shop(shop):
         flash("Your form expired. Reload the page and try again.", "danger")
         return redirect(url_for("seller.edit_shop"))
     try:
-        shops.resubmit_shop(current_user, shop)
+        with unit_of_work.attempt():  # the refusal's redirect would otherwise commit it
+            shops.resubmit_shop(current_user, shop)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("seller.edit_shop"))
-    db.session.commit()
     flash("Sent for review again. We'll notify you when an administrator decides.", "success")
     return redirect(url_for("seller.edit_shop"))

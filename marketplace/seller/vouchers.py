@@ -9,26 +9,27 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 
-from marketplace.extensions import db
 from marketplace.models.base import utcnow
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.forms import ActionForm, VoucherForm, utc_local
 from marketplace.services import vouchers as voucher_service
 from marketplace.services.errors import DomainError, ValidationFailed
+from marketplace.web import unit_of_work
 
 
 def _save(form: VoucherForm, change) -> bool:
-    """Run `change(values)`; on a refusal put the message on its field (or the form) and roll back."""
+    """Run `change(values)`; on a refusal roll it back at once (the edit page reads the voucher
+    again) and put the message on its field (or the form)."""
     if not form.validate():
         return False
     values = form.values()
     if values is None:
         return False
     try:
-        change(values)
+        with unit_of_work.attempt():
+            change(values)
     except DomainError as error:
-        db.session.rollback()
         placed = False
         for name, message in error.fields.items():
             if name in form._fields:
@@ -37,7 +38,6 @@ def _save(form: VoucherForm, change) -> bool:
         if not placed:
             form.form_errors.append(error.message)
         return False
-    db.session.commit()
     return True
 
 
@@ -91,6 +91,5 @@ def deactivate_voucher(shop, voucher_id: uuid.UUID):
     """Seller with a shop: stop one of its vouchers from being used (uses so far stay)."""
     ActionForm()  # CSRF is checked globally for every POST
     voucher = voucher_service.deactivate_voucher(shop, voucher_id)
-    db.session.commit()
     flash(f"Voucher {voucher.code} deactivated.", "success")
     return redirect(url_for("seller.list_vouchers"))
