@@ -107,7 +107,6 @@ def create_category():
         except DomainError as error:
             _field_error(form, error, "name")
         else:
-            db.session.commit()
             return _success(f"Category “{category.name}” created.", category)
     return _render(status=422, create_form=form)
 
@@ -125,7 +124,6 @@ def rename_category(category_id: uuid.UUID):
         except DomainError as error:
             _field_error(form, error, "name")
         else:
-            db.session.commit()
             return _success(f"Renamed to “{category.name}”.", category)
     return _render(_load(category_id), status=422, rename_form=form)
 
@@ -144,7 +142,6 @@ def move_category(category_id: uuid.UUID):
         except DomainError as error:
             _field_error(form, error, "parent_id")
         else:
-            db.session.commit()
             return _success(f"“{category.name}” moved.", category)
     selected = _load(category_id)
     tree = categories.get_tree()
@@ -167,7 +164,6 @@ def delete_category(category_id: uuid.UUID):
             detached = admin_categories.delete(current_user, category)
     except DomainError as error:
         return _render(_load(category_id), status=422, delete_error=error.message)
-    db.session.commit()
     message = f"Category “{name}” deleted."
     if detached:
         message += f" {detached} product{'' if detached == 1 else 's'} the sellers had deleted no longer " \

@@ -7,7 +7,6 @@ from redis.exceptions import RedisError
 
 from marketplace import jobs
 from marketplace.admin import bp
-from marketplace.extensions import db
 from marketplace.services import audit
 from marketplace.web.auth import admin_required
 from marketplace.services.paging import InvalidCursor
@@ -58,7 +57,6 @@ def retry_all_failed_jobs():
         flash(UNREACHABLE, "danger")
         return redirect(url_for("admin.list_failed_jobs"), code=303)
     audit.record(current_user, "job.retry_all", "job", None, count=count)
-    db.session.commit()
     flash(f"Re-queued {count} job(s).", "success")
     return redirect(url_for("admin.list_failed_jobs"), code=303)
 
@@ -73,6 +71,5 @@ def _act(job_id: uuid.UUID, action, audit_action: str, done: str):
         flash("That job is no longer in the failed list (already retried or discarded).", "warning")
         return redirect(url_for("admin.list_failed_jobs"), code=303)
     audit.record(current_user, audit_action, "job", job_id)
-    db.session.commit()
     flash(done, "success")
     return redirect(url_for("admin.list_failed_jobs"), code=303)

@@ -104,7 +104,6 @@ def hide_product(product_id: uuid.UUID):
     except DomainError as error:
         form.reason.errors.append(error.message)
         return _answer(product, error.message, ok=False, hide_form=form)
-    db.session.commit()
     return _answer(product, f"“{product.title}” is hidden from the storefront.", ok=True)
 
 
@@ -121,5 +120,4 @@ def unhide_product(product_id: uuid.UUID):
             moderation.unhide_product(current_user, product)
     except DomainError as error:
         return _answer(product, error.message, ok=False)
-    db.session.commit()
     return _answer(product, f"“{product.title}” is back ({product.status.value.title()}).", ok=True)

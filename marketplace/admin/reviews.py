@@ -87,7 +87,6 @@ def _set_hidden(review_id: uuid.UUID, hidden: bool):
         if hidden:
             form.reason.errors.append(error.message)
         return _answer(review, error.message, ok=False, hide_form=form if hidden else None)
-    db.session.commit()
     return _answer(review, "Review hidden: it no longer counts in the product's rating." if hidden
                    else "Review shown again and counted in the rating.", ok=True)
 

@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.models import Shop, ShopStatus
 from marketplace.services import shops
 from marketplace.services.errors import DomainError
+from marketplace.web import unit_of_work
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
 from marketplace.services.paging import InvalidCursor, Page, decode_cursor, encode_cursor
@@ -93,14 +94,13 @@ def _act(shop_id: uuid.UUID, action: str):
         message = " ".join(form.reason.errors) or "Your form expired. Reload the page and try again."
         return _answer(shop, message, ok=False, form=form)
     try:
-        shops.transition_shop(current_user, shop, action, form.reason.data)
+        with unit_of_work.attempt():  # a plain form's refusal is a redirect, which would commit it
+            shops.transition_shop(current_user, shop, action, form.reason.data)
     except DomainError as error:
-        db.session.rollback()
         shop = _load_shop(shop_id)
         if "reason" in error.fields:
             form.reason.errors = list(form.reason.errors) + [error.fields["reason"]]
         return _answer(shop, error.message, ok=False, form=form)
-    db.session.commit()
     return _answer(shop, DONE[action].format(name=shop.name), ok=True)
 
 

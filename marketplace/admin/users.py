@@ -96,7 +96,6 @@ def suspend_user(user_id: uuid.UUID):
                 accounts.suspend_user(current_user, user, form.reason.data)
         except DomainError as error:
             return _refused(user, error, suspend_form=form)
-        db.session.commit()
         return _done(user, f"{user.full_name} is suspended and logged out everywhere.{_shop_note(user)}")
     return _refused(user, None, suspend_form=form)
 
@@ -113,7 +112,6 @@ def unsuspend_user(user_id: uuid.UUID):
                 accounts.unsuspend_user(current_user, user, form.reason.data or None)
         except DomainError as error:
             return _refused(user, error, unsuspend_form=form)
-        db.session.commit()
         return _done(user, f"{user.full_name} can log in again.{_shop_note(user)}")
     return _refused(user, None, unsuspend_form=form)
 
