@@ -12,12 +12,13 @@ it; outside a request, at once.
 import logging
 from collections.abc import Callable
 
-from flask import after_this_request, current_app, has_request_context
+from flask import Flask, Response, g, has_request_context, request_finished
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 logger = logging.getLogger("marketplace.effects")
 _KEY = "after_commit_callbacks"
+_AFTER_RESPONSE = "after_response_callbacks"
 
 
 def after_commit(session: Session, callback: Callable, *args, **kwargs) -> None:
@@ -27,23 +28,30 @@ def after_commit(session: Session, callback: Callable, *args, **kwargs) -> None:
 def after_response(callback: Callable, *args, **kwargs) -> None:
     """Run `callback` after this request's response has been sent (at once outside a request).
 
-    Call it before the response is built: from a view, or from an after-commit callback of
-    the view's own commit, as every view here commits. The callback runs in a fresh app
-    context (the request's is gone by then); its exceptions are logged, never raised.
+    Call it from a view or from an after-commit callback: the request's commit runs in an
+    `after_request` hook (web/unit_of_work.py), too late for `after_this_request`, so the
+    callbacks wait in `g` until `request_finished` hands over the final response. The
+    callback runs in a fresh app context (the request's is gone by then); its exceptions are
+    logged, never raised.
     """
     if not has_request_context():
         _run("after-response", callback, args, kwargs)
         return
-    app = current_app._get_current_object()
+    g.setdefault(_AFTER_RESPONSE, []).append((callback, args, kwargs))
+
+
+@request_finished.connect
+def _attach_after_response(app: Flask, response: Response, **extra) -> None:
+    callbacks = g.pop(_AFTER_RESPONSE, [])
+    if not callbacks:
+        return
 
     def run_in_app() -> None:
         with app.app_context():
-            _run("after-response", callback, args, kwargs)
+            for callback, args, kwargs in callbacks:
+                _run("after-response", callback, args, kwargs)
 
-    @after_this_request
-    def attach(response):
-        response.call_on_close(run_in_app)
-        return response
+    response.call_on_close(run_in_app)
 
 
 def _run(when: str, callback: Callable, args, kwargs) -> None:
