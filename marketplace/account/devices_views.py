@@ -3,7 +3,6 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.account import bp
-from marketplace.extensions import db
 from marketplace.services import login_sessions
 from marketplace.web.auth import login_required
 
@@ -21,6 +20,5 @@ def list_devices():
 def logout_other_devices():
     """Signed-in users: end every login but this one (a lost phone, a shared computer)."""
     ended = login_sessions.end_others(current_user)
-    db.session.commit()
     flash("You are logged out of every other device." if ended else "No other device was signed in.", "success")
     return redirect(url_for("account.list_devices"))

@@ -8,12 +8,12 @@ from marketplace.account import bp
 from marketplace.account.forms import ActionForm, AddressForm, ProfileForm, VerifyForm
 from marketplace.account.limits import contact_change_limit, otp_verify_limit
 from marketplace.account.views import forget_code, show_error
-from marketplace.extensions import db
 from marketplace.models import OtpPurpose
 from marketplace.services import addresses as address_book
 from marketplace.services import otp
 from marketplace.services import profile as profiles
 from marketplace.services.errors import DomainError
+from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
 from marketplace.web.htmx import htmx_target, render_htmx
 
@@ -29,13 +29,14 @@ def profile():
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
         try:
-            pending = profiles.update_profile(user, full_name=form.full_name.data,
-                                              email=form.email.data or "", phone=form.phone.data or "")
-            if form.avatar.data:
-                profiles.set_avatar(user, form.avatar.data.read())
-            db.session.commit()
+            # The refused page reads the user (name in the navbar) and the pending contact, which
+            # update_profile may already have changed: roll the whole change back first.
+            with unit_of_work.attempt():
+                pending = profiles.update_profile(user, full_name=form.full_name.data,
+                                                  email=form.email.data or "", phone=form.phone.data or "")
+                if form.avatar.data:
+                    profiles.set_avatar(user, form.avatar.data.read())
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             if pending is not None:
@@ -72,10 +73,9 @@ def confirm_contact():
         try:
             contact = profiles.confirm_contact_change(current_user, form.code.data)
         except DomainError as error:
-            db.session.commit()  # a wrong try must count
+            unit_of_work.keep_on_refusal()  # a wrong try must count, so the 422 is committed too
             show_error(form, error)
         else:
-            db.session.commit()
             flash(f"Your {'email' if contact.kind == 'email' else 'phone number'} is now {contact.value}.", "success")
             return redirect(url_for("account.profile"))
     if form.is_submitted():
@@ -88,7 +88,6 @@ def confirm_contact():
 def cancel_contact_change():
     """Logged-in users: drop a pending phone/email change; the current contact stays."""
     profiles.cancel_contact_change(current_user)
-    db.session.commit()
     flash("The contact change was cancelled.", "info")
     return redirect(url_for("account.profile"))
 
@@ -120,9 +119,7 @@ def new_address():
     if form.validate_on_submit():
         try:
             address_book.create_address(current_user, form.address_data(), make_default=form.is_default.data)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash("Address added.", "success")
@@ -140,9 +137,7 @@ def edit_address(address_id: uuid.UUID):
         try:
             address_book.update_address(current_user, address_id, form.address_data(),
                                         make_default=form.is_default.data)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash("Address saved.", "success")
@@ -163,7 +158,6 @@ def _after_list_action(notice: str):
 def delete_address(address_id: uuid.UUID):
     """Logged-in users: delete one of their addresses; if it was the default, the newest other one takes over."""
     address_book.delete_address(current_user, address_id)
-    db.session.commit()
     return _after_list_action("Address deleted.")
 
 
@@ -172,5 +166,4 @@ def delete_address(address_id: uuid.UUID):
 def set_default_address(address_id: uuid.UUID):
     """Logged-in users: make one of their addresses the default for checkout."""
     address_book.set_default_address(current_user, address_id)
-    db.session.commit()
     return _after_list_action("Default address updated.")

@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 from flask import g, request, session
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.extensions import db
 from marketplace.models import User
 from marketplace.services import login_sessions
 from marketplace.services.accounts import record_login
 from marketplace.services.errors import DomainError
+from marketplace.web import unit_of_work
 
 CARRIED_OVER = ("guest_cart",)
 
@@ -59,10 +59,11 @@ def safe_next(target: str | None) -> str | None:
 
 @contextmanager
 def counting_failed_tries() -> Iterator[None]:
-    """Commit even when a code check fails: the counted wrong try must survive the error
-    (the check changes nothing else). The error then propagates as usual."""
+    """A code check whose refusal is still committed: the counted wrong try must survive the
+    4xx answer (the check changes nothing else), or the next guess would be free. The error
+    then propagates as usual."""
     try:
         yield
     except DomainError:
-        db.session.commit()
+        unit_of_work.keep_on_refusal()
         raise

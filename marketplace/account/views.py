@@ -10,10 +10,10 @@ from marketplace.account.limits import (
     login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
 )
 from marketplace.account.sessions import end_session, safe_next, start_session
-from marketplace.extensions import db
 from marketplace.models import OtpPurpose
 from marketplace.services import accounts, otp, profile
 from marketplace.services.errors import DomainError
+from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
 
 CONTACT_FIELDS = {"phone": "contact", "email": "contact", "login": "contact"}
@@ -54,9 +54,7 @@ def register():
             contact = accounts.parse_contact(form.contact.data, field="contact")
             user = accounts.register(contact, form.password.data, form.full_name.data)
             start_session(user)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error, CONTACT_FIELDS)
         else:
             flash(f"Welcome, {user.full_name}! We sent a code to {otp.mask_destination(contact.value)}.", "success")
@@ -89,10 +87,9 @@ def verify():
         try:
             accounts.verify_account(current_user, form.code.data)
         except DomainError as error:
-            db.session.commit()  # a wrong try must count, so it is committed, not rolled back
+            unit_of_work.keep_on_refusal()  # a wrong try must count, so the 422 is committed too
             show_error(form, error)
         else:
-            db.session.commit()
             flash("Your account is verified. Thank you!", "success")
             return redirect(_after_login_target())
     if form.is_submitted():
@@ -113,14 +110,13 @@ def resend_otp():
         flash("Your form expired. Try again.", "warning")
         return redirect(target)
     try:
-        if purpose == "contact":
-            contact = profile.resend_contact_code(current_user)
-            destination = contact.value
-        else:
-            destination = accounts.send_verification(current_user).destination
-        db.session.commit()
+        with unit_of_work.attempt():  # a refusal is answered with a redirect, which would commit
+            if purpose == "contact":
+                contact = profile.resend_contact_code(current_user)
+                destination = contact.value
+            else:
+                destination = accounts.send_verification(current_user).destination
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "warning")
     else:
         flash(f"We sent a new code to {otp.mask_destination(destination)}.", "success")
@@ -140,9 +136,7 @@ def login():
         try:
             user = accounts.authenticate(form.login.data, form.password.data)
             start_session(user, remember=form.remember.data)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(f"Welcome back, {user.full_name}.", "success")
@@ -158,7 +152,6 @@ def logout():
     """Anyone: end the session (and the remember-me cookie) of this browser."""
     if current_user.is_authenticated:
         end_session()
-        db.session.commit()
         flash("You are logged out.", "info")
     return redirect(url_for("shop.home"))
 
@@ -173,9 +166,7 @@ def forgot_password():
         try:
             contact = accounts.parse_contact(form.contact.data, field="contact")
             accounts.forgot_password(contact)
-            db.session.commit()
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error, CONTACT_FIELDS)
         else:
             flash(f"If an account uses {contact.value}, a code is on its way (one a minute at most). "
@@ -197,11 +188,10 @@ def reset_password():
             contact = accounts.parse_contact(form.contact.data, field="contact")
             user = accounts.reset_password(contact, form.code.data, form.new_password.data)
         except DomainError as error:
-            db.session.commit()  # keeps the counted wrong try; nothing else was changed
+            unit_of_work.keep_on_refusal()  # keeps the counted wrong try; nothing else was changed
             show_error(form, error, CONTACT_FIELDS)
         else:
             start_session(user)
-            db.session.commit()
             flash("Your password is changed. Every other session was logged out.", "success")
             return redirect(url_for("shop.home"))
     if form.is_submitted():

@@ -20,7 +20,6 @@ from marketplace.api.schemas.accounts import (
     AcceptedOut, ContactIn, LoginIn, RegisterIn, ResetPasswordIn, UserEnvelope, UserOut, VerifyOtpIn,
 )
 from marketplace.api.spec import CSRF, spec
-from marketplace.extensions import db
 from marketplace.services import accounts, otp
 from marketplace.services.otp import ResendTooSoon
 from marketplace.web.errors import json_error
@@ -61,7 +60,6 @@ def register():
     body = _body()
     user = accounts.register(_contact(body), body.password, body.full_name)
     start_session(user)
-    db.session.commit()
     return _with_session(user, 201)
 
 
@@ -77,7 +75,6 @@ def verify_otp():
     body = _body()
     with counting_failed_tries():
         user = accounts.verify_contact(_contact(body), body.code)
-    db.session.commit()
     return UserEnvelope(user=UserOut.of(user)), 200
 
 
@@ -91,7 +88,6 @@ def resend_otp():
     Always 202 with the same body: a "too soon" would come only for real accounts, so the
     app counts `resend_after` down itself."""
     accounts.resend_for_contact(_contact(_body()))
-    db.session.commit()
     message = "If this account is waiting for verification, a new code is on its way (one a minute at most)."
     return AcceptedOut(message=message, resend_after=int(otp.RESEND_AFTER.total_seconds())), 202
 
@@ -105,7 +101,6 @@ def login():
     body = _body()
     user = accounts.authenticate(body.login, body.password)
     start_session(user, remember=body.remember)
-    db.session.commit()
     return _with_session(user)
 
 
@@ -115,7 +110,6 @@ def logout():
     """Anyone: end this session and its remember-me cookie."""
     if current_user.is_authenticated:
         end_session()
-        db.session.commit()
     return "", 204
 
 
@@ -126,7 +120,6 @@ def logout():
 def forgot_password():
     """Anyone: send a reset code; the same answer whether or not the account exists."""
     accounts.forgot_password(_contact(_body()))
-    db.session.commit()
     message = "If an account uses this contact, a code is on its way (one a minute at most). It works for 5 minutes."
     return AcceptedOut(message=message), 202
 
@@ -143,5 +136,4 @@ def reset_password():
     with counting_failed_tries():
         user = accounts.reset_password(_contact(body), body.code, body.new_password)
     start_session(user)
-    db.session.commit()
     return _with_session(user)

@@ -15,7 +15,6 @@ from marketplace.api.schemas.accounts import (
     AddressIn, AddressListOut, AddressOut, AvatarIn, CodeIn, ProfileIn, ProfileOut, UserOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.extensions import db
 from marketplace.services import addresses as address_book
 from marketplace.services import profile as profiles
 from marketplace.services.otp import ResendTooSoon
@@ -50,9 +49,7 @@ def update_profile():
         profiles.update_profile(current_user._get_current_object(), full_name=body.full_name,
                                 email=body.email, phone=body.phone)
     except ResendTooSoon as error:
-        db.session.rollback()
         return too_soon(error)
-    db.session.commit()
     return _profile_out(), 200
 
 
@@ -65,7 +62,6 @@ def verify_contact():
     """Logged-in users: apply the pending phone/email with the code sent to it (5 tries)."""
     with counting_failed_tries():
         profiles.confirm_contact_change(current_user._get_current_object(), request.context.json.code)
-    db.session.commit()
     return _profile_out(), 200
 
 
@@ -83,7 +79,6 @@ def set_avatar():
     so neither has the API.
     """
     profiles.set_avatar(current_user._get_current_object(), request.context.form.avatar.read())
-    db.session.commit()
     return _profile_out(), 200
 
 
@@ -108,7 +103,6 @@ def create_address():
     """Logged-in users: add an address (up to 10); the first one, or one sent with is_default, is the default."""
     body = request.context.json
     address = address_book.create_address(current_user, _address_data(body), make_default=body.is_default)
-    db.session.commit()
     return AddressOut.of(address), 201
 
 
@@ -121,7 +115,6 @@ def update_address(address_id: uuid.UUID):
     body = request.context.json
     address = address_book.update_address(current_user, address_id, _address_data(body),
                                           make_default=body.is_default)
-    db.session.commit()
     return AddressOut.of(address), 200
 
 
@@ -132,7 +125,6 @@ def update_address(address_id: uuid.UUID):
 def delete_address(address_id: uuid.UUID):
     """Logged-in users: delete one of their addresses; the newest other one becomes default if needed."""
     address_book.delete_address(current_user, address_id)
-    db.session.commit()
     return "", 204
 
 
@@ -143,5 +135,4 @@ def delete_address(address_id: uuid.UUID):
 def set_default_address(address_id: uuid.UUID):
     """Logged-in users: make one of their addresses the default."""
     address = address_book.set_default_address(current_user, address_id)
-    db.session.commit()
     return AddressOut.of(address), 200

@@ -19,7 +19,7 @@ GOOD_PASSWORD = "s3cret-enough"
 
 
 def make_user(**fields) -> User:
-    """A committed user: a view that rolls back after a refused form must not undo the test's setup."""
+    """A committed user: the request's rollback of a refused form must not undo the test's setup."""
     user = _make_user(**fields)
     db.session.commit()
     return user
