@@ -158,7 +158,8 @@ def send_verification(user: User) -> otp.IssuedCode:
 
 
 def verify_account(user: User, code: str) -> User:
-    """Mark the user verified with their VERIFY code. A wrong try counts: commit after an error."""
+    """Mark the user verified with their VERIFY code. A wrong try counts: the caller keeps it on
+    the refusal (web/unit_of_work.py keep_on_refusal)."""
     if user.is_verified:
         raise ValidationFailed("This account is already verified.", code="already_verified", field="code")
     otp.check_code(user, OtpPurpose.VERIFY, code)
@@ -173,7 +174,8 @@ def verify_contact(contact: Contact, code: str) -> User:
     Anyone may call it, so every failure is the same CodeRefused: an unknown contact, a
     wrong or dead code, and an account that is already verified (it has no code waiting,
     unless a password reset verified it meanwhile: the right code is then accepted and
-    changes nothing). A wrong try counts: commit after an error.
+    changes nothing). A wrong try counts: the caller keeps it on the refusal
+    (web/unit_of_work.py keep_on_refusal).
     """
     user = find_user(contact)
     otp.check_code_for_contact(user, OtpPurpose.VERIFY, code)
@@ -238,7 +240,8 @@ def reset_password(contact: Contact, code: str, new_password: str) -> User:
     """Set a new password with a RESET code; ends every session and remember cookie of the user.
 
     Every failure of the code, and an unknown or suspended account, is the same CodeRefused
-    (otp.check_code_for_contact). A wrong code counts a try: commit after catching the error.
+    (otp.check_code_for_contact). A wrong code counts a try: the caller keeps it on the
+    refusal (web/unit_of_work.py keep_on_refusal).
     """
     check_password_rules(new_password or "", field="new_password")
     user = find_user(contact)

@@ -1,6 +1,6 @@
 """Checkout: turn chosen cart lines into one order per shop, all or nothing.
 
-Locking (everything happens in the caller's ONE transaction, which the view commits):
+Locking (everything happens in the request's ONE transaction, which its unit of work commits):
 
 1. The idempotency key is claimed first with INSERT ... ON CONFLICT DO NOTHING on the
    unique (user_id, idempotency_key). A concurrent duplicate blocks on that unique

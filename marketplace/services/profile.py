@@ -78,7 +78,8 @@ def resend_contact_code(user: User) -> Contact:
 
 
 def confirm_contact_change(user: User, code: str) -> Contact:
-    """Apply the pending phone or email once its code is right. A wrong try counts: commit after an error."""
+    """Apply the pending phone or email once its code is right. A wrong try counts: the caller keeps
+    it on the refusal (web/unit_of_work.py keep_on_refusal)."""
     row = otp.check_code(user, OtpPurpose.CHANGE_CONTACT, code)
     contact = Contact("phone" if row.destination.startswith("+") else "email", row.destination)
     # Someone may have registered it while the code was travelling.
