@@ -11,7 +11,6 @@ from marketplace.api.schemas.cart import (
     CartAddHeaders, CartAdjustmentOut, CartItemIn, CartOut, CartQuantityIn, CartSyncIn, CartSyncOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.extensions import db
 from marketplace.services import cart as cart_service
 from marketplace.services import cart_requests
 from marketplace.web.auth import login_required
@@ -41,9 +40,7 @@ def add_cart_item():
     body = request.context.json
     replayed = cart_requests.add_item(current_user, body.variant_id, body.quantity,
                                       idempotency_key=request.context.headers.idempotency_key)
-    cart = _cart()  # read before the commit expires current_user (which would cost a reload)
-    db.session.commit()
-    return cart, (200 if replayed else 201)
+    return _cart(), (200 if replayed else 201)
 
 
 @bp.patch("/cart/items/<uuid:item_id>")
@@ -53,7 +50,6 @@ def add_cart_item():
 def update_cart_item(item_id: uuid.UUID):
     """Signed-in users: set the quantity of one of their lines (another user's line is 404)."""
     cart_service.set_quantity(current_user, item_id, request.context.json.quantity)
-    db.session.commit()
     return _cart(), 200
 
 
@@ -64,7 +60,6 @@ def update_cart_item(item_id: uuid.UUID):
 def delete_cart_item(item_id: uuid.UUID):
     """Signed-in users: remove one of their lines (another user's line is 404). Answers the cart."""
     cart_service.remove_line(current_user, item_id)
-    db.session.commit()
     return _cart(), 200
 
 
@@ -76,7 +71,6 @@ def sync_cart():
     """Signed-in users: merge the app's offline cart (quantities add, capped at stock); says what was capped."""
     items = [(item.variant_id, item.quantity) for item in request.context.json.items]
     notes = cart_service.sync_cart(current_user, items)
-    db.session.commit()
     adjustments = [CartAdjustmentOut(variant_id=n.variant_id, wanted=n.wanted, kept=n.kept, message=n.message)
                    for n in notes]
     return CartSyncOut(cart=_cart(), adjustments=adjustments), 200

@@ -3,8 +3,10 @@ and POST /orders/quote, what it would cost now.
 
 The Idempotency-Key header is required: the same key again answers the same orders
 (200) instead of placing new ones (201). The app may send the quoted total as
-`expected_total`: a checkout whose total changed since is refused (409 prices_changed),
-rolled back whole, so a retry with the same key places the orders once the buyer agrees.
+`expected_total`: a checkout whose total changed since is refused (409 prices_changed) and
+the request's unit of work rolls it back whole, the key's claim included, so a retry with the
+same key places the orders once the buyer agrees. A placed checkout is committed by that unit
+of work once the handler has answered.
 A cart line is ordered once whatever the keys: a checkout racing another for the same line is
 refused (409 cart_changed).
 """
@@ -17,7 +19,6 @@ from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.cart import IdempotencyHeaders, PlaceOrdersIn, QuoteIn, QuoteOut
 from marketplace.api.schemas.orders import OrderOut, PlacedOrdersOut
 from marketplace.api.spec import SESSION_CSRF, spec
-from marketplace.extensions import db
 from marketplace.services import cart as cart_service
 from marketplace.services.checkout import place_orders
 from marketplace.services.checkout_preview import preview_checkout
@@ -38,9 +39,7 @@ def place_order():
         vouchers=body.vouchers, idempotency_key=request.context.headers.idempotency_key,
         expected_total=body.expected_total,
     )
-    # Built before the commit, which would expire the orders and reload each of them (4 statements).
     out = PlacedOrdersOut(orders=[OrderOut.from_order(order) for order in placed.orders])
-    db.session.commit()
     return out, (200 if placed.replayed else 201)
 
 

@@ -11,7 +11,6 @@ from marketplace.api.schemas.notifications import (
     NotificationListOut, NotificationListQuery, NotificationOut, ReadAllOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.extensions import db
 from marketplace.services import notifications
 from marketplace.web.auth import login_required
 
@@ -35,7 +34,6 @@ def list_notifications():
 def mark_notification_read(notification_id: uuid.UUID):
     """Signed-in users: mark one of their own notifications read (404 for anyone else's)."""
     notification = notifications.mark_read(current_user.id, notification_id)
-    db.session.commit()
     return NotificationOut.of(notification), 200
 
 
@@ -45,5 +43,4 @@ def mark_notification_read(notification_id: uuid.UUID):
 def mark_all_notifications_read():
     """Signed-in users: mark every unread notification of theirs read."""
     marked = notifications.mark_all_read(current_user.id)
-    db.session.commit()
     return ReadAllOut(marked=marked, unread_count=0), 200

@@ -13,7 +13,6 @@ from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.orders import CancelOrderIn, OrderListOut, OrderOut, OrdersQuery
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.extensions import db
 from marketplace.services import orders, review_queries
 from marketplace.services.reviews import REVIEWABLE_STATUSES
 from marketplace.web.auth import login_required
@@ -61,7 +60,6 @@ def cancel_order(order_id: uuid.UUID):
     """Signed-in users: cancel their PENDING order (optional reason); restocks and returns the voucher."""
     body = request.context.json
     orders.cancel_by_buyer(current_user, order_id, body.reason if body else None)
-    db.session.commit()
     return _order_out(orders.get_buyer_order(current_user, order_id)), 200
 
 
@@ -72,5 +70,4 @@ def cancel_order(order_id: uuid.UUID):
 def confirm_order_receipt(order_id: uuid.UUID):
     """Signed-in users: confirm their DELIVERED order arrived; it becomes COMPLETED."""
     orders.confirm_receipt(current_user, order_id)
-    db.session.commit()
     return _order_out(orders.get_buyer_order(current_user, order_id)), 200

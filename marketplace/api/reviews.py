@@ -55,7 +55,6 @@ def create_review():
     """The buyer of a delivered/completed order line: review it once (rating 1–5, text up to 2,000 chars)."""
     body = request.context.json
     review = reviews.create_review(current_user._get_current_object(), body.order_item_id, body.rating, body.body)
-    db.session.commit()
     return _review_out(review.id), 201
 
 
@@ -68,7 +67,6 @@ def update_review(review_id: uuid.UUID):
     """The review's author, within 30 days of writing it: change its rating and/or text."""
     body = request.context.json
     reviews.update_review(current_user._get_current_object(), review_id, rating=body.rating, body=body.body)
-    db.session.commit()
     return _review_out(review_id), 200
 
 
@@ -87,7 +85,6 @@ def add_review_images(review_id: uuid.UUID):
     """
     files = read_all(request.context.form.images)
     reviews.update_review(current_user._get_current_object(), review_id, new_images=files)
-    db.session.commit()
     return _review_out(review_id), 201
 
 
@@ -98,5 +95,4 @@ def add_review_images(review_id: uuid.UUID):
 def delete_review_image(review_id: uuid.UUID, image_id: uuid.UUID):
     """The review's author, within 30 days: remove one photo (its files go once that is committed)."""
     reviews.remove_review_image(current_user._get_current_object(), review_id, image_id)
-    db.session.commit()
     return _review_out(review_id), 200

@@ -19,6 +19,7 @@ from marketplace.services import cart as cart_service
 from marketplace.services import guest_cart
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.vouchers import available_vouchers, describe
+from marketplace.web import unit_of_work
 from marketplace.web.auth import is_htmx
 
 logger = logging.getLogger("marketplace.cart")
@@ -81,16 +82,16 @@ def add_item():
     form = AddToCartForm()
     back = _safe_back(form.next.data)
     try:
-        if not form.variant_id.data:
-            raise NotFound("Choose an option first.", field="variant_id")
-        if _is_user():
-            cart_service.add_item(current_user, form.variant_id.data, form.quantity.data)
-            db.session.commit()
-        else:
-            session[GUEST_KEY] = guest_cart.add_item(session.get(GUEST_KEY, {}), form.variant_id.data,
-                                                     form.quantity.data)
+        # A refusal answered with a redirect must not commit: attempt() rolls it back at once.
+        with unit_of_work.attempt():
+            if not form.variant_id.data:
+                raise NotFound("Choose an option first.", field="variant_id")
+            if _is_user():
+                cart_service.add_item(current_user, form.variant_id.data, form.quantity.data)
+            else:
+                session[GUEST_KEY] = guest_cart.add_item(session.get(GUEST_KEY, {}), form.variant_id.data,
+                                                         form.quantity.data)
     except DomainError as error:
-        db.session.rollback()
         if is_htmx():
             return render_template("cart/partials/_added.html", error=error.message), 422
         flash(error.message, "danger")
@@ -106,15 +107,17 @@ def update_line(line_id: uuid.UUID):
     """Cart owner (guest or user): change a line's quantity; htmx gets the line, subtotals and badge."""
     form = QuantityForm()
     try:
-        if _is_user():
-            cart_service.set_quantity(current_user, line_id, form.quantity.data)
-            db.session.commit()
-        else:
-            session[GUEST_KEY] = guest_cart.set_quantity(session.get(GUEST_KEY, {}), line_id, form.quantity.data)
+        # The refusal is a redirect, or a fragment re-reading the cart (200 when the line is gone):
+        # attempt() rolls it back before either.
+        with unit_of_work.attempt():
+            if _is_user():
+                cart_service.set_quantity(current_user, line_id, form.quantity.data)
+            else:
+                session[GUEST_KEY] = guest_cart.set_quantity(session.get(GUEST_KEY, {}), line_id,
+                                                             form.quantity.data)
     except NotFound:
         raise  # someone else's line, or gone: a 404 like any object that isn't yours
     except DomainError as error:
-        db.session.rollback()
         return _changed(line_id, error)
     return _changed(line_id, None, "Quantity updated.")
 
@@ -125,7 +128,6 @@ def remove_line(line_id: uuid.UUID):
     form = RemoveLineForm()
     if _is_user():
         cart_service.remove_line(current_user, line_id)  # NotFound (someone else's line) is a 404
-        db.session.commit()
     else:
         session[GUEST_KEY] = guest_cart.remove_line(session.get(GUEST_KEY, {}), line_id)
     if not is_htmx():
@@ -160,8 +162,8 @@ def _changed(line_id: uuid.UUID, error: DomainError | None, done: str | None = N
 def merge_guest_cart_on_login(sender, user, **extra):
     """Merge the guest cart carried over by the login into the account cart.
 
-    The login view commits after login_user; here we only flush, inside a savepoint
-    so a failed merge can never fail the login itself.
+    The login's unit of work commits the merge with the login; here we only flush, inside a
+    savepoint so a failed merge can never fail the login itself.
     """
     if not has_request_context() or not session.get(GUEST_KEY):
         return

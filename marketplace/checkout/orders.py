@@ -11,7 +11,6 @@ from flask_login import current_user
 
 from marketplace.checkout import bp
 from marketplace.checkout.order_forms import BuyerCancelForm, ConfirmReceiptForm
-from marketplace.extensions import db
 from marketplace.services import orders, review_queries
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.orders import ActorRole, TransitionNotAllowed
@@ -57,16 +56,15 @@ def confirm_receipt(order_id: uuid.UUID):
 
 
 def _act(order_id: uuid.UUID, change, done: str, cancel_form: BuyerCancelForm | None = None):
+    # No attempt(): a refused transition has written nothing (services.orders.transition checks
+    # before it writes), so the panel reads the order as it is; the 4xx rolls the request back.
     try:
         change()
-        db.session.commit()
     except ValidationFailed as error:
-        db.session.rollback()
         form = cancel_form or BuyerCancelForm()
         form.reason.errors = [error.fields.get("reason", error.message)]
         return _render(orders.get_buyer_order(current_user, order_id), cancel_form=form), 422
     except TransitionNotAllowed as error:
-        db.session.rollback()
         return _render(orders.get_buyer_order(current_user, order_id), error=error.message), 409
     if htmx_target() == PANEL:
         return _render(orders.get_buyer_order(current_user, order_id), notice=done)

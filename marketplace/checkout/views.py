@@ -2,7 +2,10 @@
 
 The page carries an idempotency key made when it renders, so a double click or a
 retried POST places the orders once. Any refusal re-renders the page (422) with the
-line or voucher named, after rolling back everything, the new address included.
+line or voucher named, after rolling back everything, the new address included
+(`unit_of_work.attempt()`: the page re-reads the cart and the address book). The request's
+unit of work commits the placed orders after the view has redirected; a replayed checkout
+commits nothing.
 The page also sends the total it showed (`expected_total`, kept up to date by the htmx
 preview): when prices changed in between, the page comes back (409) with the new total
 and a flash saying so, and placing it again (same key) charges what the buyer now sees.
@@ -14,7 +17,6 @@ from flask_login import current_user
 
 from marketplace.checkout import bp
 from marketplace.checkout.forms import NEW_ADDRESS, CheckoutForm
-from marketplace.extensions import db
 from marketplace.services import addresses as address_book
 from marketplace.services import cart as cart_service
 from marketplace.services.checkout import (
@@ -23,6 +25,7 @@ from marketplace.services.checkout import (
 from marketplace.services.checkout_preview import preview_checkout
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.vouchers import VoucherInvalid, describe
+from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required, verified_required
 
 
@@ -91,26 +94,24 @@ def place_order():
     if lines is not None and not lines:
         return _render(form, lines, codes, status=422, error="Choose at least one item to buy.")
     try:
-        address_id = _address_id(form)
-        cart = cart_service.view_cart(current_user)
-        chosen = preview_checkout(current_user, cart, lines, None)
-        vouchers = {str(shop.group.shop_id): codes.get(str(shop.group.shop_id), "")
-                    for shop in chosen.shops if shop.selected and codes.get(str(shop.group.shop_id))}
-        placed = place_orders(current_user, address_id, form.payment_method.data,
-                              cart_item_ids=lines if lines is not None else sorted(chosen.selected_ids),
-                              vouchers=vouchers, idempotency_key=form.idempotency_key.data,
-                              expected_total=form.expected_total.data)
+        with unit_of_work.attempt():  # a refusal may follow a new address: the page must not show it
+            address_id = _address_id(form)
+            cart = cart_service.view_cart(current_user)
+            chosen = preview_checkout(current_user, cart, lines, None)
+            vouchers = {str(shop.group.shop_id): codes.get(str(shop.group.shop_id), "")
+                        for shop in chosen.shops if shop.selected and codes.get(str(shop.group.shop_id))}
+            placed = place_orders(current_user, address_id, form.payment_method.data,
+                                  cart_item_ids=lines if lines is not None else sorted(chosen.selected_ids),
+                                  vouchers=vouchers, idempotency_key=form.idempotency_key.data,
+                                  expected_total=form.expected_total.data)
     except PricesChanged as error:
-        db.session.rollback()
         flash(error.message, "warning")
         return _render(form, lines, codes, status=409)  # the page now shows the new total
     except DomainError as error:
-        db.session.rollback()
         return _refused(form, lines, codes, error)
     if placed.replayed:
-        db.session.rollback()  # a double submit: drop the new address it may have made again
+        unit_of_work.discard()  # a double submit: drop the new address it may have made again
     else:
-        db.session.commit()
         flash(f"Thank you! {_orders_placed(len(placed.orders))}", "success")
     return redirect(url_for("checkout.confirmation", checkout_id=placed.checkout_id))
 

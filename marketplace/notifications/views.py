@@ -5,7 +5,6 @@ import uuid
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.extensions import db
 from marketplace.notifications import bp
 from marketplace.services import notifications
 from marketplace.web.auth import is_htmx, login_required
@@ -57,7 +56,6 @@ def mark_read(notification_id: uuid.UUID):
     """A signed-in user: mark one of their notifications read, then open what it is about."""
     notification = notifications.mark_read(current_user.id, notification_id)
     link = notifications.safe_link(notification.link)
-    db.session.commit()
     return redirect(link or url_for("notifications.list_notifications"))
 
 
@@ -66,7 +64,6 @@ def mark_read(notification_id: uuid.UUID):
 def mark_all_read():
     """A signed-in user: mark all their notifications read."""
     changed = notifications.mark_all_read(current_user.id)
-    db.session.commit()
     if is_htmx():
         return menu()
     flash(f"Marked {changed} notification{'s' if changed != 1 else ''} as read." if changed

@@ -100,9 +100,7 @@ def new_review():
     if form.validate_on_submit():
         try:
             review = reviews.create_review(current_user, item.id, form.rating.data, form.body.data, form.uploads())
-            db.session.commit()
-        except ValidationFailed as error:
-            db.session.rollback()
+        except ValidationFailed as error:  # refused before anything is written; the 422 rolls back
             apply_errors(form, error)
         else:
             flash("Thank you! Your review is published.", "success")
@@ -127,11 +125,8 @@ def edit_review(review_id: uuid.UUID):
         try:
             reviews.update_review(current_user, review.id, rating=form.rating.data, body=form.body.data,
                                   new_images=form.uploads(), remove_image_ids=form.remove_images.data or [])
-            db.session.commit()
-        except ValidationFailed as error:
-            db.session.rollback()
+        except ValidationFailed as error:  # refused before the review is changed; the 422 rolls back
             apply_errors(form, error)
-            review = reviews.editable_review(current_user, review_id)
         else:
             flash("Your review is updated.", "success")
             return redirect(url_for("reviews.my_reviews", tab="written"))
