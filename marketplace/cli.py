@@ -31,18 +31,17 @@ def register(app: Flask) -> None:
         """
         import os
 
-        from marketplace.extensions import db
         from marketplace.services.admin_accounts import create_or_promote_admin
         from marketplace.services.errors import DomainError
+        from marketplace.web import unit_of_work
 
         password = os.environ.get("ADMIN_PASSWORD") or click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
         try:
-            with db.session.begin_nested():
+            with unit_of_work.transaction():
                 user, created = create_or_promote_admin(login, password, full_name)
         except DomainError as error:
             raise click.ClickException(error.message) from error
-        db.session.commit()
         verb = "Created" if created else "Promoted"
         click.echo(f"{verb} admin {user.login_name}. They can log in now.")
 
@@ -59,24 +58,27 @@ def register(app: Flask) -> None:
         from marketplace.extensions import db
         from marketplace.models import Product
         from marketplace.seed.bench import complete_bench, has_bench_people, seed_bench
+        from marketplace.web import unit_of_work
 
         # Bench-only accounts: bcrypt's minimum cost, so logging in 200 racing buyers measures the
         # marketplace, not bcrypt. Real accounts keep BCRYPT_ROUNDS.
         password_hash = bcrypt.hashpw(b"bench-pass-123", bcrypt.gensalt(4)).decode()
         try:
-            if db.session.scalar(db.select(db.func.count()).select_from(Product)) and not has_bench_people():
-                made = complete_bench(password_hash, buyers=buyers, orders=orders, echo=click.echo)
-                db.session.commit()
-                _vacuum_bench_tables(db)
-                click.echo("Benchmark people added to the existing catalog: {buyers:,} buyers, {orders:,} orders, "
-                           "{reviews:,} reviews in {seconds} s.".format(**made))
-                return
-            made = seed_bench(products=products, shops=shops, buyers=buyers, orders=orders,
-                              password_hash=password_hash, echo=click.echo)
+            with unit_of_work.transaction():
+                has_catalog = bool(db.session.scalar(db.select(db.func.count()).select_from(Product)))
+                completing = has_catalog and not has_bench_people()
+                if completing:
+                    made = complete_bench(password_hash, buyers=buyers, orders=orders, echo=click.echo)
+                else:
+                    made = seed_bench(products=products, shops=shops, buyers=buyers, orders=orders,
+                                      password_hash=password_hash, echo=click.echo)
         except RuntimeError as error:
             raise click.ClickException(str(error)) from error
-        db.session.commit()
-        _vacuum_bench_tables(db)
+        _vacuum_bench_tables(db)  # after the commit: VACUUM only sees committed rows
+        if completing:
+            click.echo("Benchmark people added to the existing catalog: {buyers:,} buyers, {orders:,} orders, "
+                       "{reviews:,} reviews in {seconds} s.".format(**made))
+            return
         click.echo("Benchmark catalog: {products:,} products, {variants:,} variants, {shops:,} shops, "
                    "{categories:,} categories in {seconds} s. Every account's password: bench-pass-123 "
                    "(admin@bench.example.com, buyer00000@bench.example.com, bench-seller-0@bench.example.com).".format(**made))

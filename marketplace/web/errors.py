@@ -48,10 +48,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        """A service said no and the view didn't handle it: show the reason, keep the status."""
-        from marketplace.extensions import db
+        """A service said no and the view didn't handle it: show the reason, keep the status.
 
-        db.session.rollback()
+        Nothing is rolled back here: the request's unit of work does it after this answer (or
+        keeps what a view said to keep on refusal), and a refusal leaves the session usable for
+        the page's navbar (services catch a lost race inside a savepoint)."""
         if wants_json():
             return json_error(error.status, error.message, error.code, error.fields)
         return _page(error.status, error.message)
@@ -78,6 +79,9 @@ def register_error_handlers(app: Flask) -> None:
         logger.exception("unhandled error on %s %s", request.method, request.path)
         from marketplace.extensions import db
 
+        # The 500 page reads the database (its navbar) and the crash may have left the session
+        # unusable (a failed statement or flush): roll back before rendering. The unit of work
+        # would roll back the 5xx anyway, but only after this page is built.
         db.session.rollback()
         return http_error(InternalServerError())
 
