@@ -9,12 +9,13 @@ from marketplace.account.forms import (
 from marketplace.account.limits import (
     login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
 )
-from marketplace.account.sessions import end_session, safe_next, start_session
+from marketplace.account.sessions import end_session, start_session
 from marketplace.models import OtpPurpose
 from marketplace.services import accounts, otp, profile
 from marketplace.services.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
+from marketplace.web.redirects import local_path
 
 CONTACT_FIELDS = {"phone": "contact", "email": "contact", "login": "contact"}
 
@@ -39,7 +40,7 @@ def forget_code(form) -> None:
 
 
 def _after_login_target(default_endpoint: str = "shop.home") -> str:
-    return safe_next(request.values.get("next")) or url_for(default_endpoint)
+    return local_path(request.values.get("next")) or url_for(default_endpoint)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -58,7 +59,7 @@ def register():
             show_error(form, error, CONTACT_FIELDS)
         else:
             flash(f"Welcome, {user.full_name}! We sent a code to {otp.mask_destination(contact.value)}.", "success")
-            return redirect(url_for("account.verify", next=safe_next(request.args.get("next"))))
+            return redirect(url_for("account.verify", next=local_path(request.args.get("next"))))
     status = 422 if form.is_submitted() else 200
     return render_template("account/register.html", form=form), status
 
@@ -70,7 +71,7 @@ def _verify_page(form, status: int = 200):
         destination=otp.mask_destination(destination),
         cooldown=otp.resend_cooldown(current_user, OtpPurpose.VERIFY),
         has_code=otp.has_usable_code(current_user, OtpPurpose.VERIFY),
-        next=safe_next(request.values.get("next")),
+        next=local_path(request.values.get("next")),
     ), status
 
 
@@ -105,7 +106,7 @@ def resend_otp():
     form = ActionForm()
     purpose = request.form.get("purpose", "verify")
     target = url_for("account.confirm_contact") if purpose == "contact" else url_for(
-        "account.verify", next=safe_next(request.form.get("next")))
+        "account.verify", next=local_path(request.form.get("next")))
     if not form.validate_on_submit():
         flash("Your form expired. Try again.", "warning")
         return redirect(target)
@@ -131,7 +132,7 @@ def login():
         return redirect(_after_login_target())
     form = LoginForm()
     if request.method == "GET":
-        form.next.data = safe_next(request.args.get("next")) or ""
+        form.next.data = local_path(request.args.get("next")) or ""
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.login.data, form.password.data)
@@ -142,7 +143,7 @@ def login():
             flash(f"Welcome back, {user.full_name}.", "success")
             if not user.is_verified:
                 flash("Your account is not verified yet: verify it to check out.", "warning")
-            return redirect(safe_next(form.next.data) or url_for("shop.home"))
+            return redirect(local_path(form.next.data) or url_for("shop.home"))
     status = 422 if form.is_submitted() else 200
     return render_template("account/login.html", form=form), status
 

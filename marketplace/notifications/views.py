@@ -9,6 +9,7 @@ from marketplace.notifications import bp
 from marketplace.services import notifications
 from marketplace.web.auth import is_htmx, login_required
 from marketplace.web.htmx import render_htmx
+from marketplace.web.redirects import local_path
 
 # htmx stops polling on this status: a signed-out browser stops asking for the badge.
 STOP_POLLING = 286
@@ -55,7 +56,7 @@ def menu():
 def mark_read(notification_id: uuid.UUID):
     """A signed-in user: mark one of their notifications read, then open what it is about."""
     notification = notifications.mark_read(current_user.id, notification_id)
-    link = notifications.safe_link(notification.link)
+    link = local_path(notification.link)
     return redirect(link or url_for("notifications.list_notifications"))
 
 

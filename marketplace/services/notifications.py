@@ -83,10 +83,3 @@ def mark_all_read(user_id: uuid.UUID) -> int:
         .execution_options(synchronize_session="fetch")
     )
     return result.rowcount
-
-
-def safe_link(link: str | None) -> str | None:
-    """The notification's link if it is a path on this site (never an open redirect)."""
-    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
-        return link
-    return None
