@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace.services.errors import DomainError
+from marketplace.web import unit_of_work
 from marketplace.web.auth import is_htmx, wants_json
 
 logger = logging.getLogger("marketplace.errors")
@@ -77,12 +78,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         logger.exception("unhandled error on %s %s", request.method, request.path)
-        from marketplace.extensions import db
-
         # The 500 page reads the database (its navbar) and the crash may have left the session
-        # unusable (a failed statement or flush): roll back before rendering. The unit of work
-        # would roll back the 5xx anyway, but only after this page is built.
-        db.session.rollback()
+        # unusable (a failed statement or flush): the unit of work would roll the 5xx back, but
+        # only after this page is built.
+        unit_of_work.abandon()
         return http_error(InternalServerError())
 
 

@@ -13,6 +13,8 @@ call `commit()` or `rollback()`; when they need something else they say so, once
   code counts its try, or the next guess would be free).
 - `discard()`: a successful answer that commits nothing (a replayed checkout, whose form just
   made its new address again).
+- `abandon()`: the request failed (the 500 handler): roll back at once, so the error page can
+  still read (its navbar) from a session a failed statement may have left unusable.
 
 Background jobs and CLI commands run their work in `transaction()`.
 
@@ -58,6 +60,11 @@ def attempt() -> Iterator[None]:
     except DomainError:
         db.session.rollback()
         raise
+
+
+def abandon() -> None:
+    """Roll the unit back now: the request has failed and its error page is about to read."""
+    db.session.rollback()
 
 
 def keep_on_refusal() -> None:
