@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from marketplace.account import bp
 from marketplace.account.forms import ActionForm, AddressForm, ProfileForm, VerifyForm
-from marketplace.account.limits import contact_change_limit, otp_verify_limit
 from marketplace.account.views import forget_code, show_error
 from marketplace.models import OtpPurpose
 from marketplace.services import addresses as address_book
@@ -16,6 +15,7 @@ from marketplace.services.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
 from marketplace.web.htmx import htmx_target, render_htmx
+from marketplace.web.limits import contact_change_limit, otp_verify_limit
 
 LIST_TARGET = "address-list"
 

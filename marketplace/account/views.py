@@ -6,16 +6,16 @@ from marketplace.account import bp
 from marketplace.account.forms import (
     ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, VerifyForm,
 )
-from marketplace.account.limits import (
-    login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
-)
-from marketplace.account.sessions import end_session, start_session
 from marketplace.models import OtpPurpose
 from marketplace.services import accounts, otp, profile
 from marketplace.services.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
+from marketplace.web.limits import (
+    login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
+)
 from marketplace.web.redirects import local_path
+from marketplace.web.sessions import end_session, start_session
 
 CONTACT_FIELDS = {"phone": "contact", "email": "contact", "login": "contact"}
 

@@ -10,10 +10,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from spectree import Response
 
-from marketplace.account.limits import (
-    login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
-)
-from marketplace.account.sessions import counting_failed_tries, end_session, start_session
 from marketplace.api import bp
 from marketplace.api.schemas import CsrfOut, ErrorOut
 from marketplace.api.schemas.accounts import (
@@ -23,6 +19,10 @@ from marketplace.api.spec import CSRF, spec
 from marketplace.services import accounts, otp
 from marketplace.services.otp import ResendTooSoon
 from marketplace.web.errors import json_error
+from marketplace.web.limits import (
+    login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
+)
+from marketplace.web.sessions import counting_failed_tries, end_session, start_session
 
 
 def _body():

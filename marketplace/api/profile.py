@@ -5,8 +5,6 @@ from flask import request
 from flask_login import current_user
 from spectree import Response
 
-from marketplace.account.limits import contact_change_limit, otp_verify_limit
-from marketplace.account.sessions import counting_failed_tries
 from marketplace.api import bp
 from marketplace.api.auth import too_soon
 from marketplace.api.errors import takes_files
@@ -19,6 +17,8 @@ from marketplace.services import addresses as address_book
 from marketplace.services import profile as profiles
 from marketplace.services.otp import ResendTooSoon
 from marketplace.web.auth import login_required
+from marketplace.web.limits import contact_change_limit, otp_verify_limit
+from marketplace.web.sessions import counting_failed_tries
 
 ADDRESS_FIELDS = ("recipient_name", "phone", "line1", "line2", "ward", "district", "city", "postal_code")
 

@@ -6,7 +6,7 @@ import pytest
 from flask import session as flask_session
 from sqlalchemy import select, text
 
-from marketplace.account import sessions
+from marketplace.web import sessions
 from marketplace.extensions import db
 from marketplace.models import OtpCode, Role, User
 from marketplace.services import accounts
@@ -25,7 +25,7 @@ def make_user(**fields) -> User:
     return user
 
 
-def login(client, login_name, password=PASSWORD, **extra):
+def post_login(client, login_name, password=PASSWORD, **extra):
     return client.post("/account/login", data={"login": login_name, "password": password, **extra})
 
 
@@ -121,7 +121,7 @@ def test_verify_honours_a_local_next_only(client, sent_messages):
     assert response.headers["Location"] == "/"
     other = make_user(is_verified=False)
     client.post("/account/logout")
-    login(client, other.email)
+    post_login(client, other.email)
     accounts.send_verification(other)
     db.session.commit()
     code = otp_from(sent_messages.last_to(other.email).body)
@@ -177,7 +177,7 @@ def test_resend_waits_for_the_cooldown_then_sends(client, sent_messages):
 
 def test_verified_user_on_verify_page_is_sent_on(client):
     user = make_user()
-    login(client, user.email)
+    post_login(client, user.email)
     response = client.get("/account/verify")
     assert response.status_code == 302
 
@@ -193,19 +193,19 @@ def test_login_page_renders_and_keeps_local_next(client):
 
 def test_login_by_email_and_by_phone(client):
     user = make_user(email="in@example.com", phone="+84905555666")
-    response = login(client, "IN@example.com")
+    response = post_login(client, "IN@example.com")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert user.full_name in html(client.get("/"))
     assert user_by(email="in@example.com").last_login_at is not None
     client.post("/account/logout")
-    response = login(client, "0905 555 666")
+    response = post_login(client, "0905 555 666")
     assert response.status_code == 302
 
 
 def test_wrong_password_and_unknown_login_are_422_with_one_message(client):
     make_user(email="known@example.com")
-    first = login(client, "known@example.com", "wrong password")
-    second = login(client, "nobody@example.com")
+    first = post_login(client, "known@example.com", "wrong password")
+    second = post_login(client, "nobody@example.com")
     assert first.status_code == second.status_code == 422
     message = "That phone/email and password don&#39;t match an account."
     assert message in html(first) and message in html(second)
@@ -214,7 +214,7 @@ def test_wrong_password_and_unknown_login_are_422_with_one_message(client):
 def test_suspended_user_is_refused_with_a_clear_message(client):
     user = make_user()
     accounts.suspend_user(make_user(role=Role.ADMIN), user, "Fraud")
-    response = login(client, user.email)
+    response = post_login(client, user.email)
     assert response.status_code == 422
     assert "suspended" in html(response) and "Fraud" in html(response)
 
@@ -224,14 +224,14 @@ def test_suspended_user_is_refused_with_a_clear_message(client):
 ])
 def test_open_redirect_through_next_is_refused(client, target):
     user = make_user()
-    response = login(client, user.email, next=target)
+    response = post_login(client, user.email, next=target)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def test_local_next_is_honoured(client):
     user = make_user()
-    response = login(client, user.email, next="/account/addresses?x=1")
+    response = post_login(client, user.email, next="/account/addresses?x=1")
     assert response.headers["Location"] == "/account/addresses?x=1"
 
 
@@ -251,7 +251,7 @@ def test_login_rotates_the_session_but_keeps_the_guest_cart(client):
         return real_login_user(user, **kwargs)
 
     with mock.patch.object(sessions, "login_user", spying_login_user):
-        response = login(client, user.email)
+        response = post_login(client, user.email)
     assert response.status_code == 302
     assert seen == {"guest_cart": {"variant-1": 2}, "planted": None}
     with client.session_transaction() as session:
@@ -262,7 +262,7 @@ def test_login_rotates_the_session_but_keeps_the_guest_cart(client):
 
 def test_remember_me_sets_a_remember_cookie(client):
     user = make_user()
-    login(client, user.email, remember="y")
+    post_login(client, user.email, remember="y")
     assert client.get_cookie("remember_token") is not None
     client.post("/account/logout")
     assert client.get_cookie("remember_token") is None or client.get_cookie("remember_token").value == ""
@@ -276,7 +276,7 @@ def test_login_without_csrf_is_400(client):
 
 def test_logout_is_post_only(client):
     user = make_user()
-    login(client, user.email)
+    post_login(client, user.email)
     assert client.get("/account/logout").status_code == 405
     assert client.post("/account/logout", csrf=False).status_code == 400
     response = client.post("/account/logout")
@@ -288,7 +288,7 @@ def test_nav_shows_log_in_for_guests_and_a_menu_for_users(client):
     guest = html(client.get("/"))
     assert "/account/login" in guest and "/account/register" in guest
     admin = make_user(role=Role.ADMIN, full_name="Chief Admin")
-    login(client, admin.email)
+    post_login(client, admin.email)
     page = html(client.get("/"))
     assert "Chief Admin" in page and "/account/profile" in page and "/account/addresses" in page
     assert 'action="/account/logout"' in page
@@ -301,7 +301,7 @@ def test_nav_shows_log_in_for_guests_and_a_menu_for_users(client):
 ])
 def test_nav_links_to_the_seller_area_by_role(app, client, role, endpoint, label):
     user = make_user(role=role)
-    login(client, user.email)
+    post_login(client, user.email)
     page = html(client.get("/"))
     assert (label in page) == (endpoint in app.view_functions)
     other = "Open a shop" if label == "Seller center" else "Seller center"
@@ -311,7 +311,7 @@ def test_nav_links_to_the_seller_area_by_role(app, client, role, endpoint, label
 
 def test_verify_page_without_a_live_code_offers_to_send_one(client, sent_messages):
     user = make_user(is_verified=False, email="nocode@example.com")
-    login(client, user.email)
+    post_login(client, user.email)
     page = html(client.get("/account/verify"))
     assert "Send me a code" in page and 'data-cooldown="0"' in page and "disabled" not in page.split("data-resend-form")[1].split("</form>")[0]
     client.post("/account/verify/resend", data={"purpose": "verify"})
@@ -320,7 +320,7 @@ def test_verify_page_without_a_live_code_offers_to_send_one(client, sent_message
 
 def test_suspension_ends_an_open_session_on_the_next_request(client):
     user = make_user()
-    login(client, user.email)
+    post_login(client, user.email)
     assert client.get("/account/profile").status_code == 200
     accounts.suspend_user(make_user(role=Role.ADMIN), user, "Spam")
     db.session.commit()
@@ -356,7 +356,7 @@ def test_forgot_password_with_invalid_phone_is_422(client):
 def test_reset_password_logs_this_browser_in_and_ends_other_sessions(app, client, sent_messages):
     user = make_user(email="reset.me@example.com")
     other_browser = app.test_client()
-    login(other_browser, user.email)
+    post_login(other_browser, user.email)
     assert other_browser.get("/account/profile").status_code == 200
 
     ask_reset_code(client, user.email)
@@ -369,7 +369,7 @@ def test_reset_password_logs_this_browser_in_and_ends_other_sessions(app, client
     assert response.status_code == 302
     assert client.get("/account/profile").status_code == 200  # this browser: logged in again
     assert other_browser.get("/account/profile").status_code == 302  # the other one: logged out
-    assert login(client, user.email, "new password 1").status_code in (302,)
+    assert post_login(client, user.email, "new password 1").status_code == 302
 
 
 def test_reset_with_wrong_code_counts_tries(client, sent_messages):
