@@ -1,9 +1,10 @@
 """The cart page, add to cart, quantity changes and removal (htmx-enhanced), the navbar badge.
 
-A guest's cart is kept in the session under "guest_cart" ({variant_id: quantity});
-this module only carries it in and out of the session: every rule is in
-services/cart.py and services/guest_cart.py. At login the guest cart is merged into
-the account cart (receiver of Flask-Login's user_logged_in, at the bottom).
+The views work on one cart interface (services/carts.py), chosen once per request by
+`current_cart()`: the account's, or a guest's kept in the session under "guest_cart"
+({variant_id: quantity}). A guest cart's change returns its new dict, which this module stores
+in the session; every rule is in the services. At login the guest cart is merged into the
+account cart (receiver of Flask-Login's user_logged_in, at the bottom).
 """
 import logging
 import uuid
@@ -16,33 +17,41 @@ from marketplace.cart import bp
 from marketplace.cart.forms import AddToCartForm, QuantityForm, RemoveLineForm
 from marketplace.extensions import db
 from marketplace.services import cart as cart_service
-from marketplace.services import guest_cart
+from marketplace.services.carts import AccountCart, Cart, GuestCart, GuestLines
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.vouchers import available_vouchers, describe
 from marketplace.web import unit_of_work
 from marketplace.web.auth import is_htmx
+from marketplace.web.redirects import local_path
 
 logger = logging.getLogger("marketplace.cart")
 GUEST_KEY = "guest_cart"
 
 
-def _is_user() -> bool:
-    return current_user.is_authenticated
+def current_cart() -> Cart:
+    """The request's cart: the account's when someone is signed in, else the session's guest cart.
+
+    Kept for the request (the cart page's view and the navbar badge share it), and chosen again
+    if the request has signed someone in or out since (a new current user object)."""
+    user = current_user._get_current_object()
+    chosen = g.get("cart")
+    if chosen is None or chosen[0] is not user:
+        cart = AccountCart(user) if user.is_authenticated else GuestCart(session.get(GUEST_KEY))
+        chosen = g.cart = (user, cart)
+    return chosen[1]
 
 
-def current_cart() -> cart_service.CartView:
-    if _is_user():
-        return cart_service.view_cart(current_user)
-    return guest_cart.view_guest_cart(session.get(GUEST_KEY, {}))
+def _keep(guest_lines: GuestLines | None) -> None:
+    """Store a guest cart's new lines in the session (an account cart's change returns None: it is
+    in the database)."""
+    if guest_lines is not None:
+        session[GUEST_KEY] = guest_lines
 
 
 def nav_cart_count() -> int:
-    """The navbar badge: one COUNT for a user (none on the cart page, which has just read every
-    line), the session for a guest (the navbar calls it once)."""
-    if _is_user():
-        known = g.get("cart_line_count")
-        return known if known is not None else cart_service.cart_count(current_user)
-    return len(guest_cart.guest_pairs(session.get(GUEST_KEY, {})))
+    """The navbar badge: one COUNT for a user (none on a page that has just read every line), the
+    session for a guest (the navbar calls it once)."""
+    return current_cart().count()
 
 
 @bp.app_context_processor
@@ -50,24 +59,15 @@ def inject_nav_cart():
     return {"nav_cart_count": nav_cart_count}
 
 
-def _safe_back(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\\" not in target:
-        return target
-    return url_for("cart.view_cart")
-
-
 def _page_context(view: cart_service.CartView) -> dict:
-    shop_vouchers = available_vouchers([group.shop_id for group in view.groups], current_user if _is_user() else None)
+    shop_vouchers = available_vouchers([group.shop_id for group in view.groups], current_cart().buyer)
     return {"cart": view, "shop_vouchers": shop_vouchers, "describe_voucher": describe}
 
 
 @bp.get("/cart")
 def view_cart():
     """Anyone: the cart grouped by shop, with flags on lines that cannot be bought as they are."""
-    view = current_cart()
-    if _is_user():
-        g.cart_line_count = view.line_count  # every line of cart_items is in the view: the badge's count
-    return render_template("cart/page.html", **_page_context(view))
+    return render_template("cart/page.html", **_page_context(current_cart().view()))
 
 
 @bp.get("/cart/badge")
@@ -80,17 +80,13 @@ def badge():
 def add_item():
     """Anyone (guests too): add a variant to the cart; htmx gets a message and the new badge."""
     form = AddToCartForm()
-    back = _safe_back(form.next.data)
+    back = local_path(form.next.data) or url_for("cart.view_cart")
     try:
         # A refusal answered with a redirect must not commit: attempt() rolls it back at once.
         with unit_of_work.attempt():
             if not form.variant_id.data:
                 raise NotFound("Choose an option first.", field="variant_id")
-            if _is_user():
-                cart_service.add_item(current_user, form.variant_id.data, form.quantity.data)
-            else:
-                session[GUEST_KEY] = guest_cart.add_item(session.get(GUEST_KEY, {}), form.variant_id.data,
-                                                         form.quantity.data)
+            _keep(current_cart().add(form.variant_id.data, form.quantity.data))
     except DomainError as error:
         if is_htmx():
             return render_template("cart/partials/_added.html", error=error.message), 422
@@ -110,11 +106,7 @@ def update_line(line_id: uuid.UUID):
         # The refusal is a redirect, or a fragment re-reading the cart (200 when the line is gone):
         # attempt() rolls it back before either.
         with unit_of_work.attempt():
-            if _is_user():
-                cart_service.set_quantity(current_user, line_id, form.quantity.data)
-            else:
-                session[GUEST_KEY] = guest_cart.set_quantity(session.get(GUEST_KEY, {}), line_id,
-                                                             form.quantity.data)
+            _keep(current_cart().set_quantity(line_id, form.quantity.data))
     except NotFound:
         raise  # someone else's line, or gone: a 404 like any object that isn't yours
     except DomainError as error:
@@ -126,14 +118,11 @@ def update_line(line_id: uuid.UUID):
 def remove_line(line_id: uuid.UUID):
     """Cart owner (guest or user): remove a line; htmx re-renders its shop block and the totals."""
     form = RemoveLineForm()
-    if _is_user():
-        cart_service.remove_line(current_user, line_id)  # NotFound (someone else's line) is a 404
-    else:
-        session[GUEST_KEY] = guest_cart.remove_line(session.get(GUEST_KEY, {}), line_id)
+    _keep(current_cart().remove(line_id))  # NotFound (someone else's line, or gone) is a 404
     if not is_htmx():
         flash("Removed from your cart.", "success")
         return redirect(url_for("cart.view_cart"))
-    view = current_cart()
+    view = current_cart().view()
     try:
         group = view.group(uuid.UUID(form.shop_id.data or ""))
     except ValueError:
@@ -148,7 +137,7 @@ def _changed(line_id: uuid.UUID, error: DomainError | None, done: str | None = N
     if not is_htmx():
         flash(error.message if error else done, "danger" if error else "success")
         return redirect(url_for("cart.view_cart"))
-    view = current_cart()
+    view = current_cart().view()
     line = view.line(line_id)
     status = 422 if error is not None and line is not None else 200
     return render_template(

@@ -2,7 +2,8 @@
 product vanished or whose stock fell are flagged (never silently dropped).
 
 The account cart lives in `cart_items`. A guest's cart is a plain {variant_id: quantity}
-dict handled by services/guest_cart.py with the same rule functions defined here.
+dict handled by services/guest_cart.py with the same rule functions defined here; the pages
+reach either through one interface, services/carts.py.
 """
 import uuid
 from dataclasses import dataclass, field
