@@ -1,28 +1,20 @@
-"""Shared bits of the admin listings: keyset pages, safe ILIKE patterns, htmx answers."""
-from urllib.parse import urlsplit
+"""View helpers of the admin listings: a damaged page link, next-page URLs, htmx answers, going back."""
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, render_template, request, url_for
-from sqlalchemy import Select
 
-from marketplace.web.htmx import htmx_target, render_htmx
-from marketplace.services import paging
 from marketplace.services.errors import ValidationFailed
-from marketplace.services.paging import Page
+from marketplace.web.htmx import htmx_target, render_htmx
+from marketplace.web.redirects import local_path
 
-PAGE_SIZE = 25
-
-
-def like_pattern(text: str) -> str:
-    """`%text%` with the user's own % _ and \\ taken literally (use with escape="\\\\")."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+T = TypeVar("T")
 
 
-def newest_first_page(stmt: Select, created_col, id_col, cursor: str | None, limit: int = PAGE_SIZE,
-                      scalars: bool = True) -> Page:
-    """One keyset page of `stmt` ordered newest first by (created_at, id); a bad link is a 400."""
+def page_or_400(read: Callable[..., T], /, **filters) -> T:
+    """A listing service's page for the request's cursor; a damaged page link is a 400."""
     try:
-        return paging.newest_first_page(stmt, created_col, id_col, cursor, limit, scalars=scalars)
+        return read(**filters, cursor=request.args.get("cursor"))
     except ValidationFailed:
         abort(400, description="That page link is no longer valid. Start again from the first page.")
 
@@ -43,11 +35,6 @@ def render_listing(page_template: str, results_template: str, rows_template: str
     return render_htmx(page_template, results_template, targets=(results_id,), **context)
 
 
-def safe_next(default: str) -> str:
-    """A local `next` path from the form (PRG back to the list the admin came from), else default."""
-    target = request.form.get("next") or request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc \
-            and "\\" not in target:
-        return target
-    return default
+def back_to(default: str) -> str:
+    """The list the admin came from (a local `next` from the form or the URL, for PRG), else default."""
+    return local_path(request.form.get("next") or request.args.get("next")) or default

@@ -3,36 +3,16 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, joinedload
 
 from marketplace.admin import bp
 from marketplace.admin.forms import HideProductForm, ProductFilterForm, UnhideProductForm, options, with_unique_ids
-from marketplace.admin.listing import like_pattern, newest_first_page, next_page_url, render_listing, safe_next
+from marketplace.admin.listing import back_to, next_page_url, page_or_400, render_listing
 from marketplace.extensions import db
-from marketplace.models import Category, Product, ProductStatus, Shop
-from marketplace.services import moderation
-from marketplace.services.errors import DomainError
+from marketplace.models import Product, ProductStatus
+from marketplace.services import admin_queries, moderation
+from marketplace.services.errors import DomainError, NotFound
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
-
-
-def category_choices() -> list[tuple[str, str]]:
-    """Every category as (id, "Parent › Child") in tree order: one query, the tree is walked here."""
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name)).all()
-    children: dict = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-    choices: list[tuple[str, str]] = []
-
-    def walk(parent_id, trail: str) -> None:
-        for category in children.get(parent_id, []):
-            label = f"{trail} › {category.name}" if trail else category.name
-            choices.append((str(category.id), label))
-            walk(category.id, label)
-
-    walk(None, "")
-    return choices
 
 
 def hide_form_for(product: Product, formdata=None) -> HideProductForm:
@@ -45,20 +25,11 @@ def hide_form_for(product: Product, formdata=None) -> HideProductForm:
 def list_products():
     """Admins: every product, filtered by shop, category, status and title (read-only)."""
     form = ProductFilterForm(formdata=request.args)
-    form.category.choices = form.category.choices[:1] + options(category_choices())
-    # Outer join: a deleted product whose category was deleted since has none.
-    stmt = (select(Product).join(Product.shop).outerjoin(Product.category)
-            .options(contains_eager(Product.shop), contains_eager(Product.category)))
-    if q := form.value("q"):
-        stmt = stmt.where(Product.title.ilike(like_pattern(q.strip()), escape="\\"))
-    if shop := form.value("shop"):
-        pattern = like_pattern(shop.strip())
-        stmt = stmt.where(or_(Shop.name.ilike(pattern, escape="\\"), Shop.slug.ilike(pattern, escape="\\")))
-    if category := form.value("category"):
-        stmt = stmt.where(Product.category_id == uuid.UUID(category))
-    if status := form.value("status"):
-        stmt = stmt.where(Product.status == ProductStatus(status))
-    page = newest_first_page(stmt, Product.created_at, Product.id, request.args.get("cursor"))
+    form.category.choices = form.category.choices[:1] + options(admin_queries.category_choices())
+    category, status = form.value("category"), form.value("status")
+    page = page_or_400(admin_queries.list_products, q=form.value("q"), shop=form.value("shop"),
+                       category_id=uuid.UUID(category) if category else None,
+                       status=ProductStatus(status) if status else None)
     return render_listing(
         "admin/products.html", "admin/partials/_products_results.html", "admin/partials/_products_rows.html",
         "products-results", "products-more", form=form, products=page.items,
@@ -68,13 +39,10 @@ def list_products():
 
 
 def _load_product(product_id: uuid.UUID) -> Product:
-    product = db.session.scalar(
-        select(Product).where(Product.id == product_id)
-        .options(joinedload(Product.shop), joinedload(Product.category))
-    )
-    if product is None:
+    try:
+        return admin_queries.get_product(product_id)
+    except NotFound:
         abort(404)
-    return product
 
 
 def _answer(product: Product, message: str, ok: bool, hide_form: HideProductForm | None = None):
@@ -83,11 +51,11 @@ def _answer(product: Product, message: str, ok: bool, hide_form: HideProductForm
         html = render_template(
             "admin/partials/_product_row.html", product=product, notice=message if ok else None,
             hide_form=hide_form or hide_form_for(product), unhide_form=UnhideProductForm(), error=None if ok else message,
-            back=safe_next(url_for("admin.list_products")),
+            back=back_to(url_for("admin.list_products")),
         )
         return html, 200 if ok else 422
     flash(message, "success" if ok else "danger")
-    return redirect(safe_next(url_for("admin.list_products")), code=303)
+    return redirect(back_to(url_for("admin.list_products")), code=303)
 
 
 @bp.post("/products/<uuid:product_id>/hide")

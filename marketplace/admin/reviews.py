@@ -3,28 +3,17 @@ import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from marketplace.admin import bp
 from marketplace.admin.forms import HideReviewForm, ReviewFilterForm, UnhideReviewForm, with_unique_ids
-from marketplace.admin.listing import like_pattern, newest_first_page, next_page_url, render_listing, safe_next
+from marketplace.admin.listing import back_to, next_page_url, page_or_400, render_listing
 from marketplace.extensions import db
-from marketplace.models import Product, Review, Shop
+from marketplace.models import Review
+from marketplace.services import admin_queries
 from marketplace.services import reviews as review_service
-from marketplace.services.errors import DomainError
+from marketplace.services.errors import DomainError, NotFound
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
-
-
-def _rows_query():
-    """(Review, product title, shop name) rows; the author comes in the same statement."""
-    return (
-        select(Review, Product.title, Shop.name)
-        .join(Product, Product.id == Review.product_id)
-        .join(Shop, Shop.id == Product.shop_id)
-        .options(joinedload(Review.user))
-    )
 
 
 def hide_form_for(review: Review, formdata=None) -> HideReviewForm:
@@ -36,15 +25,9 @@ def hide_form_for(review: Review, formdata=None) -> HideReviewForm:
 def list_reviews():
     """Admins: every review, filtered by visibility, rating and text (read-only)."""
     form = ReviewFilterForm(formdata=request.args)
-    stmt = _rows_query()
-    if q := form.value("q"):
-        pattern = like_pattern(q.strip())
-        stmt = stmt.where(or_(Product.title.ilike(pattern, escape="\\"), Review.body.ilike(pattern, escape="\\")))
-    if state := form.value("state"):
-        stmt = stmt.where(Review.is_hidden.is_(state == "hidden"))
-    if rating := form.value("rating"):
-        stmt = stmt.where(Review.rating == int(rating))
-    page = newest_first_page(stmt, Review.created_at, Review.id, request.args.get("cursor"), scalars=False)
+    state, rating = form.value("state"), form.value("rating")
+    page = page_or_400(admin_queries.list_reviews, q=form.value("q"), hidden=(state == "hidden") if state else None,
+                       rating=int(rating) if rating else None)
     return render_listing(
         "admin/reviews.html", "admin/partials/_reviews_results.html", "admin/partials/_reviews_rows.html",
         "reviews-results", "reviews-more", form=form, rows=page.items, next_url=next_page_url(page.next_cursor),
@@ -53,24 +36,24 @@ def list_reviews():
 
 
 def _load(review_id: uuid.UUID) -> Review:
-    review = db.session.get(Review, review_id)
-    if review is None:
+    try:
+        return admin_queries.get_review(review_id)
+    except NotFound:
         abort(404)
-    return review
 
 
 def _answer(review: Review, message: str, ok: bool, hide_form: HideReviewForm | None = None):
     """htmx: the review's row, updated in place. Plain form: flash and back to the list (PRG)."""
     if htmx_target() == f"review-{review.id}":
-        row = db.session.execute(_rows_query().where(Review.id == review.id)).one()
+        row = admin_queries.review_row(review)
         html = render_template(
             "admin/partials/_review_row.html", row=row, notice=message if ok else None,
             error=None if ok else message, hide_form=hide_form or hide_form_for(review),
-            unhide_form=UnhideReviewForm(), back=safe_next(url_for("admin.list_reviews")),
+            unhide_form=UnhideReviewForm(), back=back_to(url_for("admin.list_reviews")),
         )
         return html, 200 if ok else 422
     flash(message, "success" if ok else "danger")
-    return redirect(safe_next(url_for("admin.list_reviews")), code=303)
+    return redirect(back_to(url_for("admin.list_reviews")), code=303)
 
 
 def _set_hidden(review_id: uuid.UUID, hidden: bool):

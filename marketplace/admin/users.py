@@ -1,34 +1,18 @@
 """Admin users: search and filter, one user's orders and shop, suspend and unsuspend."""
-import re
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from marketplace.admin import bp
 from marketplace.admin.forms import SuspendUserForm, UnsuspendUserForm, UserFilterForm
-from marketplace.admin.listing import like_pattern, newest_first_page, next_page_url, render_listing, safe_next
+from marketplace.admin.listing import back_to, next_page_url, page_or_400, render_listing
 from marketplace.extensions import db
-from marketplace.models import Order, Role, ShopStatus, User, UserStatus
-from marketplace.services import accounts, shops
-from marketplace.services.errors import DomainError
+from marketplace.models import Role, ShopStatus, User, UserStatus
+from marketplace.services import accounts, admin_queries, shops
+from marketplace.services.errors import DomainError, NotFound
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
-
-RECENT_ORDERS = 20
-
-
-def _search_condition(q: str):
-    pattern = like_pattern(q)
-    conditions = [User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"),
-                  User.phone.ilike(pattern, escape="\\")]
-    # Phones are stored in E.164 (+84901...), admins type them as they see them (0901 234 567).
-    digits = re.sub(r"\D", "", q).lstrip("0")  # the national 0 is not in the E.164 form
-    if len(digits) >= 3 and re.fullmatch(r"[\d\s().+-]+", q):
-        conditions.append(User.phone.like(f"%{digits}%"))
-    return or_(*conditions)
 
 
 @bp.get("/users")
@@ -36,14 +20,9 @@ def _search_condition(q: str):
 def list_users():
     """Admins: search users by name, phone or email; filter by role and status (read-only)."""
     form = UserFilterForm(formdata=request.args)
-    stmt = select(User)
-    if q := form.value("q"):
-        stmt = stmt.where(_search_condition(q.strip()))
-    if role := form.value("role"):
-        stmt = stmt.where(User.role == Role(role))
-    if status := form.value("status"):
-        stmt = stmt.where(User.status == UserStatus(status))
-    page = newest_first_page(stmt, User.created_at, User.id, request.args.get("cursor"))
+    role, status = form.value("role"), form.value("status")
+    page = page_or_400(admin_queries.list_users, q=form.value("q"), role=Role(role) if role else None,
+                       status=UserStatus(status) if status else None)
     return render_listing(
         "admin/users.html", "admin/partials/_users_results.html", "admin/partials/_users_rows.html",
         "users-results", "users-more", form=form, users=page.items, next_url=next_page_url(page.next_cursor),
@@ -51,10 +30,10 @@ def list_users():
 
 
 def _load_user(user_id: uuid.UUID) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
+    try:
+        return admin_queries.get_user(user_id)
+    except NotFound:
         abort(404)
-    return user
 
 
 def _render_user(user: User, status: int = 200, suspend_form=None, unsuspend_form=None, notice=None, error=None):
@@ -70,10 +49,7 @@ def _render_user(user: User, status: int = 200, suspend_form=None, unsuspend_for
     if htmx_target() == "user-status":
         # The shop line below the panel changes with a suspension too: sent along out of band.
         return render_template("admin/partials/_user_status.html", shop_out_of_band=True, **context), status
-    orders = db.session.scalars(
-        select(Order).where(Order.buyer_id == user.id).options(selectinload(Order.shop))
-        .order_by(Order.created_at.desc(), Order.id.desc()).limit(RECENT_ORDERS)
-    ).all()
+    orders = admin_queries.recent_orders_of(user)
     return render_template("admin/user.html", orders=orders, **context), status
 
 
@@ -130,7 +106,7 @@ def _done(user: User, message: str):
     if htmx_target() == "user-status":
         return _render_user(user, notice=message)
     flash(message, "success")
-    return redirect(safe_next(url_for("admin.view_user", user_id=user.id)), code=303)
+    return redirect(back_to(url_for("admin.view_user", user_id=user.id)), code=303)
 
 
 def _refused(user: User, error: DomainError | None, **forms):

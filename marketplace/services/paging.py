@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, or_, tuple_
 
 from marketplace.extensions import db
 from marketplace.services.errors import ValidationFailed
@@ -90,3 +90,34 @@ def newest_first_page(query: Select, created_col, id_col, cursor: str | None, li
     rows = list(result.scalars().unique() if scalars else result.all())
     return cut(rows, limit, key=(lambda row: (row.created_at, row.id)) if scalars
                else (lambda row: (row[0].created_at, row[0].id)))
+
+
+# --- a ranked queue: a small rank first (e.g. "pending" before the rest), newest first within it ---
+
+def after_ranked_cursor(cursor: str | None) -> tuple[int, datetime, uuid.UUID] | None:
+    """The (rank, created_at, id) a ranked page continues after; a damaged cursor is a ValidationFailed."""
+    try:
+        values = decode_cursor(cursor)
+        if values is None:
+            return None
+        return int(values[0]), datetime.fromisoformat(values[1]), uuid.UUID(values[2])
+    except (InvalidCursor, ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
+
+
+def ranked_newest_first_page(query: Select, rank, rank_of: Callable[[Any], int], created_col, id_col,
+                             cursor: str | None, limit: int) -> Page:
+    """One page of ORM entities ordered by `rank` (a SQL expression, smallest first), then newest
+    first by (created_at, id). `rank_of(entity)` is the same rank computed in Python, for the cursor."""
+    after = after_ranked_cursor(cursor)
+    if after is not None:
+        last_rank, created, last_id = after
+        query = query.where(or_(rank > last_rank,
+                                (rank == last_rank) & (tuple_(created_col, id_col) < (created, last_id))))
+    query = query.order_by(rank, created_col.desc(), id_col.desc()).limit(limit + 1)
+    rows = list(db.session.scalars(query))
+    if len(rows) <= limit:
+        return Page(items=rows, next_cursor=None)
+    rows = rows[:limit]
+    last = rows[-1]
+    return Page(items=rows, next_cursor=encode_cursor([rank_of(last), last.created_at.isoformat(), str(last.id)]))
