@@ -1,9 +1,11 @@
 """Background jobs on Redis (RQ): outbound SMS and email leave the request, are retried,
 and the ones that still fail wait in RQ's failed registry (the dead letters) for an operator.
 
-Only used when REDIS_URL is set; `messaging` sends inline otherwise. Jobs are stored as
-JSON (never pickle) and carry a description and meta WITHOUT the message text: the worker
-logs descriptions, the admin page shows them, and a text may hold a one-time code.
+Only used when REDIS_URL is set; `messaging` sends inline otherwise. This module plugs its
+queue into `messaging` when imported (the app factory imports it for its commands), so the
+arrow goes one way: jobs → messaging. Jobs are stored as JSON (never pickle) and carry a
+description and meta WITHOUT the message text: the worker logs descriptions, the admin page
+shows them, and a text may hold a one-time code.
 Successful jobs are deleted at once (result_ttl=0) so a code does not linger in Redis.
 
 Run the worker with `flask worker` (it works inside the app context, so a job sees the
@@ -29,6 +31,7 @@ from rq.registry import FailedJobRegistry
 from rq.results import Result
 from rq.serializers import JSONSerializer
 
+from marketplace import messaging
 from marketplace.extensions import redis_options
 from marketplace.services.paging import Page, decode_cursor, encode_cursor
 
@@ -76,7 +79,7 @@ def mask_contact(contact: str) -> str:
 
 # -- producing --------------------------------------------------------------------------
 
-def enqueue_message(message) -> Job | None:
+def enqueue_message(message: messaging.Message) -> Job | None:
     """Queue one SMS/email for the worker; None when Redis is unreachable (the caller sends inline).
 
     After a failure the queue rests for QUEUE_RETRY_AFTER seconds: the messages of that time go
@@ -103,12 +106,13 @@ def enqueue_message(message) -> Job | None:
         return None
 
 
+messaging.use_queue(enqueue_message)
+
+
 # -- consuming --------------------------------------------------------------------------
 
 def deliver_message(channel: str, to: str, subject: str, body: str) -> None:
     """The job: deliver one message with the backend configured in this (worker) process."""
-    from marketplace import messaging
-
     with _app_context():
         messaging.deliver(messaging.Message(channel, to, body, subject))
 

@@ -6,14 +6,17 @@ Backends: `console` logs every message (recipient and full text) for development
 SMS_OUTBOX_FILE/EMAIL_OUTBOX_FILE (a cross-process outbox for tests of the worker).
 Choose with SMS_BACKEND and EMAIL_BACKEND.
 
-With REDIS_URL set, send_* only enqueue a job (marketplace.jobs) and the worker
-delivers it with the backend of its own config; otherwise delivery is inline.
+With REDIS_URL set, send_* only hand the message to the queue plugged in with use_queue
+(the RQ queue registers itself when the app is built) and the worker delivers it with the
+backend of its own config; otherwise delivery is inline. This module imports no queue, so
+the queue may import it.
 """
 import fcntl
 import json
 import logging
 import threading
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -94,13 +97,22 @@ def deliver(message: Message) -> None:
              config.get(f"{prefix}_OUTBOX_FILE", ""))
 
 
-def _dispatch(message: Message) -> None:
-    if current_app.config.get("REDIS_URL"):
-        from marketplace import jobs
+# Takes a message off the request; answers None when it could not (then it is sent inline).
+Queue = Callable[[Message], object | None]
+_queue: Queue | None = None
 
-        if jobs.enqueue_message(message) is not None:
+
+def use_queue(enqueue: Queue) -> None:
+    """Plug in the queue that send_* use whenever REDIS_URL is set."""
+    global _queue
+    _queue = enqueue
+
+
+def _dispatch(message: Message) -> None:
+    if current_app.config.get("REDIS_URL") and _queue is not None:
+        if _queue(message) is not None:
             return
-        # Redis is unreachable: sending inline beats losing an OTP (enqueue_message logged why).
+        # Redis is unreachable: sending inline beats losing an OTP (the queue logged why).
     deliver(message)
 
 
