@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import AuditLog, Notification, Role
-from tests.factories import login_id, make_shop, make_user
+from tests.factories import login, make_shop, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -14,14 +14,6 @@ HTMX = {"HX-Request": "true"}
 def htmx(target: str) -> dict:
     """Headers of an htmx request aimed at the element with id `target`."""
     return {"HX-Request": "true", "HX-Target": target}
-
-
-def login(client, user) -> None:
-    """Log `user` in through the session, as Flask-Login does after the login form."""
-    session_id = login_id(user)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
 
 
 def make_admin(**fields):

@@ -1,15 +1,7 @@
 """Helpers for the cart, checkout and voucher tests."""
 from marketplace.extensions import db
-from marketplace.models import User
-from tests.factories import login_id, make_address, make_product, make_shop, make_user
-
-
-def login(client, user: User) -> None:
-    """Log `user` in on the test client the way Flask-Login remembers a session."""
-    session_id = login_id(user)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
+from tests.factories import login  # noqa: F401 - re-exported: the one sign-in helper
+from tests.factories import make_address, make_product, make_shop, make_user
 
 
 def htmx(target: str | None = None) -> dict:

@@ -48,6 +48,26 @@ def login_id(user: User) -> str:
     return user.get_id()
 
 
+def login(client, user: User | None) -> None:
+    """Sign `user` in on a test client the way Flask-Login keeps it in the session; `None` signs out.
+
+    The test's data is committed first: a refused request rolls its session back, and must not
+    take the test's rows with it. Under the test harness (conftest.py `db_session`) that commit
+    only releases a savepoint; the test's outer transaction still discards everything at the end.
+    The test's next savepoint is opened at once, before any request's: opened later, inside a
+    savepoint of a request or a job, it would be released with that one.
+    """
+    session_id = login_id(user) if user is not None else None
+    db.session.commit()
+    db.session.connection()
+    with client.session_transaction() as session:
+        if user is None:
+            session.clear()
+        else:
+            session["_user_id"] = session_id
+            session["_fresh"] = True
+
+
 def make_address(user: User, **fields) -> Address:
     values = {
         "recipient_name": user.full_name, "phone": "+84901234567", "line1": "12 Lê Lợi",

@@ -1,7 +1,8 @@
 """Test helpers for the order lifecycle: an order as checkout leaves it (stock taken, voucher claimed)."""
 from marketplace.extensions import db
 from marketplace.models import OrderItem, OrderStatus, Product, ProductVariant, User, Voucher, VoucherUsage
-from tests.factories import login_id, make_order, make_voucher  # noqa: F401 - make_voucher re-exported for order tests
+from tests.factories import login  # noqa: F401 - re-exported: the one sign-in helper
+from tests.factories import make_order, make_voucher  # noqa: F401 - make_voucher re-exported for order tests
 
 
 def placed_order(buyer: User, product: Product, quantity: int = 1, *,
@@ -25,11 +26,3 @@ def placed_order(buyer: User, product: Product, quantity: int = 1, *,
         order.voucher_id, order.voucher_code = voucher.id, voucher.code
     db.session.flush()
     return order
-
-
-def login(client, user: User) -> None:
-    """Log `user` in on the test client the way Flask-Login remembers a session."""
-    session_id = login_id(user)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True

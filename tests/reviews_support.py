@@ -4,24 +4,11 @@ import io
 import pytest
 from PIL import Image
 
-from marketplace.extensions import db
 from marketplace.models import OrderItem, OrderStatus, Role
 from marketplace.storage import LocalStorage
-from tests.factories import login_id, make_order, make_product, make_shop, make_user
+from tests.factories import login  # noqa: F401 - re-exported: the one sign-in helper
+from tests.factories import make_order, make_product, make_shop, make_user
 
-
-def login(client, user) -> None:
-    """Log `user` in through the session, as Flask-Login does after the login form.
-
-    It commits the test's data first: a view that rolls back (any refused request does)
-    would otherwise roll the data back with it. The test's outer transaction still
-    discards everything at the end.
-    """
-    session_id = login_id(user)
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
 
 
 def htmx(target: str | None = None) -> dict:

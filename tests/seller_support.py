@@ -4,15 +4,8 @@ import io
 from PIL import Image
 
 from marketplace.storage import LocalStorage
-from tests.factories import login_id
+from tests.factories import login  # noqa: F401 - re-exported: the one sign-in helper
 
-
-def login(client, user) -> None:
-    """Log `user` in through the session, as Flask-Login would after the login form."""
-    session_id = login_id(user)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color=(200, 30, 30), **save_args) -> bytes:

@@ -7,17 +7,10 @@ from sqlalchemy import select
 from marketplace import jobs, messaging
 from marketplace.extensions import db
 from marketplace.models import AuditLog, Role
-from tests.factories import login_id, make_user
+from tests.factories import login, make_user
 from tests.jobs_support import work_queue
 
 CODE_TEXT = "Your Marketplace code is 482913."
-
-
-def login(client, user) -> None:
-    session_id = login_id(user)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
 
 
 @pytest.fixture

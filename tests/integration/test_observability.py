@@ -10,7 +10,7 @@ from sqlalchemy import text
 from marketplace import create_app, metrics
 from marketplace.extensions import db
 from tests.conftest import make_test_config
-from tests.factories import login_id, make_user
+from tests.factories import login, make_user
 from tests.log_support import json_log
 
 
@@ -113,9 +113,7 @@ def test_each_request_writes_one_json_line(client):
 
 def test_request_line_carries_the_user_and_never_the_query_string(client):
     user = make_user()
-    session_id = login_id(user)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
+    login(client, user)
     with json_log("marketplace.access") as lines:
         response = client.get("/health?token=secret-in-url")
     assert response.headers["X-Request-ID"] == lines[0]["request_id"] and len(lines[0]["request_id"]) == 32

@@ -18,7 +18,7 @@ from marketplace.models.base import utcnow
 from marketplace.services import rollups, storefront_cache
 from marketplace.web import page_cache
 from tests.catalog_support import add_image, htmx, product_at
-from tests.factories import login_id, make_address, make_category, make_order, make_product, make_shop, make_user
+from tests.factories import login, make_address, make_category, make_order, make_product, make_shop, make_user
 
 BUDGETS = {
     # anonymous storefront: (cold caches, storefront caches warm but not the page, the page
@@ -40,13 +40,6 @@ BUDGETS = {
     "seller_dashboard": 9,      # user, shop, 4 rollup reads, low stock, reviews + authors + photos, cart badge
     "admin_dashboard": 6,       # user, head counts, days, summary, statuses (rollup), cart badge
 }
-
-
-def login(client, user) -> None:
-    session_id = login_id(user)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
 
 
 class Count(int):

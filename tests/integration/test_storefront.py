@@ -7,7 +7,7 @@ from marketplace.extensions import db
 from marketplace.models import ProductStatus, ShopStatus
 from tests.catalog_support import add_image, htmx, make_tree, product_at
 from marketplace.services import storefront_cache
-from tests.factories import login_id, make_category, make_product, make_shop
+from tests.factories import login, make_category, make_product, make_shop
 
 
 def html_of(response) -> str:
@@ -136,10 +136,7 @@ def test_category_page_statement_count_for_a_logged_in_buyer(client, count_queri
     from tests.factories import make_user
 
     buyer = make_user()
-    session_id = login_id(buyer)
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
+    login(client, buyer)
     category = make_category(slug="many")
     for minute in range(48):
         add_image(product_at(minute, category=category))

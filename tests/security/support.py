@@ -13,7 +13,7 @@ from sqlalchemy import text
 from marketplace.extensions import db
 from marketplace.models import Role
 from tests.conftest import CsrfClient, make_test_config
-from tests.factories import login_id, make_address, make_category, make_product, make_shop, make_user
+from tests.factories import login, make_address, make_category, make_product, make_shop, make_user
 
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 XSS_SCRIPT = "<script>alert(1)</script>"
@@ -53,18 +53,6 @@ def build_path(rule, values: dict) -> str:
             filled[name] = "x"
     _, path = rule.build(filled, append_unknown=False)
     return path.split("|", 1)[-1]
-
-
-def login(client, user) -> None:
-    """Log `user` in the way Flask-Login keeps it in the session (data committed first: a
-    refused request rolls the session back, and must not roll the fixtures back with it)."""
-    session_id = login_id(user) if user is not None else None
-    db.session.commit()
-    with client.session_transaction() as session:
-        session.clear()
-        if user is not None:
-            session["_user_id"] = session_id
-            session["_fresh"] = True
 
 
 def client_for(app, user=None) -> CsrfClient:

@@ -12,7 +12,7 @@ import pytest
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 from tests.conftest import CsrfClient, make_test_config
-from tests.factories import login_id, make_user
+from tests.factories import login, make_user
 from tests.integration.test_account_rate_limits import LIMITS
 
 SMALL = {**LIMITS, "RATELIMIT_LOGIN": "2 per minute", "RATELIMIT_REGISTER": "2 per minute",
@@ -47,11 +47,7 @@ def assert_429(response, api: bool):
 
 def unverified_session(client):
     user = make_user(is_verified=False)
-    session_id = login_id(user)
-    db.session.commit()  # refused requests roll back: the user must survive them
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
+    login(client, user)
 
 
 # (what, method, path, body, is it the API)
@@ -97,11 +93,7 @@ def verified_session(client):
     """A fresh signed-in user: each contact change below is someone else's, so the per-user
     60 s cooldown of a code never answers first; the limit is the client's."""
     user = make_user()
-    session_id = login_id(user)
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = session_id
-        session["_fresh"] = True
+    login(client, user)
     return user
 
 
