@@ -8,6 +8,7 @@ from marketplace.extensions import db
 from marketplace.models import Role, User
 from marketplace.services import accounts
 from marketplace.services import login_sessions
+from tests.api_support import api_error
 from tests.conftest import otp_from
 from tests.factories import PASSWORD
 from tests.factories import make_user as _make_user
@@ -21,12 +22,6 @@ def make_user(**fields) -> User:
     user = _make_user(**fields)
     db.session.commit()  # an API error rolls the session back: the setup must survive it
     return user
-
-
-def error_of(response) -> dict:
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    return body["error"]
 
 
 def closed(response):
@@ -59,12 +54,12 @@ def test_register_by_phone_returns_201_user_and_logs_in(client, sent_messages):
 def test_register_invalid_phone_is_422_with_field(client):
     response = register(client, phone="12345")
     assert response.status_code == 422
-    error = error_of(response)
+    error = api_error(response)
     assert error["code"] == "invalid_phone" and "phone" in error["fields"]
 
 
 def test_register_needs_exactly_one_contact(client):
-    assert error_of(register(client))["fields"].keys() == {"phone", "email"}
+    assert api_error(register(client))["fields"].keys() == {"phone", "email"}
     both = register(client, phone="0912000111", email="a@example.com")
     assert both.status_code == 422
 
@@ -73,20 +68,20 @@ def test_register_duplicate_is_422_duplicate_account(client):
     make_user(email="taken@example.com")
     response = register(client, email="Taken@Example.com")
     assert response.status_code == 422
-    error = error_of(response)
+    error = api_error(response)
     assert error["code"] == "duplicate_account" and "email" in error["fields"]
 
 
 def test_register_schema_errors_are_in_the_spec_shape(client):
     response = client.post(f"{API}/register", json={"email": "a@example.com", "surprise": 1})
     assert response.status_code == 422
-    error = error_of(response)
+    error = api_error(response)
     assert error["code"] == "validation_error"
     assert {"password", "full_name", "surprise"} <= set(error["fields"])
 
 
 def test_register_weak_password(client):
-    error = error_of(register(client, email="weak@example.com", password="12345678"))
+    error = api_error(register(client, email="weak@example.com", password="12345678"))
     assert error["code"] == "weak_password" and "password" in error["fields"]
 
 
@@ -94,7 +89,7 @@ def test_register_without_csrf_is_400(client):
     response = client.post(f"{API}/register", json={"email": "n@example.com", "password": GOOD_PASSWORD,
                                                     "full_name": "N"}, csrf=False)
     assert response.status_code == 400
-    assert error_of(response)["code"] == "csrf_failed"
+    assert api_error(response)["code"] == "csrf_failed"
 
 
 def test_verify_otp(client, sent_messages):
@@ -126,13 +121,13 @@ def test_verify_otp_expired(client, sent_messages):
     code = otp_from(sent_messages.last_to("+84912000222").body)
     db.session.execute(text("UPDATE otp_codes SET expires_at = now() - interval '1 minute'"))
     response = client.post(f"{API}/verify-otp", json={"phone": "+84912000222", "code": code})
-    assert response.status_code == 422 and error_of(response)["code"] == "otp_invalid"
-    assert "no longer valid" in error_of(response)["message"]
+    api_error(response, 422, "otp_invalid")
+    assert "no longer valid" in api_error(response)["message"]
 
 
 def test_verify_otp_unknown_account_is_a_wrong_code(client):
     response = client.post(f"{API}/verify-otp", json={"email": "ghost@example.com", "code": "123456"})
-    assert response.status_code == 422 and error_of(response)["code"] == "otp_invalid"
+    api_error(response, 422, "otp_invalid")
 
 
 def test_resend_otp_is_202_and_respects_the_cooldown(client, sent_messages):
@@ -175,8 +170,8 @@ def test_login_wrong_password_and_unknown_login_are_the_same_401(client):
     wrong = client.post(f"{API}/login", json={"login": "known@example.com", "password": "nope nope"})
     unknown = client.post(f"{API}/login", json={"login": "nobody@example.com", "password": PASSWORD})
     assert wrong.status_code == unknown.status_code == 401
-    assert error_of(wrong) == error_of(unknown)
-    assert error_of(wrong)["code"] == "invalid_credentials"
+    assert api_error(wrong) == api_error(unknown)
+    assert api_error(wrong)["code"] == "invalid_credentials"
 
 
 def test_login_suspended_is_403_with_reason(client):
@@ -185,13 +180,13 @@ def test_login_suspended_is_403_with_reason(client):
     db.session.commit()
     response = client.post(f"{API}/login", json={"login": user.email, "password": PASSWORD})
     assert response.status_code == 403
-    error = error_of(response)
+    error = api_error(response)
     assert error["code"] == "account_suspended" and "Chargebacks" in error["message"]
 
 
 def test_login_missing_fields_is_422(client):
     response = client.post(f"{API}/login", json={"login": "x@example.com"})
-    assert response.status_code == 422 and "password" in error_of(response)["fields"]
+    assert "password" in api_error(response, 422)["fields"]
 
 
 def test_login_rotates_the_session(client):
@@ -226,7 +221,7 @@ def test_forgot_password_is_202_for_known_and_unknown(client, sent_messages):
 
 def test_forgot_password_invalid_phone_is_422(client):
     response = client.post(f"{API}/forgot-password", json={"phone": "12"})
-    assert response.status_code == 422 and "phone" in error_of(response)["fields"]
+    assert "phone" in api_error(response, 422)["fields"]
 
 
 def test_reset_password_ends_other_sessions_and_gives_this_client_a_new_one(app, client, sent_messages):
@@ -238,7 +233,7 @@ def test_reset_password_ends_other_sessions_and_gives_this_client_a_new_one(app,
     closed(client.post(f"{API}/forgot-password", json={"email": user.email}))
     code = otp_from(sent_messages.last_to(user.email).body)
     weak = client.post(f"{API}/reset-password", json={"email": user.email, "code": code, "new_password": "1234"})
-    assert weak.status_code == 422 and "new_password" in error_of(weak)["fields"]
+    assert "new_password" in api_error(weak, 422)["fields"]
     response = client.post(f"{API}/reset-password", json={"email": user.email, "code": code,
                                                           "new_password": "new password 9"})
     assert response.status_code == 200
@@ -257,7 +252,7 @@ def test_reset_password_wrong_code_counts(client, sent_messages):
     wrong = "000000" if code != "000000" else "111111"
     response = client.post(f"{API}/reset-password", json={"email": user.email, "code": wrong,
                                                           "new_password": "new password 9"})
-    assert response.status_code == 422 and error_of(response)["code"] == "otp_invalid"
+    api_error(response, 422, "otp_invalid")
     attempts = db.session.execute(text("SELECT attempts FROM otp_codes")).scalar()
     assert attempts == 1
 

@@ -12,26 +12,11 @@ import pytest
 from marketplace.api import catalog as catalog_api
 from marketplace.extensions import db
 from marketplace.models import OrderStatus
+from tests.api_support import api_error
 from tests.factories import make_order, make_user
 from tests.orders_support import login
 
 UNSAFE = ("post", "put", "patch", "delete")
-
-
-def error_of(response, status: int, code: str | None = None) -> dict:
-    """The error of `response`, after checking its status and its exact shape."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert set(body) == {"error"}, body
-    error = body["error"]
-    assert set(error) == {"code", "message", "fields"}, error
-    assert isinstance(error["code"], str) and error["code"]
-    assert isinstance(error["message"], str) and error["message"]
-    assert isinstance(error["fields"], dict)
-    if code is not None:
-        assert error["code"] == code, error
-    return error
 
 
 @pytest.fixture
@@ -51,13 +36,13 @@ def buyer(client):
 
 
 def test_400_missing_csrf_token(client):
-    error = error_of(client.post("/api/v1/auth/login", json={"login": "a@example.com", "password": "x"},
+    error = api_error(client.post("/api/v1/auth/login", json={"login": "a@example.com", "password": "x"},
                                  csrf=False), 400, "csrf_failed")
     assert error["fields"] == {}
 
 
 def test_401_without_a_session(client):
-    assert error_of(client.get("/api/v1/profile"), 401, "unauthorized")["fields"] == {}
+    assert api_error(client.get("/api/v1/profile"), 401, "unauthorized")["fields"] == {}
 
 
 def test_403_unverified_buyer_placing_an_order(client):
@@ -66,7 +51,7 @@ def test_403_unverified_buyer_placing_an_order(client):
     login(client, user)
     response = client.post("/api/v1/orders", json={"address_id": str(uuid.uuid4())},
                            headers={"Idempotency-Key": "k"})
-    error = error_of(response, 403, "unverified")
+    error = api_error(response, 403, "unverified")
     assert error["fields"] == {} and "/api/v1/auth/verify-otp" in error["message"]
 
 
@@ -82,14 +67,14 @@ def test_unverified_keeps_its_page_behaviour_outside_the_api(client):
 
 
 def test_404_unknown_route_and_unknown_object(client):
-    assert error_of(client.get("/api/v1/nothing-here"), 404, "not_found")["fields"] == {}
-    error = error_of(client.get(f"/api/v1/products/{uuid.uuid4()}"), 404, "product_not_found")
+    assert api_error(client.get("/api/v1/nothing-here"), 404, "not_found")["fields"] == {}
+    error = api_error(client.get(f"/api/v1/products/{uuid.uuid4()}"), 404, "product_not_found")
     assert error["fields"] == {}
 
 
 def test_405_wrong_method(client):
     response = client.put("/api/v1/categories", json={})
-    assert error_of(response, 405, "method_not_allowed")["fields"] == {}
+    assert api_error(response, 405, "method_not_allowed")["fields"] == {}
     assert "GET" in response.headers["Allow"]
 
 
@@ -97,7 +82,7 @@ def test_409_conflict(client, buyer):
     order = make_order(buyer, status=OrderStatus.SHIPPING)
     db.session.commit()
     response = client.post(f"/api/v1/orders/{order.id}/cancel", json={})
-    assert error_of(response, 409, "transition_not_allowed")["fields"] == {}
+    assert api_error(response, 409, "transition_not_allowed")["fields"] == {}
 
 
 def test_413_body_too_large(app, client):
@@ -107,23 +92,23 @@ def test_413_body_too_large(app, client):
         response = client.post("/api/v1/auth/login", json={"login": "a@example.com", "password": "x" * 4096})
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
-    assert error_of(response, 413, "payload_too_large")["fields"] == {}
+    assert api_error(response, 413, "payload_too_large")["fields"] == {}
 
 
 def test_415_form_body(client):
     response = client.post("/api/v1/auth/login", data={"login": "a@example.com", "password": "x"})
-    assert error_of(response, 415, "unsupported_media_type")["fields"] == {}
+    assert api_error(response, 415, "unsupported_media_type")["fields"] == {}
 
 
 def test_422_names_its_fields(client):
-    error = error_of(client.post("/api/v1/auth/login", json={"login": "a@example.com"}), 422, "validation_error")
+    error = api_error(client.post("/api/v1/auth/login", json={"login": "a@example.com"}), 422, "validation_error")
     assert "password" in error["fields"]
 
 
 def test_429_code_asked_again_too_soon(client, buyer):
     assert client.put("/api/v1/profile", json={"email": "first-new@example.com"}).status_code == 200
     response = client.put("/api/v1/profile", json={"email": "second-new@example.com"})
-    error = error_of(response, 429, "otp_resend_too_soon")
+    error = api_error(response, 429, "otp_resend_too_soon")
     assert set(error["fields"]) == {"email"} and int(response.headers["Retry-After"]) > 0
     # the limiter's own 429 (tests/security/test_rate_limits.py) carries "fields": {} too
 
@@ -133,7 +118,7 @@ def test_500_unexpected_error(client, monkeypatch):
         raise RuntimeError("the tree fell over")
 
     monkeypatch.setattr(catalog_api, "get_tree", broken)
-    error = error_of(client.get("/api/v1/categories"), 500, "server_error")
+    error = api_error(client.get("/api/v1/categories"), 500, "server_error")
     assert error["fields"] == {} and "fell over" not in error["message"]
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from marketplace.extensions import db
 from marketplace.models import Address, User
+from tests.api_support import api_error
 from tests.conftest import otp_from
 from tests.factories import PASSWORD, make_address
 from tests.factories import make_user as _make_user
@@ -35,10 +36,6 @@ def api(client, user):
     return client
 
 
-def error_of(response) -> dict:
-    return response.get_json()["error"]
-
-
 @pytest.mark.parametrize("method, path", [
     ("get", ""), ("put", ""), ("post", "/verify-contact"), ("get", "/addresses"), ("post", "/addresses"),
     ("put", f"/addresses/{uuid.uuid4()}"), ("delete", f"/addresses/{uuid.uuid4()}"),
@@ -47,7 +44,7 @@ def error_of(response) -> dict:
 def test_everything_needs_login_with_401(client, method, path):
     response = getattr(client, method)(f"{API}{path}", json={})
     assert response.status_code == 401
-    assert error_of(response)["code"] == "unauthorized"
+    assert api_error(response)["code"] == "unauthorized"
 
 
 def test_get_profile(api, user):
@@ -60,7 +57,7 @@ def test_put_profile_name(api, user):
     response = api.put(API, json={"full_name": "Renamed"})
     assert response.status_code == 200 and response.get_json()["user"]["full_name"] == "Renamed"
     bad = api.put(API, json={"full_name": " "})
-    assert bad.status_code == 422 and "full_name" in error_of(bad)["fields"]
+    assert "full_name" in api_error(bad, 422)["fields"]
 
 
 def test_put_profile_new_phone_waits_for_verify_contact(api, user, sent_messages):
@@ -74,7 +71,7 @@ def test_put_profile_new_phone_waits_for_verify_contact(api, user, sent_messages
     assert again.status_code == 429 and int(again.headers["Retry-After"]) > 0
 
     wrong = api.post(f"{API}/verify-contact", json={"code": "000000" if code != "000000" else "111111"})
-    assert wrong.status_code == 422 and error_of(wrong)["code"] == "otp_invalid"
+    api_error(wrong, 422, "otp_invalid")
     done = api.post(f"{API}/verify-contact", json={"code": code})
     assert done.status_code == 200
     assert done.get_json()["user"]["phone"] == "+84906999888" and done.get_json()["pending_contact"] is None
@@ -83,12 +80,12 @@ def test_put_profile_new_phone_waits_for_verify_contact(api, user, sent_messages
 def test_put_profile_refuses_a_contact_of_another_account(api):
     make_user(email="other@example.com")
     response = api.put(API, json={"email": "OTHER@example.com"})
-    assert response.status_code == 422 and error_of(response)["code"] == "duplicate_account"
+    api_error(response, 422, "duplicate_account")
 
 
 def test_put_profile_invalid_phone(api):
     response = api.put(API, json={"phone": "12"})
-    assert response.status_code == 422 and "phone" in error_of(response)["fields"]
+    assert "phone" in api_error(response, 422)["fields"]
 
 
 def test_verify_contact_expired(api, sent_messages):
@@ -96,7 +93,7 @@ def test_verify_contact_expired(api, sent_messages):
     code = otp_from(sent_messages.last_to("soon@example.com").body)
     db.session.execute(text("UPDATE otp_codes SET expires_at = now() - interval '1 second'"))
     response = api.post(f"{API}/verify-contact", json={"code": code})
-    assert response.status_code == 422 and error_of(response)["code"] == "otp_expired"
+    api_error(response, 422, "otp_expired")
 
 
 def test_address_crud(api, user):
@@ -127,9 +124,9 @@ def test_address_crud(api, user):
 def test_address_bad_input_is_422_with_fields(api):
     response = api.post(f"{API}/addresses", json={**ADDRESS, "phone": "12", "city": ""})
     assert response.status_code == 422
-    assert {"phone", "city"} <= set(error_of(response)["fields"])
+    assert {"phone", "city"} <= set(api_error(response)["fields"])
     missing = api.post(f"{API}/addresses", json={"recipient_name": "x"})
-    assert missing.status_code == 422 and {"phone", "line1", "city"} <= set(error_of(missing)["fields"])
+    assert {"phone", "line1", "city"} <= set(api_error(missing, 422)["fields"])
 
 
 def test_eleventh_address_is_422(api, user):
@@ -137,7 +134,7 @@ def test_eleventh_address_is_422(api, user):
         make_address(user, line1=f"{n} Street", is_default=(n == 0))
     db.session.commit()
     response = api.post(f"{API}/addresses", json=ADDRESS)
-    assert response.status_code == 422 and error_of(response)["code"] == "address_limit"
+    api_error(response, 422, "address_limit")
 
 
 @pytest.mark.parametrize("method, suffix", [("put", ""), ("delete", ""), ("post", "/default")])
@@ -146,7 +143,7 @@ def test_another_users_address_is_404(api, method, suffix):
     address = make_address(stranger, is_default=True)
     db.session.commit()
     response = getattr(api, method)(f"{API}/addresses/{address.id}{suffix}", json=ADDRESS)
-    assert response.status_code == 404 and error_of(response)["code"] == "not_found"
+    api_error(response, 404, "not_found")
     db.session.expire_all()
     assert db.session.get(Address, address.id).line1 == "12 Lê Lợi"
 

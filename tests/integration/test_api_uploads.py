@@ -13,6 +13,7 @@ from marketplace.api.errors import view_takes_files
 from marketplace.extensions import db
 from marketplace.models import Product, Review, User
 from marketplace.services import reviews
+from tests.api_support import api_error
 from tests.factories import make_user
 from tests.reviews_support import bought_line, login, png_bytes, seller_with_product
 from tests.security.support import db_fingerprint
@@ -32,13 +33,6 @@ def add_images(client, review_id, contents: list[bytes], **kwargs):
 
 def put_avatar(client, data: bytes, **kwargs):
     return client.put(AVATAR, data={"avatar": files(data)}, content_type="multipart/form-data", **kwargs)
-
-
-def error_of(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"} and body["error"]["code"] == code, body
-    return body["error"]
 
 
 @pytest.fixture
@@ -112,7 +106,7 @@ def test_the_fifth_photo_is_taken_and_a_sixth_refused(author, review, unchanged)
     assert add_images(author, review.id, [png_bytes()] * 4).status_code == 201
     assert add_images(author, review.id, [png_bytes()]).status_code == 201
     with unchanged():
-        error = error_of(add_images(author, review.id, [png_bytes()]), 422, "too_many_images")
+        error = api_error(add_images(author, review.id, [png_bytes()]), 422, "too_many_images")
     assert error["message"] == "A review can have at most 5 photos." and set(error["fields"]) == {"images"}
 
 
@@ -121,21 +115,21 @@ def test_the_fifth_photo_is_taken_and_a_sixth_refused(author, review, unchanged)
 
 def test_six_photos_at_once_are_refused(author, review, unchanged):
     with unchanged():
-        error = error_of(add_images(author, review.id, [png_bytes()] * 6), 422, "too_many_images")
+        error = api_error(add_images(author, review.id, [png_bytes()] * 6), 422, "too_many_images")
     assert error["fields"] == {"images": "A review can have at most 5 photos."}
 
 
 def test_one_bad_file_among_good_ones_stores_none_of_them(author, review, unchanged):
     with unchanged():
         response = add_images(author, review.id, [png_bytes(), b"%PDF-1.4 not an image"])
-        error = error_of(response, 422, "image_invalid")
+        error = api_error(response, 422, "image_invalid")
     assert "not an image we can read" in error["fields"]["images"]
 
 
 def test_a_photo_over_the_size_limit_is_refused(app, author, review, unchanged, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_IMAGE_BYTES", 1024)
     with unchanged():
-        error = error_of(add_images(author, review.id, [png_bytes() + b"\0" * 2048]), 422, "image_too_large")
+        error = api_error(add_images(author, review.id, [png_bytes() + b"\0" * 2048]), 422, "image_too_large")
     assert error["fields"]["images"] == "That image is larger than 1 KB. Upload a smaller one."
 
 
@@ -143,7 +137,7 @@ def test_a_request_over_max_content_length_is_a_json_413(app, author, review, un
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2048)
     with unchanged():
         response = add_images(author, review.id, [png_bytes() + b"\0" * 4096])
-        assert error_of(response, 413, "payload_too_large")["fields"] == {}
+        assert api_error(response, 413, "payload_too_large")["fields"] == {}
 
 
 @pytest.mark.parametrize("data, field", [
@@ -154,7 +148,7 @@ def test_a_body_without_files_under_images_is_a_422(author, review, unchanged, d
     with unchanged():
         response = author.post(f"/api/v1/reviews/{review.id}/images", data=data,
                                content_type="multipart/form-data")
-        assert field in error_of(response, 422, "validation_error")["fields"]
+        assert field in api_error(response, 422, "validation_error")["fields"]
 
 
 @pytest.mark.parametrize("kwargs", [{"json": {"images": ["aGVsbG8="]}},
@@ -162,29 +156,29 @@ def test_a_body_without_files_under_images_is_a_422(author, review, unchanged, d
 def test_photos_come_as_multipart_only(author, review, unchanged, kwargs):
     with unchanged():
         response = author.post(f"/api/v1/reviews/{review.id}/images", **kwargs)
-        assert "multipart/form-data" in error_of(response, 415, "unsupported_media_type")["message"]
+        assert "multipart/form-data" in api_error(response, 415, "unsupported_media_type")["message"]
 
 
 def test_someone_elses_review_is_404(client, review, unchanged):
     login(client, make_user(full_name="Other Buyer"))
     with unchanged():
-        error_of(add_images(client, review.id, [png_bytes()]), 404, "review_not_found")
+        api_error(add_images(client, review.id, [png_bytes()]), 404, "review_not_found")
 
 
 def test_anonymous_is_401(client, review, unchanged):
     with unchanged():
-        error_of(add_images(client, review.id, [png_bytes()]), 401, "unauthorized")
+        api_error(add_images(client, review.id, [png_bytes()]), 401, "unauthorized")
 
 
 def test_without_the_csrf_token_is_400(author, review, unchanged):
     with unchanged():
-        error_of(add_images(author, review.id, [png_bytes()], csrf=False), 400, "csrf_failed")
+        api_error(add_images(author, review.id, [png_bytes()], csrf=False), 400, "csrf_failed")
 
 
 def test_after_the_edit_window_is_403(author, review, unchanged):
     review.created_at = datetime.now(timezone.utc) - timedelta(days=31)
     with unchanged():
-        error_of(add_images(author, review.id, [png_bytes()]), 403, "edit_window_closed")
+        api_error(add_images(author, review.id, [png_bytes()]), 403, "edit_window_closed")
 
 
 # --- review photos: removed ------------------------------------------------------------------
@@ -211,9 +205,9 @@ def test_removing_an_unknown_or_foreign_photo_is_404(client, review, temp_storag
     # a photo of the caller's other review, named under this one; then an id that is nobody's
     for image_id in (other.images[0].id, "00000000-0000-4000-8000-000000000000"):
         response = client.delete(f"/api/v1/reviews/{review.id}/images/{image_id}")
-        error_of(response, 404, "review_image_not_found")
+        api_error(response, 404, "review_image_not_found")
     login(client, thief)
-    error_of(client.delete(f"/api/v1/reviews/{other.id}/images/{other.images[0].id}"), 404, "review_not_found")
+    api_error(client.delete(f"/api/v1/reviews/{other.id}/images/{other.images[0].id}"), 404, "review_not_found")
     assert db_fingerprint() == before and len(stored_files(temp_storage)) == 2
 
 
@@ -221,9 +215,9 @@ def test_removing_needs_login_and_the_token(client, review, temp_storage):
     made = reviews.update_review(review.user, review.id, new_images=[png_bytes()])
     db.session.commit()
     path = f"/api/v1/reviews/{review.id}/images/{made.images[0].id}"
-    error_of(client.delete(path), 401, "unauthorized")
+    api_error(client.delete(path), 401, "unauthorized")
     login(client, review.user)
-    error_of(client.delete(path, csrf=False), 400, "csrf_failed")
+    api_error(client.delete(path, csrf=False), 400, "csrf_failed")
     assert len(db.session.get(Review, review.id).images) == 1
 
 
@@ -254,7 +248,7 @@ def test_the_avatar_is_set_then_replaced_and_the_old_files_go(person, user, temp
 ])
 def test_a_bad_avatar_is_422(person, user, unchanged, data, code, text):
     with unchanged():
-        error = error_of(put_avatar(person, data), 422, code)
+        error = api_error(put_avatar(person, data), 422, code)
     assert text in error["fields"]["avatar"]
     assert db.session.get(User, user.id).avatar_key is None
 
@@ -262,14 +256,14 @@ def test_a_bad_avatar_is_422(person, user, unchanged, data, code, text):
 def test_an_avatar_over_the_size_limit_is_422(app, person, unchanged, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_IMAGE_BYTES", 1024)
     with unchanged():
-        error = error_of(put_avatar(person, png_bytes() + b"\0" * 2048), 422, "image_too_large")
+        error = api_error(put_avatar(person, png_bytes() + b"\0" * 2048), 422, "image_too_large")
     assert error["fields"]["avatar"] == "That image is larger than 1 KB. Upload a smaller one."
 
 
 def test_an_avatar_over_max_content_length_is_a_json_413(app, person, unchanged, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2048)
     with unchanged():
-        error_of(put_avatar(person, png_bytes() + b"\0" * 4096), 413, "payload_too_large")
+        api_error(put_avatar(person, png_bytes() + b"\0" * 4096), 413, "payload_too_large")
 
 
 @pytest.mark.parametrize("data", [{}, {"avatar": "text"}, {"avatar": files(png_bytes(), png_bytes())},
@@ -278,24 +272,24 @@ def test_an_avatar_body_without_exactly_one_file_is_a_422(person, unchanged, dat
     """A file part under the wrong name, or two of them, is a 422 too (not a 500: a file is not JSON)."""
     with unchanged():
         response = person.put(AVATAR, data=data, content_type="multipart/form-data")
-        assert "avatar" in error_of(response, 422, "validation_error")["fields"]
+        assert "avatar" in api_error(response, 422, "validation_error")["fields"]
 
 
 def test_the_avatar_comes_as_multipart_only(person, unchanged):
     with unchanged():
-        error_of(person.put(AVATAR, json={"avatar": "aGVsbG8="}), 415, "unsupported_media_type")
+        api_error(person.put(AVATAR, json={"avatar": "aGVsbG8="}), 415, "unsupported_media_type")
 
 
 def test_the_avatar_needs_login_and_the_token(client, user, unchanged):
     with unchanged():
-        error_of(put_avatar(client, png_bytes()), 401, "unauthorized")
+        api_error(put_avatar(client, png_bytes()), 401, "unauthorized")
         login(client, user)
-        error_of(put_avatar(client, png_bytes(), csrf=False), 400, "csrf_failed")
+        api_error(put_avatar(client, png_bytes(), csrf=False), 400, "csrf_failed")
 
 
 def test_the_avatar_cannot_be_removed_as_on_the_web(person):
     """The web profile has no "remove avatar"; the API mirrors it."""
-    error_of(person.delete(AVATAR), 405, "method_not_allowed")
+    api_error(person.delete(AVATAR), 405, "method_not_allowed")
 
 
 # --- the exception to "JSON only" and the document -------------------------------------------
@@ -308,7 +302,7 @@ def test_only_the_upload_views_take_multipart(app):
 
 def test_other_routes_still_refuse_multipart(person):
     response = person.put("/api/v1/profile", data={"avatar": files(png_bytes())}, content_type="multipart/form-data")
-    assert "JSON" in error_of(response, 415, "unsupported_media_type")["message"]
+    assert "JSON" in api_error(response, 415, "unsupported_media_type")["message"]
 
 
 @pytest.mark.parametrize("path, method, field", [
