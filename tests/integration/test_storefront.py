@@ -112,7 +112,7 @@ def test_invalid_cursor_is_a_clear_error_not_a_500(client, cursor):
 def test_nul_bytes_in_the_url_are_refused_cleanly(client):
     make_category(slug="tra")
     for url in ("/c/tra?cursor=%00", "/s/%00", "/search?q=%00", "/search/suggest?q=a%00b"):
-        assert client.get(url).status_code in (200, 400, 404, 422), url
+        assert client.get(url).status_code == 400, url
 
 
 def test_category_page_statement_count_does_not_grow_with_the_page(client, count_queries):

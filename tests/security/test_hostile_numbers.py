@@ -197,12 +197,12 @@ def test_cart_quantities(app, world, value):
     client = client_for(app, world.buyer_b)
     variant = world.product_a.variants[0]
     response = client.post("/cart/items", data={"variant_id": str(variant.id), "quantity": value})
-    assert response.status_code in (302, 422)
+    assert response.status_code == 302 and response.headers["Location"] == "/cart"  # refused with a flash
     assert count(CartItem, CartItem.user_id == world.buyer_b.id) == 0
     line_id, _ = cart.add_item(world.buyer_b, variant.id, 2)
     db.session.commit()
     response = client.post(f"/cart/lines/{line_id}", data={"quantity": value})
-    assert response.status_code in (302, 422)
+    assert response.status_code == 302 and response.headers["Location"] == "/cart"
     db.session.expire_all()
     assert db.session.get(CartItem, line_id).quantity == 2
 

@@ -148,7 +148,7 @@ def test_pages_refuse_hostile_text_on_the_field(app, world, case, payload):
 def test_several_lines_keep_their_newlines(app, world):
     client = client_for(app, world.seller_a)
     response = client.post("/seller/shop", data={"name": "Alpha", "description": "Line one\r\n\tLine two"})
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302
     db.session.expire_all()
     assert world.shop_a.description.replace("\r\n", "\n") == "Line one\n\tLine two"
     response = client.post("/seller/shop", data={"name": "Alpha", "description": "Ok\u202e"})

@@ -111,15 +111,16 @@ def change(client, method, path, body, api):
 
 @pytest.mark.parametrize("what, method, path, body, api", CONTACT_CHANGES, ids=[c[0] for c in CONTACT_CHANGES])
 def test_a_contact_change_spends_the_code_sending_budget(limited, what, method, path, body, api):
+    saved = 200 if api else 302  # the API answers the saved profile, the page redirects
     for n in range(2):
         verified_session(limited)
         response = change(limited, method, path, body(n), api)
-        assert response.status_code in (200, 302), f"{what}: {response.status_code}"
+        assert response.status_code == saved, f"{what}: {response.status_code}"
     user = verified_session(limited)
     assert_429(change(limited, method, path, body(2), api), api)
     # A save that sends no code (same email, new name) is neither counted nor refused.
     same = {"full_name": "Renamed", "email": user.email} if not api else {"full_name": "Renamed"}
-    assert change(limited, method, path, same, api).status_code in (200, 302)
+    assert change(limited, method, path, same, api).status_code == saved
 
 
 @pytest.mark.parametrize("what, method, path, body, api", CONTACT_CHANGES, ids=[c[0] for c in CONTACT_CHANGES])

@@ -205,7 +205,7 @@ def test_a_decodable_polyglot_is_stored_only_as_our_own_webp(app, storage, scene
     upload = UPLOADS["seller.upload_images"][0](scene)
     trailing = b"<html><script>alert(1)</script></html>"
     response = post(app, upload, [(png() + trailing, "photo.png", "image/png")])
-    assert response.status_code in (200, 302, 303)
+    assert response.status_code == 200
     files = stored_files(storage)
     assert files and all(name.endswith(".webp") for name in files)
     for name in files:
