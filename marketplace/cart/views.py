@@ -21,7 +21,7 @@ from marketplace.services.carts import AccountCart, Cart, GuestCart, GuestLines
 from marketplace.services.errors import DomainError, NotFound
 from marketplace.services.vouchers import available_vouchers, describe
 from marketplace.web import unit_of_work
-from marketplace.web.auth import is_htmx
+from marketplace.web.htmx import is_htmx
 from marketplace.web.redirects import local_path
 
 logger = logging.getLogger("marketplace.cart")

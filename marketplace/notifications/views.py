@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from marketplace.notifications import bp
 from marketplace.services import notifications
-from marketplace.web.auth import is_htmx, login_required
-from marketplace.web.htmx import render_htmx
+from marketplace.web.auth import login_required
+from marketplace.web.htmx import is_htmx, render_htmx
 from marketplace.web.redirects import local_path
 
 # htmx stops polling on this status: a signed-out browser stops asking for the badge.

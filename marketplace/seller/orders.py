@@ -19,7 +19,7 @@ from marketplace.services import orders
 from marketplace.services.errors import ValidationFailed
 from marketplace.services.orders import ActorRole, TransitionNotAllowed
 from marketplace.web import unit_of_work
-from marketplace.web.htmx import htmx_target, render_htmx
+from marketplace.web.htmx import htmx_current_url, htmx_target, render_htmx
 
 PANEL = "order-panel"
 FIELDS = {"ship": "tracking_number", "cancel": "reason"}
@@ -125,8 +125,7 @@ def _render(order, submitted: dict | None = None, notice: str | None = None, err
 
 def _tab_from_referrer():
     """The list tab the row sits on (for the out-of-band tab counts), from the page's own URL."""
-    url = request.headers.get("HX-Current-URL", "")
-    value = parse_qs(urlparse(url).query).get("status", [None])[0]
+    value = parse_qs(urlparse(htmx_current_url()).query).get("status", [None])[0]
     try:
         return orders.parse_status(value)
     except ValidationFailed:

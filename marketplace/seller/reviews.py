@@ -12,8 +12,7 @@ from marketplace.seller.access import shop_required
 from marketplace.services import review_queries, reviews
 from marketplace.services.errors import ValidationFailed
 from marketplace.web import unit_of_work
-from marketplace.web.auth import is_htmx
-from marketplace.web.htmx import render_htmx
+from marketplace.web.htmx import is_htmx, render_htmx
 
 
 def reply_form(review: Review) -> ReplyForm:

@@ -11,14 +11,7 @@ from flask_login import LoginManager, current_user
 from marketplace.models import Role, User, UserStatus
 from marketplace.services import login_sessions
 from marketplace.services.errors import Forbidden
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+from marketplace.web.htmx import is_htmx, wants_json
 
 
 def configure_login(login_manager: LoginManager) -> None:

@@ -7,7 +7,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from marketplace.services.errors import DomainError
 from marketplace.web import unit_of_work
-from marketplace.web.auth import is_htmx, wants_json
+from marketplace.web.htmx import is_htmx, wants_json
 
 logger = logging.getLogger("marketplace.errors")
 

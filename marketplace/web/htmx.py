@@ -1,12 +1,34 @@
-"""One markup, two uses: a page for a normal request, its fragment for htmx."""
+"""What kind of request this is, in one place, and one markup for two uses.
+
+`wants_json` (the JSON API), `is_htmx` (any htmx request, boosted navigations included: for
+answers that differ only in status or redirect), `htmx_target` (the fragment htmx will swap,
+None for a page load: what decides a partial) and `render_htmx` (a page for a normal request,
+its fragment for htmx). Views and decorators ask these, never the HX-* headers themselves;
+the page cache keys on the raw headers on purpose (web/page_cache.py).
+"""
 from flask import render_template, request
+
+
+def wants_json() -> bool:
+    """A request to the JSON API: errors and refusals answer in its JSON shape."""
+    return request.path.startswith("/api/")
+
+
+def is_htmx() -> bool:
+    """Any request htmx sent, boosted navigations included."""
+    return request.headers.get("HX-Request") == "true"
 
 
 def htmx_target() -> str | None:
     """The id htmx will swap into, or None for a normal (or boosted) page load."""
-    if request.headers.get("HX-Request") != "true" or request.headers.get("HX-Boosted") == "true":
+    if not is_htmx() or request.headers.get("HX-Boosted") == "true":
         return None
     return request.headers.get("HX-Target")
+
+
+def htmx_current_url() -> str:
+    """The address of the page that sent the htmx request ("" when there is none)."""
+    return request.headers.get("HX-Current-URL", "")
 
 
 def render_htmx(page: str, partial: str, targets: tuple[str, ...] | None = None, **context) -> str:
