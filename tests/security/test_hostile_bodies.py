@@ -10,6 +10,7 @@ import pytest
 
 from marketplace.api.spec import spec
 from marketplace.extensions import db
+from tests.api_support import api_error
 from tests.security.support import build_path, client_for, collection_app, rule_id, url_rules
 
 DEEP = "[" * 5000 + "]" * 5000
@@ -40,13 +41,6 @@ def who(world, rule):
     return world.admin if rule.rule.startswith("/admin") else world.buyer_a
 
 
-def error_of(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)[:300]
-    error = response.get_json()["error"]
-    assert set(error) == {"code", "message", "fields"}
-    return error
-
-
 def test_every_json_body_route_is_found():
     assert len(JSON_ROUTES) >= 15 and ("/api/v1/auth/login", "POST") in {(r.rule, m) for r, m in JSON_ROUTES}
 
@@ -56,7 +50,7 @@ def test_json_nested_a_thousand_deep_is_a_400_on_the_api(app, world, rule, metho
     response = client_for(app, who(world, rule)).open(build_path(rule, {}), method=method, data=DEEP,
                                                       content_type="application/json")
     if takes_json(rule):
-        assert error_of(response, 400) == {"code": "bad_request", "message": "The JSON body is nested too deeply.",
+        assert api_error(response, 400) == {"code": "bad_request", "message": "The JSON body is nested too deeply.",
                                            "fields": {}}
     else:  # a view without a body never reads it
         assert response.status_code < 500
@@ -64,7 +58,7 @@ def test_json_nested_a_thousand_deep_is_a_400_on_the_api(app, world, rule, metho
 
 def test_deep_json_is_a_400_for_anonymous_callers_too(app):
     response = client_for(app).post("/api/v1/auth/login", data=DEEP, content_type="application/json")
-    assert error_of(response, 400)["message"] == "The JSON body is nested too deeply."
+    assert api_error(response, 400)["message"] == "The JSON body is nested too deeply."
 
 
 @pytest.mark.parametrize("body", [DEEP, "[1, 2, 3]", '"text"', "3", "null", '{"quantity": {"x": 1}, "name": [1, [2]]}'],
@@ -93,21 +87,21 @@ def test_a_json_body_not_sent_as_json_is_a_415_naming_the_type(app, world, rule,
     client = client_for(app, who(world, rule))
     headers = {"Content-Type": content_type} if content_type else {}
     response = client.open(build_path(rule, {}), method=method, data='{"login": "a@example.com"}', headers=headers)
-    error = error_of(response, 415)
+    error = api_error(response, 415)
     assert error["code"] == "unsupported_media_type" and "application/json" in error["message"]
 
 
 def test_malformed_json_is_a_400_not_field_required(app):
     response = client_for(app).post("/api/v1/auth/login", data='{"login": "a@', content_type="application/json")
-    assert error_of(response, 400)["message"] == "The request body is not valid JSON."
+    assert api_error(response, 400)["message"] == "The request body is not valid JSON."
 
 
 def test_an_empty_body_is_still_left_to_the_schema(app, world):
     """Every field of the buyer's cancel is optional: no body at all is a valid request."""
     client = client_for(app, world.buyer_a)
     response = client.post("/api/v1/orders/00000000-0000-4000-8000-000000000000/cancel")
-    assert error_of(response, 404)["code"] == "not_found"  # the order is unknown: the body was fine
-    assert error_of(client.post("/api/v1/auth/login", data=""), 422)["fields"].keys() >= {"login", "password"}
+    assert api_error(response, 404)["code"] == "not_found"  # the order is unknown: the body was fine
+    assert api_error(client.post("/api/v1/auth/login", data=""), 422)["fields"].keys() >= {"login", "password"}
 
 
 def test_the_openapi_document_declares_400_and_415_on_json_bodies_and_400_and_429_everywhere(app):
