@@ -76,7 +76,7 @@ def test_json_sent_to_a_page_is_never_a_500(app, world, body):
 
 
 def test_a_deep_json_body_on_the_profile_page_is_not_a_500(app, world):
-    """The profile's rate limit peeks at JSON bodies (account/limits.py, get_json(silent=True))."""
+    """The profile's rate limit peeks at JSON bodies (web/limits.py, get_json(silent=True))."""
     response = client_for(app, world.buyer_a).post("/account/profile", data=DEEP, content_type="application/json")
     assert response.status_code == 422
 
