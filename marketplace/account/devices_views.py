@@ -12,7 +12,7 @@ from marketplace.web.auth import login_required
 def list_devices():
     """Signed-in users: the browsers and phones signed in to their account, this one marked."""
     return render_template("account/devices.html", logins=login_sessions.logins_of(current_user),
-                           this_login=current_user.login_token)
+                           this_login=current_user.login_token, device_label=login_sessions.device_label)
 
 
 @bp.post("/devices/logout-others")

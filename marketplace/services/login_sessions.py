@@ -15,6 +15,11 @@ from marketplace.models import LoginSession, User
 from marketplace.models.base import utcnow
 
 USER_AGENT_LENGTH = 200
+# First match wins: Edge and Opera say "Chrome" too, Chrome says "Safari", every phone says "Linux" or "Mac".
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"), ("okhttp", "The app"), ("Dart/", "The app"), ("curl/", "curl"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))
 
 # Built once: the loader serves every signed-in request. One statement checks the login and
 # loads its user.
@@ -68,6 +73,16 @@ def end_others(user: User) -> int:
     """End every login of `user` but this one ("log out of other devices"); how many ended."""
     return db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
                                                          LoginSession.id != user.login_token)).rowcount
+
+
+def device_label(user_agent: str | None) -> str:
+    """ "Chrome on Android" from a User-Agent header, for people to tell their logins apart."""
+    agent = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), None)
+    system = next((name for mark, name in _SYSTEMS if mark in agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "An unknown device"
 
 
 def logins_of(user: User) -> list[LoginSession]:

@@ -180,3 +180,17 @@ def test_session_cookie_flags(app, victim):
     from config import ProductionConfig
 
     assert ProductionConfig.SESSION_COOKIE_SECURE is True and ProductionConfig.REMEMBER_COOKIE_SECURE is True
+
+
+@pytest.mark.parametrize("agent, label", [
+    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
+     "Chrome on Android"),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
+     "Mobile/15E148 Safari/604.1", "Safari on iPhone"),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 "
+     "Edg/126.0", "Edge on Windows"),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:127.0) Gecko/20100101 Firefox/127.0", "Firefox on macOS"),
+    ("okhttp/4.12.0", "The app"), (None, "An unknown device"),
+])
+def test_the_devices_page_names_each_login_by_browser_and_system(agent, label):
+    assert login_sessions.device_label(agent) == label
