@@ -3,13 +3,13 @@ from flask import current_app, render_template, url_for
 
 from marketplace.admin import bp
 from marketplace.money import exponent
-from marketplace.services import admin_metrics
+from marketplace.services import admin_figures
 from marketplace.web.auth import admin_required
 
 CHART_DAYS = 30
 
 
-def _queues(counts: admin_metrics.PlatformCounts) -> list[dict]:
+def _queues(counts: admin_figures.PlatformCounts) -> list[dict]:
     """Links into each list that may need an admin."""
     candidates = [
         ("Shops waiting for approval", counts.pending_shops, "admin.list_shops", {"status": "PENDING"}, True),
@@ -28,9 +28,9 @@ def _queues(counts: admin_metrics.PlatformCounts) -> list[dict]:
 @admin_required
 def dashboard():
     """Admins: the platform at a glance (read-only)."""
-    counts = admin_metrics.platform_counts()
-    days = admin_metrics.daily_sales(CHART_DAYS)
-    summary = admin_metrics.sales_summary(CHART_DAYS)
+    counts = admin_figures.platform_counts()
+    days = admin_figures.daily_sales(CHART_DAYS)
+    summary = admin_figures.sales_summary(CHART_DAYS)
     currency = current_app.config["CURRENCY"]
     chart = {
         "labels": [d.day.isoformat() for d in days],
@@ -41,5 +41,5 @@ def dashboard():
     }
     return render_template(
         "admin/dashboard.html", counts=counts, days=days, summary=summary, chart=chart,
-        by_status=admin_metrics.orders_by_status(), queues=_queues(counts), chart_days=CHART_DAYS,
+        by_status=admin_figures.orders_by_status(), queues=_queues(counts), chart_days=CHART_DAYS,
     )

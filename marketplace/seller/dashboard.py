@@ -1,5 +1,5 @@
 """Seller center: the dashboard (sales figures, revenue chart, orders by status, top products,
-low stock, latest reviews). Every figure comes from services/seller_metrics.py."""
+low stock, latest reviews). Every figure comes from services/seller_figures.py."""
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -9,8 +9,8 @@ from werkzeug.routing import BuildError
 from marketplace.models import OrderStatus, Shop
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
-from marketplace.services import review_queries, seller_metrics
-from marketplace.services.seller_metrics import DayFigure
+from marketplace.services import review_queries, seller_figures
+from marketplace.services.seller_figures import DayFigure
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,18 @@ def dashboard(shop: Shop):
     """The shop's owner: sales for today / 7 / 30 days, revenue by day, orders by status,
     top products, low-stock variants and the latest reviews (read only)."""
     now = datetime.now(timezone.utc)
-    days = seller_metrics.revenue_by_day(shop.id, now)
+    days = seller_figures.revenue_by_day(shop.id, now)
     bars, peak = chart_bars(days)
     threshold = current_app.config["LOW_STOCK_THRESHOLD"]
-    statuses = [(status, count, _orders_link(status)) for status, count in seller_metrics.orders_by_status(shop.id)]
+    statuses = [(status, count, _orders_link(status)) for status, count in seller_figures.orders_by_status(shop.id)]
     return render_template(
         "seller/dashboard.html",
         shop=shop,
-        windows=seller_metrics.sales_windows(shop.id, now),
+        windows=seller_figures.sales_windows(shop.id, now),
         days=days, bars=bars, peak=peak, chart_width=CHART_WIDTH, chart_height=CHART_HEIGHT,
         statuses=statuses,
-        top_products=seller_metrics.top_products(shop.id, now),
-        low_stock=seller_metrics.low_stock_variants(shop.id, threshold),
+        top_products=seller_figures.top_products(shop.id, now),
+        low_stock=seller_figures.low_stock_variants(shop.id, threshold),
         threshold=threshold,
         latest_reviews=review_queries.list_shop_reviews(shop.id, limit=5).items,
     )

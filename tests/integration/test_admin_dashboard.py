@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timezone
 
 from marketplace.models import OrderStatus, ShopStatus
-from marketplace.services import admin_metrics
+from marketplace.services import admin_figures
 from tests.factories import make_order, make_product, make_shop
 
 
@@ -13,7 +13,7 @@ def test_dashboard_shows_counts_chart_data_and_queues(admin_client):
     product = make_product(variants=[{"price": 2500}])
     make_order(product=product, quantity=2)
     make_order(product=product, quantity=1, status=OrderStatus.CANCELLED)
-    counts = admin_metrics.platform_counts()
+    counts = admin_figures.platform_counts()
 
     response = admin_client.get("/admin/")
     html = response.get_data(as_text=True)

@@ -1,9 +1,9 @@
-"""services/seller_metrics.py: every figure equals the same figure computed here from the orders."""
+"""services/seller_figures.py: every figure equals the same figure computed here from the orders."""
 from datetime import datetime, timedelta, timezone
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, ProductStatus
-from marketplace.services import seller_metrics
+from marketplace.services import seller_figures
 from tests.factories import make_order, make_product
 from tests.reviews_support import seller_with_product
 
@@ -41,13 +41,13 @@ def test_sales_windows_and_daily_revenue_equal_the_orders():
     _, shop, product = seller_with_product(variants=[{"price": 1250}])
     _, _, elsewhere = seller_with_product()
     orders = [o for o in shop_orders(product, elsewhere) if o.shop_id == shop.id]
-    windows = seller_metrics.sales_windows(shop.id, NOW)
+    windows = seller_figures.sales_windows(shop.id, NOW)
     starts = [MIDNIGHT, MIDNIGHT - timedelta(days=6), MIDNIGHT - timedelta(days=29)]
     assert [(w.revenue, w.orders, w.cancelled) for w in windows] == [expected_window(orders, s) for s in starts]
     assert [w.label for w in windows] == ["Today", "7 days", "30 days"]
     assert windows[0].revenue == 1250 + 300 + 2500  # spelled out once, as a sanity anchor
 
-    days = seller_metrics.revenue_by_day(shop.id, NOW)
+    days = seller_figures.revenue_by_day(shop.id, NOW)
     assert len(days) == 30 and days[0].day == (MIDNIGHT - timedelta(days=29)).date() and days[-1].day == NOW.date()
     for figure in days:
         on_day = [o for o in orders if o.created_at.date() == figure.day and o.status != S.CANCELLED]
@@ -59,7 +59,7 @@ def test_orders_by_status_counts_every_order_of_the_shop():
     _, shop, product = seller_with_product()
     _, _, elsewhere = seller_with_product()
     orders = [o for o in shop_orders(product, elsewhere) if o.shop_id == shop.id]
-    counts = dict(seller_metrics.orders_by_status(shop.id))
+    counts = dict(seller_figures.orders_by_status(shop.id))
     for status in (S.PENDING, S.CONFIRMED, S.SHIPPING, S.DELIVERED, S.COMPLETED, S.CANCELLED):
         assert counts[status] == sum(1 for o in orders if o.status == status), status
     assert S.PENDING_PAYMENT not in counts  # shown only when some exist
@@ -84,7 +84,7 @@ def test_top_products_count_delivered_units_of_30_days():
             item = order.items[0]
             units, revenue = expected.get(item.product_id, (0, 0))
             expected[item.product_id] = (units + item.quantity, revenue + item.line_total)
-    top = seller_metrics.top_products(shop.id, NOW)
+    top = seller_figures.top_products(shop.id, NOW)
     assert {t.product_id: (t.units, t.revenue) for t in top} == expected
     assert [t.title for t in top] == ["Quần jeans", "Áo thun"]
 
@@ -97,6 +97,6 @@ def test_low_stock_lists_live_variants_at_or_under_the_threshold():
     make_product(shop=shop, status=ProductStatus.DELETED, variants=[{"stock": 0, "sku": "DELETED"}])
     seller_with_product(variants=[{"stock": 0, "sku": "OTHER-SHOP"}])
     db.session.flush()
-    low = seller_metrics.low_stock_variants(shop.id, threshold=5)
+    low = seller_figures.low_stock_variants(shop.id, threshold=5)
     assert [(v.sku, v.stock) for v in low] == [("ZERO", 0), ("FIVE", 5)]
     assert all(v.product_id == product.id for v in low)

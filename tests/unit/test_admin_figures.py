@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Product, ProductStatus, Role, Shop, ShopStatus, User, UserStatus
-from marketplace.services import admin_metrics
+from marketplace.services import admin_figures
 from tests.factories import make_order, make_product, make_shop, make_user
 
 TODAY = datetime.now(timezone.utc).date()
@@ -17,7 +17,7 @@ def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
 
 
 def test_platform_counts_match_the_rows_counted_one_by_one():
-    before = admin_metrics.platform_counts()
+    before = admin_figures.platform_counts()
     make_user()
     make_user(status=UserStatus.SUSPENDED)
     make_user(role=Role.ADMIN)
@@ -30,7 +30,7 @@ def test_platform_counts_match_the_rows_counted_one_by_one():
     make_product(shop=active, status=ProductStatus.DRAFT)
     make_product(shop=active, status=ProductStatus.DELETED)
 
-    counts = admin_metrics.platform_counts()
+    counts = admin_figures.platform_counts()
 
     users = db.session.scalars(select(User)).all()
     shops = db.session.scalars(select(Shop)).all()
@@ -83,11 +83,11 @@ def _expected_by_day(orders, days=30):
 
 
 def test_daily_sales_match_orders_grouped_here_by_utc_day():
-    baseline = {p.day: (p.orders, p.gmv) for p in admin_metrics.daily_sales(30)}
+    baseline = {p.day: (p.orders, p.gmv) for p in admin_figures.daily_sales(30)}
     orders = _orders_fixture()
     db.session.execute(text("SET LOCAL TIME ZONE 'Asia/Ho_Chi_Minh'"))  # UTC+7 must not move the days
 
-    series = admin_metrics.daily_sales(30)
+    series = admin_figures.daily_sales(30)
 
     expected = _expected_by_day(orders)
     assert [p.day for p in series] == sorted(expected)  # 30 consecutive days ending today, zero days included
@@ -99,9 +99,9 @@ def test_daily_sales_match_orders_grouped_here_by_utc_day():
 
 
 def test_sales_summary_is_the_window_total():
-    before = admin_metrics.sales_summary(30)
+    before = admin_figures.sales_summary(30)
     orders = _orders_fixture()
-    after = admin_metrics.sales_summary(30)
+    after = admin_figures.sales_summary(30)
     window = [o for o in orders if o.created_at.date() >= TODAY - timedelta(days=29)]
     assert after.orders - before.orders == len(window)
     assert after.gmv - before.gmv == sum(o.total for o in window if o.status != OrderStatus.CANCELLED)
@@ -109,9 +109,9 @@ def test_sales_summary_is_the_window_total():
 
 
 def test_orders_by_status_lists_every_status():
-    before = admin_metrics.orders_by_status()
+    before = admin_figures.orders_by_status()
     orders = _orders_fixture()
-    after = admin_metrics.orders_by_status()
+    after = admin_figures.orders_by_status()
     assert set(after) == set(OrderStatus)
     expected = Counter(o.status for o in orders)
     assert {s: after[s] - before[s] for s in OrderStatus} == {s: expected.get(s, 0) for s in OrderStatus}
@@ -120,9 +120,9 @@ def test_orders_by_status_lists_every_status():
 def test_figures_are_single_sql_aggregates(count_queries):
     _orders_fixture()
     with count_queries() as queries:
-        admin_metrics.platform_counts()
-        admin_metrics.daily_sales(30)
-        admin_metrics.orders_by_status()
+        admin_figures.platform_counts()
+        admin_figures.daily_sales(30)
+        admin_figures.orders_by_status()
     assert len(queries) == 3
     assert "FROM sales_daily" in queries[1] and "GROUP BY" in queries[1]
     assert "FROM sales_daily" in queries[2] and "GROUP BY" in queries[2]
