@@ -1,6 +1,7 @@
 """Helpers for the shop, seller-center and storage tests: logins, images, a temporary upload dir."""
 import io
 
+import pytest
 from PIL import Image
 
 from marketplace.storage import LocalStorage
@@ -40,6 +41,14 @@ def use_temp_storage(app, tmp_path):
             app.extensions["storage"] = previous
 
     return storage, restore
+
+
+@pytest.fixture
+def storage(app, tmp_path):
+    """Uploads go to a LocalStorage under the test's temporary directory (its `.root`)."""
+    local, restore = use_temp_storage(app, tmp_path)
+    yield local
+    restore()
 
 
 def stored_files(root) -> list[str]:

@@ -18,7 +18,7 @@ from marketplace.services.reviews import IMAGES_MAX, create_review
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
 from tests.image_support import count_decodes, huge_png
 from tests.security.support import db_fingerprint
-from tests.seller_support import image_bytes, login, stored_files, use_temp_storage
+from tests.seller_support import image_bytes, login, stored_files
 
 
 @dataclass
@@ -32,12 +32,6 @@ class ImageForm:
     many: int | None = None  # how many pictures the form takes, if it limits them
     headers: dict = field(default_factory=dict)
 
-
-@pytest.fixture
-def storage(app, tmp_path):
-    _, restore = use_temp_storage(app, tmp_path)
-    yield tmp_path
-    restore()
 
 
 @pytest.fixture
@@ -159,7 +153,7 @@ def test_a_refused_picture_brings_the_form_back_with_the_reason_and_the_typed_va
     fine = [(image_bytes(), "fine.png", "image/png")] if form.many else []
     assert_form_back_with(submit(client, form, [*fine, *files()]), form, message)
     assert db_fingerprint() == before
-    assert stored_files(storage) == []
+    assert stored_files(storage.root) == []
 
 
 @pytest.mark.parametrize("name", ["edit_review", "new_product", "new_review", "product_images", "product_images_htmx"])
@@ -173,7 +167,7 @@ def test_too_many_pictures_are_refused_before_any_is_decoded(app, client, storag
     assert_form_back_with(response, form, f"at most {form.many}")
     assert decodes == []
     assert db_fingerprint() == before
-    assert stored_files(storage) == []
+    assert stored_files(storage.root) == []
 
 
 def test_the_images_form_without_javascript_shows_the_whole_edit_page(app, client, storage, scene):

@@ -10,14 +10,8 @@ from marketplace.extensions import db
 from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Role
 from marketplace.services import cart, checkout
 from tests.factories import make_address, make_category, make_product, make_shop, make_user
-from tests.seller_support import image_bytes, login, stored_files, use_temp_storage
+from tests.seller_support import image_bytes, login, stored_files
 
-
-@pytest.fixture
-def storage(app, tmp_path):
-    storage, restore = use_temp_storage(app, tmp_path)
-    yield storage
-    restore()
 
 
 @pytest.fixture

@@ -7,14 +7,8 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import Role, Shop, ShopStatus
 from tests.factories import make_shop, make_user
-from tests.seller_support import image_bytes, login, stored_files, use_temp_storage
+from tests.seller_support import image_bytes, login, stored_files
 
-
-@pytest.fixture
-def storage(app, tmp_path):
-    storage, restore = use_temp_storage(app, tmp_path)
-    yield storage
-    restore()
 
 
 def logged_in(client, **fields):

@@ -22,7 +22,7 @@ from marketplace.services.reviews import create_review
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
 from tests.image_support import count_decodes, huge_png
 from tests.security.support import XSS_SCRIPT, client_for, db_fingerprint
-from tests.seller_support import stored_files, use_temp_storage
+from tests.seller_support import stored_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,12 +107,6 @@ UPLOADS: dict[str, tuple[Callable, str | None]] = {
 }
 
 
-@pytest.fixture
-def storage(app, tmp_path):
-    _, restore = use_temp_storage(app, tmp_path)
-    yield tmp_path
-    restore()
-
 
 @pytest.fixture
 def scene():
@@ -148,7 +142,7 @@ def test_a_file_that_is_not_a_raster_image_is_refused_and_nothing_is_stored(app,
     assert response.status_code == 422, f"{endpoint} {kind}: {response.status_code}"
     assert any(text in body for text in REFUSAL_TEXT), f"{endpoint} {kind}: no clear message"
     assert XSS_SCRIPT not in body
-    assert stored_files(storage) == []
+    assert stored_files(storage.root) == []
     assert db_fingerprint() == before, f"{endpoint} {kind} changed the database"
 
 
@@ -163,7 +157,7 @@ def test_an_image_over_the_size_limit_is_refused_and_nothing_is_stored(app, stor
     response = post(app, upload, [(big, "big.png", "image/png")])
     assert response.status_code == 422
     assert "larger than 19 KB" in response.get_data(as_text=True)
-    assert stored_files(storage) == []
+    assert stored_files(storage.root) == []
     assert db_fingerprint() == before
 
 
@@ -179,7 +173,7 @@ def test_a_small_file_of_too_many_pixels_is_refused_before_decoding(app, storage
     assert response.status_code == 422, f"{endpoint}: {response.status_code}"
     assert "This picture is 8000 x 5000 pixels; the limit is 25 megapixels." in response.get_data(as_text=True)
     assert decodes == [], f"{endpoint} decoded the picture before refusing it"
-    assert stored_files(storage) == []
+    assert stored_files(storage.root) == []
     assert db_fingerprint() == before
 
 
@@ -195,7 +189,7 @@ def test_a_request_over_max_content_length_is_a_413(app, storage, scene, endpoin
         assert response.get_json()["error"]["code"] == "payload_too_large"
     else:
         assert "too large" in response.get_data(as_text=True)
-    assert stored_files(storage) == []
+    assert stored_files(storage.root) == []
     assert db_fingerprint() == before
 
 
@@ -206,10 +200,10 @@ def test_a_decodable_polyglot_is_stored_only_as_our_own_webp(app, storage, scene
     trailing = b"<html><script>alert(1)</script></html>"
     response = post(app, upload, [(png() + trailing, "photo.png", "image/png")])
     assert response.status_code == 200
-    files = stored_files(storage)
+    files = stored_files(storage.root)
     assert files and all(name.endswith(".webp") for name in files)
     for name in files:
-        data = (storage / name).read_bytes()
+        data = (storage.root / name).read_bytes()
         assert data[:4] == b"RIFF" and data[8:12] == b"WEBP" and b"<script>" not in data
     served = client_for(app, None).get(f"/media/{files[0]}")
     assert served.status_code == 200 and served.mimetype == "image/webp"

@@ -8,14 +8,8 @@ from PIL import Image, JpegImagePlugin
 from marketplace.services import images
 from marketplace.services.errors import ValidationFailed
 from tests.image_support import animation, count_decodes, header_only_png, huge_png, jpeg
-from tests.seller_support import image_bytes, stored_files, use_temp_storage
+from tests.seller_support import image_bytes, stored_files
 
-
-@pytest.fixture
-def storage(app, tmp_path):
-    storage, restore = use_temp_storage(app, tmp_path)
-    yield storage
-    restore()
 
 
 @pytest.fixture

@@ -9,14 +9,8 @@ from PIL import Image
 from marketplace.services import images
 from marketplace.services.errors import ValidationFailed
 from marketplace.storage import LocalStorage, S3Storage, get_storage, media_url
-from tests.seller_support import image_bytes, jpeg_with_exif, stored_files, use_temp_storage
+from tests.seller_support import image_bytes, jpeg_with_exif, stored_files
 
-
-@pytest.fixture
-def storage(app, tmp_path):
-    storage, restore = use_temp_storage(app, tmp_path)
-    yield storage
-    restore()
 
 
 # --- local disk -------------------------------------------------------------------------
