@@ -7,6 +7,7 @@ through both faces (the JSON API and the checkout form).
 """
 import threading
 import uuid
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from marketplace.extensions import db
 from marketplace.models import CartItem, CheckoutRequest, Order, OrderItem, ProductVariant, User
 from marketplace.services.checkout import CartChanged, place_orders
 from tests.conftest import CsrfClient
+from tests.concurrency.support import run_threads
 from tests.factories import login_id, make_address, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.concurrency
@@ -54,12 +56,7 @@ def _race(count: int, call) -> list:
         except Exception as error:  # kept for the assertions
             results[n] = error
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert not any(t.is_alive() for t in threads), "a checkout hung"
+    run_threads([partial(worker, n) for n in range(count)], hung="a checkout hung")
     return results
 
 

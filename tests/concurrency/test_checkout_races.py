@@ -8,6 +8,7 @@ rest queue for a connection and race the stragglers.
 """
 import threading
 import uuid
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from marketplace.services import cart
 from marketplace.services.checkout import OutOfStock, place_orders
 from marketplace.services.errors import DomainError
 from marketplace.services.vouchers import VoucherInvalid
+from tests.concurrency.support import run_threads
 from tests.factories import make_address, make_product, make_shop, make_user, make_voucher
 
 pytestmark = pytest.mark.concurrency
@@ -63,12 +65,8 @@ def _race(app, calls: list) -> list:
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(i, user_id, call)) for i, (user_id, call) in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert not any(t.is_alive() for t in threads), "a checkout hung"
+    run_threads([partial(worker, i, user_id, call) for i, (user_id, call) in enumerate(calls)],
+                hung="a checkout hung")
     return results
 
 
