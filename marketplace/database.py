@@ -86,6 +86,12 @@ def watch_connections(engine: Engine, ping_idle_seconds: float) -> None:
             raise
 
 
+def reads_only(session) -> bool:
+    """True when this session's request chose the reader: its connections are read-only, so
+    there is nothing to commit or roll back."""
+    return bool(session.info.get(_USE_READER))
+
+
 def use_reader() -> None:
     """Send the rest of this request's SQL to the reader (only for requests that never write).
 

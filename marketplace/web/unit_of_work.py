@@ -28,6 +28,7 @@ from contextlib import contextmanager
 
 from flask import Flask, Response, g
 
+from marketplace.database import reads_only
 from marketplace.extensions import db
 from marketplace.services.errors import DomainError
 
@@ -41,8 +42,8 @@ def init_app(app: Flask) -> None:
 
 def _finish(response: Response) -> Response:
     session = db.session()  # the request's Session (the scoped proxy has no in_transaction)
-    if not session.in_transaction():
-        return response  # nothing was read or written, or it is settled already
+    if not session.in_transaction() or reads_only(session):
+        return response  # nothing to settle: nothing read, settled already, or read-only (the reader)
     succeeded = response.status_code < 400 or (response.status_code < 500 and g.pop(_KEEP_ON_REFUSAL, False))
     if succeeded and not g.pop(_DISCARD, False):
         session.commit()
