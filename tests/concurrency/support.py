@@ -1,6 +1,9 @@
-"""What the race tests share: threads started together and waited for, a hang failing the test."""
+"""What the race tests share: threads started together and waited for (a hang fails the test),
+and reading committed results on a connection of its own."""
 import threading
 from collections.abc import Callable
+
+from marketplace.extensions import db
 
 
 def run_threads(targets: list[Callable[[], None]], *, hung: str, timeout: float = 90) -> None:
@@ -12,3 +15,11 @@ def run_threads(targets: list[Callable[[], None]], *, hung: str, timeout: float 
     for thread in threads:
         thread.join(timeout=timeout)
     assert not any(t.is_alive() for t in threads), hung
+
+
+def scalar_of(app, stmt):
+    """One value of `stmt`, read in a fresh app context (its own connection: committed data only)."""
+    with app.app_context():
+        value = db.session.scalar(stmt)
+        db.session.remove()
+        return value

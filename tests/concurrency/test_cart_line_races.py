@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.models import CartItem, CheckoutRequest, Order, OrderItem, ProductVariant, User
 from marketplace.services.checkout import CartChanged, place_orders
 from tests.conftest import CsrfClient
-from tests.concurrency.support import run_threads
+from tests.concurrency.support import run_threads, scalar_of as _scalar
 from tests.factories import login_id, make_address, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.concurrency
@@ -58,13 +58,6 @@ def _race(count: int, call) -> list:
 
     run_threads([partial(worker, n) for n in range(count)], hung="a checkout hung")
     return results
-
-
-def _scalar(app, stmt):
-    with app.app_context():
-        value = db.session.scalar(stmt)
-        db.session.remove()
-        return value
 
 
 def _assert_sold_once(app, data, quantity: int = 1, stock: int = 5):

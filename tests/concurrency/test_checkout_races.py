@@ -21,7 +21,7 @@ from marketplace.services import cart
 from marketplace.services.checkout import OutOfStock, place_orders
 from marketplace.services.errors import DomainError
 from marketplace.services.vouchers import VoucherInvalid
-from tests.concurrency.support import run_threads
+from tests.concurrency.support import run_threads, scalar_of as _scalar
 from tests.factories import make_address, make_product, make_shop, make_user, make_voucher
 
 pytestmark = pytest.mark.concurrency
@@ -68,13 +68,6 @@ def _race(app, calls: list) -> list:
     run_threads([partial(worker, i, user_id, call) for i, (user_id, call) in enumerate(calls)],
                 hung="a checkout hung")
     return results
-
-
-def _scalar(app, stmt):
-    with app.app_context():
-        value = db.session.scalar(stmt)
-        db.session.remove()
-        return value
 
 
 def _catalog(app, stock: int, variants: int = 1) -> tuple[uuid.UUID, list[uuid.UUID]]:
