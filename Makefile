@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-## test: the whole suite (unit, integration, concurrency, browser) on a real PostgreSQL
+## test: the whole suite (services, integration, concurrency, security, browser, project) on a real PostgreSQL
 test: $(VENV)/.installed-dev
 	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1; then :; \
 	else $(BIN)/python -m playwright install chromium; fi

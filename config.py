@@ -61,7 +61,7 @@ class Config:
     MAX_IMAGE_BYTES = env_int("MAX_IMAGE_BYTES", 5 * 1024 * 1024)
     # Pixels, not bytes, decide what decoding costs (a 52 KB PNG can hold 40 MP). 25 MP takes what
     # phones and cameras save by default (12 MP; 24 MP = 6000 x 4000); larger is refused from the
-    # file's header, before decoding (services/images.py).
+    # file's header, before decoding (services/core/images.py).
     MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 25_000_000)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
 

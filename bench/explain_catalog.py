@@ -16,10 +16,10 @@ from sqlalchemy import func, select  # noqa: E402
 from marketplace import create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.models import Product, Shop  # noqa: E402
-from marketplace.services import catalog, search  # noqa: E402
-from marketplace.services.catalog import ListingQuery, Sort  # noqa: E402
-from marketplace.services.categories import get_tree  # noqa: E402
-from marketplace.services.visibility import visible_condition  # noqa: E402
+from marketplace.services.catalog import listing_queries, product_queries, search  # noqa: E402
+from marketplace.services.catalog.categories import get_tree  # noqa: E402
+from marketplace.services.catalog.listing_queries import ListingQuery, Sort  # noqa: E402
+from marketplace.services.catalog.visibility import visible_condition  # noqa: E402
 
 
 def explain(label: str, statement, markdown: bool) -> None:
@@ -56,7 +56,7 @@ def main() -> None:
         leaf = min((n for n in tree.walk() if not n.child_ids and size(n)), key=size)
         print(f"{'### ' if markdown else ''}Home page shelves\n")
         for sort in (Sort.BEST_SELLING, Sort.NEWEST):
-            explain(f"home: {sort.value}, 8 cards", catalog.listing_statement(ListingQuery(sort=sort, limit=8)),
+            explain(f"home: {sort.value}, 8 cards", listing_queries.listing_statement(ListingQuery(sort=sort, limit=8)),
                     markdown)
         for node in (top, middle, leaf):
             ids = tree.subtree_ids(node.id)
@@ -64,25 +64,25 @@ def main() -> None:
                   f"{size(node):,} products (all statuses)\n")
             for sort in [s for s in Sort if s != Sort.RELEVANCE]:
                 explain(f"category listing, sort={sort.value}",
-                        catalog.listing_statement(ListingQuery(category_ids=ids, sort=sort)), markdown)
+                        listing_queries.listing_statement(ListingQuery(category_ids=ids, sort=sort)), markdown)
             explain("category listing, sort=price_asc, min_price + min_rating + in_stock filters",
-                    catalog.listing_statement(ListingQuery(category_ids=ids, sort=Sort.PRICE_ASC, min_price=5000,
+                    listing_queries.listing_statement(ListingQuery(category_ids=ids, sort=Sort.PRICE_ASC, min_price=5000,
                                                            min_rating=4, in_stock=True)), markdown)
-            page, number = catalog.list_products(ListingQuery(category_ids=ids, sort=Sort.BEST_SELLING)), 2
+            page, number = listing_queries.list_products(ListingQuery(category_ids=ids, sort=Sort.BEST_SELLING)), 2
             while number < 40:
-                after = catalog.list_products(ListingQuery(category_ids=ids, sort=Sort.BEST_SELLING,
+                after = listing_queries.list_products(ListingQuery(category_ids=ids, sort=Sort.BEST_SELLING,
                                                            cursor=page.next_cursor))
                 if not after.next_cursor:
                     break
                 page, number = after, number + 1
             explain(f"category listing, sort=best_selling, page {number} (keyset cursor)",
-                    catalog.listing_statement(ListingQuery(category_ids=ids, sort=Sort.BEST_SELLING,
+                    listing_queries.listing_statement(ListingQuery(category_ids=ids, sort=Sort.BEST_SELLING,
                                                            cursor=page.next_cursor)), markdown)
         print(f"{'### ' if markdown else ''}Search\n")
         for q, sort in (("ao thun", None), ("tai nghe chong on", None), ("ca phe", Sort.PRICE_ASC),
                         ("cafe", None)):
             explain(f"search q={q!r}, sort={(sort or Sort.RELEVANCE).value}",
-                    catalog.listing_statement(ListingQuery(text=q, sort=sort)), markdown)
+                    listing_queries.listing_statement(ListingQuery(text=q, sort=sort)), markdown)
         tsquery = func.to_tsquery(search._SIMPLE, search.prefix_tsquery_text("ao th"))
         explain("suggestions q='ao th'", select(Product.id, Product.title).join(Shop, Shop.id == Product.shop_id)
                 .where(visible_condition(), search.matches(tsquery))
@@ -90,7 +90,7 @@ def main() -> None:
         product_id = db.session.scalar(select(Product.id).join(Shop, Shop.id == Product.shop_id)
                                        .where(visible_condition()).limit(1))
         explain("product detail: the product, its shop, variants and images (one statement)",
-                catalog._detail_statement().params(product_id=product_id), markdown)
+                product_queries._detail_statement().params(product_id=product_id), markdown)
 
 
 if __name__ == "__main__":

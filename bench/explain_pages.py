@@ -62,7 +62,7 @@ def main() -> None:
 
     from marketplace import create_app
     from marketplace.extensions import db
-    from marketplace.services import storefront_cache
+    from marketplace.services.catalog import storefront_cache
     from marketplace.web import page_cache
 
     app = create_app()

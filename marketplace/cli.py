@@ -31,8 +31,8 @@ def register(app: Flask) -> None:
         """
         import os
 
-        from marketplace.services.admin_accounts import create_or_promote_admin
-        from marketplace.services.errors import DomainError
+        from marketplace.services.admin.admin_accounts import create_or_promote_admin
+        from marketplace.services.core.errors import DomainError
         from marketplace.web import unit_of_work
 
         password = os.environ.get("ADMIN_PASSWORD") or click.prompt(

@@ -33,7 +33,7 @@ from rq.serializers import JSONSerializer
 
 from marketplace import messaging
 from marketplace.extensions import redis_options
-from marketplace.services.paging import Page, decode_cursor, encode_cursor
+from marketplace.services.core.paging import Page, decode_cursor, encode_cursor
 
 QUEUE_NAME = "default"
 QUEUE_RETRY_AFTER = 30.0  # seconds of inline delivery after the queue's Redis failed

@@ -1,7 +1,7 @@
 """Money is an integer count of the currency's minor unit; this module formats and parses it."""
 from flask import current_app
 
-from marketplace.services.input_rules import DIGITS_MESSAGE, MONEY_MAX, only_ascii_digits
+from marketplace.services.core.input_rules import DIGITS_MESSAGE, MONEY_MAX, only_ascii_digits
 
 # ISO 4217 exponents for the currencies we expect; VND has no minor unit.
 MINOR_UNIT_EXPONENT = {"USD": 2, "EUR": 2, "SGD": 2, "THB": 2, "MYR": 2, "PHP": 2, "IDR": 2, "VND": 0, "JPY": 0, "KRW": 0}

@@ -18,7 +18,7 @@ from config import TestingConfig
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.messaging import outbox
-from marketplace.services import storefront_cache
+from marketplace.services.catalog import storefront_cache
 from marketplace.web import page_cache
 from tests import database
 
@@ -148,7 +148,7 @@ def count_queries(app):
         def record(conn, cursor, statement, parameters, context, executemany):
             # Savepoints are the test harness's own transaction plumbing, not the app's work; so is
             # SET CONSTRAINTS: a reader sends it only when its transaction holds uncommitted writes
-            # (services/rollups.py), which in a test means the test's own setup, never in production.
+            # (services/core/rollups.py), which in a test means the test's own setup, never in production.
             if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT",
                                                           "SET CONSTRAINTS")):
                 statements.append(statement)

@@ -11,8 +11,8 @@ from marketplace.models import (
     Address, Category, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, Product, ProductStatus,
     ProductVariant, Role, Shop, ShopStatus, User, Voucher, VoucherKind,
 )
-from marketplace.services import login_sessions
-from marketplace.services.passwords import hash_password
+from marketplace.services.accounts import login_sessions
+from marketplace.services.accounts.passwords import hash_password
 
 PASSWORD = "correct horse 1"
 _seq = itertools.count(1)

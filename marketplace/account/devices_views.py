@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.account import bp
-from marketplace.services import login_sessions
+from marketplace.services.accounts import login_sessions
 from marketplace.web.auth import login_required
 
 

@@ -1,4 +1,4 @@
-"""Forms of the account pages. They parse input; the rules live in services/accounts.py and friends."""
+"""Forms of the account pages. They parse input; the rules live in services/accounts/accounts.py and friends."""
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp

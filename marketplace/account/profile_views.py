@@ -8,10 +8,10 @@ from marketplace.account import bp
 from marketplace.account.forms import ActionForm, AddressForm, ProfileForm, VerifyForm
 from marketplace.account.views import forget_code, show_error
 from marketplace.models import OtpPurpose
-from marketplace.services import addresses as address_book
-from marketplace.services import otp
-from marketplace.services import profile as profiles
-from marketplace.services.errors import DomainError
+from marketplace.services.accounts import addresses as address_book
+from marketplace.services.accounts import otp
+from marketplace.services.accounts import profile as profiles
+from marketplace.services.core.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
 from marketplace.web.htmx import htmx_target, render_htmx

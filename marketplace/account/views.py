@@ -7,13 +7,11 @@ from marketplace.account.forms import (
     ActionForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, VerifyForm,
 )
 from marketplace.models import OtpPurpose
-from marketplace.services import accounts, otp, profile
-from marketplace.services.errors import DomainError
+from marketplace.services.accounts import accounts, otp, profile
+from marketplace.services.core.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
-from marketplace.web.limits import (
-    login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
-)
+from marketplace.web.limits import login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit
 from marketplace.web.redirects import local_path
 from marketplace.web.sessions import end_session, start_session
 
@@ -161,7 +159,7 @@ def logout():
 @password_reset_limit
 def forgot_password():
     """Anyone: ask for a reset code; the answer, and the work before it, are the same whether or not
-    the account exists (the code itself leaves after the response: services/otp.py offer_code)."""
+    the account exists (the code itself leaves after the response: services/accounts/otp.py offer_code)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:

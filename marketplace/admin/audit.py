@@ -3,8 +3,8 @@ from flask import request
 
 from marketplace.admin import bp
 from marketplace.admin.forms import AuditFilterForm, options
-from marketplace.admin.listing import next_page_url, page_or_400, render_listing
-from marketplace.services import admin_queries
+from marketplace.admin.tables import next_page_url, page_or_400, render_table
+from marketplace.services.admin import admin_queries
 from marketplace.web.auth import admin_required
 
 
@@ -23,7 +23,7 @@ def audit_log():
     page = page_or_400(admin_queries.list_audit_entries, actor=form.value("actor"), action=form.value("action"),
                        target_type=form.value("target_type"), date_from=form.value("date_from"),
                        date_to=form.value("date_to"))
-    return render_listing(
+    return render_table(
         "admin/audit.html", "admin/partials/_audit_results.html", "admin/partials/_audit_rows.html",
         "audit-results", "audit-more", form=form, entries=page.items, next_url=next_page_url(page.next_cursor),
     )

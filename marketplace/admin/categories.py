@@ -10,8 +10,9 @@ from marketplace.admin.forms import (
 )
 from marketplace.extensions import db
 from marketplace.models import Category
-from marketplace.services import admin_categories, categories
-from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.admin import admin_categories
+from marketplace.services.catalog import category_queries
+from marketplace.services.core.errors import DomainError, NotFound
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
 
@@ -42,7 +43,7 @@ def _forms(tree, selected: Category | None, formdata=None) -> dict:
 def _render(selected: Category | None = None, status: int = 200, notice: str | None = None,
             delete_error: str | None = None, **posted):
     """The categories page, or only its workspace (tree + editor) when htmx aims at it."""
-    tree = categories.get_tree()
+    tree = category_queries.get_tree()
     context = _forms(tree, selected)
     context.update(posted)
     context.update(tree=tree, counts=admin_categories.product_counts(), selected=selected, notice=notice,
@@ -53,7 +54,7 @@ def _render(selected: Category | None = None, status: int = 200, notice: str | N
 
 def _load(category_id: uuid.UUID) -> Category:
     try:
-        return categories.get_category(category_id)
+        return category_queries.get_category(category_id)
     except NotFound:
         abort(404)
 
@@ -64,7 +65,7 @@ def _parent(value: str | None) -> uuid.UUID | None:
 
 def _all_parents_allowed(form) -> None:
     # Validate against every category so a loop reaches the service and gets its clear message.
-    form.parent_id.choices = _options(categories.get_tree())
+    form.parent_id.choices = _options(category_queries.get_tree())
 
 
 def _success(message: str, selected: Category | None):
@@ -144,7 +145,7 @@ def move_category(category_id: uuid.UUID):
         else:
             return _success(f"“{category.name}” moved.", category)
     selected = _load(category_id)
-    tree = categories.get_tree()
+    tree = category_queries.get_tree()
     form.parent_id.choices = _options(tree, set(tree.subtree_ids(selected.id)))
     return _render(selected, status=422, move_form=form)
 

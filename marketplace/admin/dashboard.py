@@ -3,7 +3,7 @@ from flask import current_app, render_template, url_for
 
 from marketplace.admin import bp
 from marketplace.money import exponent
-from marketplace.services import admin_figures
+from marketplace.services.admin import admin_figures
 from marketplace.web.auth import admin_required
 
 CHART_DAYS = 30

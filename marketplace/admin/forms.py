@@ -4,8 +4,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from marketplace.models import ProductStatus, Role, ShopStatus, UserStatus
-from marketplace.services import shops
-from marketplace.services.moderation import REASON_MAX
+from marketplace.services.admin.moderation import REASON_MAX
+from marketplace.services.shops import shops
 from marketplace.web.forms import MULTI_LINE, ONE_LINE, PageForm, strip_controls
 
 # Search boxes drop control and bidi characters instead of refusing them: a query is never stored.

@@ -7,9 +7,9 @@ from redis.exceptions import RedisError
 
 from marketplace import jobs
 from marketplace.admin import bp
-from marketplace.services import audit
+from marketplace.services.core import audit
+from marketplace.services.core.paging import InvalidCursor
 from marketplace.web.auth import admin_required
-from marketplace.services.paging import InvalidCursor
 
 PAGE_SIZE = 50
 UNREACHABLE = "Redis is unreachable, so the job queue can't be read right now."

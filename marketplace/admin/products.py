@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from marketplace.admin import bp
 from marketplace.admin.forms import HideProductForm, ProductFilterForm, UnhideProductForm, options, with_unique_ids
-from marketplace.admin.listing import back_to, next_page_url, page_or_400, render_listing
+from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.extensions import db
 from marketplace.models import Product, ProductStatus
-from marketplace.services import admin_queries, moderation
-from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.admin import admin_queries, moderation
+from marketplace.services.core.errors import DomainError, NotFound
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
 
@@ -30,7 +30,7 @@ def list_products():
     page = page_or_400(admin_queries.list_products, q=form.value("q"), shop=form.value("shop"),
                        category_id=uuid.UUID(category) if category else None,
                        status=ProductStatus(status) if status else None)
-    return render_listing(
+    return render_table(
         "admin/products.html", "admin/partials/_products_results.html", "admin/partials/_products_rows.html",
         "products-results", "products-more", form=form, products=page.items,
         next_url=next_page_url(page.next_cursor), hide_form_for=hide_form_for, unhide_form=UnhideProductForm(),

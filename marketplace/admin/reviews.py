@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from marketplace.admin import bp
 from marketplace.admin.forms import HideReviewForm, ReviewFilterForm, UnhideReviewForm, with_unique_ids
-from marketplace.admin.listing import back_to, next_page_url, page_or_400, render_listing
+from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.extensions import db
 from marketplace.models import Review
-from marketplace.services import admin_queries
-from marketplace.services import reviews as review_service
-from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.admin import admin_queries
+from marketplace.services.core.errors import DomainError, NotFound
+from marketplace.services.reviews import reviews as review_service
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
 
@@ -28,7 +28,7 @@ def list_reviews():
     state, rating = form.value("state"), form.value("rating")
     page = page_or_400(admin_queries.list_reviews, q=form.value("q"), hidden=(state == "hidden") if state else None,
                        rating=int(rating) if rating else None)
-    return render_listing(
+    return render_table(
         "admin/reviews.html", "admin/partials/_reviews_results.html", "admin/partials/_reviews_rows.html",
         "reviews-results", "reviews-more", form=form, rows=page.items, next_url=next_page_url(page.next_cursor),
         hide_form_for=hide_form_for, unhide_form=UnhideReviewForm(), back=request.full_path.rstrip("?"),

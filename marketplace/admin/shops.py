@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from marketplace.admin import bp
 from marketplace.admin.forms import ShopFilterForm, ShopReasonForm, with_unique_ids
-from marketplace.admin.listing import back_to, next_page_url, page_or_400, render_listing
+from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.models import Shop, ShopStatus
-from marketplace.services import admin_queries, shops
-from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.admin import admin_queries
+from marketplace.services.core.errors import DomainError, NotFound
+from marketplace.services.shops import shops
 from marketplace.web import unit_of_work
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
@@ -30,7 +31,7 @@ def list_shops():
     form = ShopFilterForm(formdata=request.args)
     status = form.value("status")
     page = page_or_400(admin_queries.list_shops, q=form.value("q"), status=ShopStatus(status) if status else None)
-    return render_listing(
+    return render_table(
         "admin/shops.html", "admin/partials/_shops_results.html", "admin/partials/_shops_rows.html",
         "shops-results", "shops-more", form=form, shops=page.items, next_url=next_page_url(page.next_cursor),
         reason_form_for=reason_form_for, back=request.full_path.rstrip("?"),

@@ -6,11 +6,12 @@ from flask_login import current_user
 
 from marketplace.admin import bp
 from marketplace.admin.forms import SuspendUserForm, UnsuspendUserForm, UserFilterForm
-from marketplace.admin.listing import back_to, next_page_url, page_or_400, render_listing
+from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.extensions import db
 from marketplace.models import Role, ShopStatus, User, UserStatus
-from marketplace.services import accounts, admin_queries, shops
-from marketplace.services.errors import DomainError, NotFound
+from marketplace.services.admin import admin_queries, suspensions
+from marketplace.services.core.errors import DomainError, NotFound
+from marketplace.services.shops import shops
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
 
@@ -23,7 +24,7 @@ def list_users():
     role, status = form.value("role"), form.value("status")
     page = page_or_400(admin_queries.list_users, q=form.value("q"), role=Role(role) if role else None,
                        status=UserStatus(status) if status else None)
-    return render_listing(
+    return render_table(
         "admin/users.html", "admin/partials/_users_results.html", "admin/partials/_users_rows.html",
         "users-results", "users-more", form=form, users=page.items, next_url=next_page_url(page.next_cursor),
     )
@@ -69,7 +70,7 @@ def suspend_user(user_id: uuid.UUID):
     if form.validate():
         try:
             with db.session.begin_nested():  # a refusal undoes only its own changes
-                accounts.suspend_user(current_user, user, form.reason.data)
+                suspensions.suspend_user(current_user, user, form.reason.data)
         except DomainError as error:
             return _refused(user, error, suspend_form=form)
         return _done(user, f"{user.full_name} is suspended and logged out everywhere.{_shop_note(user)}")
@@ -85,7 +86,7 @@ def unsuspend_user(user_id: uuid.UUID):
     if form.validate():
         try:
             with db.session.begin_nested():  # a refusal undoes only its own changes
-                accounts.unsuspend_user(current_user, user, form.reason.data or None)
+                suspensions.unsuspend_user(current_user, user, form.reason.data or None)
         except DomainError as error:
             return _refused(user, error, unsuspend_form=form)
         return _done(user, f"{user.full_name} can log in again.{_shop_note(user)}")

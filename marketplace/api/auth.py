@@ -3,7 +3,7 @@
 Same services and same session cookie as the web pages. Starting a session (register,
 login, reset) also starts a new CSRF token: the answer carries it as `csrf_token`.
 verify-otp, resend-otp, forgot- and reset-password name an account by its phone or email,
-so they answer alike whether or not it exists (services/otp.py, "contact-named").
+so they answer alike whether or not it exists (services/accounts/otp.py, "contact-named").
 """
 from flask import jsonify, make_response, request
 from flask_login import current_user
@@ -16,12 +16,10 @@ from marketplace.api.schemas.accounts import (
     AcceptedOut, ContactIn, LoginIn, RegisterIn, ResetPasswordIn, UserEnvelope, UserOut, VerifyOtpIn,
 )
 from marketplace.api.spec import CSRF, spec
-from marketplace.services import accounts, otp
-from marketplace.services.otp import ResendTooSoon
+from marketplace.services.accounts import accounts, otp
+from marketplace.services.accounts.otp import ResendTooSoon
 from marketplace.web.errors import json_error
-from marketplace.web.limits import (
-    login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit,
-)
+from marketplace.web.limits import login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit
 from marketplace.web.sessions import counting_failed_tries, end_session, start_session
 
 

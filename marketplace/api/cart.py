@@ -11,13 +11,13 @@ from marketplace.api.schemas.cart import (
     CartAddHeaders, CartAdjustmentOut, CartItemIn, CartOut, CartQuantityIn, CartSyncIn, CartSyncOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.services import cart as cart_service
-from marketplace.services import cart_requests
+from marketplace.services.cart import cart as cart_service
+from marketplace.services.cart import cart_queries, cart_requests
 from marketplace.web.auth import login_required
 
 
 def _cart() -> CartOut:
-    return CartOut.of(cart_service.view_cart(current_user))
+    return CartOut.of(cart_queries.view_cart(current_user))
 
 
 @bp.get("/cart")

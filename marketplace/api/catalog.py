@@ -8,24 +8,15 @@ from spectree import Response
 from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.catalog import (
-    CatalogShopOut,
-    CategoryRefOut,
-    CategoryTreeOut,
-    ProductCardOut,
-    ProductDetailOut,
-    ProductImageOut,
-    ProductListOut,
-    ProductListQuery,
-    ProductSearchQuery,
-    VariantListOut,
-    VariantOut,
+    CatalogShopOut, CategoryRefOut, CategoryTreeOut, ProductCardOut, ProductDetailOut, ProductImageOut, ProductListOut,
+    ProductListQuery, ProductSearchQuery, VariantListOut, VariantOut,
 )
 from marketplace.api.spec import spec
 from marketplace.extensions import limiter
-from marketplace.services import catalog
-from marketplace.services.catalog import ListingQuery, Sort
-from marketplace.services.categories import CategoryTree, get_tree
-from marketplace.services.errors import ValidationFailed
+from marketplace.services.catalog import listing_queries, product_queries
+from marketplace.services.catalog.category_queries import CategoryTree, get_tree
+from marketplace.services.catalog.listing_queries import ListingQuery, Sort
+from marketplace.services.core.errors import ValidationFailed
 from marketplace.storage import media_url
 
 
@@ -47,7 +38,7 @@ def _category_ids(tree: CategoryTree, value: str | None) -> list[uuid.UUID] | No
 
 
 def _listing(query: ProductListQuery, text: str | None = None) -> ProductListOut:
-    page = catalog.list_products(ListingQuery(
+    page = listing_queries.list_products(ListingQuery(
         category_ids=_category_ids(get_tree(), query.category) if query.category else None,
         shop_id=query.shop_id,
         min_price=query.min_price,
@@ -70,7 +61,7 @@ def _listing(query: ProductListQuery, text: str | None = None) -> ProductListOut
     ], next_cursor=page.next_cursor)
 
 
-def _variants(detail: catalog.ProductDetail) -> list[VariantOut]:
+def _variants(detail: product_queries.ProductDetail) -> list[VariantOut]:
     currency = _currency()
     return [VariantOut(id=v.id, sku=v.sku, name=v.name, options={str(k): str(val) for k, val in (v.options or {}).items()},
                        currency=currency, price=v.price, stock=v.stock, in_stock=v.stock > 0, image_id=v.image_id)
@@ -107,7 +98,7 @@ def search_products():
 @spec.validate(resp=Response(HTTP_200=ProductDetailOut, HTTP_404=ErrorOut), tags=["catalog"])
 def get_product(product_id: uuid.UUID):
     """Anyone: a visible product with its shop, category path, images and variants."""
-    detail = catalog.get_product_detail(product_id)
+    detail = product_queries.get_product_detail(product_id)
     product = detail.product
     crumbs = [CategoryRefOut(id=n.id, name=n.name, slug=n.slug) for n in detail.breadcrumbs]
     return ProductDetailOut(
@@ -126,4 +117,4 @@ def get_product(product_id: uuid.UUID):
 @spec.validate(resp=Response(HTTP_200=VariantListOut, HTTP_404=ErrorOut), tags=["catalog"])
 def list_product_variants(product_id: uuid.UUID):
     """Anyone: a visible product's variants (price, stock, options)."""
-    return VariantListOut(items=_variants(catalog.get_product_detail(product_id)))
+    return VariantListOut(items=_variants(product_queries.get_product_detail(product_id)))

@@ -19,9 +19,9 @@ from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.cart import IdempotencyHeaders, PlaceOrdersIn, QuoteIn, QuoteOut
 from marketplace.api.schemas.orders import OrderOut, PlacedOrdersOut
 from marketplace.api.spec import SESSION_CSRF, spec
-from marketplace.services import cart as cart_service
-from marketplace.services.checkout import place_orders
-from marketplace.services.checkout_preview import preview_checkout
+from marketplace.services.cart import cart_queries
+from marketplace.services.ordering.checkout import place_orders
+from marketplace.services.ordering.checkout_queries import preview_checkout
 from marketplace.web.auth import login_required, verified_required
 
 
@@ -52,5 +52,5 @@ def quote_orders():
     vouchers costs now, per shop and in all; changes nothing. Its `total` is POST /orders' expected_total."""
     body = request.context.json
     vouchers = {str(shop_id): code for shop_id, code in (body.vouchers or {}).items()}
-    preview = preview_checkout(current_user, cart_service.view_cart(current_user), body.cart_item_ids, vouchers)
+    preview = preview_checkout(current_user, cart_queries.view_cart(current_user), body.cart_item_ids, vouchers)
     return QuoteOut.of(preview), 200

@@ -3,7 +3,7 @@ from flask import abort, current_app, request
 from pydantic import ValidationError
 
 from marketplace.api import bp
-from marketplace.services.errors import DomainError
+from marketplace.services.core.errors import DomainError
 
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MULTIPART = "multipart/form-data"

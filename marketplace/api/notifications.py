@@ -11,7 +11,7 @@ from marketplace.api.schemas.notifications import (
     NotificationListOut, NotificationListQuery, NotificationOut, ReadAllOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.services import notifications
+from marketplace.services.accounts import notifications
 from marketplace.web.auth import login_required
 
 

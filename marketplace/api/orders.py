@@ -13,8 +13,9 @@ from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.orders import CancelOrderIn, OrderListOut, OrderOut, OrdersQuery
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.services import orders, review_queries
-from marketplace.services.reviews import REVIEWABLE_STATUSES
+from marketplace.services.ordering import orders
+from marketplace.services.reviews import review_queries
+from marketplace.services.reviews.reviews import REVIEWABLE_STATUSES
 from marketplace.web.auth import login_required
 
 

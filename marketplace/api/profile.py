@@ -13,9 +13,9 @@ from marketplace.api.schemas.accounts import (
     AddressIn, AddressListOut, AddressOut, AvatarIn, CodeIn, ProfileIn, ProfileOut, UserOut,
 )
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
-from marketplace.services import addresses as address_book
-from marketplace.services import profile as profiles
-from marketplace.services.otp import ResendTooSoon
+from marketplace.services.accounts import addresses as address_book
+from marketplace.services.accounts import profile as profiles
+from marketplace.services.accounts.otp import ResendTooSoon
 from marketplace.web.auth import login_required
 from marketplace.web.limits import contact_change_limit, otp_verify_limit
 from marketplace.web.sessions import counting_failed_tries

@@ -19,8 +19,8 @@ from marketplace.api.schemas.uploads import read_all
 from marketplace.api.spec import SESSION_CSRF, spec
 from marketplace.extensions import db
 from marketplace.models import Product, Review
-from marketplace.services import review_queries, reviews
-from marketplace.services.visibility import visible_products
+from marketplace.services.catalog.visibility import visible_products
+from marketplace.services.reviews import review_queries, reviews
 from marketplace.web.auth import login_required
 
 

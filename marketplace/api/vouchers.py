@@ -9,7 +9,7 @@ from marketplace.api.schemas.cart import (
     AvailableVouchersQuery, VoucherListOut, VoucherOut, VoucherValidateIn, VoucherValidateOut,
 )
 from marketplace.api.spec import SESSION_CSRF, spec
-from marketplace.services import vouchers as voucher_service
+from marketplace.services.ordering import vouchers as voucher_service
 from marketplace.web.auth import login_required
 
 

@@ -4,7 +4,7 @@ service refuses. The wide range lets the service say "at most 999" to a number t
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Optional
 
-from marketplace.services.input_rules import INT8_MAX
+from marketplace.services.core.input_rules import INT8_MAX
 from marketplace.web.forms import PageForm, WholeNumberField
 
 

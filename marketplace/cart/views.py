@@ -1,6 +1,6 @@
 """The cart page, add to cart, quantity changes and removal (htmx-enhanced), the navbar badge.
 
-The views work on one cart interface (services/carts.py), chosen once per request by
+The views work on one cart interface (services/cart/carts.py), chosen once per request by
 `current_cart()`: the account's, or a guest's kept in the session under "guest_cart"
 ({variant_id: quantity}). A guest cart's change returns its new dict, which this module stores
 in the session; every rule is in the services. At login the guest cart is merged into the
@@ -16,10 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from marketplace.cart import bp
 from marketplace.cart.forms import AddToCartForm, QuantityForm, RemoveLineForm
 from marketplace.extensions import db
-from marketplace.services import cart as cart_service
-from marketplace.services.carts import AccountCart, Cart, GuestCart, GuestLines
-from marketplace.services.errors import DomainError, NotFound
-from marketplace.services.vouchers import available_vouchers, describe
+from marketplace.services.cart import cart as cart_service
+from marketplace.services.cart import cart_queries
+from marketplace.services.cart.carts import AccountCart, Cart, GuestCart, GuestLines
+from marketplace.services.core.errors import DomainError, NotFound
+from marketplace.services.ordering.vouchers import available_vouchers, describe
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import is_htmx
 from marketplace.web.redirects import local_path
@@ -59,7 +60,7 @@ def inject_nav_cart():
     return {"nav_cart_count": nav_cart_count}
 
 
-def _page_context(view: cart_service.CartView) -> dict:
+def _page_context(view: cart_queries.CartView) -> dict:
     shop_vouchers = available_vouchers([group.shop_id for group in view.groups], current_cart().buyer)
     return {"cart": view, "shop_vouchers": shop_vouchers, "describe_voucher": describe}
 

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from marketplace.money import parse_money
-from marketplace.services.catalog import SORT_LABELS, Sort
+from marketplace.services.catalog.listing_queries import SORT_LABELS, Sort
 from marketplace.web.forms import ASCII_DIGITS, PageForm, strip_controls
 
 RATING_CHOICES = [("", "Any rating"), ("4", "4★ & up"), ("3", "3★ & up"), ("2", "2★ & up"), ("1", "1★ & up")]

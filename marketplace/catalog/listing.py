@@ -12,7 +12,8 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from marketplace.catalog.forms import ListingFilterForm
-from marketplace.services import catalog, storefront_cache
+from marketplace.services.catalog import listing_queries, storefront_cache
+from marketplace.services.shops import shop_queries
 from marketplace.web.htmx import htmx_target
 
 RESULTS_TARGET = "results"
@@ -20,7 +21,7 @@ LOAD_MORE_TARGET = "load-more"
 
 
 def filter_form(searching: bool = False, with_shops: bool = True) -> ListingFilterForm:
-    shops = catalog.list_shop_choices() if with_shops else []
+    shops = shop_queries.list_shop_choices() if with_shops else []
     form = ListingFilterForm(formdata=request.args, searching=searching, shops=shops)
     if form.shop.data and form.shop.data not in {choice.value for choice in form.shop.choices}:
         form.shop.choices = [*form.shop.choices, SelectChoice(form.shop.data, "Selected shop")]  # shared list: copy
@@ -29,9 +30,9 @@ def filter_form(searching: bool = False, with_shops: bool = True) -> ListingFilt
 
 def page_size() -> int:
     try:
-        return int(request.args.get("limit", catalog.DEFAULT_PAGE_SIZE))
+        return int(request.args.get("limit", listing_queries.DEFAULT_PAGE_SIZE))
     except ValueError:
-        return catalog.DEFAULT_PAGE_SIZE
+        return listing_queries.DEFAULT_PAGE_SIZE
 
 
 def run_listing(form: ListingFilterForm, *, category_ids: list[uuid.UUID] | None = None,
@@ -39,7 +40,7 @@ def run_listing(form: ListingFilterForm, *, category_ids: list[uuid.UUID] | None
     """The page of cards for a validated form, or None when the form has errors (shown instead)."""
     if not form.validate():
         return None
-    return storefront_cache.cached_listing(catalog.ListingQuery(
+    return storefront_cache.cached_listing(listing_queries.ListingQuery(
         category_ids=category_ids,
         shop_id=shop_id or form.shop_value,
         min_price=form.min_price_value,

@@ -9,9 +9,9 @@ from marketplace.catalog import bp
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.extensions import limiter
 from marketplace.money import format_money
-from marketplace.services import catalog, search, storefront_cache
-from marketplace.services.categories import get_tree
-from marketplace.services.text import slugify
+from marketplace.services.catalog import product_queries, search, storefront_cache
+from marketplace.services.catalog.category_queries import get_tree
+from marketplace.services.core.text import slugify
 from marketplace.storage import media_url
 from marketplace.web.fast_urls import fast_url
 from marketplace.web.page_cache import anonymous_page
@@ -127,7 +127,7 @@ def requested_variant() -> uuid.UUID | None:
 @anonymous_page(live_key=lambda product_id, slug=None: storefront_cache.stock_levels(product_id))
 def view_product(product_id: uuid.UUID, slug: str | None = None):
     """Anyone: a visible product with its gallery and variant picker (`?variant=` preselects one)."""
-    detail = catalog.get_product_detail(product_id)
+    detail = product_queries.get_product_detail(product_id)
     variant = detail.pick_variant(requested_variant())
     return render_template("catalog/product.html", detail=detail, product=detail.product, variant=variant,
                            main_image=detail.image_for(variant))
@@ -137,7 +137,7 @@ def view_product(product_id: uuid.UUID, slug: str | None = None):
 @anonymous_page(live_key=lambda product_id: storefront_cache.stock_levels(product_id))
 def variant_panel(product_id: uuid.UUID):
     """Anyone: the price/stock/add-to-cart panel for `?variant=` (htmx fragment; swaps the main image too)."""
-    detail = catalog.get_product_detail(product_id)
+    detail = product_queries.get_product_detail(product_id)
     variant = detail.pick_variant(requested_variant())
     response = make_response(render_template(
         "catalog/partials/_variant_panel.html", detail=detail, product=detail.product, variant=variant,

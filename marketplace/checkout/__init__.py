@@ -3,4 +3,3 @@ from flask import Blueprint
 bp = Blueprint("checkout", __name__)
 
 from marketplace.checkout import views  # noqa: E402,F401
-from marketplace.checkout import orders  # noqa: E402,F401

@@ -4,7 +4,7 @@ from wtforms import Form, FormField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from marketplace.services.input_rules import TOTAL_MAX
+from marketplace.services.core.input_rules import TOTAL_MAX
 from marketplace.web.forms import ONE_LINE, PageForm, WholeNumberField
 
 NEW_ADDRESS = "new"

@@ -17,14 +17,14 @@ from flask_login import current_user
 
 from marketplace.checkout import bp
 from marketplace.checkout.forms import NEW_ADDRESS, CheckoutForm
-from marketplace.services import addresses as address_book
-from marketplace.services import cart as cart_service
-from marketplace.services.checkout import (
+from marketplace.services.accounts import addresses as address_book
+from marketplace.services.cart import cart_queries
+from marketplace.services.core.errors import DomainError, NotFound
+from marketplace.services.ordering.checkout import (
     CartChanged, CheckoutLineError, PricesChanged, orders_of_checkout, place_orders,
 )
-from marketplace.services.checkout_preview import preview_checkout
-from marketplace.services.errors import DomainError, NotFound
-from marketplace.services.vouchers import VoucherInvalid, describe
+from marketplace.services.ordering.checkout_queries import preview_checkout
+from marketplace.services.ordering.vouchers import VoucherInvalid, describe
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required, verified_required
 
@@ -53,7 +53,7 @@ def _parse_ids(raw: list[str] | None) -> list[uuid.UUID] | None:
 
 def _render(form: CheckoutForm, lines=None, codes=None, status: int = 200, error: str | None = None,
             error_line: uuid.UUID | None = None, partial: bool = False):
-    cart = cart_service.view_cart(current_user)
+    cart = cart_queries.view_cart(current_user)
     preview = preview_checkout(current_user, cart, lines, codes)
     form.set_addresses(address_book.list_addresses(current_user))
     template = "checkout/partials/_checkout_preview.html" if partial else "checkout/checkout.html"
@@ -65,7 +65,7 @@ def _render(form: CheckoutForm, lines=None, codes=None, status: int = 200, error
 @verified_required
 def checkout():
     """Verified user: the checkout page for their cart (all buyable lines chosen)."""
-    if cart_service.cart_count(current_user) == 0:
+    if cart_queries.cart_count(current_user) == 0:
         flash("Your cart is empty.", "info")
         return redirect(url_for("cart.view_cart"))
     form = CheckoutForm(idempotency_key=uuid.uuid4().hex)
@@ -96,7 +96,7 @@ def place_order():
     try:
         with unit_of_work.attempt():  # a refusal may follow a new address: the page must not show it
             address_id = _address_id(form)
-            cart = cart_service.view_cart(current_user)
+            cart = cart_queries.view_cart(current_user)
             chosen = preview_checkout(current_user, cart, lines, None)
             vouchers = {str(shop.group.shop_id): codes.get(str(shop.group.shop_id), "")
                         for shop in chosen.shops if shop.selected and codes.get(str(shop.group.shop_id))}

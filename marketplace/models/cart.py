@@ -26,7 +26,7 @@ class CartItem(UUIDPrimaryKey, Timestamped, Base):
 
 class CartRequest(Base):
     """An add to the cart the mobile app sent with an Idempotency-Key: a retry with the same key
-    answers the cart instead of adding again (services/cart_requests.py). Kept a day."""
+    answers the cart instead of adding again (services/cart/cart_requests.py). Kept a day."""
 
     __tablename__ = "cart_requests"
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)

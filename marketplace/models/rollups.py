@@ -3,7 +3,7 @@
 Nothing in Python writes them: triggers on `orders` maintain the rollups at commit, and
 triggers on what the storefront shows (categories, shops, products, their images and
 variants, reviews and their authors; migrations perf01 and perf02) bump cache_versions.
-Readers live in services/rollups.py.
+Readers live in services/core/rollups.py.
 """
 import uuid
 from datetime import date

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.notifications import bp
-from marketplace.services import notifications
+from marketplace.services.accounts import notifications
 from marketplace.web.auth import login_required
 from marketplace.web.htmx import is_htmx, render_htmx
 from marketplace.web.redirects import local_path

@@ -1,11 +1,11 @@
-"""Review forms. They only parse the input: services/reviews.py holds every rule, and its
+"""Review forms. They only parse the input: services/reviews/reviews.py holds every rule, and its
 errors land on these fields, so a rule is never written twice."""
 from flask_wtf.file import MultipleFileField
 from wtforms import SelectField, SelectMultipleField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 
-from marketplace.services.input_rules import INT4_MAX, parse_whole
-from marketplace.services.reviews import BODY_MAX, IMAGES_MAX, REPLY_MAX
+from marketplace.services.core.input_rules import INT4_MAX, parse_whole
+from marketplace.services.reviews.reviews import BODY_MAX, IMAGES_MAX, REPLY_MAX
 from marketplace.web.forms import MULTI_LINE, PageForm
 
 RATING_CHOICES = [

@@ -13,9 +13,9 @@ from marketplace.extensions import db
 from marketplace.models import Product
 from marketplace.reviews import bp
 from marketplace.reviews.forms import EditReviewForm, ReviewForm
-from marketplace.services import review_queries, reviews
-from marketplace.services.errors import ValidationFailed
-from marketplace.services.visibility import visible_products
+from marketplace.services.catalog.visibility import visible_products
+from marketplace.services.core.errors import ValidationFailed
+from marketplace.services.reviews import review_queries, reviews
 from marketplace.web.auth import login_required
 from marketplace.web.htmx import render_htmx
 

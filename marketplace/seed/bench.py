@@ -23,7 +23,7 @@ from marketplace.models import Product, User
 from marketplace.seed import catalog_data as data
 from marketplace.seed.bench_people import DOMAIN, seed_people
 from marketplace.seed.pictures import PicturePool
-from marketplace.services.text import slugify
+from marketplace.services.core.text import slugify
 
 CHUNK = 10_000
 CATALOG_TRIGGERS = [("products", "products_catalog_version"), ("product_images", "product_images_catalog_version"),

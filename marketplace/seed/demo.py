@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.models import Address, Role, User
 from marketplace.seed import demo_catalog, demo_orders
-from marketplace.services.passwords import hash_password
+from marketplace.services.accounts.passwords import hash_password
 
 DEMO_PASSWORD = "demo-pass-123"
 DEMO_LOGINS = {

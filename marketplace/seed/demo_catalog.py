@@ -1,7 +1,7 @@
 """The demo catalog: 20 active shops and a pending one, a 3-level category tree, ~500 products.
 
 Deterministic (one seeded Random), fast (bulk flushes; each distinct picture is encoded
-once through services/images.store_image and then copied under a new random key, so every
+once through services/core/images.store_image and then copied under a new random key, so every
 product owns its files and deleting one never breaks another), and it never commits:
 seed_demo() commits everything at once.
 """
@@ -16,19 +16,11 @@ from flask import current_app
 
 from marketplace.extensions import db
 from marketplace.models import (
-    Category,
-    Product,
-    ProductImage,
-    ProductStatus,
-    ProductVariant,
-    Role,
-    Shop,
-    ShopStatus,
-    User,
+    Category, Product, ProductImage, ProductStatus, ProductVariant, Role, Shop, ShopStatus, User,
 )
 from marketplace.seed import catalog_data as data
 from marketplace.seed.pictures import PicturePool
-from marketplace.services.text import slugify
+from marketplace.services.core.text import slugify
 
 SEED = 20261126
 PRODUCTS_PER_LEAF = 18

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, text
 
 from marketplace.extensions import db
-from marketplace.services.checkout import NUMBER_ALPHABET
 from marketplace.models import (
-    Address, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, Product, ProductImage,
-    ProductStatus, ProductVariant, Review, Role, Shop, ShopStatus, User, Voucher, VoucherKind,
+    Address, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, Product, ProductImage, ProductStatus,
+    ProductVariant, Review, Role, Shop, ShopStatus, User, Voucher, VoucherKind,
 )
+from marketplace.services.ordering.checkout import NUMBER_ALPHABET
 
 SEED = 20261127
 SHOPPERS = 36

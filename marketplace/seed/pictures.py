@@ -1,7 +1,7 @@
 """Generated product pictures for demo and benchmark data: a coloured square with initials.
 
 Encoding WebP is the slow part (~10 ms a picture), so each distinct (initials, colour)
-picture goes through services/images.store_image once (validated, re-encoded) and later
+picture goes through services/core/images.store_image once (validated, re-encoded) and later
 uses get byte-for-byte copies under new random keys: every product still owns its files.
 The pictures are already thumbnail-sized (400 px), so the thumbnail key is the picture
 itself rather than a second identical encoding. Copies are registered like store_image's
@@ -16,14 +16,14 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from marketplace.extensions import db
-from marketplace.services.images import StoredImage, store_image
+from marketplace.services.core.images import StoredImage, store_image
 from marketplace.storage import get_storage
 
 SIDE = 400
 FOLDER = "products"
 _FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf",
           "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf")
-_PENDING_KEY = "stored_images_pending_commit"  # services/images.py deletes these on rollback
+_PENDING_KEY = "stored_images_pending_commit"  # services/core/images.py deletes these on rollback
 
 
 @lru_cache(maxsize=1)

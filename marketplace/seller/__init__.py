@@ -1,9 +1,6 @@
+"""The seller center: the shop's dashboard, products, orders, vouchers, reviews and profile."""
 from flask import Blueprint
 
 bp = Blueprint("seller", __name__, url_prefix="/seller")
 
-from marketplace.seller import views  # noqa: E402,F401
-from marketplace.seller import dashboard, reviews  # noqa: E402,F401
-from marketplace.seller import orders  # noqa: E402,F401
-from marketplace.seller import products, shop  # noqa: E402,F401
-from marketplace.seller import vouchers  # noqa: E402,F401
+from marketplace.seller import dashboard, orders, products, reviews, shop, vouchers  # noqa: E402,F401

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import flash, g, redirect, url_for
 from flask_login import current_user
 
-from marketplace.services import shops
+from marketplace.services.shops import shops
 from marketplace.web.auth import seller_required
 
 

@@ -1,5 +1,5 @@
 """Seller center: the dashboard (sales figures, revenue chart, orders by status, top products,
-low stock, latest reviews). Every figure comes from services/seller_figures.py."""
+low stock, latest reviews). Every figure comes from services/shops/seller_figures.py."""
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -9,8 +9,9 @@ from werkzeug.routing import BuildError
 from marketplace.models import OrderStatus, Shop
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
-from marketplace.services import review_queries, seller_figures
-from marketplace.services.seller_figures import DayFigure
+from marketplace.services.reviews import review_queries
+from marketplace.services.shops import seller_figures
+from marketplace.services.shops.seller_figures import DayFigure
 
 
 @dataclass(frozen=True)

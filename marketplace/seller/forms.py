@@ -4,17 +4,16 @@ from datetime import datetime, timezone
 
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
-    BooleanField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, SelectField, StringField,
-    TextAreaField,
+    BooleanField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.models import Voucher, VoucherKind
 from marketplace.money import current_currency, exponent, parse_money
-from marketplace.services.errors import DomainError
-from marketplace.services.input_rules import INT4_MAX, parse_whole
-from marketplace.services.variant_input import MAX_VARIANTS, format_options
+from marketplace.services.catalog.variant_input import MAX_VARIANTS, format_options
+from marketplace.services.core.errors import DomainError
+from marketplace.services.core.input_rules import INT4_MAX, parse_whole
 from marketplace.web.forms import ASCII_DIGITS, MULTI_LINE, ONE_LINE, PageForm, WholeNumberField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -46,13 +45,13 @@ class VariantForm(Form):
 
     id = HiddenField()
     # The stock this row showed when the page was built: a save applies only the seller's change
-    # from it (services/products.py adjusted_stock), so units sold meanwhile stay sold.
+    # from it (services/catalog/products.py adjusted_stock), so units sold meanwhile stay sold.
     stock_seen = HiddenField()
     sku = StringField("SKU", validators=[Length(max=64), ONE_LINE],
                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     options = StringField("Options", validators=[Length(max=400), ONE_LINE],
                           render_kw={"placeholder": "Màu=Đỏ, Size=M"})
-    # Parsed by services/variant_input.py: the price by parse_money (ASCII digits, the money range).
+    # Parsed by services/catalog/variant_input.py: the price by parse_money (ASCII digits, the money range).
     price = StringField("Price", validators=[Length(max=20), ASCII_DIGITS], render_kw={"inputmode": "decimal"})
     stock = StringField("Stock", default="0", validators=[Length(max=9), ASCII_DIGITS],
                         render_kw={"inputmode": "numeric"})
@@ -75,7 +74,7 @@ class ImageUploadForm(PageForm):
 
 class VoucherForm(PageForm):
     """A shop's voucher. Amounts are typed as money and a percentage as a whole number; every rule
-    (code format and uniqueness, limits, dates) is in services/vouchers.py."""
+    (code format and uniqueness, limits, dates) is in services/ordering/vouchers.py."""
 
     code = StringField("Code", validators=[InputRequired("Enter a code."), Length(max=40), ONE_LINE])
     kind = SelectField("Type", choices=[SelectChoice("PERCENT", "Percent off"),

@@ -1,5 +1,5 @@
 """Forms of the seller's order actions. The rules (required reason and tracking number,
-allowed states) live in services/orders.py; these carry the input and the CSRF token.
+allowed states) live in services/ordering/orders.py; these carry the input and the CSRF token.
 
 Every form is prefixed with its kind and its order's id, so the many rows of the order
 list each have their own field ids and names.

@@ -15,9 +15,9 @@ from flask_login import current_user
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.order_forms import action_form
-from marketplace.services import orders
-from marketplace.services.errors import ValidationFailed
-from marketplace.services.orders import ActorRole, TransitionNotAllowed
+from marketplace.services.core.errors import ValidationFailed
+from marketplace.services.ordering import orders
+from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import htmx_current_url, htmx_target, render_htmx
 

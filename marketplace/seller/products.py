@@ -1,7 +1,7 @@
 """Seller center: the shop's products, their variants and images.
 
 Every route that names a product loads it through products.get_seller_product (the preview
-through catalog.get_product_preview, with the same rule), so a product of another shop (or a
+through product_queries.get_product_preview, with the same rule), so a product of another shop (or a
 deleted one) is a 404 before anything else happens.
 """
 import re
@@ -14,14 +14,14 @@ from wtforms.fields.choices import SelectChoice
 from marketplace.catalog.views import requested_variant
 from marketplace.models import ProductStatus
 from marketplace.seller import bp
+from marketplace.seller.access import shop_required
 from marketplace.seller.forms import (
     ActionForm, ImageUploadForm, ProductForm, count_from, format_variant_rows, image_choices, new_variant_row,
     show_errors, uploaded_files, variant_specs,
 )
-from marketplace.seller.access import shop_required
-from marketplace.services import catalog, categories, product_images, products
-from marketplace.services.errors import DomainError, NotFound, ValidationFailed
-from marketplace.services.product_listing import TABS, seller_products, status_counts
+from marketplace.services.catalog import category_queries, product_images, product_queries, products
+from marketplace.services.catalog.shop_product_queries import TABS, seller_products, status_counts
+from marketplace.services.core.errors import DomainError, NotFound, ValidationFailed
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import htmx_target, render_htmx
 
@@ -37,7 +37,7 @@ def _product(shop, product_id: uuid.UUID):
 
 def category_choices() -> list[SelectChoice]:
     """Every category as "Parent › Child" in tree order (from the cached category tree)."""
-    tree = categories.get_tree()
+    tree = category_queries.get_tree()
     return [SelectChoice("", "Choose a category")] + [
         SelectChoice(str(node.id), " › ".join(a.name for a in tree.ancestors(node.id))) for node in tree.walk()
     ]
@@ -229,9 +229,9 @@ def delete_product(shop, product_id: uuid.UUID):
 
 # --- preview ---------------------------------------------------------------------------------
 
-def _preview(shop, product_id: uuid.UUID) -> catalog.ProductPreview:
+def _preview(shop, product_id: uuid.UUID) -> product_queries.ProductPreview:
     try:
-        return catalog.get_product_preview(shop, product_id)
+        return product_queries.get_product_preview(shop, product_id)
     except NotFound:
         raise HTTPNotFound("We couldn't find that product in your shop.") from None
 

@@ -9,8 +9,8 @@ from marketplace.reviews.forms import ReplyForm
 from marketplace.reviews.views import apply_errors
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
-from marketplace.services import review_queries, reviews
-from marketplace.services.errors import ValidationFailed
+from marketplace.services.core.errors import ValidationFailed
+from marketplace.services.reviews import review_queries, reviews
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import is_htmx, render_htmx
 

@@ -6,8 +6,8 @@ from flask_login import current_user
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.forms import ActionForm, ShopProfileForm, ShopRegistrationForm, show_errors, uploaded_files
-from marketplace.services import shops
-from marketplace.services.errors import DomainError
+from marketplace.services.core.errors import DomainError
+from marketplace.services.shops import shops
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required, verified_required
 

@@ -2,7 +2,7 @@
 
 Amounts are typed as money ("19.99", "150.000" for VND) and stored in minor units; a
 percentage is a whole number. Every rule (code format and uniqueness, limits, dates)
-is in services/vouchers.py; errors land on their field.
+is in services/ordering/vouchers.py; errors land on their field.
 """
 import uuid
 from datetime import timedelta
@@ -13,8 +13,8 @@ from marketplace.models.base import utcnow
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.forms import ActionForm, VoucherForm, utc_local
-from marketplace.services import vouchers as voucher_service
-from marketplace.services.errors import DomainError, ValidationFailed
+from marketplace.services.core.errors import DomainError, ValidationFailed
+from marketplace.services.ordering import vouchers as voucher_service
 from marketplace.web import unit_of_work
 
 

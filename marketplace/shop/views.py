@@ -2,8 +2,9 @@
 from flask import render_template
 
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
-from marketplace.services import catalog, storefront_cache
-from marketplace.services.categories import get_tree
+from marketplace.services.catalog import storefront_cache
+from marketplace.services.catalog.category_queries import get_tree
+from marketplace.services.shops import shop_queries
 from marketplace.shop import bp
 from marketplace.web.page_cache import anonymous_page
 
@@ -22,7 +23,7 @@ def home():
 @anonymous_page()
 def view_shop(slug: str):
     """Anyone: an ACTIVE shop's public page with its products (filters, sorts, "Load more")."""
-    shop = catalog.get_visible_shop(slug)
+    shop = shop_queries.get_visible_shop(slug)
     form = filter_form(with_shops=False)
     page = run_listing(form, shop_id=shop.id)
     return render_listing("shop/shop.html", form, page, shop=shop)

@@ -9,8 +9,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from marketplace.models import Role, User, UserStatus
-from marketplace.services import login_sessions
-from marketplace.services.errors import Forbidden
+from marketplace.services.accounts import login_sessions
+from marketplace.services.core.errors import Forbidden
 from marketplace.web.htmx import is_htmx, wants_json
 
 

@@ -5,7 +5,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from marketplace.services.errors import DomainError
+from marketplace.services.core.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import is_htmx, wants_json
 

@@ -1,4 +1,4 @@
-"""What every page form shares: the body it reads, and the input rules of services/input_rules.py
+"""What every page form shares: the body it reads, and the input rules of services/core/input_rules.py
 as WTForms validators and fields.
 
 Every page form derives from `PageForm`; a text field carries `ONE_LINE` or `MULTI_LINE` (or,
@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, IntegerField
 from wtforms.validators import StopValidation, ValidationError
 
-from marketplace.services.errors import ValidationFailed
-from marketplace.services.input_rules import (
+from marketplace.services.core.errors import ValidationFailed
+from marketplace.services.core.input_rules import (
     COUNT_MAX, DIGITS_MESSAGE, only_ascii_digits, parse_whole, strip_controls, text_problem,
 )
 

@@ -9,8 +9,8 @@ from flask import current_app, request
 from flask_login import current_user
 
 from marketplace.extensions import limiter
-from marketplace.services.accounts import normalize_email, normalize_phone
-from marketplace.services.errors import DomainError
+from marketplace.services.accounts.accounts import normalize_email, normalize_phone
+from marketplace.services.core.errors import DomainError
 
 OTP_SEND_MESSAGE = "Too many codes requested. Wait a little before asking for another."
 

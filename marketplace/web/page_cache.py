@@ -1,7 +1,7 @@
 """Whole storefront pages for anonymous visitors, cached and exact.
 
 A page is kept under everything that goes into it: the Host and URL (path and query
-string), the htmx headers that pick a fragment, every cache version (services/rollups.py: the
+string), the htmx headers that pick a fragment, every cache version (services/core/rollups.py: the
 database gives each a new value at the commit of any change to what the storefront
 shows) and, for views that show live data, a `live_key` the view supplies (a product
 page's stock levels, read fresh on every request). A cached page is therefore exactly
@@ -36,8 +36,8 @@ from flask_wtf.csrf import generate_csrf
 
 from marketplace.database import use_reader
 from marketplace.extensions import redis_options
-from marketplace.services import rollups
-from marketplace.services.storefront_cache import Lru
+from marketplace.services.catalog.storefront_cache import Lru
+from marketplace.services.core import rollups
 
 log = logging.getLogger(__name__)
 _CACHE = "page_cache"

@@ -6,9 +6,9 @@ from flask import g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.models import User
-from marketplace.services import login_sessions
-from marketplace.services.accounts import record_login
-from marketplace.services.errors import DomainError
+from marketplace.services.accounts import login_sessions
+from marketplace.services.accounts.accounts import record_login
+from marketplace.services.core.errors import DomainError
 from marketplace.web import unit_of_work
 
 CARRIED_OVER = ("guest_cart",)

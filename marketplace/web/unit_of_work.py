@@ -30,7 +30,7 @@ from flask import Flask, Response, g
 
 from marketplace.database import reads_only
 from marketplace.extensions import db
-from marketplace.services.errors import DomainError
+from marketplace.services.core.errors import DomainError
 
 _DISCARD = "unit_of_work_discard"
 _KEEP_ON_REFUSAL = "unit_of_work_keep_on_refusal"

@@ -7,7 +7,7 @@ Create Date: 2026-11-27
 An admin could never delete a category that had once held a product the seller later
 deleted: the soft-deleted row still pointed at it, and no screen can move a deleted
 product. Now deleting a category detaches its DELETED products (category_id = NULL,
-services/categories.py delete_category); live products (ACTIVE, DRAFT, HIDDEN) still
+services/catalog/categories.py delete_category); live products (ACTIVE, DRAFT, HIDDEN) still
 block it. The database keeps the rule: a CHECK lets only a DELETED product have no
 category, so a product can never be undeleted or created without one.
 

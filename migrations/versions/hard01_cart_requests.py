@@ -7,11 +7,11 @@ Create Date: 2026-12-06
 The mobile app retries an add to the cart after a timeout. Without a key the retry added
 the quantity a second time. With an Idempotency-Key header the add claims
 (user_id, idempotency_key) first; a second request with the same key finds it taken
-and answers the cart without adding (services/cart_requests.py). Each claim deletes that
+and answers the cart without adding (services/cart/cart_requests.py). Each claim deletes that
 user's keys older than a day, so the table holds about a day of adds per active user.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "hard01"
 down_revision = "vchr01"

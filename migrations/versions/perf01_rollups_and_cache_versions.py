@@ -16,7 +16,7 @@ Three things the benchmark (bench/README.md) showed the dashboards and storefron
    deadlock with those locks, never a long wait for a hot row). Rows are split over four
    shards (backend pid % 4) so concurrent commits rarely touch the same row. A reader that
    runs in the same transaction as the writes first asks for the pending rows with
-   `SET CONSTRAINTS ... IMMEDIATE` (services/rollups.py). refresh_sales_rollups() rebuilds
+   `SET CONSTRAINTS ... IMMEDIATE` (services/core/rollups.py). refresh_sales_rollups() rebuilds
    all three from the orders (used here and by `flask seed-bench`).
 2. cache_versions: one row per cached storefront object, set to a new value from a
    sequence (never reused, even after a rollback) by triggers in the changing transaction,
@@ -29,8 +29,8 @@ Three things the benchmark (bench/README.md) showed the dashboards and storefron
 4. (category_id, sort key, id) indexes for the price, rating and best-selling sorts of
    category pages (newest had one already).
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "perf01"

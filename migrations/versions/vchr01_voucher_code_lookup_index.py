@@ -6,12 +6,12 @@ Create Date: 2026-11-26
 
 A code typed in one shop's checkout is looked up in that shop first (the unique index
 (shop_id, lower(code)) answers), then, when it isn't there, in every shop, to tell the
-buyer it is another shop's voucher (services/vouchers.py _find). That second lookup has
+buyer it is another shop's voucher (services/ordering/vouchers.py _find). That second lookup has
 no leading shop_id, so the unique index can't serve it and PostgreSQL read every voucher
 for each mistyped code.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "vchr01"
 down_revision = "catdel01"

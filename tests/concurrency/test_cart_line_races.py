@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, CheckoutRequest, Order, OrderItem, ProductVariant, User
-from marketplace.services.checkout import CartChanged, place_orders
+from marketplace.services.ordering.checkout import CartChanged, place_orders
+from tests.concurrency.support import run_threads
+from tests.concurrency.support import scalar_of as _scalar
 from tests.conftest import CsrfClient
-from tests.concurrency.support import run_threads, scalar_of as _scalar
 from tests.factories import login_id, make_address, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.concurrency

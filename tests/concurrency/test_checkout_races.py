@@ -14,14 +14,13 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.models import (
-    CartItem, CheckoutRequest, Order, OrderItem, ProductVariant, User, Voucher, VoucherUsage,
-)
-from marketplace.services import cart
-from marketplace.services.checkout import OutOfStock, place_orders
-from marketplace.services.errors import DomainError
-from marketplace.services.vouchers import VoucherInvalid
-from tests.concurrency.support import run_threads, scalar_of as _scalar
+from marketplace.models import CartItem, CheckoutRequest, Order, OrderItem, ProductVariant, User, Voucher, VoucherUsage
+from marketplace.services.cart import cart
+from marketplace.services.core.errors import DomainError
+from marketplace.services.ordering.checkout import OutOfStock, place_orders
+from marketplace.services.ordering.vouchers import VoucherInvalid
+from tests.concurrency.support import run_threads
+from tests.concurrency.support import scalar_of as _scalar
 from tests.factories import make_address, make_product, make_shop, make_user, make_voucher
 
 pytestmark = pytest.mark.concurrency

@@ -14,8 +14,8 @@ from marketplace.extensions import db
 from marketplace.models import (
     Notification, Order, OrderEvent, OrderStatus, ProductVariant, Role, User, Voucher, VoucherUsage,
 )
-from marketplace.services import orders
-from marketplace.services.orders import TransitionNotAllowed
+from marketplace.services.ordering import orders
+from marketplace.services.ordering.orders import TransitionNotAllowed
 from tests.factories import make_product, make_shop, make_user
 from tests.orders_support import make_voucher, placed_order
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import Product, Review, Role, User
-from marketplace.services import reviews
-from marketplace.services.errors import Conflict
+from marketplace.services.core.errors import Conflict
+from marketplace.services.reviews import reviews
 from tests.factories import make_user
 from tests.reviews_support import bought_line, seller_with_product
 

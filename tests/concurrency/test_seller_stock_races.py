@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, OrderItem, Product, ProductVariant, Shop, User
-from marketplace.services import products
-from marketplace.services.checkout import OutOfStock, place_orders
-from marketplace.services.errors import DomainError
+from marketplace.services.catalog import products
+from marketplace.services.core.errors import DomainError
+from marketplace.services.ordering.checkout import OutOfStock, place_orders
 from tests.factories import make_address, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.concurrency

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import Order, ProductVariant, User, VoucherKind
-from marketplace.services import cart
+from marketplace.services.cart import cart
 from tests.factories import PASSWORD, make_address, make_product, make_shop, make_user, make_voucher
 
 pytestmark = pytest.mark.e2e

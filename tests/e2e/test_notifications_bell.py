@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.extensions import db
-from marketplace.services.notifications import notify
+from marketplace.services.accounts.notifications import notify
 from tests.e2e.support import log_in
 from tests.factories import PASSWORD, make_user
 

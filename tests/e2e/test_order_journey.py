@@ -16,7 +16,8 @@ pytestmark = pytest.mark.e2e
 
 def _place_an_order(live_app) -> dict:
     """A buyer's PENDING order placed through the real cart and checkout services."""
-    from marketplace.services import cart, checkout
+    from marketplace.services.cart import cart
+    from marketplace.services.ordering import checkout
 
     with live_app.app_context():
         buyer = make_user(phone="+84909990001", full_name="Lê Thị Mai")

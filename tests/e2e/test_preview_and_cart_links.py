@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.models import ProductStatus, Role, ShopStatus
-from marketplace.services import cart
+from marketplace.services.cart import cart
 from tests.e2e.support import log_in, watch_console
 from tests.factories import make_category, make_product, make_shop, make_user
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role
-from marketplace.services import reviews
+from marketplace.services.reviews import reviews
 from tests.e2e.support import log_in
 from tests.factories import make_order, make_product, make_shop, make_user
 from tests.reviews_support import bought_line, png_bytes
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def _delivered_order(live_app) -> dict:
     """A seller's product with one earlier 2-star review, and a buyer whose order of it was just
     delivered through the order service (which notifies the buyer)."""
-    from marketplace.services import orders
+    from marketplace.services.ordering import orders
 
     with live_app.app_context():
         seller = make_user(role=Role.SELLER, full_name="Trần Văn Bình")

@@ -6,11 +6,11 @@ import pytest
 from flask import session as flask_session
 from sqlalchemy import select, text
 
-from marketplace.web import sessions
 from marketplace.extensions import db
 from marketplace.models import OtpCode, Role, User
-from marketplace.services import accounts
-from marketplace.services import login_sessions
+from marketplace.services.accounts import accounts, login_sessions
+from marketplace.services.admin import suspensions
+from marketplace.web import sessions
 from tests.conftest import otp_from
 from tests.factories import PASSWORD
 from tests.factories import make_user as _make_user
@@ -213,7 +213,7 @@ def test_wrong_password_and_unknown_login_are_422_with_one_message(client):
 
 def test_suspended_user_is_refused_with_a_clear_message(client):
     user = make_user()
-    accounts.suspend_user(make_user(role=Role.ADMIN), user, "Fraud")
+    suspensions.suspend_user(make_user(role=Role.ADMIN), user, "Fraud")
     response = post_login(client, user.email)
     assert response.status_code == 422
     assert "suspended" in html(response) and "Fraud" in html(response)
@@ -322,7 +322,7 @@ def test_suspension_ends_an_open_session_on_the_next_request(client):
     user = make_user()
     post_login(client, user.email)
     assert client.get("/account/profile").status_code == 200
-    accounts.suspend_user(make_user(role=Role.ADMIN), user, "Spam")
+    suspensions.suspend_user(make_user(role=Role.ADMIN), user, "Spam")
     db.session.commit()
     response = client.get("/account/profile")
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]

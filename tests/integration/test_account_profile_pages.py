@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from marketplace.extensions import db
 from marketplace.models import Address, User
-from marketplace.services import addresses as book
+from marketplace.services.accounts import addresses as book
 from tests.conftest import otp_from
 from tests.factories import PASSWORD, make_address
 from tests.factories import make_user as _make_user

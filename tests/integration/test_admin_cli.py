@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import AuditLog, Role, User, UserStatus
-from marketplace.services.passwords import verify_password
+from marketplace.services.accounts.passwords import verify_password
 from tests.factories import make_shop, make_user
 
 GOOD = "s3cret-admin-pass"

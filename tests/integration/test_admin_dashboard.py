@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timezone
 
 from marketplace.models import OrderStatus, ShopStatus
-from marketplace.services import admin_figures
+from marketplace.services.admin import admin_figures
 from tests.factories import make_order, make_product, make_shop
 
 

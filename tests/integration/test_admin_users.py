@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role, ShopStatus, User, UserStatus
-from marketplace.services import rollups
+from marketplace.services.core import rollups
 from tests.admin_support import audit_entries, htmx, login, make_admin, notifications_of
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
 

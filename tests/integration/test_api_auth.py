@@ -6,8 +6,8 @@ from sqlalchemy import select, text
 
 from marketplace.extensions import db
 from marketplace.models import Role, User
-from marketplace.services import accounts
-from marketplace.services import login_sessions
+from marketplace.services.accounts import login_sessions
+from marketplace.services.admin import suspensions
 from tests.api_support import api_error
 from tests.conftest import otp_from
 from tests.factories import PASSWORD
@@ -176,7 +176,7 @@ def test_login_wrong_password_and_unknown_login_are_the_same_401(client):
 
 def test_login_suspended_is_403_with_reason(client):
     user = make_user()
-    accounts.suspend_user(make_user(role=Role.ADMIN), user, "Chargebacks")
+    suspensions.suspend_user(make_user(role=Role.ADMIN), user, "Chargebacks")
     db.session.commit()
     response = client.post(f"{API}/login", json={"login": user.email, "password": PASSWORD})
     assert response.status_code == 403

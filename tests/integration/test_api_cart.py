@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, CheckoutRequest, Order, ProductStatus
-from marketplace.services import cart
+from marketplace.services.cart import cart
 from tests.cart_support import buyer_with_address, login, two_shops
 from tests.factories import make_user, make_voucher
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from marketplace.extensions import db
 from marketplace.models import Notification
-from marketplace.services.notifications import notify
+from marketplace.services.accounts.notifications import notify
 from tests.factories import make_user
 from tests.reviews_support import login
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import Order, OrderStatus, ProductVariant, Voucher
 from marketplace.models.base import utcnow
-from marketplace.services import orders as order_service
+from marketplace.services.ordering import orders as order_service
 from tests.factories import make_order, make_product, make_user
 from tests.orders_support import login, make_voucher, placed_order
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Product, ProductStatus
-from marketplace.services import reviews
+from marketplace.services.reviews import reviews
 from tests.factories import make_user
 from tests.reviews_support import bought_line, login, seller_with_product
 

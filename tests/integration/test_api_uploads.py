@@ -1,6 +1,6 @@
 """JSON API uploads: photos of your own review and your avatar, the only multipart bodies of the API.
 
-Each goes through the web form's service (services/reviews.py, services/profile.py), so the same
+Each goes through the web form's service (services/reviews/reviews.py, services/accounts/profile.py), so the same
 rules and messages apply; a refused upload leaves storage and database as they were.
 """
 import io
@@ -12,7 +12,7 @@ import pytest
 from marketplace.api.errors import view_takes_files
 from marketplace.extensions import db
 from marketplace.models import Product, Review, User
-from marketplace.services import reviews
+from marketplace.services.reviews import reviews
 from tests.api_support import api_error
 from tests.factories import make_user
 from tests.reviews_support import bought_line, login, png_bytes, seller_with_product

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role
-from marketplace.services import audit
+from marketplace.services.core import audit
 from tests import database
 from tests.conftest import make_test_config
 from tests.factories import make_address, make_order, make_product, make_shop, make_user

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, ProductStatus, ShopStatus
-from marketplace.services import cart
+from marketplace.services.cart import cart, cart_queries
 from tests.cart_support import htmx, login, two_shops
 from tests.factories import PASSWORD, make_product, make_shop, make_user, make_voucher
 
@@ -183,7 +183,7 @@ def test_lines_link_their_product_with_the_variant_and_groups_link_their_shop(cl
     assert page.count(product_href(kettle)) == 2 and page.count(product_href(teapot)) == 2  # thumbnail and title
     assert f'href="/s/{shop_a.slug}">Alpha Store</a>' in page and f'href="/s/{shop_b.slug}">Beta Store</a>' in page
     # a quantity change re-renders the line with its link
-    line = cart.view_cart(user).lines[0]
+    line = cart_queries.view_cart(user).lines[0]
     fragment = client.post(f"/cart/lines/{line.id}", data={"quantity": 2}, headers=htmx(f"cart-line-{line.id}"))
     assert product_href(kettle) in fragment.get_data(as_text=True)
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, CheckoutRequest, Order, ProductVariant, Voucher
-from marketplace.services import cart
-from marketplace.services.checkout import PricesChanged, place_orders
+from marketplace.services.cart import cart
+from marketplace.services.ordering.checkout import PricesChanged, place_orders
 from tests.cart_support import buyer_with_address, htmx, login, two_shops
 from tests.conftest import CsrfClient
 from tests.factories import make_voucher

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import Address, CartItem, CheckoutRequest, Order, ProductVariant
-from marketplace.services import cart
+from marketplace.services.cart import cart
 from tests.cart_support import buyer_with_address, htmx, login, two_shops
 from tests.factories import make_address, make_user, make_voucher
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InternalError
 from marketplace import create_app
 from marketplace.database import READER
 from marketplace.extensions import db
-from marketplace.services import rollups
+from marketplace.services.core import rollups
 from tests.conftest import CsrfClient, make_test_config
 from tests.factories import login_id, make_category, make_product, make_user
 from tests.log_support import json_log

@@ -13,8 +13,8 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role
-from marketplace.services.product_images import MAX_IMAGES
-from marketplace.services.reviews import IMAGES_MAX, create_review
+from marketplace.services.catalog.product_images import MAX_IMAGES
+from marketplace.services.reviews.reviews import IMAGES_MAX, create_review
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
 from tests.image_support import count_decodes, huge_png
 from tests.security.support import db_fingerprint

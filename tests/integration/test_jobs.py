@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from marketplace import jobs, messaging
 from marketplace.extensions import db
-from marketplace.services.effects import after_commit
+from marketplace.services.core.effects import after_commit
 from tests.jobs_support import REDIS_TEST_URL, enable_app_loggers, fake_provider, work_queue
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,12 +1,11 @@
 """Notification pages and the navbar bell through the client; nobody touches another's notifications."""
 import uuid
 from datetime import datetime, timedelta, timezone
-
 from html.parser import HTMLParser
 
 from marketplace.extensions import db
 from marketplace.models import Notification
-from marketplace.services.notifications import notify
+from marketplace.services.accounts.notifications import notify
 from tests.factories import make_user
 from tests.paging_support import load_more
 from tests.reviews_support import htmx, login

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, CheckoutRequest, Order, OrderStatus, Review, Role
-from marketplace.services import cart, reviews
-from marketplace.services.checkout import CheckoutLineError, place_orders
-from marketplace.services.errors import Forbidden, ValidationFailed
+from marketplace.services.cart import cart, cart_queries
+from marketplace.services.core.errors import Forbidden, ValidationFailed
+from marketplace.services.ordering.checkout import CheckoutLineError, place_orders
+from marketplace.services.reviews import reviews
 from tests.cart_support import htmx, login
 from tests.factories import PASSWORD, make_address, make_order, make_product, make_shop, make_user
 
@@ -91,7 +92,7 @@ def test_an_own_line_already_in_the_cart_is_flagged_and_its_quantity_refused(cli
     with pytest.raises(ValidationFailed) as caught:
         cart.set_quantity(seller["user"], line.id, 2)
     assert caught.value.code == "own_shop"
-    view = cart.view_cart(seller["user"])
+    view = cart_queries.view_cart(seller["user"])
     assert (view.lines[0].flag, view.lines[0].ok, view.subtotal) == ("own_shop", False, 0)
     db.session.commit()
     login(client, seller["user"])

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from marketplace.extensions import db
 from marketplace.models import ProductStatus, ProductVariant, Review, User
 from marketplace.money import format_money
-from marketplace.services import rollups
+from marketplace.services.core import rollups
 from marketplace.web import page_cache
 from tests.catalog_support import add_image, htmx, product_at
 from tests.conftest import CsrfClient

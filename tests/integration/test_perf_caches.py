@@ -9,8 +9,10 @@ from sqlalchemy import text
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Product, ProductStatus, Review, Role, User
 from marketplace.models.base import utcnow
-from marketplace.services import cart, orders, rollups
-from marketplace.services.checkout import place_orders
+from marketplace.services.cart import cart
+from marketplace.services.core import rollups
+from marketplace.services.ordering import orders
+from marketplace.services.ordering.checkout import place_orders
 from tests.catalog_support import add_image, product_at
 from tests.factories import make_address, make_category, make_order, make_product, make_shop, make_user
 

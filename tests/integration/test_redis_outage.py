@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from marketplace import jobs, messaging
 from marketplace.extensions import db, limiter
-from marketplace.services.effects import after_commit
+from marketplace.services.core.effects import after_commit
 from marketplace.web import page_cache
 from tests.factories import make_product
 from tests.integration.test_page_cache import committed_looking

@@ -8,7 +8,7 @@ from flask import render_template
 
 from marketplace.extensions import db
 from marketplace.models import ProductStatus, Role, ShopStatus
-from marketplace.services import reviews
+from marketplace.services.reviews import reviews
 from tests.factories import make_user
 from tests.paging_support import load_more
 from tests.reviews_support import bought_line, htmx, png_bytes, seller_with_product

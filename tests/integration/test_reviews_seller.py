@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import Notification, Review, Role
-from marketplace.services import reviews
+from marketplace.services.reviews import reviews
 from tests.factories import make_user
 from tests.reviews_support import bought_line, htmx, login, seller_with_product
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 
 from marketplace.extensions import db
 from marketplace.models import Notification, OrderStatus, Product, Review, Shop
-from marketplace.services import reviews
+from marketplace.services.reviews import reviews
 from tests.factories import make_user
 from tests.reviews_support import bought_line, login, png_bytes, seller_with_product
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, ProductVariant, Role
 from marketplace.money import format_money
-from marketplace.services import reviews
+from marketplace.services.reviews import reviews
 from tests.factories import make_order, make_product, make_user
 from tests.reviews_support import bought_line, login, seller_with_product
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Role
-from marketplace.services import cart, checkout
+from marketplace.services.cart import cart
+from marketplace.services.ordering import checkout
 from tests.factories import make_address, make_category, make_product, make_shop, make_user
 from tests.seller_support import image_bytes, login, stored_files
-
 
 
 @pytest.fixture

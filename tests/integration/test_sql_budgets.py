@@ -2,7 +2,7 @@
 
 Every budget is measured twice, on a small and on a larger data set, and must be the same
 number: no page issues statements per row it shows. Storefront pages are measured cold
-(their per-process caches emptied: services/storefront_cache.py) and warm. The fixture
+(their per-process caches emptied: services/catalog/storefront_cache.py) and warm. The fixture
 counts the app's statements only (not the test harness's savepoints, nor the SET
 CONSTRAINTS a read sends when the test's own writes are still uncommitted).
 """
@@ -15,7 +15,8 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Review, Role
 from marketplace.models.base import utcnow
-from marketplace.services import rollups, storefront_cache
+from marketplace.services.catalog import storefront_cache
+from marketplace.services.core import rollups
 from marketplace.web import page_cache
 from tests.catalog_support import add_image, htmx, product_at
 from tests.factories import login, make_address, make_category, make_order, make_product, make_shop, make_user
@@ -145,7 +146,7 @@ def buyer_with_cart(lines: int, shops: int = 1):
     buyer = make_user()
     address = make_address(buyer, is_default=True)
     shops = [make_shop() for _ in range(shops)]
-    from marketplace.services import cart
+    from marketplace.services.cart import cart
 
     for n in range(lines):
         product = make_product(shop=shops[n % len(shops)], variants=[{"price": 1000 + n, "stock": 50}])

@@ -5,8 +5,8 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import ProductStatus, ShopStatus
+from marketplace.services.catalog import storefront_cache
 from tests.catalog_support import add_image, htmx, make_tree, product_at
-from marketplace.services import storefront_cache
 from tests.factories import login, make_category, make_product, make_shop
 
 

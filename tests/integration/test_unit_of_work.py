@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, select
 from marketplace import create_app
 from marketplace.extensions import db
 from marketplace.models import Category
-from marketplace.services.effects import after_commit
-from marketplace.services.errors import ValidationFailed
+from marketplace.services.core.effects import after_commit
+from marketplace.services.core.errors import ValidationFailed
 from marketplace.web import unit_of_work
 from tests.conftest import make_test_config
 

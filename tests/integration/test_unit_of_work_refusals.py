@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from marketplace.cart import views as cart_views
 from marketplace.extensions import db
 from marketplace.models import Address, CartItem, Order, ProductVariant
-from marketplace.services import cart
-from marketplace.services.errors import ValidationFailed
+from marketplace.services.cart import cart
+from marketplace.services.core.errors import ValidationFailed
 from tests.cart_support import buyer_with_address, htmx, login, two_shops
 from tests.integration.test_checkout_pages import form_data, setup_cart
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, OrderStatus, ProductImage, ProductStatus, ReviewImage
-from marketplace.services.notifications import notify
-from marketplace.services.reviews import create_review
+from marketplace.services.accounts.notifications import notify
+from marketplace.services.reviews.reviews import create_review
 from tests.factories import make_category, make_order, make_product, make_voucher
 
 ADDRESS_JSON = {"recipient_name": "Mallory", "phone": "+84901111222", "line1": "1 Evil Road", "city": "Hà Nội"}
@@ -170,9 +170,9 @@ OBJECTS: dict[str, Target] = {
     "api.mark_notification_read": Target(BUYER, _notification),
     # the buyer's orders
     "checkout.confirmation": Target(BUYER, _order()),
-    "checkout.view_order": Target(BUYER, _order()),
-    "checkout.cancel_order": Target(BUYER, _order()),
-    "checkout.confirm_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),
+    "orders.view_order": Target(BUYER, _order()),
+    "orders.cancel_order": Target(BUYER, _order()),
+    "orders.confirm_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),
     "api.get_order": Target(BUYER, _order()),
     "api.cancel_order": Target(BUYER, _order()),
     "api.confirm_order_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),

@@ -28,7 +28,7 @@ from sqlalchemy import text
 from marketplace import messaging
 from marketplace.extensions import db
 from marketplace.models import OtpPurpose, UserStatus
-from marketplace.services import accounts, otp
+from marketplace.services.accounts import accounts, otp
 from tests.conftest import otp_from
 from tests.factories import PASSWORD, make_user
 from tests.security.support import client_for

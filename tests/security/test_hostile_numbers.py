@@ -10,8 +10,8 @@ from marketplace.extensions import db
 from marketplace.models import CartItem, Order, Voucher
 from marketplace.money import parse_money
 from marketplace.reviews.forms import int_or_none
-from marketplace.services import cart
-from marketplace.services.input_rules import DIGITS_MESSAGE, INT4_MAX, INT8_MAX, MONEY_MAX, parse_whole
+from marketplace.services.cart import cart
+from marketplace.services.core.input_rules import DIGITS_MESSAGE, INT4_MAX, INT8_MAX, MONEY_MAX, parse_whole
 from marketplace.web.forms import PageForm, WholeNumberField
 from tests.factories import make_voucher
 from tests.security.input_walk import (

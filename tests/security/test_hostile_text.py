@@ -12,12 +12,13 @@ from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus
-from marketplace.services import cart
-from marketplace.services.input_rules import text_problem
+from marketplace.services.cart import cart
+from marketplace.services.core.input_rules import text_problem
 from marketplace.web.forms import ASCII_DIGITS, PlainText, strip_controls
 from tests.factories import make_order
-from tests.security.input_walk import form_classes, form_id, input_models, model_leaves, unbound_fields, \
-    validator_functions
+from tests.security.input_walk import (
+    form_classes, form_id, input_models, model_leaves, unbound_fields, validator_functions,
+)
 from tests.security.support import client_for, db_fingerprint
 
 BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]

@@ -104,7 +104,7 @@ def test_going_back_after_mark_all_read_ignores_a_foreign_referer(app, referer):
 
 
 def test_an_unsafe_link_stored_in_a_notification_is_not_followed(app):
-    from marketplace.services.notifications import notify
+    from marketplace.services.accounts.notifications import notify
 
     user = make_user()
     note = notify(user.id, "test", "Click me", "", "//evil.example/x")

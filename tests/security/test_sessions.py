@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, Role
-from marketplace.services import login_sessions
+from marketplace.services.accounts import login_sessions
 from tests.conftest import CsrfClient
 from tests.factories import PASSWORD, make_product, make_shop, make_user
 from tests.security.support import client_for, is_login_redirect

@@ -12,7 +12,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, OrderStatus, ProductStatus, Role
-from marketplace.services.paging import encode_cursor
+from marketplace.services.core.paging import encode_cursor
 from tests.factories import make_address, make_category, make_order, make_product, make_shop, make_user
 from tests.security.support import client_for, db_fingerprint
 

@@ -18,7 +18,7 @@ from PIL import Image
 from marketplace.api.errors import view_takes_files
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role
-from marketplace.services.reviews import create_review
+from marketplace.services.reviews.reviews import create_review
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
 from tests.image_support import count_decodes, huge_png
 from tests.security.support import XSS_SCRIPT, client_for, db_fingerprint

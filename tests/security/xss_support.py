@@ -4,8 +4,8 @@ from html.parser import HTMLParser
 
 from marketplace.extensions import db
 from marketplace.models import CartItem, OrderStatus, Role
-from marketplace.services.notifications import notify
-from marketplace.services.reviews import create_review
+from marketplace.services.accounts.notifications import notify
+from marketplace.services.reviews.reviews import create_review
 from tests.factories import make_address, make_category, make_order, make_product, make_shop, make_user
 from tests.security.support import XSS_ATTR, XSS_SCRIPT
 

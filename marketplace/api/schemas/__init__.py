@@ -2,7 +2,7 @@
 
 The same classes validate requests (spectree) and describe the OpenAPI document.
 This module holds the shared pieces, among them the field types that apply the input rules
-(services/input_rules.py) the web forms apply too: `one_line`/`multi_line` text (no control
+(services/core/input_rules.py) the web forms apply too: `one_line`/`multi_line` text (no control
 characters or bidi overrides), `search_text`, and `whole`/`number` values within their
 column's range, in ASCII digits when sent as strings (query strings always are; JSON may be,
 and pydantic's lax mode reads numeric strings). tests/security/test_hostile_numbers.py and
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from marketplace.services.input_rules import (
+from marketplace.services.core.input_rules import (
     COUNT_MAX, DIGITS_MESSAGE, only_ascii_digits, strip_controls, text_problem,
 )
 

@@ -8,7 +8,7 @@ from pydantic import Field
 from marketplace.api.schemas import ApiModel, one_line
 from marketplace.api.schemas.uploads import FilesIn, UploadedFile
 from marketplace.models import Address, User
-from marketplace.services.profile import thumb_key
+from marketplace.services.accounts.profile import thumb_key
 from marketplace.storage import media_url
 
 Phone = Field(default=None, description="Phone number; without a country code the default region applies")

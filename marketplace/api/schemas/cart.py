@@ -10,10 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from marketplace.api.schemas import ApiModel, one_line, whole
 from marketplace.api.schemas.orders import ShopRef
 from marketplace.models import PaymentMethod
-from marketplace.services.cart import MAX_QUANTITY
-from marketplace.services.input_rules import MONEY_MAX, TOTAL_MAX
+from marketplace.services.cart.cart import MAX_QUANTITY
+from marketplace.services.core.input_rules import MONEY_MAX, TOTAL_MAX
 from marketplace.storage import media_url
-
 
 Quantity = whole(1, MAX_QUANTITY)
 VoucherCode = one_line(40)

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from marketplace.api.schemas import ApiModel, number, one_line, search_text, whole
-from marketplace.services.input_rules import MONEY_MAX
+from marketplace.services.core.input_rules import MONEY_MAX
 
 SortName = Literal["newest", "price_asc", "price_desc", "top_rated", "best_selling"]
 

@@ -1,5 +1,5 @@
 """Schemas of the reviews API. The rules (rating 1–5, text up to 2,000 characters, who may
-review) live in services/reviews.py; these models fix the shape, so a rating of 6 gets the
+review) live in services/reviews/reviews.py; these models fix the shape, so a rating of 6 gets the
 service's own message in the usual 422 error."""
 import uuid
 from datetime import datetime
@@ -9,10 +9,9 @@ from pydantic import BaseModel, Field
 from marketplace.api.schemas import ApiModel, multi_line, one_line, whole
 from marketplace.api.schemas.uploads import FilesIn, UploadedFiles
 from marketplace.models import Review
-from marketplace.services.input_rules import INT4_MAX, INT4_MIN
-from marketplace.services.reviews import EDIT_WINDOW, IMAGES_MAX
+from marketplace.services.core.input_rules import INT4_MAX, INT4_MIN
+from marketplace.services.reviews.reviews import EDIT_WINDOW, IMAGES_MAX
 from marketplace.storage import media_url
-
 
 # Any INTEGER (the column's range): the service says "1 to 5" itself, in the same words as the pages.
 Stars = whole(INT4_MIN, INT4_MAX)

@@ -1,7 +1,7 @@
 """File fields of the few API bodies that are multipart/form-data (see api/errors.py takes_files).
 
 An uploaded file is a werkzeug FileStorage; the OpenAPI document shows it as a binary string,
-which is how OpenAPI describes a file part. Its content is checked by services/images.py
+which is how OpenAPI describes a file part. Its content is checked by services/core/images.py
 (Pillow), never here: these types only make sure a file, not a text field, arrived.
 """
 from typing import Annotated, Any

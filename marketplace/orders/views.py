@@ -1,0 +1,89 @@
+"""The buyer's orders: list by status, one order with its timeline, cancel, confirm receipt.
+
+Actions are plain forms (Post/Redirect/Get) that htmx enhances: an htmx request aimed
+at #order-panel gets the panel back, re-rendered in place. A refused transition answers
+409 with the panel showing the order's real status (static/js/orders.js lets htmx swap it).
+"""
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from marketplace.orders import bp
+from marketplace.orders.forms import BuyerCancelForm, ConfirmReceiptForm
+from marketplace.services.core.errors import ValidationFailed
+from marketplace.services.ordering import orders
+from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed
+from marketplace.services.reviews import review_queries
+from marketplace.services.reviews.reviews import REVIEWABLE_STATUSES
+from marketplace.web.auth import login_required
+from marketplace.web.htmx import htmx_target, render_htmx
+
+PANEL = "order-panel"
+
+
+@bp.get("/orders")
+@login_required
+def list_orders():
+    """Logged-in user: their orders in one status tab, newest first, "load more" by cursor."""
+    status = orders.parse_status(request.args.get("status"))
+    page = orders.list_buyer_orders(current_user, status, request.args.get("cursor"))
+    return render_htmx("orders/orders.html", "orders/partials/_order_rows.html", targets=("orders-more",),
+                       orders_page=page, status=status, tabs=orders.STATUS_TABS)
+
+
+@bp.get("/orders/<uuid:order_id>")
+@login_required
+def view_order(order_id: uuid.UUID):
+    """Logged-in user: one of their orders with lines, totals, address and timeline."""
+    return _render(orders.get_buyer_order(current_user, order_id))
+
+
+@bp.post("/orders/<uuid:order_id>/cancel")
+@login_required
+def cancel_order(order_id: uuid.UUID):
+    """Logged-in user: cancel their PENDING order (optional reason); restocks and returns the voucher."""
+    form = BuyerCancelForm()
+    return _act(order_id, lambda: orders.cancel_by_buyer(current_user, order_id, form.checked("reason")),
+                "Your order was cancelled.", cancel_form=form)
+
+
+@bp.post("/orders/<uuid:order_id>/confirm-receipt")
+@login_required
+def confirm_receipt(order_id: uuid.UUID):
+    """Logged-in user: confirm their DELIVERED order arrived (it becomes COMPLETED)."""
+    return _act(order_id, lambda: orders.confirm_receipt(current_user, order_id),
+                "Thanks! The order is complete.")
+
+
+def _act(order_id: uuid.UUID, change, done: str, cancel_form: BuyerCancelForm | None = None):
+    # No attempt(): a refused transition has written nothing (services.orders.transition checks
+    # before it writes), so the panel reads the order as it is; the 4xx rolls the request back.
+    try:
+        change()
+    except ValidationFailed as error:
+        form = cancel_form or BuyerCancelForm()
+        form.reason.errors = [error.fields.get("reason", error.message)]
+        return _render(orders.get_buyer_order(current_user, order_id), cancel_form=form), 422
+    except TransitionNotAllowed as error:
+        return _render(orders.get_buyer_order(current_user, order_id), error=error.message), 409
+    if htmx_target() == PANEL:
+        return _render(orders.get_buyer_order(current_user, order_id), notice=done)
+    flash(done, "success")
+    return redirect(url_for("orders.view_order", order_id=order_id))
+
+
+def _render(order, cancel_form: BuyerCancelForm | None = None, notice: str | None = None,
+            error: str | None = None) -> str:
+    context = {
+        "order": order,
+        "actions": orders.allowed_actions(order, ActorRole.BUYER),
+        "cancel_form": cancel_form or BuyerCancelForm(formdata=None),
+        "receipt_form": ConfirmReceiptForm(formdata=None),
+        "reviewed_ids": review_queries.reviewed_item_ids(order) if order.status in REVIEWABLE_STATUSES else None,
+        "notice": notice,
+        "error": error,
+    }
+    if htmx_target() == PANEL:
+        return render_template("orders/partials/_order_panel.html", **context)
+    return render_template("orders/order.html", **context)

@@ -1,1 +1,0 @@
-"""Views of this blueprint (being built: see the issues)."""

@@ -1,0 +1,85 @@
+"""Notifications: written in the same transaction as the event they tell about."""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, update
+
+from marketplace.extensions import db
+from marketplace.models import Notification
+from marketplace.services.core import paging
+from marketplace.services.core.errors import NotFound
+from marketplace.services.core.paging import Page
+
+
+def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str | None = None) -> Notification:
+    """Add a notification for one user (e.g. kind "order.shipped"); flushed, not committed.
+
+    `link` is a path inside the site (e.g. "/orders/<id>"): services build it
+    without url_for so they never depend on a request.
+    """
+    return notify_all([(user_id, kind, title, body, link)])[0]
+
+
+def notify_all(messages) -> list[Notification]:
+    """notify() for several (user_id, kind, title, body, link): one INSERT for all of them."""
+    notifications = [Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
+                     for user_id, kind, title, body, link in messages]
+    db.session.add_all(notifications)
+    db.session.flush()
+    return notifications
+
+
+# --- reading them -------------------------------------------------------------------
+# Every function takes the owner's id and filters on it: nobody reads or marks
+# someone else's notification (another user's id is simply "not found").
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
+
+def unread_count(user_id: uuid.UUID) -> int:
+    """One COUNT answered from the partial index ix_notifications_user_unread."""
+    return db.session.scalar(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+
+
+def list_notifications(user_id: uuid.UUID, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[Notification]:
+    """A user's notifications, newest first, keyset-paginated on (created_at, id)."""
+    query = select(Notification).where(Notification.user_id == user_id)
+    return paging.newest_first_page(query, Notification.created_at, Notification.id, cursor,
+                                    paging.clamp(limit, PAGE_SIZE, MAX_PAGE_SIZE))
+
+
+def latest_notifications(user_id: uuid.UUID, limit: int = 5) -> list[Notification]:
+    return list_notifications(user_id, limit=limit).items
+
+
+def get_notification(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
+    notification = db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
+    )
+    if notification is None:
+        raise NotFound("We couldn't find that notification.", code="notification_not_found")
+    return notification
+
+
+def mark_read(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notification:
+    """Mark one of the user's notifications read (idempotent); 404 for anyone else's."""
+    notification = get_notification(user_id, notification_id)
+    if notification.read_at is None:
+        notification.read_at = datetime.now(timezone.utc)
+        db.session.flush()
+    return notification
+
+
+def mark_all_read(user_id: uuid.UUID) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=func.now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount

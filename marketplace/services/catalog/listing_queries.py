@@ -1,0 +1,232 @@
+"""Storefront listings: the product cards of the home, category, search and shop pages (filters, sorts,
+keyset pages, search). One product's page is product_queries.py.
+
+Only visible products (services/catalog/visibility.py: ACTIVE products of ACTIVE shops) ever
+leave this module. A listing page is ONE SQL statement whatever its length: the card
+columns, the shop name and the first image's thumbnail (a correlated subquery that
+PostgreSQL evaluates only for the rows that survive the LIMIT) come back together.
+
+Pagination is keyset on (sort key, id) in the same direction, with the id as the tie
+breaker, so no row is repeated or skipped across equal keys and deep pages cost what
+the first one does. The cursor is opaque (services/core/paging.py) and names its sort.
+"""
+from __future__ import annotations
+
+import enum
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import NamedTuple
+
+from sqlalchemy import Integer, and_, bindparam, exists, select, tuple_
+
+from marketplace.models import Product, ProductImage, ProductVariant, Shop
+from marketplace.services.catalog import search
+from marketplace.services.catalog.visibility import visible_condition
+from marketplace.services.core.errors import ValidationFailed
+from marketplace.services.core.paging import InvalidCursor, Page, decode_cursor, encode_cursor
+from marketplace.services.core.rows import execute_rows
+
+DEFAULT_PAGE_SIZE = 24
+MAX_PAGE_SIZE = 48
+
+
+class Sort(str, enum.Enum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    TOP_RATED = "top_rated"
+    BEST_SELLING = "best_selling"
+
+
+SORT_LABELS = {
+    Sort.RELEVANCE: "Best match", Sort.NEWEST: "Newest", Sort.PRICE_ASC: "Price: low to high",
+    Sort.PRICE_DESC: "Price: high to low", Sort.TOP_RATED: "Top rated", Sort.BEST_SELLING: "Best selling",
+}
+# sort -> (column, ascending?, parse a cursor value back to the column's type)
+_KEYS = {
+    Sort.NEWEST: (Product.created_at, False, datetime.fromisoformat),
+    Sort.PRICE_ASC: (Product.min_price, True, int),
+    Sort.PRICE_DESC: (Product.min_price, False, int),
+    Sort.TOP_RATED: (Product.average_rating, False, Decimal),
+    Sort.BEST_SELLING: (Product.sold_count, False, int),
+}
+
+
+@dataclass
+class ListingQuery:
+    """What a listing asks for; every field is optional. `text` turns it into a search."""
+
+    category_ids: list[uuid.UUID] | None = None
+    shop_id: uuid.UUID | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    min_rating: Decimal | None = None
+    in_stock: bool = False
+    text: str | None = None
+    sort: Sort | None = None  # default: relevance when searching, newest otherwise
+    cursor: str | None = None
+    limit: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def effective_sort(self) -> Sort:
+        if self.sort is None or (self.sort == Sort.RELEVANCE and not self.text):
+            return Sort.RELEVANCE if self.text else Sort.NEWEST
+        return self.sort
+
+
+class ProductCard(NamedTuple):
+    """A listing card: one row of the listing statement, in its column order (an immutable value caches keep)."""
+
+    id: uuid.UUID
+    title: str
+    min_price: int
+    average_rating: Decimal
+    review_count: int
+    sold_count: int
+    created_at: datetime
+    shop_id: uuid.UUID
+    shop_name: str
+    shop_slug: str
+    thumb_key: str | None
+    rank: float | None = None
+
+
+def _first_thumb():
+    return (
+        select(ProductImage.thumb_key)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+        .limit(1)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def in_stock_condition():
+    return exists().where(
+        ProductVariant.product_id == Product.id, ProductVariant.deleted_at.is_(None), ProductVariant.stock > 0
+    )
+
+
+def _shape(q: ListingQuery) -> tuple:
+    """What decides the statement's SQL text: which filters are set, the sort, a cursor or not."""
+    return (q.effective_sort, q.category_ids is not None, q.shop_id is not None, q.min_price is not None,
+            q.max_price is not None, q.min_rating is not None, bool(q.in_stock), bool(q.text), bool(q.cursor))
+
+
+def _params(q: ListingQuery, after: tuple | None, limit: int) -> dict:
+    params = {"category_ids": q.category_ids, "shop_id": q.shop_id, "min_price": q.min_price,
+              "max_price": q.max_price, "min_rating": q.min_rating, "limit": limit + 1}
+    if q.text:
+        params["q"] = search.normalize_query(q.text)
+    if after is not None:
+        params["after_key"], params["after_id"] = after
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed("That page link is no longer valid. Start again from the first page.",
+                            field="cursor", code="invalid_cursor")
+
+
+def _decode(cursor: str | None, sort: Sort) -> tuple | None:
+    """(key, id) from an opaque cursor made for this sort; anything else is a clear 422."""
+    try:
+        values = decode_cursor(cursor)
+    except InvalidCursor as exc:
+        raise _bad_cursor() from exc
+    if values is None:
+        return None
+    if len(values) != 3 or values[0] != sort.value:
+        raise _bad_cursor()
+    try:
+        parse = float if sort == Sort.RELEVANCE else _KEYS[sort][2]
+        key = parse(values[1])
+        if isinstance(key, datetime) and key.tzinfo is None:
+            raise ValueError("naive datetime")
+        if isinstance(key, (float, Decimal)) and not math.isfinite(key):
+            raise ValueError("not finite")
+        return key, uuid.UUID(str(values[2]))
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        raise _bad_cursor() from exc
+
+
+def _encode(sort: Sort, card: ProductCard) -> str:
+    if sort == Sort.RELEVANCE:
+        key = card.rank
+    else:
+        key = getattr(card, _KEYS[sort][0].key)
+        key = key.isoformat() if isinstance(key, datetime) else str(key) if isinstance(key, Decimal) else key
+    return encode_cursor([sort.value, key, str(card.id)])
+
+
+@lru_cache(maxsize=512)
+def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_price: bool, min_rating: bool,
+               in_stock: bool, text: bool, cursor: bool):
+    """The SELECT for one shape of listing, with every value a bound parameter.
+
+    Built once per shape and reused: building a statement and computing its cache key
+    cost more Python than PostgreSQL spends running it (SQLAlchemy then reuses the
+    compiled SQL too).
+    """
+    conditions = [visible_condition()]
+    if categories:
+        conditions.append(Product.category_id.in_(bindparam("category_ids", expanding=True)))
+    if shop:
+        conditions.append(Product.shop_id == bindparam("shop_id"))
+    if min_price:
+        conditions.append(Product.min_price >= bindparam("min_price"))
+    if max_price:
+        conditions.append(Product.min_price <= bindparam("max_price"))
+    if min_rating:
+        conditions.append(Product.average_rating >= bindparam("min_rating"))
+    if in_stock:
+        conditions.append(in_stock_condition())
+    columns = [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
+               Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
+               Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
+    if text:
+        tsquery = search.ts_query("q")
+        conditions.append(search.matches(tsquery))
+    if sort == Sort.RELEVANCE:
+        key, ascending = search.rank(tsquery), False
+        columns.append(key.label("rank"))
+    else:
+        key, ascending = _KEYS[sort][0], _KEYS[sort][1]
+    if cursor:
+        row, bound = tuple_(key, Product.id), tuple_(bindparam("after_key", type_=key.type),
+                                                     bindparam("after_id", type_=Product.id.type))
+        conditions.append(row > bound if ascending else row < bound)
+    order = [key.asc(), Product.id.asc()] if ascending else [key.desc(), Product.id.desc()]
+    return (select(*columns).join(Shop, Shop.id == Product.shop_id)
+            .where(and_(*conditions)).order_by(*order).limit(bindparam("limit", type_=Integer)))
+
+
+def _prepared(q: ListingQuery) -> tuple:
+    sort = q.effective_sort
+    limit = max(1, min(q.limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+    after = _decode(q.cursor, sort)
+    return _statement(*_shape(q)), _params(q, after, limit), sort, limit
+
+
+def listing_statement(q: ListingQuery):
+    """The SELECT of one listing page (limit + 1 rows, to know whether there is a next page), values bound."""
+    statement, params, _, _ = _prepared(q)
+    return statement.params(**params)
+
+
+def list_products(q: ListingQuery) -> Page[ProductCard]:
+    """One page of visible product cards, in one SQL statement."""
+    statement, params, sort, limit = _prepared(q)
+    rows = execute_rows(statement, params)
+    cards = [ProductCard(*row) for row in rows[:limit]]
+    next_cursor = _encode(sort, cards[-1]) if len(rows) > limit else None
+    return Page(items=cards, next_cursor=next_cursor)
+
+
+# ---- the product page ------------------------------------------------------------------------

@@ -1,0 +1,309 @@
+"""The order lifecycle: who may move an order from which status to which, and what that does.
+
+PENDING → CONFIRMED → SHIPPING → DELIVERED → COMPLETED, and CANCELLED. `TRANSITIONS`
+below is the whole rule: any (role, action) from a status it does not list is refused
+with TransitionNotAllowed (409).
+
+Locking: every transition locks the order row (SELECT ... FOR UPDATE) and reads its
+status under that lock, so when a buyer cancels while the seller confirms, the second
+one waits, sees the first one's result and is refused: the order ends in exactly one
+valid state. Stock rows are then updated in variant-id order (the order checkout uses),
+and the voucher row last.
+
+Reads (lists and details) live in services/ordering/order_queries.py, re-exported here.
+"""
+import enum
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+
+from marketplace import messaging
+from marketplace.extensions import db
+from marketplace.models import (
+    Order, OrderEvent, OrderItem, OrderStatus, Product, ProductVariant, Role, Shop, User, Voucher, VoucherUsage,
+)
+from marketplace.models.base import utcnow
+from marketplace.services.accounts.notifications import notify
+from marketplace.services.core import audit
+from marketplace.services.core.effects import after_commit
+from marketplace.services.core.errors import Conflict, NotFound, ValidationFailed
+
+REASON_MAX = 500
+TRACKING_MAX = 64  # orders.tracking_number is VARCHAR(64)
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+
+
+class ActorRole(str, enum.Enum):
+    BUYER = "buyer"
+    SELLER = "seller"
+    ADMIN = "admin"
+
+
+class Action(str, enum.Enum):
+    CONFIRM = "confirm"
+    SHIP = "ship"
+    DELIVER = "deliver"
+    COMPLETE = "complete"  # the buyer confirms receipt
+    CANCEL = "cancel"
+
+
+S = OrderStatus
+FINAL_STATUSES = frozenset({S.COMPLETED, S.CANCELLED})
+NON_FINAL_STATUSES = frozenset(set(S) - FINAL_STATUSES)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[OrderStatus]
+    target: OrderStatus
+
+
+# THE state machine. Anything not in this table is refused.
+TRANSITIONS: dict[tuple[ActorRole, Action], Transition] = {
+    (ActorRole.BUYER, Action.CANCEL): Transition(frozenset({S.PENDING}), S.CANCELLED),
+    (ActorRole.BUYER, Action.COMPLETE): Transition(frozenset({S.DELIVERED}), S.COMPLETED),
+    (ActorRole.SELLER, Action.CONFIRM): Transition(frozenset({S.PENDING}), S.CONFIRMED),
+    (ActorRole.SELLER, Action.SHIP): Transition(frozenset({S.CONFIRMED}), S.SHIPPING),
+    (ActorRole.SELLER, Action.DELIVER): Transition(frozenset({S.SHIPPING}), S.DELIVERED),
+    (ActorRole.SELLER, Action.CANCEL): Transition(frozenset({S.PENDING, S.CONFIRMED}), S.CANCELLED),
+    # Moderation: an admin may stop any order that has not finished.
+    (ActorRole.ADMIN, Action.CANCEL): Transition(NON_FINAL_STATUSES, S.CANCELLED),
+}
+
+# Order of the forward path, to say "not yet" rather than "no longer".
+_PROGRESS = {
+    S.PENDING_PAYMENT: 1, S.PENDING: 1, S.CONFIRMED: 2, S.SHIPPING: 3, S.DELIVERED: 4, S.COMPLETED: 5,
+    S.CANCELLED: 6,
+}
+_PAST_PARTICIPLE = {
+    Action.CONFIRM: "confirmed", Action.SHIP: "shipped", Action.DELIVER: "marked delivered",
+    Action.COMPLETE: "marked as received", Action.CANCEL: "cancelled",
+}
+_INFINITIVE = {
+    Action.CONFIRM: "confirm", Action.SHIP: "ship", Action.DELIVER: "mark delivered",
+    Action.COMPLETE: "confirm receipt of", Action.CANCEL: "cancel",
+}
+
+
+def allowed_actions(order: Order, role: ActorRole) -> set[Action]:
+    """What `role` may do to `order` in its current status (for showing buttons)."""
+    return {action for (r, action), t in TRANSITIONS.items() if r == role and order.status in t.sources}
+
+
+def check_transition(status: OrderStatus, role: ActorRole, action: Action) -> Transition:
+    """The transition `role` may make with `action` from `status`, or TransitionNotAllowed."""
+    transition = TRANSITIONS.get((role, action))
+    done = _PAST_PARTICIPLE[action]
+    if transition is None:
+        who = " or ".join(f"the {r.value}" for (r, a) in TRANSITIONS if a is action)
+        raise TransitionNotAllowed(f"Only {who} can {_INFINITIVE[action]} this order.")
+    if status not in transition.sources:
+        earliest = min(_PROGRESS[s] for s in transition.sources)
+        when = "can't be {} yet" if _PROGRESS[status] < earliest else "can no longer be {}"
+        raise TransitionNotAllowed(f"This order is {status.value}; it {when.format(done)}.")
+    return transition
+
+
+# -- the public verbs -------------------------------------------------------------------------
+
+def cancel_by_buyer(buyer: User, order_id: uuid.UUID, reason: str | None = None) -> Order:
+    """The buyer cancels their PENDING order (reason optional); restocks, returns the voucher."""
+    return transition(order_id, buyer, ActorRole.BUYER, Action.CANCEL, reason=reason)
+
+
+def confirm_receipt(buyer: User, order_id: uuid.UUID) -> Order:
+    """The buyer confirms a DELIVERED order arrived: COMPLETED."""
+    return transition(order_id, buyer, ActorRole.BUYER, Action.COMPLETE)
+
+
+def confirm_order(seller: User, order_id: uuid.UUID) -> Order:
+    """The shop owner accepts a PENDING order: CONFIRMED."""
+    return transition(order_id, seller, ActorRole.SELLER, Action.CONFIRM)
+
+
+def ship_order(seller: User, order_id: uuid.UUID, tracking_number: str | None) -> Order:
+    """The shop owner hands a CONFIRMED order to the carrier (tracking number required): SHIPPING."""
+    return transition(order_id, seller, ActorRole.SELLER, Action.SHIP, tracking_number=tracking_number)
+
+
+def deliver_order(seller: User, order_id: uuid.UUID) -> Order:
+    """The shop owner marks a SHIPPING order DELIVERED; its units count as sold."""
+    return transition(order_id, seller, ActorRole.SELLER, Action.DELIVER)
+
+
+def cancel_by_seller(seller: User, order_id: uuid.UUID, reason: str | None) -> Order:
+    """The shop owner cancels a PENDING or CONFIRMED order (reason required)."""
+    return transition(order_id, seller, ActorRole.SELLER, Action.CANCEL, reason=reason)
+
+
+def cancel_by_admin(admin: User, order_id: uuid.UUID, reason: str | None) -> Order:
+    """An admin cancels any unfinished order for moderation (reason required, audited)."""
+    return transition(order_id, admin, ActorRole.ADMIN, Action.CANCEL, reason=reason)
+
+
+# -- the machinery ----------------------------------------------------------------------------
+
+def _clean(value: str | None, *, field: str, required: bool, limit: int, missing: str) -> str | None:
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ValidationFailed(missing, field=field, code=f"{field}_required")
+        return None
+    if len(text) > limit:
+        raise ValidationFailed(f"Use at most {limit} characters.", field=field, code=f"{field}_too_long")
+    return text
+
+
+def _locked_order(order_id: uuid.UUID, actor: User, role: ActorRole) -> Order:
+    """The order row, locked, if `actor` may act on it as `role`; otherwise NotFound."""
+    query = select(Order).where(Order.id == order_id)
+    if role is ActorRole.BUYER:
+        query = query.where(Order.buyer_id == actor.id)
+    elif role is ActorRole.SELLER:
+        query = query.where(Order.shop_id.in_(select(Shop.id).where(Shop.owner_id == actor.id)))
+    elif actor.role != Role.ADMIN:
+        raise NotFound("We couldn't find that order.")
+    # populate_existing: an Order already in the session may hold a status read before the lock.
+    order = db.session.scalar(query.with_for_update().execution_options(populate_existing=True))
+    if order is None:
+        raise NotFound("We couldn't find that order.")
+    return order
+
+
+def transition(order_id: uuid.UUID, actor: User, role: ActorRole, action: Action, *,
+               reason: str | None = None, tracking_number: str | None = None) -> Order:
+    """Make `actor` do `action` to the order as `role`, if TRANSITIONS allows it; see the module doc."""
+    order = _locked_order(order_id, actor, role)
+    allowed = check_transition(order.status, role, action)
+    note = None
+    if action is Action.CANCEL:
+        note = _clean(reason, field="reason", required=role is not ActorRole.BUYER, limit=REASON_MAX,
+                      missing="Give a reason: the other party will see it.")
+    elif action is Action.SHIP:
+        tracking = _clean(tracking_number, field="tracking_number", required=True, limit=TRACKING_MAX,
+                          missing="Enter the carrier's tracking number.")
+        order.tracking_number = tracking
+        note = f"Tracking number: {tracking}"
+
+    previous = order.status
+    order.status = allowed.target
+    if allowed.target is S.DELIVERED:
+        order.delivered_at = utcnow()
+        _add_sold_units(order, +1)
+    elif allowed.target is S.COMPLETED:
+        order.completed_at = utcnow()
+    elif allowed.target is S.CANCELLED:
+        order.cancel_reason = note
+        _restock(order)
+        if previous is S.DELIVERED:  # sold_count counts delivered orders only
+            _add_sold_units(order, -1)
+        _return_voucher(order)
+    db.session.add(OrderEvent(order_id=order.id, actor_id=actor.id, from_status=previous,
+                              to_status=allowed.target, note=note))
+    db.session.flush()
+    if role is ActorRole.ADMIN:
+        audit.record(actor, "order.cancel", "order", order.id, note, number=order.number,
+                     previous_status=previous.value)
+    _tell_the_other_party(order, role, note)
+    return order
+
+
+def _quantities(order: Order, key) -> dict[uuid.UUID, int]:
+    totals: dict[uuid.UUID, int] = {}
+    for item_key, quantity in db.session.execute(
+        select(key, OrderItem.quantity).where(OrderItem.order_id == order.id, key.is_not(None))
+    ):
+        totals[item_key] = totals.get(item_key, 0) + quantity
+    return totals
+
+
+def _restock(order: Order) -> None:
+    # A soft-deleted variant still exists and takes its units back; a hard-deleted one
+    # (variant_id SET NULL) has nowhere to put them.
+    for variant_id, quantity in sorted(_quantities(order, OrderItem.variant_id).items()):
+        db.session.execute(
+            update(ProductVariant).where(ProductVariant.id == variant_id)
+            .values(stock=ProductVariant.stock + quantity)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def _add_sold_units(order: Order, sign: int) -> None:
+    for product_id, quantity in sorted(_quantities(order, OrderItem.product_id).items()):
+        db.session.execute(
+            update(Product).where(Product.id == product_id)
+            # GREATEST: an order that never counted (imported data) must not push it below zero.
+            .values(sold_count=func.greatest(Product.sold_count + sign * quantity, 0))
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def _return_voucher(order: Order) -> None:
+    # The usage row is the claim; deleting it (not order.voucher_id) makes a second
+    # cancel path unable to give the same use back twice.
+    voucher_ids = db.session.scalars(
+        delete(VoucherUsage).where(VoucherUsage.order_id == order.id).returning(VoucherUsage.voucher_id)
+    ).all()
+    for voucher_id in voucher_ids:
+        db.session.execute(
+            update(Voucher).where(Voucher.id == voucher_id, Voucher.used_count > 0)
+            .values(used_count=Voucher.used_count - 1)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+# -- telling people ---------------------------------------------------------------------------
+
+_BUYER_NEWS = {
+    S.CONFIRMED: ("order.confirmed", "Order {number} was confirmed", "{shop} is preparing your order."),
+    S.SHIPPING: ("order.shipped", "Order {number} is on its way", "Tracking number: {tracking}."),
+    S.DELIVERED: ("order.delivered", "Order {number} was delivered",
+                  "Please confirm you received it."),
+    S.CANCELLED: ("order.cancelled", "Order {number} was cancelled", "{reason}"),
+}
+_SMS = {
+    S.SHIPPING: "Your order {number} from {shop} is on its way. Tracking number: {tracking}.",
+    S.DELIVERED: "Your order {number} from {shop} was delivered. Confirm receipt in your orders on Marketplace.",
+}
+
+
+def _tell_the_other_party(order: Order, role: ActorRole, note: str | None) -> None:
+    """One notification per person who didn't make the change; SMS after the commit."""
+    shop = db.session.get(Shop, order.shop_id)
+    values = {"number": order.number, "shop": shop.name, "tracking": order.tracking_number or "",
+              "reason": f"Reason: {note}" if note else ""}
+    buyer_link, seller_link = f"/orders/{order.id}", f"/seller/orders/{order.id}"
+    status = order.status
+    if role is not ActorRole.BUYER and status in _BUYER_NEWS:
+        kind, title, body = _BUYER_NEWS[status]
+        notify(order.buyer_id, kind, title.format(**values), body.format(**values), buyer_link)
+    if role is not ActorRole.SELLER:
+        by = "the buyer" if role is ActorRole.BUYER else "an administrator"
+        if status is S.CANCELLED:
+            notify(shop.owner_id, "order.cancelled", f"Order {order.number} was cancelled by {by}",
+                   values["reason"], seller_link)
+        elif status is S.COMPLETED:
+            notify(shop.owner_id, "order.completed", f"Order {order.number} was received by the buyer",
+                   "The buyer confirmed receipt; the order is complete.", seller_link)
+    if status in _SMS:
+        buyer = db.session.get(User, order.buyer_id)
+        contact = buyer.phone or buyer.email
+        if contact:
+            after_commit(db.session, messaging.send_to_contact, contact,
+                         f"Order {order.number}", _SMS[status].format(**values))
+
+
+# Reads live in their own module; re-exported so callers can use one name for orders.
+from marketplace.services.ordering.order_queries import (  # noqa: E402,F401
+    STATUS_TABS,
+    count_shop_orders_by_status,
+    get_buyer_order,
+    get_shop_order,
+    list_buyer_orders,
+    list_shop_orders,
+    parse_status,
+)

@@ -1,0 +1,110 @@
+"""Full-text search: ranking, accent folding both ways, filters, pagination, suggestions, hostile input."""
+import pytest
+
+from marketplace.models import ProductStatus, ShopStatus
+from marketplace.services.catalog import listing_queries, search
+from marketplace.services.catalog.listing_queries import ListingQuery, Sort
+from tests.catalog_support import product_at, walk_pages
+from tests.factories import make_category, make_product, make_shop
+
+
+def found(q, **query):
+    return [card.title for card in listing_queries.list_products(ListingQuery(text=q, limit=48, **query)).items]
+
+
+def test_title_match_ranks_above_description_only_matches():
+    # The description-only product mentions the words many times; the title match must still win.
+    make_product(title="Bình giữ nhiệt", description="áo thun " * 20 + "đi kèm áo thun cotton")
+    make_product(title="Áo thun cotton basic", description="Vải mềm.")
+    assert found("áo thun") == ["Áo thun cotton basic", "Bình giữ nhiệt"]
+
+
+@pytest.mark.parametrize("query, title", [
+    ("ao thun", "Áo thun cotton basic"),  # typed without accents finds the accented title
+    ("ÁO THUN", "Áo thun cotton basic"),
+    ("cafe", "Café sữa đá"),
+    ("ca phe", "Cà phê Arabica rang xay 500g"),
+    ("Cà phê", "Cà phê Arabica rang xay 500g"),
+    ("cafe\u0301", "Café sữa đá"),  # "é" sent decomposed (e + combining acute) still matches
+    ("đien thoai", "Dien thoai Samsung"),  # accented query finds the unaccented title
+    ("điện thoại", "Dien thoai Samsung"),
+])
+def test_search_is_accent_and_case_insensitive_both_ways(query, title):
+    for name in ("Áo thun cotton basic", "Café sữa đá", "Cà phê Arabica rang xay 500g", "Dien thoai Samsung",
+                 "Wireless earbuds Pro"):
+        make_product(title=name, description="")
+    assert found(query) == [title]
+
+
+def test_websearch_syntax_quotes_or_and_exclusion():
+    make_product(title="Áo thun đỏ", description="")
+    make_product(title="Áo sơ mi đỏ", description="")
+    make_product(title="Quần short", description="")
+    assert sorted(found("ao -thun")) == ["Áo sơ mi đỏ"]
+    assert sorted(found('"so mi" or short')) == ["Quần short", "Áo sơ mi đỏ"]
+
+
+def test_search_combines_with_filters_and_other_sorts():
+    category = make_category()
+    shop = make_shop()
+    product_at(1, price=3000, title="Trà xanh Thái Nguyên", category=category, shop=shop)
+    product_at(2, price=1000, title="Trà sen Tây Hồ", category=category)
+    product_at(3, price=2000, title="Trà đen", category=make_category())
+    assert found("tra", sort=Sort.PRICE_ASC) == ["Trà sen Tây Hồ", "Trà đen", "Trà xanh Thái Nguyên"]
+    assert found("tra", sort=Sort.NEWEST, category_ids=[category.id]) == ["Trà sen Tây Hồ", "Trà xanh Thái Nguyên"]
+    assert found("tra", shop_id=shop.id) == ["Trà xanh Thái Nguyên"]
+    assert found("tra", min_price=1500, max_price=2500) == ["Trà đen"]
+
+
+def test_relevance_pagination_over_equal_ranks_never_repeats_or_skips():
+    for n in range(25):
+        make_product(title=f"Ốp lưng điện thoại mẫu {n}", description="")
+    for n in range(6):
+        make_product(title=f"Sạc nhanh {n}", description="Kèm ốp lưng")
+
+    def page(cursor, limit):
+        return listing_queries.list_products(ListingQuery(text="op lung", cursor=cursor, limit=limit))
+
+    walked, pages = walk_pages(page, limit=4)
+    assert len(walked) == len(set(walked)) == 31 and pages == 8
+    titles = found("op lung")
+    assert all(t.startswith("Ốp lưng") for t in titles[:25]) and all(t.startswith("Sạc") for t in titles[25:])
+
+
+def test_hidden_deleted_draft_and_suspended_shop_products_are_never_found():
+    make_product(title="Kem chống nắng visible", description="")
+    for status in (ProductStatus.DRAFT, ProductStatus.HIDDEN, ProductStatus.DELETED):
+        make_product(title=f"Kem chống nắng {status.value}", status=status)
+    make_product(title="Kem chống nắng suspended", shop=make_shop(status=ShopStatus.SUSPENDED))
+    assert found("kem chong nang") == ["Kem chống nắng visible"]
+    assert [s.title for s in search.suggest("kem chong")] == ["Kem chống nắng visible"]
+
+
+@pytest.mark.parametrize("hostile", ["'; DROP TABLE products; --", "%", "\\", "'", "a:* & !b", "(((", "<->", "\x00x"])
+def test_injection_looking_queries_return_normally(hostile):
+    make_product(title="Tai nghe không dây", description="")
+    assert isinstance(found(hostile), list)
+    assert isinstance(search.suggest(hostile), list)
+    assert found("tai nghe") == ["Tai nghe không dây"]  # the table is still there
+
+
+def test_suggestions_prefix_match_the_last_word_in_titles_best_sellers_first():
+    product_at(1, title="Cà phê Arabica rang xay", sold=5, description="")
+    product_at(2, title="Cà phê phin Robusta", sold=50, description="")
+    product_at(3, title="Cà chua bi", sold=500, description="")
+    make_product(title="Bình pha", description="cà phê ngon")  # description only: not a title suggestion
+    assert [s.title for s in search.suggest("ca ph")] == ["Cà phê phin Robusta", "Cà phê Arabica rang xay"]
+    assert [s.title for s in search.suggest("Cà")] == ["Cà chua bi", "Cà phê phin Robusta", "Cà phê Arabica rang xay"]
+    assert search.suggest("c") == [] and search.suggest("  ") == []
+
+
+def test_suggestions_are_capped_at_eight():
+    for n in range(12):
+        make_product(title=f"Bánh quy bơ {n}", description="")
+    assert len(search.suggest("banh q")) == 8
+
+
+def test_prefix_query_is_built_only_from_letters_and_digits():
+    assert search.prefix_tsquery_text("Áo th") == "ao:A & th:*A"
+    assert search.prefix_tsquery_text("x'); DROP--") == "x:A & drop:*A"
+    assert search.prefix_tsquery_text("!!! ***") is None

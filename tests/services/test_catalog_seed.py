@@ -1,0 +1,118 @@
+"""Demo and benchmark data: believable, deterministic, visible through the storefront, fast to build."""
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.models import (
+    Category, Product, ProductImage, ProductStatus, ProductVariant, Role, Shop, ShopStatus, User,
+)
+from marketplace.services.catalog import listing_queries
+from marketplace.services.catalog.listing_queries import ListingQuery
+from marketplace.storage import LocalStorage
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def snapshot():
+    rows = db.session.execute(select(Product.title, Product.min_price)
+                              .order_by(Product.title, Product.min_price)).all()
+    return [tuple(r) for r in rows]
+
+
+def test_demo_catalog_is_a_believable_deterministic_marketplace(temp_storage):
+    from marketplace.seed.demo import seed_demo
+    from marketplace.seed.demo_catalog import seed_catalog
+    from tests.factories import make_user
+
+    nested = db.session.begin_nested()
+    started = time.perf_counter()
+    made = seed_catalog(seller=make_user(role=Role.SELLER), password_hash="x")
+    seconds = time.perf_counter() - started
+    first = snapshot()
+    nested.rollback()
+    assert seconds < 40  # generous: the CI box is shared; alone it takes a few seconds
+    assert made["products"] == len(first) and made["shops"] == 21
+    assert seed_demo(only_if_empty=False)  # the real entry point: accounts + catalog, one commit
+    assert snapshot() == first  # same seed, same catalog
+
+    seller = db.session.scalar(select(User).where(User.email == "seller@demo.marketplace"))
+    bình = db.session.scalar(select(Shop).where(Shop.owner_id == seller.id))
+    assert bình.name == "Tiệm của Bình" and bình.status == ShopStatus.ACTIVE
+    assert count(Shop, Shop.status == ShopStatus.ACTIVE) == 20 and count(Shop, Shop.status == ShopStatus.PENDING) == 1
+    owners = db.session.scalars(select(User).join(Shop, Shop.owner_id == User.id)).all()
+    assert all(u.role == Role.SELLER and u.is_verified for u in owners)
+
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+
+    def level(c):
+        return 1 if c.parent_id is None else 1 + level(categories[c.parent_id])
+
+    assert max(level(c) for c in categories.values()) == 3
+    assert {"thoi-trang", "ao", "ao-thun", "dien-thoai", "ca-phe-tra"} <= {c.slug for c in categories.values()}
+
+    products = count(Product)
+    assert 450 <= products <= 550
+    per_product = select(func.count().label("n")).select_from(ProductVariant).group_by(ProductVariant.product_id).subquery()
+    fewest, most = db.session.execute(select(func.min(per_product.c.n), func.max(per_product.c.n))).one()
+    assert fewest >= 1 and most <= 6 and count(Product, ~Product.variants.any()) == 0
+    titles = [t for (t, _) in first]
+    assert any("Áo thun" in t for t in titles) and any(t.startswith("Wireless earbuds") for t in titles)
+    assert any(t.startswith("Cà phê Arabica") for t in titles)
+    with_options = db.session.scalar(select(func.count()).where(ProductVariant.options.has_key("Màu")))
+    assert with_options > 100
+    assert count(Product, Product.review_count > 0) > 100 and count(Product, Product.sold_count > 0) > 100
+    assert count(Product, Product.status == ProductStatus.DRAFT, Product.shop_id == bình.id) == 2
+
+    # every product has a stored picture (the thumbnail file exists), and colour variants point at theirs
+    assert count(Product, ~Product.images.any()) == 0
+    image = db.session.scalars(select(ProductImage).limit(1)).one()
+    assert LocalStorage(temp_storage).read(image.thumb_key)[:4] == b"RIFF"
+    assert count(ProductVariant, ProductVariant.image_id.is_not(None)) > 100
+    # and the storefront shows them
+    page = listing_queries.list_products(ListingQuery(text="ao thun"))
+    assert page.items and all(card.thumb_key for card in page.items)
+
+
+def test_seed_bench_builds_a_consistent_catalog_with_copy(temp_storage):
+    from marketplace.seed.bench import seed_bench
+
+    made = seed_bench(products=400, shops=20, buyers=30, orders=50, password_hash="x", echo=lambda *_: None)
+    assert made["products"] == count(Product) == 400 and made["variants"] == count(ProductVariant)
+    assert 400 <= made["variants"] <= 2000 and count(Shop) == 20 and made["orders"] == 50
+    assert count(Category) == made["categories"] and count(Category, Category.parent_id.is_(None)) == 10
+    mismatched = db.session.scalar(select(func.count()).select_from(Product).where(
+        Product.min_price != select(func.min(ProductVariant.price)).where(ProductVariant.product_id == Product.id)
+        .scalar_subquery()))
+    assert mismatched == 0
+    page = listing_queries.list_products(ListingQuery(limit=48))
+    assert len(page.items) == 48 and page.next_cursor
+    with pytest.raises(RuntimeError, match="without products"):
+        seed_bench(products=10, shops=2, echo=lambda *_: None)
+
+
+def test_demo_ratings_and_sold_counts_come_from_real_orders_and_reviews(temp_storage):
+    from sqlalchemy import text
+
+    from marketplace.models import Order, OrderStatus, Review
+    from marketplace.seed.demo import seed_demo
+
+    assert seed_demo(only_if_empty=False)
+    mismatched = db.session.execute(text("""
+        SELECT p.id FROM products p
+        LEFT JOIN (SELECT product_id, count(*) AS n, sum(rating) AS total FROM reviews
+                   WHERE NOT is_hidden GROUP BY product_id) r ON r.product_id = p.id
+        LEFT JOIN (SELECT i.product_id, sum(i.quantity) AS units FROM order_items i JOIN orders o ON o.id = i.order_id
+                   WHERE o.status IN ('DELIVERED', 'COMPLETED') GROUP BY i.product_id) s ON s.product_id = p.id
+        WHERE p.review_count <> coalesce(r.n, 0) OR p.rating_sum <> coalesce(r.total, 0)
+           OR p.sold_count <> coalesce(s.units, 0)
+    """)).all()
+    assert mismatched == []
+    assert count(Review) > 100 and count(Order) > 100
+    assert {status for (status,) in db.session.execute(select(Order.status).distinct())} >= {
+        OrderStatus.PENDING, OrderStatus.SHIPPING, OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.CANCELLED}
+    buyer = db.session.scalar(select(User).where(User.email == "buyer@demo.marketplace"))
+    assert count(Order, Order.buyer_id == buyer.id, Order.status == OrderStatus.DELIVERED) == 1
