@@ -2,13 +2,13 @@
 
 Nothing in Python writes them: triggers on `orders` maintain the rollups at commit, and
 triggers on what the storefront shows (categories, shops, products, their images and
-variants, reviews and their authors; migrations perf01 and perf02) bump cache_versions.
+variants, reviews and their authors; migrations perf01 to perf03) bump cache_versions.
 Readers live in services/core/rollups.py.
 """
 import uuid
 from datetime import date
 
-from sqlalchemy import BigInteger, ForeignKey, SmallInteger, String
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, SmallInteger, String, Table, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.models.base import Base
@@ -65,3 +65,17 @@ class CacheVersion(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+# What this transaction's order changes add to the rollups, until its COMMIT applies it at once
+# (migration perf03). Never holds committed rows: the transaction that stages them deletes them.
+sales_rollup_pending = Table(
+    "sales_rollup_pending", Base.metadata,
+    Column("order_id", Uuid, nullable=False),
+    Column("shop_id", Uuid, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("status", pg_enum(OrderStatus, "order_status"), nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("sign", SmallInteger, nullable=False),
+    prefixes=["UNLOGGED"],
+)

@@ -5,7 +5,8 @@ cache version are maintained by DEFERRED constraint triggers, which run at COMMI
 checkout's stock and voucher locks; see the migration). A reader on a connection whose
 transaction has uncommitted writes - a test, or a request that writes then reads - first
 folds them in: `include_pending()` fires the pending trigger events (SET CONSTRAINTS ...
-IMMEDIATE) and sets the triggers back to deferred, in one round trip. Connections that
+IMMEDIATE) and sets the triggers back to deferred, in one round trip (the triggers bump a
+version once per firing, and a later write arms them again: migration perf03). Connections that
 wrote nothing (every GET in production) skip it: a listener notes INSERT/UPDATE/DELETE
 statements per connection until its transaction ends (commit or rollback).
 
