@@ -53,14 +53,16 @@ deletes it; the other events of that firing see the `marketplace.sales_rollup_ap
 marker and return (without it each would scan the dead staged rows again: quadratic).
 Staging clears the marker, as for the versions. Nothing is ever committed in
 sales_rollup_pending (the rows are deleted by the transaction that inserted them), so a
-transaction only sees its own staged rows, and the table needs no WAL (UNLOGGED). Measured
-on 40,000 benchmark orders: UPDATE of 10,000 orders into one day's rollup rows committed
-in 1.7 s before, see bench/README.md / the PR for after. Disable the staging triggers
-together with the deferred ones (seed/bench_people.py does) or staged rows would be
-committed and counted by the next transaction.
+transaction only sees its own staged rows, and the table needs no WAL (UNLOGGED). Rollup
+rows are upserted in key order, one write per key (keys whose sums net to zero are left
+alone). Disable the staging triggers together with the deferred ones (seed/bench_people.py
+does), or staged rows would be committed and counted by the next transaction.
+
+Measured (2 shared cores): one transaction inserting N products and N delivered orders of one
+shop and day committed in 0.88 s / 2.33 s / 8.50 s for N = 5,000 / 10,000 / 20,000 before,
+17 ms / 29 ms / 57 ms after.
 """
 from alembic import op
-import sqlalchemy as sa
 
 revision = "perf03"
 down_revision = "hard02"
