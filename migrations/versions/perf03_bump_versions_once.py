@@ -22,7 +22,7 @@ the table. So the marker is set only while "the version was moved after the last
 of its data in this transaction", and:
 
 * a plain transaction bumps each name once, at COMMIT, however many rows it changed;
-* `SET CONSTRAINTS ... IMMEDIATE` (services/rollups.py include_pending(): a transaction
+* `SET CONSTRAINTS ... IMMEDIATE` (services/core/rollups.py include_pending(): a transaction
   that writes and then reads through a cache) bumps at that point; a later write in the
   same transaction rearms, so its events bump again at the next firing. One bump per
   transaction would be enough for other transactions (they see the version and every
@@ -44,7 +44,7 @@ which is what perf01 set out to avoid. 'categories' and 'shops' keep their state
 bump_cache_version() triggers (immediate, once per statement: admin edits of a few rows).
 
 Sales rollups. The deferred row triggers orders_sales_rollup(_change) keep their names,
-events, WHEN condition and timing, so services/rollups.py still folds them in with SET
+events, WHEN condition and timing, so services/core/rollups.py still folds them in with SET
 CONSTRAINTS. What the rows contribute is now recorded by statement-level triggers with
 transition tables (orders_sales_rollup_stage_*: one INSERT ... SELECT per statement into
 sales_rollup_pending, an UNLOGGED table) and the first deferred event of a firing applies

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from marketplace.extensions import db
 from marketplace.models import Product
-from marketplace.services import rollups
+from marketplace.services.core import rollups
 from tests.factories import make_category, make_product, make_shop, make_user
 
 ROWS = 2_000
@@ -57,7 +57,7 @@ def run(sql: str, **params) -> None:
 
 def written(table: str) -> int:
     """Rows this transaction has inserted or updated in `table`, once the pending triggers have fired
-    (services/rollups.include_pending: SET CONSTRAINTS ... IMMEDIATE, as COMMIT would)."""
+    (services/core/rollups.include_pending: SET CONSTRAINTS ... IMMEDIATE, as COMMIT would)."""
     rollups.include_pending()
     return db.session.scalar(WRITES, {"table": table}) or 0
 
