@@ -71,6 +71,33 @@ def test_relevance_pagination_over_equal_ranks_never_repeats_or_skips():
     assert all(t.startswith("Ốp lưng") for t in titles[:25]) and all(t.startswith("Sạc") for t in titles[25:])
 
 
+@pytest.fixture
+def candidates(monkeypatch):
+    """A small RELEVANCE_CANDIDATES (statements are built once per shape: rebuild them around it)."""
+    def bound(n):
+        monkeypatch.setattr(listing_queries, "RELEVANCE_CANDIDATES", n)
+        listing_queries._statement.cache_clear()
+    yield bound
+    listing_queries._statement.cache_clear()
+
+
+def test_relevance_ranks_the_best_selling_matches_and_pages_through_them(candidates):
+    # The best sellers mention the words in their descriptions only; the title matches sell less.
+    sellers = [product_at(n, price=1000, title=f"Bình nước {n}", description="kèm ốp lưng", sold=100 + n)
+               for n in range(3)]
+    titled = [product_at(10 + n, price=2000, title=f"Ốp lưng mẫu {n}", description="", sold=n) for n in range(3)]
+    assert len(found("op lung")) == 6
+    candidates(4)  # the 4 best sellers: the 3 description-only matches and the best-selling title match
+    ranked = found("op lung")
+    assert ranked[0] == "Ốp lưng mẫu 2" and set(ranked[1:]) == {p.title for p in sellers} and len(ranked) == 4
+    walked, pages = walk_pages(lambda cursor, limit: listing_queries.list_products(
+        ListingQuery(text="op lung", cursor=cursor, limit=limit)), limit=3)
+    assert len(walked) == len(set(walked)) == 4 and pages == 2
+    # Filters choose the candidates: all the title matches are in a search that filters the others out.
+    assert sorted(found("op lung", min_price=1500)) == [p.title for p in titled]
+    assert len(found("op lung", sort=Sort.NEWEST)) == 6  # other sorts see every match
+
+
 def test_hidden_deleted_draft_and_suspended_shop_products_are_never_found():
     make_product(title="Kem chống nắng visible", description="")
     for status in (ProductStatus.DRAFT, ProductStatus.HIDDEN, ProductStatus.DELETED):
