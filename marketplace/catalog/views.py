@@ -122,9 +122,14 @@ def requested_variant() -> uuid.UUID | None:
         return None
 
 
+# A product page shows the category breadcrumbs, its shop and its reviewers' names; the rest is
+# its own (the live state: the product's page version and stock), never another product's.
+PRODUCT_PAGE = ("categories", "shops", "reviews")
+
+
 @bp.get("/p/<uuid:product_id>")
 @bp.get("/p/<uuid:product_id>/<slug>")
-@anonymous_page(live_key=lambda product_id, slug=None: storefront_cache.stock_levels(product_id))
+@anonymous_page(live_key=lambda product_id, slug=None: storefront_cache.live_state(product_id), versions=PRODUCT_PAGE)
 def view_product(product_id: uuid.UUID, slug: str | None = None):
     """Anyone: a visible product with its gallery and variant picker (`?variant=` preselects one)."""
     detail = product_queries.get_product_detail(product_id)
@@ -134,7 +139,7 @@ def view_product(product_id: uuid.UUID, slug: str | None = None):
 
 
 @bp.get("/p/<uuid:product_id>/variants/panel")
-@anonymous_page(live_key=lambda product_id: storefront_cache.stock_levels(product_id))
+@anonymous_page(live_key=lambda product_id: storefront_cache.live_state(product_id), versions=PRODUCT_PAGE)
 def variant_panel(product_id: uuid.UUID):
     """Anyone: the price/stock/add-to-cart panel for `?variant=` (htmx fragment; swaps the main image too)."""
     detail = product_queries.get_product_detail(product_id)

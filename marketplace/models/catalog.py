@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    CheckConstraint, Computed, ForeignKey, Index, Numeric, String, Text, func, text,
+    BigInteger, CheckConstraint, Computed, ForeignKey, Index, Numeric, String, Text, func, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -80,6 +80,9 @@ class Product(UUIDPrimaryKey, Timestamped, Base):
     average_rating: Mapped[Decimal] = mapped_column(Numeric(3, 2), default=Decimal("0"))
     sold_count: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    # Migration perf04: moved by triggers whenever this product's page changes (the product, its
+    # variants but their stock, images, reviews); the page cache keys the product page on it.
+    page_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
     search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True)
 
     shop: Mapped[Shop] = relationship()

@@ -26,8 +26,12 @@ from marketplace.seed.pictures import PicturePool
 from marketplace.services.core.text import slugify
 
 CHUNK = 10_000
+# Off while the catalog is copied: the 'catalog' version (bumped once at the end) and the product
+# page versions (migration perf04: each copied picture or variant would rewrite its product row).
 CATALOG_TRIGGERS = [("products", "products_catalog_version"), ("product_images", "product_images_catalog_version"),
-                    ("shops", "shops_catalog_version"), ("product_variants", "variants_catalog_version")]
+                    ("shops", "shops_catalog_version"), ("product_variants", "variants_catalog_version"),
+                    ("product_images", "product_images_page_version_insert"),
+                    ("product_variants", "product_variants_page_version_insert")]
 EXTRA_TOPS = ["Sách & Văn phòng phẩm", "Mẹ & Bé", "Ô tô & Xe máy", "Thú cưng"]
 EXTRA_WORDS = ["Pro", "Plus", "Mini", "Max", "2026", "chính hãng", "giá rẻ", "cao cấp", "new", "limited",
                "xịn", "best seller", "Hàn Quốc", "Nhật Bản", "handmade", "eco"]

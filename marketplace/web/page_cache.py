@@ -1,11 +1,13 @@
 """Whole storefront pages for anonymous visitors, cached and exact.
 
 A page is kept under everything that goes into it: the Host and URL (path and query
-string), the htmx headers that pick a fragment, every cache version (services/core/rollups.py: the
-database gives each a new value at the commit of any change to what the storefront
-shows) and, for views that show live data, a `live_key` the view supplies (a product
-page's stock levels, read fresh on every request). A cached page is therefore exactly
-what rendering it again would give; there is no expiry to wait for.
+string), the htmx headers that pick a fragment, the cache versions of what it shows
+(services/core/rollups.py: the database gives each a new value at the commit of any change
+to what the storefront shows; a view names the ones it reads, STOREFRONT_VERSIONS unless
+told) and, for views that show live data, a `live_key` the view supplies (a product page's
+own version and stock levels, read fresh on every request: one product's change leaves every
+other product's page cached). A cached page is therefore exactly what rendering it again would
+give; there is no expiry to wait for.
 
 Only requests that would see the same page as every other anonymous visitor use it: a
 GET, nobody signed in (nor a remember-me cookie that would sign someone in), and a
@@ -47,13 +49,18 @@ _TOKEN = "\x00csrf\x00"  # never in a page: the NUL check refuses it in any requ
 # What an anonymous visitor's session may hold: the CSRF token, and Flask-Login's mark
 # that the session is not a fresh login.
 _ANONYMOUS_SESSION = frozenset({"csrf_token", "_fresh"})
+# What the listings, the home page and shop pages show: the category menu and tree, shops, and
+# product cards. A product page names its own (catalog/views.py).
+STOREFRONT_VERSIONS = ("categories", "shops", "catalog")
 
 
-def anonymous_page(live_key: Callable[..., Hashable] | None = None):
+def anonymous_page(live_key: Callable[..., Hashable] | None = None,
+                   versions: tuple[str, ...] = STOREFRONT_VERSIONS):
     """Serve this view's page from the cache to anonymous visitors (see the module docstring).
 
-    `live_key(**view_args)` returns the part of the page that no cache version covers,
-    read fresh on each request (it becomes part of the key).
+    `versions`: the cache versions of what the page shows. `live_key(**view_args)` returns
+    the part of the page that no cache version covers, read fresh on each request (it becomes
+    part of the key).
     """
     def decorate(view):
         @wraps(view)
@@ -63,10 +70,11 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None):
             use_reader()  # the page every anonymous visitor sees: a pure read
             if not current_app.config["PAGE_CACHE_SIZE"]:
                 return view(**view_args)
-            versions = rollups.cache_versions()
-            key = (request.host, request.script_root, request.full_path, request.headers.get("HX-Request"),
-                   request.headers.get("HX-Target"), live_key(**view_args) if live_key else None)
-            cached = _lookup(versions, key)
+            current = rollups.cache_versions()
+            key = (tuple(current.get(name) for name in versions), request.host, request.script_root,
+                   request.full_path, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
+                   live_key(**view_args) if live_key else None)
+            cached = _lookup(key)
             if cached is not None:
                 page, headers = cached
                 response = make_response(page.replace(_TOKEN, generate_csrf()), 200, headers)
@@ -74,41 +82,42 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None):
                 return response
             response = make_response(view(**view_args))
             if _storable(response):
-                _store(versions, key, response)
+                _store(key, response)
                 response.headers["X-Cache"] = "MISS"
             return response
         return cached_view
     return decorate
 
 
-def _lookup(versions: dict[str, int], key: tuple) -> tuple[str, list] | None:
+def _lookup(key: tuple) -> tuple[str, list] | None:
     """(page, headers) from this process's copies, else from the shared ones (kept here too)."""
-    cache = _cache(versions)
+    cache = _cache()
     cached = cache.get(key)
     if cached is None and (shared := _shared()) is not None:
-        cached = _shared_get(shared, _shared_name(versions, key))
+        cached = _shared_get(shared, _shared_name(key))
         if cached is not None:
             cache.put(key, cached)
     return cached
 
 
-def _store(versions: dict[str, int], key: tuple, response) -> None:
+def _store(key: tuple, response) -> None:
     token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
     page = response.get_data(as_text=True)
     # The view's own headers (Content-Type, htmx's HX-*); the hooks add the rest to every response.
     headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
     cached = (page.replace(token, _TOKEN) if token else page, headers)
-    _cache(versions).put(key, cached)
+    _cache().put(key, cached)
     if (shared := _shared()) is not None:
-        _shared_put(shared, _shared_name(versions, key), cached)
+        _shared_put(shared, _shared_name(key), cached)
 
 
-def _cache(versions: dict[str, int]) -> Lru:
-    """This process's pages built from these versions (a new version empties it: its pages are all stale)."""
+def _cache() -> Lru:
+    """This process's pages. A page built from older versions is never asked for again (its key
+    holds them) and leaves as the least recently used."""
     cached = current_app.extensions.get(_CACHE)
-    if cached is None or cached[0] != versions:
-        cached = current_app.extensions[_CACHE] = (versions, Lru(current_app.config["PAGE_CACHE_SIZE"]))
-    return cached[1]
+    if cached is None:
+        cached = current_app.extensions[_CACHE] = Lru(current_app.config["PAGE_CACHE_SIZE"])
+    return cached
 
 
 def _shared():
@@ -127,9 +136,9 @@ def _shared():
     return state["client"]
 
 
-def _shared_name(versions: dict[str, int], key: tuple) -> str:
+def _shared_name(key: tuple) -> str:
     # repr() of strings, ints and None is the same in every process
-    return "page:" + hashlib.blake2b(repr((sorted(versions.items()), key)).encode(), digest_size=20).hexdigest()
+    return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
 
 
 def _shared_get(client, name: str) -> tuple[str, list] | None:

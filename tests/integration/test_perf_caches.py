@@ -86,8 +86,9 @@ def test_only_a_variant_that_sells_out_or_comes_back_changes_the_catalog_version
 
 
 def test_variant_edits_and_review_changes_move_the_versions_product_pages_are_cached_under(committed_app):
-    """perf02: any variant change but its stock moves 'catalog'; reviews, their photos and their
-    authors' names move 'reviews'; other user updates move nothing."""
+    """perf02: any variant change but its stock moves 'catalog'; perf04: reviews and their replies
+    move their product's page version only, their authors' names move 'reviews'; other user
+    updates move nothing."""
     app = committed_app
     with app.app_context():
         product = make_product(variants=[{"price": 1000, "stock": 3}, {"price": 2000, "stock": 3}])
@@ -106,20 +107,26 @@ def test_variant_edits_and_review_changes_move_the_versions_product_pages_are_ca
         with db.engine.begin() as conn:
             conn.execute(text(sql), params)
 
+    def page_version():
+        with db.engine.connect() as conn:
+            return conn.scalar(text("SELECT page_version FROM products WHERE id = :id"), {"id": product.id})
+
     with app.app_context():
-        start = versions()
+        start, page = versions(), page_version()
         run("UPDATE product_variants SET stock = 2 WHERE id = :id", id=dearer)
-        assert versions() == start  # a sale: the page cache reads stock live
+        assert (versions(), page_version()) == (start, page)  # a sale: the page cache reads stock live
         run("UPDATE product_variants SET price = 2500 WHERE id = :id", id=dearer)  # not the cheapest
         after_price = versions()
-        assert after_price["catalog"] != start["catalog"] and after_price["reviews"] == start["reviews"]
+        assert after_price["catalog"] != start["catalog"] and after_price.get("reviews") == start.get("reviews")
+        assert page_version() != page
+        page = page_version()
         run("UPDATE reviews SET seller_reply = 'Thanks' WHERE product_id = :id", id=product.id)
-        after_reply = versions()
-        assert after_reply["reviews"] != after_price["reviews"]
+        assert versions() == after_price and page_version() != page  # this product's page only (perf04)
+        page = page_version()
         run("UPDATE users SET email = 'renamed-' || email WHERE id = :id", id=buyer_id)
-        assert versions() == after_reply  # nothing a product page shows
+        assert (versions(), page_version()) == (after_price, page)  # nothing a product page shows
         run("UPDATE users SET full_name = 'Someone Else' WHERE id = :id", id=buyer_id)
-        assert versions()["reviews"] != after_reply["reviews"]
+        assert versions().get("reviews") != after_price.get("reviews")  # every page with their reviews
 
 
 def _rollups(conn) -> dict:

@@ -14,10 +14,11 @@ import uuid
 from collections import OrderedDict
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from marketplace.extensions import db
-from marketplace.models import ProductVariant
+from marketplace.models import Product, ProductVariant
 from marketplace.services.catalog import search
 from marketplace.services.catalog.listing_queries import ListingQuery, ProductCard, Sort, list_products
 from marketplace.services.core import rollups
@@ -80,13 +81,18 @@ def home_shelves(size: int) -> tuple[list[ProductCard], list[ProductCard]]:
     return shelves
 
 
-_STOCK = select(ProductVariant.stock).where(ProductVariant.product_id == bindparam("product_id")) \
-    .order_by(ProductVariant.id)
+_LIVE = (select(Product.page_version,
+                select(func.array_agg(aggregate_order_by(ProductVariant.stock, ProductVariant.id)))
+                .where(ProductVariant.product_id == Product.id).scalar_subquery())
+         .where(Product.id == bindparam("product_id")))
 
 
-def stock_levels(product_id: uuid.UUID) -> tuple[int, ...]:
-    """A product's stock per variant, read now: the live part of its cached page (web/page_cache.py)."""
-    return tuple(db.session.execute(_STOCK, {"product_id": product_id}).scalars())
+def live_state(product_id: uuid.UUID) -> tuple[int, tuple[int, ...]] | None:
+    """What a product's cached page is keyed on besides the global versions, read now in one
+    primary-key statement: its page version (migration perf04: moved by any change of the
+    product, its variants, images or reviews) and its stock per variant. None: no such product."""
+    row = db.session.execute(_LIVE, {"product_id": product_id}).one_or_none()
+    return None if row is None else (row[0], tuple(row[1] or ()))
 
 
 def clear() -> None:

@@ -24,9 +24,8 @@ from marketplace.extensions import db
 from marketplace.services.core.rows import execute_rows
 
 DEFERRED_TRIGGERS = ("orders_sales_rollup", "orders_sales_rollup_change", "products_catalog_version",
-                     "product_images_catalog_version", "shops_catalog_version", "variants_catalog_version",
-                     "variants_catalog_version_change", "reviews_reviews_version", "review_images_reviews_version",
-                     "users_reviews_version")
+                     "products_catalog_version_change", "product_images_catalog_version", "shops_catalog_version",
+                     "variants_catalog_version", "variants_catalog_version_change", "users_reviews_version")
 _NAMES = ", ".join(DEFERRED_TRIGGERS)
 _FOLD_PENDING = text(f"SET CONSTRAINTS {_NAMES} IMMEDIATE; SET CONSTRAINTS {_NAMES} DEFERRED")
 _VERSIONS = text("SELECT name, version FROM cache_versions")
