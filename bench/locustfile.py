@@ -23,11 +23,11 @@ STARTED = time.time()
 _POOLS: dict[str, itertools.count] = {}
 
 
-def next_account(pool: str) -> dict:
-    """The next unused account of a pool: {"email", "address_id"}."""
+def next_unused(pool: str, items: list | None = None):
+    """The next unused account of a pool ({"email", "address_id"}), or the next of `items`."""
     counter = _POOLS.setdefault(pool, itertools.count())
-    accounts = FIXTURES["pools"][pool]
-    return accounts[next(counter) % len(accounts)]
+    items = FIXTURES["pools"][pool] if items is None else items
+    return items[next(counter) % len(items)]
 
 
 @events.request.add_listener
@@ -119,13 +119,13 @@ class ProductDetail(Base):
 
 
 class Buyer(Base):
-    """A logged-in buyer with an account of their own (see next_account)."""
+    """A logged-in buyer with an account of their own (see next_unused)."""
 
     abstract = True
     pool = ""
 
     def on_start(self):
-        self.account = next_account(self.pool)
+        self.account = next_unused(self.pool)
         self.login(self.account["email"])
 
 
@@ -166,12 +166,17 @@ class CartAddAndView(Shopper):
 
 
 class PlaceOrder(Buyer):
+    """One unit of a variant of the buyer's own (no two buyers share a stock row), then checkout."""
+
     pool = "order"
+
+    def on_start(self):
+        super().on_start()
+        self.variant = next_unused("order variants", FIXTURES["order_variant_ids"])
 
     @task
     def place_order(self):
-        variant = random.choice(FIXTURES["order_variant_ids"])
-        self.post_json("/api/v1/cart/items", {"variant_id": variant, "quantity": 1}, "order: cart add",
+        self.post_json("/api/v1/cart/items", {"variant_id": self.variant, "quantity": 1}, "order: cart add",
                        expect=(201,))
         self.post_json("/api/v1/orders", {"address_id": self.account["address_id"], "payment_method": "COD"},
                        "place order", expect=(201,), **{"Idempotency-Key": uuid.uuid4().hex})

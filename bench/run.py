@@ -47,6 +47,14 @@ HOST = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "100000"))
+# The benchmark marketplace's other sizes: 100,000 products come with 1,000 shops, 20,000 buyers and
+# 200,000 orders; a million with 5,000 shops, 50,000 buyers and a million orders (issue 20).
+SHOPS = int(os.environ.get("BENCH_SHOPS", 1_000 if PRODUCTS <= 100_000 else PRODUCTS // 200))
+BUYERS = int(os.environ.get("BENCH_BUYERS", 20_000 if PRODUCTS <= 100_000 else PRODUCTS // 20))
+ORDERS = int(os.environ.get("BENCH_ORDERS", 200_000 if PRODUCTS <= 100_000 else PRODUCTS))
+# Checkout as concurrent buyers grow, each on a product of their own (no shared stock row): where
+# a global lock would show, throughput stops growing. "" skips it.
+CHECKOUT_SWEEP = [int(n) for n in os.environ.get("BENCH_CHECKOUT_SWEEP", "8,32,64,128").split(",") if n.strip()]
 PASSWORD = "bench-pass-123"  # the password seed-bench gives every benchmark account
 FLOOR = "static file (floor)"
 PROFILE = os.environ.get("BENCH_PROFILE", "") not in ("", "0")
@@ -73,7 +81,8 @@ SCENARIOS = [
 # Row names of the wrk mixes: the same as locustfile.py's request names, so the rows compare.
 WRK_NAMES = {"static": "static file", "home": "home", "search": "search", "product": "product detail",
              "first": "category first page", "more": "category load more"}
-POOL_SIZE = 64  # accounts per buyer scenario: one per virtual user, never shared
+POOL_SIZE = max([64, *CHECKOUT_SWEEP])  # accounts per buyer scenario: one per virtual user, never shared
+ORDER_VARIANTS = max([100, *CHECKOUT_SWEEP])  # the order scenarios' variants: one per buyer of the sweep
 POOLS = ("cart", "add", "order", "orders")  # the buyer scenarios' pools (locustfile.py); the race takes the rest
 
 
@@ -112,10 +121,11 @@ def prepare_database(env: dict, engine) -> None:
         raise SystemExit(f"The benchmark database has {products:,} products, fewer than {PRODUCTS:,}: "
                          "point BENCH_DATABASE_URL at an empty database (or delete instance/pgbench).")
     if not products or not people:
-        print(f"Generating the benchmark marketplace ({PRODUCTS:,} products, 20,000 buyers, 200,000 orders); "
-              "this takes a few minutes…", flush=True)
+        print(f"Generating the benchmark marketplace ({PRODUCTS:,} products, {SHOPS:,} shops, {BUYERS:,} buyers, "
+              f"{ORDERS:,} orders); this takes a few minutes…", flush=True)
         started = time.monotonic()
-        flask(env, "seed-bench", "--products", str(PRODUCTS))
+        flask(env, "seed-bench", "--products", str(PRODUCTS), "--shops", str(SHOPS), "--buyers", str(BUYERS),
+              "--orders", str(ORDERS))
         print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
 
 
@@ -143,7 +153,7 @@ def write_fixtures(engine, path: Path) -> dict:
                      {"e": [b["email"] for b in buyers]})
         variants = q("SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id "
                      "JOIN shops s ON s.id = p.shop_id WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE' "
-                     "AND v.deleted_at IS NULL ORDER BY random() LIMIT 401")
+                     "AND v.deleted_at IS NULL ORDER BY random() LIMIT :n", n=300 + ORDER_VARIANTS + 1)
         race, variants = variants[-1], variants[:-1]
         # Plenty of stock for the cart and order scenarios, so they measure work, not sell-outs.
         conn.execute(text("UPDATE product_variants SET stock = 1000000 WHERE id = ANY(:ids)"), {"ids": variants})
@@ -456,6 +466,25 @@ def main() -> None:
                               "generator": generator})
             if before is not None:
                 checks["place order"] = check_orders(engine, fixtures["order_variant_ids"], before)
+        for users in CHECKOUT_SWEEP if not only or "sweep" in only else ():
+            print(f"… checkout sweep: {users} buyers, each on a product of their own "
+                  f"({WARMUP} s warm-up + {SECONDS} s)", flush=True)
+            before = stock_state(engine, fixtures["order_variant_ids"])
+            run = {"wrk": None, "user_class": "PlaceOrder", "mix": None, "users": users, "fixtures": fixtures,
+                   "fixtures_path": fixtures_path}
+            if WARMUP:
+                run_scenario(**run, seconds=WARMUP)
+            start = meter.snapshot()
+            rows = run_scenario(**run, seconds=SECONDS)
+            cpu = CpuMeter.delta(start, meter.snapshot())
+            requests = sum(r["requests"] for r in rows) or 1
+            for row in rows:
+                if row["name"] == "place order":
+                    table.append({"scenario": f"checkout sweep ({users} buyers)", "users": users, **row,
+                                  "app_cpu_ms": cpu["app_cpu_s"] / requests * 1000,
+                                  "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"],
+                                  "generator": "locust"})
+            checks[f"checkout sweep ({users} buyers)"] = check_orders(engine, fixtures["order_variant_ids"], before)
         if not only or "race" in only:
             print("… race: 200 buyers for the last 50 units", flush=True)
             start = meter.snapshot()
