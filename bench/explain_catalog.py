@@ -17,7 +17,7 @@ from marketplace import create_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.models import Product, Shop  # noqa: E402
 from marketplace.services.catalog import listing_queries, product_queries, search  # noqa: E402
-from marketplace.services.catalog.categories import get_tree  # noqa: E402
+from marketplace.services.catalog.category_queries import get_tree  # noqa: E402
 from marketplace.services.catalog.listing_queries import ListingQuery, Sort  # noqa: E402
 from marketplace.services.catalog.visibility import visible_condition  # noqa: E402
 

@@ -239,6 +239,3 @@ def list_products(q: ListingQuery) -> Page[ProductCard]:
     cards = [ProductCard(*row) for row in rows[:limit]]
     next_cursor = _encode(sort, cards[-1]) if len(rows) > limit else None
     return Page(items=cards, next_cursor=next_cursor)
-
-
-# ---- the product page ------------------------------------------------------------------------
