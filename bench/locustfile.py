@@ -15,7 +15,9 @@ import time
 import uuid
 
 from locust import FastHttpUser, constant, events, task
-from traffic import CURSOR, LOAD_MORE_HEADERS, STATIC_FILE, category_request, product_path, search_params
+from traffic import (
+    CURSOR, LOAD_MORE_HEADERS, STATIC_FILE, category_request, cold_search_params, product_path, search_params,
+)
 
 FIXTURES = json.loads(open(os.environ["BENCH_FIXTURES"]).read()) if os.environ.get("BENCH_FIXTURES") else {}
 SAMPLES: dict[str, dict] = {}
@@ -110,6 +112,12 @@ class Search(Base):
     @task
     def search(self):
         self.client.get("/search", params=search_params(random), name="search")
+
+
+class ColdSearch(Base):
+    @task
+    def search(self):
+        self.client.get("/search", params=cold_search_params(random), name="cold broad search")
 
 
 class ProductDetail(Base):

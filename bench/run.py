@@ -70,6 +70,7 @@ SCENARIOS = [
     ("home", "Home", 8, "home"),
     ("category listing", "CategoryListing", 8, "category"),
     ("search", "Search", 8, "search"),
+    ("cold broad search", "ColdSearch", 16, "cold-search"),
     ("product detail", "ProductDetail", 8, "product"),
     ("cart add (API)", "CartAdd", 8, None),
     ("cart add + view", "CartAddAndView", 8, None),
@@ -79,8 +80,8 @@ SCENARIOS = [
     ("admin dashboard", "AdminDashboard", 4, None),
 ]
 # Row names of the wrk mixes: the same as locustfile.py's request names, so the rows compare.
-WRK_NAMES = {"static": "static file", "home": "home", "search": "search", "product": "product detail",
-             "first": "category first page", "more": "category load more"}
+WRK_NAMES = {"static": "static file", "home": "home", "search": "search", "cold-search": "cold broad search",
+             "product": "product detail", "first": "category first page", "more": "category load more"}
 POOL_SIZE = max([64, *CHECKOUT_SWEEP])  # accounts per buyer scenario: one per virtual user, never shared
 ORDER_VARIANTS = max([100, *CHECKOUT_SWEEP])  # the order scenarios' variants: one per buyer of the sweep
 POOLS = ("cart", "add", "order", "orders")  # the buyer scenarios' pools (locustfile.py); the race takes the rest

@@ -20,6 +20,9 @@ SEARCHES = [
     "quan jean", "jeans", "nồi", "noi com dien", "rice cooker", "đèn", "lamp", "gối", "pillow",
     "zzqx nothing", "no such product xyz", "qwertyuiop", "ñandú", "kệ sách",
 ]
+# Words that match a tenth of the generated catalogue or more: a search for one of them, never
+# asked before, ranks from the database (issue 20's "cold broad search").
+BROAD_SEARCHES = ["ao", "ao thun", "ca phe", "laptop", "tai nghe", "giay", "tra", "den", "noi", "sac"]
 STATIC_FILE = "/static/css/app.css"
 # The htmx "Load more" button: a GET of the same listing plus the cursor, aimed at #load-more.
 LOAD_MORE_HEADERS = {"HX-Request": "true", "HX-Target": "load-more"}
@@ -40,6 +43,12 @@ def search_params(rng: random.Random) -> dict:
     return {"q": rng.choice(SEARCHES)}
 
 
+def cold_search_params(rng: random.Random) -> dict:
+    """A broad word made a query nobody asked before: it also excludes a made-up word that no
+    product has, so it finds exactly what the word finds but no cache (page or listing) holds it."""
+    return {"q": f"{rng.choice(BROAD_SEARCHES)} -zq{rng.getrandbits(48):x}"}
+
+
 def product_path(rng: random.Random, product_ids: list[str]) -> str:
     return f"/p/{rng.choice(product_ids)}"
 
@@ -57,6 +66,8 @@ def draw_urls(mix: str, fixtures: dict, count: int, rng: random.Random) -> list[
             urls.append(f"{path}?{urlencode(params)}")
         elif mix == "search":
             urls.append(f"/search?{urlencode(search_params(rng))}")
+        elif mix == "cold-search":
+            urls.append(f"/search?{urlencode(cold_search_params(rng))}")
         elif mix == "product":
             urls.append(product_path(rng, fixtures["product_ids"]))
         else:
