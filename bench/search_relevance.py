@@ -43,8 +43,9 @@ def bounded_statement(q: str):
     return listing_queries.listing_statement(ListingQuery(text=q, sort=Sort.RELEVANCE, limit=PAGE))
 
 
-def timed(statement) -> tuple[list, float, float]:
-    """(ids of the first page, ms of the first run, best ms of five more) in database time."""
+def timed(statement) -> tuple[list, int, float, float]:
+    """(ids of the first page, how many of them match in the title, ms of the first run, best ms of five
+    more) in database time."""
     compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
     cursor = db.session.connection().connection.driver_connection.cursor()
     times = []
@@ -52,33 +53,41 @@ def timed(statement) -> tuple[list, float, float]:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + str(compiled), compiled.params)
         times.append(cursor.fetchone()[0][0]["Execution Time"])
     cursor.execute(str(compiled), compiled.params)
-    ids = [row[0] for row in cursor.fetchall()][:PAGE]
-    return ids, times[0], min(times[1:])
+    rows = cursor.fetchall()[:PAGE]
+    ids = [row[0] for row in rows]
+    in_title = sum(1 for row in rows if row[-1] >= 1)  # the rank: 1 + score when the title matches
+    return ids, in_title, times[0], min(times[1:])
 
 
 def main() -> None:
     markdown = "--markdown" in sys.argv
     words = [a for a in sys.argv[1:] if not a.startswith("--")] or QUERIES
+    for arg in sys.argv[1:]:
+        if arg.startswith("--candidates="):  # try another bound than the app's
+            listing_queries.RELEVANCE_CANDIDATES = int(arg.split("=", 1)[1])
     app = create_app()
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Product))
         print(f"{total:,} products; RELEVANCE_CANDIDATES = {listing_queries.RELEVANCE_CANDIDATES:,}\n")
         header = ("query", "matches", "exact first/warm ms", "bounded first/warm ms", "overlap of 24",
-                  "best match kept")
+                  "best match kept", "title matches exact/bounded")
         print(("| " + " | ".join(header) + " |\n|" + "---|" * len(header)) if markdown else
-              f"{header[0]:<24} {header[1]:>9} {header[2]:>20} {header[3]:>22} {header[4]:>14} {header[5]:>15}")
+              f"{header[0]:<24} {header[1]:>9} {header[2]:>20} {header[3]:>22} {header[4]:>14} {header[5]:>15} "
+              f"{header[6]:>28}")
         for q in words:
             matches = db.session.scalar(
                 select(func.count()).select_from(Product).join(Shop, Shop.id == Product.shop_id)
                 .where(visible_condition(), search.matches(search.ts_query("q"))), {"q": search.normalize_query(q)})
-            exact, exact_first, exact_warm = timed(exact_statement(q))
-            bounded, bounded_first, bounded_warm = timed(bounded_statement(q))
+            exact, exact_titles, exact_first, exact_warm = timed(exact_statement(q))
+            bounded, bounded_titles, bounded_first, bounded_warm = timed(bounded_statement(q))
             overlap = len(set(exact) & set(bounded))
             kept = "yes" if not exact or exact[0] in bounded else "no"
             cells = (q, f"{matches:,}", f"{exact_first:.1f} / {exact_warm:.1f}",
-                     f"{bounded_first:.1f} / {bounded_warm:.1f}", f"{overlap}/{len(exact)}", kept)
+                     f"{bounded_first:.1f} / {bounded_warm:.1f}", f"{overlap}/{len(exact)}", kept,
+                     f"{exact_titles} / {bounded_titles}")
             print(("| " + " | ".join(cells) + " |") if markdown else
-                  f"{cells[0]:<24} {cells[1]:>9} {cells[2]:>20} {cells[3]:>22} {cells[4]:>14} {cells[5]:>15}")
+                  f"{cells[0]:<24} {cells[1]:>9} {cells[2]:>20} {cells[3]:>22} {cells[4]:>14} {cells[5]:>15} "
+                  f"{cells[6]:>28}")
 
 
 if __name__ == "__main__":
