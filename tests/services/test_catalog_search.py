@@ -98,6 +98,25 @@ def test_relevance_ranks_the_best_selling_matches_and_pages_through_them(candida
     assert len(found("op lung", sort=Sort.NEWEST)) == 6  # other sorts see every match
 
 
+def test_an_unfiltered_search_ranks_the_best_selling_title_matches_when_there_are_enough(candidates, monkeypatch):
+    described = [product_at(n, price=1000, title=f"Bình nước {n}", description="kèm ốp lưng", sold=100 + n)
+                 for n in range(3)]
+    slow, fast, fastest = (product_at(10 + n, price=2000, title=f"Ốp lưng mẫu {n}", description="", sold=sold)
+                           for n, sold in enumerate((0, 150, 200)))
+    monkeypatch.setattr(listing_queries, "TITLE_WALK", 4)  # walks fastest, fast and two described ones
+    monkeypatch.setattr(listing_queries, "TITLE_MATCHES_ENOUGH", 2)
+    candidates(500)
+    assert sorted(found("op lung")) == [fast.title, fastest.title]  # the title matches among the walked
+    walked, pages = walk_pages(lambda cursor, limit: listing_queries.list_products(
+        ListingQuery(text="op lung", cursor=cursor, limit=limit)), limit=1)
+    assert len(walked) == 2 and pages == 2
+    # Filters or too few title matches in the walk: every match is a candidate, as before.
+    assert len(found("op lung", min_price=500)) == 6
+    monkeypatch.setattr(listing_queries, "TITLE_MATCHES_ENOUGH", 3)
+    candidates(500)
+    assert sorted(found("op lung")) == sorted(p.title for p in [*described, slow, fast, fastest])
+
+
 def test_hidden_deleted_draft_and_suspended_shop_products_are_never_found():
     make_product(title="Kem chống nắng visible", description="")
     for status in (ProductStatus.DRAFT, ProductStatus.HIDDEN, ProductStatus.DELETED):
