@@ -5,7 +5,7 @@ from marketplace.models.catalog import Category, Product, ProductImage, ProductS
 from marketplace.models.notifications import AuditLog, Notification
 from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod
 from marketplace.models.reviews import Review, ReviewImage
-from marketplace.models.rollups import CacheVersion, ProductSalesDaily, SalesDaily, ShopSalesDaily
+from marketplace.models.rollups import CacheVersion, ProductCount, ProductSalesDaily, SalesDaily, ShopSalesDaily
 from marketplace.models.shops import Shop, ShopStatus
 from marketplace.models.users import Address, LoginSession, OtpCode, OtpPurpose, Role, User, UserStatus
 from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
@@ -13,6 +13,6 @@ from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
 __all__ = [
     "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
     "LoginSession", "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose",
-    "PaymentMethod", "Product", "ProductImage", "ProductSalesDaily", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
+    "PaymentMethod", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
     "SalesDaily", "Shop", "ShopSalesDaily", "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
 ]

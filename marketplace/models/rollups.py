@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, SmallInteg
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.models.base import Base
+from marketplace.models.catalog import ProductStatus
 from marketplace.models.orders import OrderStatus
 from marketplace.models.users import pg_enum
 
@@ -56,6 +57,18 @@ class ProductSalesDaily(Base):
     shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     units: Mapped[int]
     revenue: Mapped[int] = mapped_column(BigInteger)
+
+
+class ProductCount(Base):
+    """How many products have each status, in shards (readers sum them): statement-level triggers
+    on `products` keep it in the changing transaction (migration perf06), so the admin dashboard
+    reads a handful of rows instead of counting the catalogue."""
+
+    __tablename__ = "product_counts"
+
+    status: Mapped[ProductStatus] = mapped_column(pg_enum(ProductStatus, "product_status"), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    products: Mapped[int] = mapped_column(BigInteger)
 
 
 class CacheVersion(Base):
