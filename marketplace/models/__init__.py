@@ -13,6 +13,7 @@ from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
 __all__ = [
     "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
     "LoginSession", "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose",
-    "PaymentMethod", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus", "ProductVariant", "Review", "ReviewImage", "Role",
-    "SalesDaily", "Shop", "ShopSalesDaily", "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
+    "PaymentMethod", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus",
+    "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "Shop", "ShopSalesDaily", "ShopStatus", "User",
+    "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
 ]

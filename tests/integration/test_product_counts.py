@@ -12,7 +12,8 @@ from tests.factories import make_category, make_product, make_shop
 
 KEPT = text("SELECT status::text, sum(products) FROM product_counts GROUP BY status HAVING sum(products) <> 0")
 COUNTED = text("SELECT status::text, count(*) FROM products GROUP BY status")
-WRITES = text("SELECT coalesce(n_tup_ins + n_tup_upd, 0) FROM pg_stat_xact_user_tables WHERE relname = 'product_counts'")
+WRITES = text("SELECT coalesce(n_tup_ins + n_tup_upd, 0) FROM pg_stat_xact_user_tables "
+              "WHERE relname = 'product_counts'")
 BULK = text("""
     INSERT INTO products (id, shop_id, category_id, title, description, status, min_price, rating_sum,
                           review_count, average_rating, sold_count)

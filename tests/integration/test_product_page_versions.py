@@ -44,8 +44,8 @@ def test_changes_of_other_products_leave_a_product_page_cached(app, client):
         lambda: setattr(db.session.get(ProductVariant, other.variants[0].id), "price", 2500),
         lambda: add_image(other),
         lambda: setattr(db.session.get(Product, other.id), "title", "Steel kettle 2L"),
-        lambda: make_product(shop=db.session.get(Shop, other.shop_id), category=db.session.get(Category, other.category_id),
-                             title="A new product"),
+        lambda: make_product(shop=db.session.get(Shop, other.shop_id),
+                             category=db.session.get(Category, other.category_id), title="A new product"),
     ]
     for number, change in enumerate(changes):
         before = dict(rollups.cache_versions())

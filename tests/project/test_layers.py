@@ -52,7 +52,7 @@ def test_a_package_depends_only_on_the_ones_before_it(path):
             used = name.split(".")[2]
             assert LAYERS.index(used) <= own, f"{path.name} ({LAYERS[own]}) imports {name}, a later package"
         elif name.startswith("marketplace"):
-            assert name.startswith(tuple(ALLOWED_OUTSIDE)), f"{path.name} imports {name}: services never reach the web layer"
+            assert name.startswith(tuple(ALLOWED_OUTSIDE)), f"{path.name} imports {name}: services never reach the web"
         assert name not in {"flask.request", "flask.session"}
     source = path.read_text()
     assert "from flask import request" not in source and "flask.request" not in source
