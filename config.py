@@ -39,6 +39,7 @@ class Config:
     SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 200)
     SQL_COUNT_HEADER = env_bool("SQL_COUNT_HEADER", False)  # X-SQL-Statements on every response (bench)
 
+    SITE_NAME = os.environ.get("SITE_NAME", "Chợ Phố")  # the brand in the header, page titles and footer
     CURRENCY = os.environ.get("CURRENCY", "USD").upper()
     DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "VN").upper()
     SHIPPING_FEE = env_int("SHIPPING_FEE", 300)  # minor units, flat per shop order

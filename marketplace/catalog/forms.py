@@ -88,6 +88,12 @@ class ListingFilterForm(PageForm):
                 raise ValidationError("Pick a shop from the list.") from exc
 
     @property
+    def narrowed(self) -> bool:
+        """Whether any filter (not the words or the sort) narrows the list: an empty list then says so."""
+        return bool(self.min_price.data or self.max_price.data or self.min_rating.data or self.shop.data
+                    or self.in_stock.data)
+
+    @property
     def rating_value(self) -> Decimal | None:
         return Decimal(self.min_rating.data) if self.min_rating.data else None
 

@@ -4,6 +4,10 @@ One markup, three answers: the full page; `_results.html` for an htmx filter cha
 (target #results); `_page_items.html` (the next cards plus a new "Load more") for the
 htmx "Load more" button (target #load-more). The button is also a plain link to the
 next page, and the filter form a plain GET form, so nothing needs JavaScript.
+
+Back after "Load more": each htmx "Load more" replaces the address with `?pages=N` (N pages
+shown), and a full request for `?pages=N` renders those N pages at once (one statement, up to
+RESTORED_PAGES), so returning to the list shows what the shopper had loaded, where they were.
 """
 import uuid
 
@@ -28,11 +32,23 @@ def filter_form(searching: bool = False, with_shops: bool = True) -> ListingFilt
     return form
 
 
-def page_size() -> int:
+RESTORED_PAGES = listing_queries.MAX_ROWS // listing_queries.DEFAULT_PAGE_SIZE
+
+
+def _int_arg(name: str, default: int, lowest: int, highest: int) -> int:
     try:
-        return int(request.args.get("limit", listing_queries.DEFAULT_PAGE_SIZE))
+        return max(lowest, min(int(request.args.get(name, default)), highest))
     except ValueError:
-        return listing_queries.DEFAULT_PAGE_SIZE
+        return default
+
+
+def page_size() -> int:
+    return _int_arg("limit", listing_queries.DEFAULT_PAGE_SIZE, 1, listing_queries.MAX_PAGE_SIZE)
+
+
+def pages_shown() -> int:
+    """How many pages the list shows after this answer: `?pages=N`, 1 when absent."""
+    return _int_arg("pages", 1, 1, RESTORED_PAGES)
 
 
 def run_listing(form: ListingFilterForm, *, category_ids: list[uuid.UUID] | None = None,
@@ -40,6 +56,7 @@ def run_listing(form: ListingFilterForm, *, category_ids: list[uuid.UUID] | None
     """The page of cards for a validated form, or None when the form has errors (shown instead)."""
     if not form.validate():
         return None
+    cursor = request.args.get("cursor") or None
     return storefront_cache.cached_listing(listing_queries.ListingQuery(
         category_ids=category_ids,
         shop_id=shop_id or form.shop_value,
@@ -49,16 +66,27 @@ def run_listing(form: ListingFilterForm, *, category_ids: list[uuid.UUID] | None
         in_stock=bool(form.in_stock.data),
         text=text,
         sort=form.sort_value,
-        cursor=request.args.get("cursor") or None,
-        limit=page_size(),
+        cursor=cursor,
+        # a first page asked for as `?pages=N` (Back after "Load more") is those N pages at once
+        limit=page_size() * (1 if cursor else pages_shown()),
     ))
 
 
-def next_page_url(page) -> str | None:
+def _listing_url(**changes) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("cursor", "pages") and v != ""}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, **changes)
+
+
+def next_page_links(page) -> dict | None:
+    """The "Load more" link's three URLs, or None on the last page: `next_url` (the plain link: the next
+    page alone), `fragment_url` (what htmx fetches: the next cards) and `restore_url` (the address htmx
+    puts in the bar: every page shown so far, for Back)."""
     if page is None or not page.next_cursor:
         return None
-    args = {k: v for k, v in request.args.items() if k != "cursor" and v != ""}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, cursor=page.next_cursor)
+    shown = pages_shown() + 1
+    return {"next_url": _listing_url(cursor=page.next_cursor),
+            "fragment_url": _listing_url(cursor=page.next_cursor, pages=shown),
+            "restore_url": _listing_url(pages=shown) if shown <= RESTORED_PAGES else None}
 
 
 _FILTER_FIELDS = "rendered_filter_fields"
@@ -90,7 +118,9 @@ def filter_fields(form: ListingFilterForm, shop_filter: bool = True) -> Markup:
 
 def render_listing(page_template: str, form: ListingFilterForm, page, **context):
     """The full page, or the fragment htmx aimed at; 422 when a filter was invalid."""
-    context.update(form=form, filter_fields=filter_fields, page=page, next_url=next_page_url(page),
+    words = {"q": form.q.data} if form.q.data else {}
+    context.update(form=form, filter_fields=filter_fields, page=page, more=next_page_links(page),
+                   unfiltered_url=url_for(request.endpoint, **(request.view_args or {}), **words),
                    filter_errors=[f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()])
     status = 422 if form.errors else 200
     target = htmx_target()

@@ -73,6 +73,30 @@ def _render_card(macro, card) -> Markup:
     ))
 
 
+@bp.app_template_global()
+def nav_categories():
+    """The top-level categories for the storefront's category bar (the process's cached tree)."""
+    return get_tree().roots
+
+
+# A category's icon (the vendored sprite) by words in its slug; others get a tag.
+CATEGORY_ICONS = (("thoi-trang", "bag"), ("fashion", "bag"), ("dien-tu", "phone"), ("electronic", "phone"),
+                  ("nha-cua", "house-heart"), ("home", "house-heart"), ("ca-phe", "cup-hot"), ("coffee", "cup-hot"),
+                  ("sac-dep", "flower1"), ("beauty", "flower1"), ("the-thao", "bicycle"), ("sport", "bicycle"),
+                  ("qua", "gift"), ("gift", "gift"))
+
+
+@bp.app_template_global()
+def category_icon(slug: str) -> str:
+    return next((icon for word, icon in CATEGORY_ICONS if word in slug), "tag")
+
+
+@bp.app_template_global()
+def best_sellers() -> list:
+    """The home page's best sellers (cached per catalog version), for empty lists and error pages."""
+    return storefront_cache.home_shelves(storefront_cache.SHELF_SIZE)[0]
+
+
 @lru_cache(maxsize=16384)
 def cached_slug(title: str) -> str:
     """slugify() of a product title; listing cards ask for the same titles again and again."""

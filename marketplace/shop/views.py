@@ -4,19 +4,18 @@ from flask import render_template
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.services.catalog import storefront_cache
 from marketplace.services.catalog.category_queries import get_tree
-from marketplace.services.shops import shop_queries
+from marketplace.services.shops import featured_queries, shop_queries
 from marketplace.shop import bp
 from marketplace.web.page_cache import anonymous_page
-
-HOME_SHELF = 8
-
 
 @bp.get("/")
 @anonymous_page()
 def home():
-    """Anyone: the home page: top-level categories, best sellers and new arrivals."""
-    best, newest = storefront_cache.home_shelves(HOME_SHELF)
-    return render_template("shop/home.html", categories=get_tree().roots, best_sellers=best, new_arrivals=newest)
+    """Anyone: the home page: the hero with featured shops, top-level categories, best sellers, new arrivals,
+    shops to follow."""
+    best, newest = storefront_cache.home_shelves(storefront_cache.SHELF_SIZE)
+    return render_template("shop/home.html", categories=get_tree().roots, best_sellers=best, new_arrivals=newest,
+                           shops=featured_queries.featured_shops())
 
 
 @bp.get("/s/<slug>")

@@ -29,6 +29,12 @@ FRIENDLY_TITLES = {
     500: "Something went wrong on our side",
     503: "We're briefly unavailable",
 }
+FRIENDLY_MESSAGES = {
+    404: "The link may be old or mistyped, or the page has moved. Search for what you wanted, or start again from the home page.",
+    405: "This page can't do that. Go back and try again.",
+    500: "We have been told and are looking into it. Your cart and orders are safe; please try again in a moment.",
+    503: "The shop is busy or being updated. Please try again in a minute.",
+}
 
 
 def json_error(status: int, message: str, code: str | None = None, fields: dict | None = None):
@@ -61,7 +67,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        message = error.description if status not in (500,) else FRIENDLY_TITLES[500]
+        message = error.description
+        if status == 500 or (message == type(error).description and status in FRIENDLY_MESSAGES):
+            message = FRIENDLY_MESSAGES[status]  # ours, not the framework's stock sentence
         if wants_json():
             response = json_error(status, message)
         else:

@@ -8,4 +8,27 @@
       window.location.href = document.body.dataset.loginUrl + "?next=" + next;
     }
   });
+
+  // Menus are <details> so they open without JavaScript; with it they also close on a click
+  // elsewhere or on Escape, like any menu.
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-closes-outside][open]").forEach(function (menu) {
+      if (menu !== except && !menu.contains(except)) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest("details[data-closes-outside]"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details[data-closes-outside][open]");
+    if (open) {
+      open.removeAttribute("open");
+      open.querySelector("summary").focus();
+    }
+  });
+
+  // Listing filters fold away on a phone; on a wide screen they are a sidebar, so open them.
+  var filters = document.querySelector("details.filters-panel");
+  if (filters && window.matchMedia("(min-width: 992px)").matches) filters.setAttribute("open", "");
 })();

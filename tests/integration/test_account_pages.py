@@ -296,7 +296,7 @@ def test_nav_shows_log_in_for_guests_and_a_menu_for_users(client):
 
 
 @pytest.mark.parametrize("role, endpoint, label", [
-    (Role.SELLER, "seller.list_products", "Seller center"),
+    (Role.SELLER, "seller.list_products", "Seller Center"),
     (Role.BUYER, "seller.register_shop", "Open a shop"),
 ])
 def test_nav_links_to_the_seller_area_by_role(app, client, role, endpoint, label):
@@ -304,7 +304,7 @@ def test_nav_links_to_the_seller_area_by_role(app, client, role, endpoint, label
     post_login(client, user.email)
     page = html(client.get("/"))
     assert (label in page) == (endpoint in app.view_functions)
-    other = "Open a shop" if label == "Seller center" else "Seller center"
+    other = "Open a shop" if label == "Seller Center" else "Seller Center"
     assert other not in page
     assert "Admin</a>" not in page
 

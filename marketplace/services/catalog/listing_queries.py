@@ -32,6 +32,9 @@ from marketplace.services.core.rows import execute_rows
 
 DEFAULT_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 48
+# One statement may read up to this many cards: a listing reopened after several "Load more"s
+# (marketplace/catalog/listing.py) shows its pages again at once.
+MAX_ROWS = 240
 
 
 class Sort(str, enum.Enum):
@@ -247,7 +250,7 @@ def _title_walk_or(matches, tsquery):
 
 def _prepared(q: ListingQuery) -> tuple:
     sort = q.effective_sort
-    limit = max(1, min(q.limit or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE))
+    limit = max(1, min(q.limit or DEFAULT_PAGE_SIZE, MAX_ROWS))
     after = _decode(q.cursor, sort)
     return _statement(*_shape(q)), _params(q, after, limit), sort, limit
 

@@ -67,6 +67,7 @@ def cached_listing(q: ListingQuery) -> Page[ProductCard]:
 
 
 _HOME = "home_shelves_cache"
+SHELF_SIZE = 10  # cards on a home shelf: two rows on a phone, one on a wide screen
 
 
 def home_shelves(size: int) -> tuple[list[ProductCard], list[ProductCard]]:
