@@ -9,7 +9,7 @@ from marketplace.catalog import bp
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.extensions import limiter
 from marketplace.money import format_money
-from marketplace.services.catalog import product_queries, search, storefront_cache
+from marketplace.services.catalog import product_queries, related_queries, search, storefront_cache
 from marketplace.services.catalog.category_queries import get_tree
 from marketplace.services.core.text import slugify
 from marketplace.storage import media_url
@@ -174,4 +174,33 @@ def variant_panel(product_id: uuid.UUID):
     if variant is not None:
         # The address bar follows the choice, so a copied link opens this variant.
         response.headers["HX-Replace-Url"] = product_url(detail.product.id, detail.product.title, variant=variant.id)
+    return response
+
+
+@bp.get("/p/<uuid:product_id>/around")
+@anonymous_page()
+def product_around(product_id: uuid.UUID):
+    """Anyone: the product page's shelves, "More from this shop" and "Similar products" (an htmx fragment
+    loaded when scrolled to; cached with the listings, so the page itself keeps its own versions)."""
+    product = product_queries.get_product_detail(product_id)
+    info = product.product
+    return render_template(
+        "catalog/partials/_around.html", product=info, shop=product.shop,
+        from_shop=related_queries.more_from_shop(info.id, product.shop.id),
+        similar=related_queries.similar(info.id, info.category_id, info.min_price))
+
+
+RECENT_COOKIE = "recently_viewed"
+
+
+@bp.get("/p/<uuid:product_id>/recent")
+def recently_viewed(product_id: uuid.UUID):
+    """Anyone: the shopper's recently viewed products but this one (an htmx fragment), and this one
+    remembered first in the recently-viewed cookie (no login needed)."""
+    ids = related_queries.parse_recent(request.cookies.get(RECENT_COOKIE))
+    response = make_response(render_template(
+        "catalog/partials/_recent.html", cards=related_queries.recently_viewed(ids, product_id)))
+    response.set_cookie(RECENT_COOKIE, related_queries.remember_viewed(ids, product_id),
+                        max_age=60 * 60 * 24 * 90, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

@@ -25,10 +25,14 @@ BUDGETS = {
     # anonymous storefront: (cold caches, storefront caches warm but not the page, the page
     # cache's hit). Cold: the cache versions (one read for tree, shop filter and catalog) + the
     # listing; warm: the versions alone (the listing cache hits, or the whole page does)
-    "home": (3, 1, 1),          # versions, best sellers, new arrivals
+    "home": (4, 1, 1),          # versions, best sellers, new arrivals, shops to follow
     "category": (2, 1, 1),      # versions, the page of cards
     "category_more": (2, 1, 1),
     "search": (2, 1, 1),
+    "category_restored": (2, 1, 1),  # ?pages=3 (Back after two "Load more"s): three pages, one statement
+    # the product page's shelves (htmx): versions, the product, its shop's best sellers, its category's;
+    # warm: versions and the product (the shelves are cached listings)
+    "product_around": (4, 2, 1),
     # versions, stock (the page cache's live key), product + shop + variants + images,
     # reviews + authors + photos + stars; a hit: versions and stock
     "product": (4, 2),
@@ -113,6 +117,22 @@ def test_category_first_page_and_load_more(app, client, count_queries, size):
         assert cold_and_warm(app, count_queries, more) == BUDGETS["category_more"]
     else:
         assert cursor is None
+
+
+@pytest.mark.parametrize("size", [3, 80])
+def test_category_reopened_after_load_more(app, client, count_queries, size):
+    slug = make_category(slug=f"restored-{size}").slug
+    shelf_products(size, category=make_category_named(slug))
+    restored = lambda: client.get(f"/c/{slug}?pages=3")  # noqa: E731
+    assert cold_and_warm(app, count_queries, restored) == BUDGETS["category_restored"]
+    assert restored().get_data(as_text=True).count('data-testid="card-price"') == min(size, 72)
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_product_shelves(app, client, count_queries, size):
+    url = f"/p/{shelf_products(size, category=make_category())[0].id}/around"
+    around = lambda: client.get(url, headers=htmx("product-around"))  # noqa: E731
+    assert cold_and_warm(app, count_queries, around) == BUDGETS["product_around"]
 
 
 @pytest.mark.parametrize("size", [2, 40])

@@ -204,9 +204,7 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
         conditions.append(Product.average_rating >= bindparam("min_rating"))
     if in_stock:
         conditions.append(in_stock_condition())
-    columns = [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
-               Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
-               Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
+    columns = _card_columns()
     if text:
         tsquery = search.ts_query("q")
         conditions.append(search.matches(tsquery))
@@ -229,6 +227,27 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
     order = [key.asc(), Product.id.asc()] if ascending else [key.desc(), Product.id.desc()]
     return (select(*columns).join(Shop, Shop.id == Product.shop_id)
             .where(and_(*conditions)).order_by(*order).limit(bindparam("limit", type_=Integer)))
+
+
+def _card_columns() -> list:
+    """A ProductCard's columns, in its field order (without the rank)."""
+    return [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
+            Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
+            Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
+
+
+@lru_cache(maxsize=1)
+def _by_ids_statement():
+    return (select(*_card_columns()).join(Shop, Shop.id == Product.shop_id)
+            .where(visible_condition(), Product.id.in_(bindparam("ids", expanding=True))))
+
+
+def cards_by_ids(ids: list[uuid.UUID]) -> list[ProductCard]:
+    """The cards of these products that are still visible, in the order given (one statement)."""
+    if not ids:
+        return []
+    by_id = {row[0]: ProductCard(*row) for row in execute_rows(_by_ids_statement(), {"ids": list(ids)})}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _title_walk_or(matches, tsquery):

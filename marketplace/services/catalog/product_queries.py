@@ -25,6 +25,8 @@ class ShopRef(NamedTuple):
     name: str
     slug: str
     owner_id: uuid.UUID | None = None  # the owner sees "your shop's product", not an add-to-cart form
+    logo_key: str | None = None
+    joined: datetime | None = None
 
 
 class VariantInfo(NamedTuple):
@@ -103,7 +105,8 @@ def _detail_select():
         select(Product.id, Product.title, Product.description, Product.min_price, Product.average_rating,  # ProductInfo's
                Product.review_count, Product.sold_count, Product.created_at, Product.category_id,  # fields, in order
                Shop.id.label("shop_id"), Shop.name.label("shop_name"), Shop.slug.label("shop_slug"),
-               Shop.owner_id.label("shop_owner_id"),
+               Shop.owner_id.label("shop_owner_id"), Shop.logo_key.label("shop_logo_key"),
+               Shop.created_at.label("shop_joined"),
                variants.label("variants"), images.label("images"))
         .join(Shop, Shop.id == Product.shop_id)
     )
@@ -147,7 +150,7 @@ def _detail(row, tree: CategoryTree | None) -> ProductDetail:
     tree = tree or get_tree()
     return ProductDetail(
         product=ProductInfo(*row[:9], variants=variants),
-        shop=ShopRef(row.shop_id, row.shop_name, row.shop_slug, row.shop_owner_id),
+        shop=ShopRef(row.shop_id, row.shop_name, row.shop_slug, row.shop_owner_id, row.shop_logo_key, row.shop_joined),
         variants=variants,
         images=images,
         breadcrumbs=tree.ancestors(row.category_id),

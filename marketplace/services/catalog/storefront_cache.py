@@ -96,7 +96,11 @@ def live_state(product_id: uuid.UUID) -> tuple[int, tuple[int, ...]] | None:
     return None if row is None else (row[0], tuple(row[1] or ()))
 
 
+# Other storefront caches kept in app.extensions, by their keys, for clear() (modules add theirs).
+OTHER_CACHES: list[str] = []
+
+
 def clear() -> None:
-    """Drop this process's cached listings and home shelves (tests; the triggers do it otherwise)."""
-    current_app.extensions.pop(_LISTINGS, None)
-    current_app.extensions.pop(_HOME, None)
+    """Drop this process's cached listings, home shelves and OTHER_CACHES (tests; the versions do it otherwise)."""
+    for key in (_LISTINGS, _HOME, *OTHER_CACHES):
+        current_app.extensions.pop(key, None)

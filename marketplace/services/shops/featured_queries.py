@@ -17,12 +17,14 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import text
 
+from marketplace.services.catalog import storefront_cache
 from marketplace.services.core import rollups
 from marketplace.services.core.rows import execute_rows
 
 RECENT_DAYS = 30
 CACHE_SECONDS = 300
 _CACHE = "featured_shops_cache"
+storefront_cache.OTHER_CACHES.append(_CACHE)
 
 
 @dataclass(frozen=True, slots=True)
