@@ -34,9 +34,9 @@ def similar(product_id: uuid.UUID, category_id: uuid.UUID | None, price: int) ->
 
 
 def parse_recent(value: str | None) -> list[uuid.UUID]:
-    """The product ids of a recently-viewed cookie ("id,id,…", newest first); junk is dropped."""
+    """The product ids of a recently-viewed cookie ("id.id.…", newest first); junk is dropped."""
     ids: list[uuid.UUID] = []
-    for part in (value or "").split(",")[:RECENT_KEPT]:
+    for part in (value or "").split(".")[:RECENT_KEPT]:
         try:
             product_id = uuid.UUID(part)
         except ValueError:
@@ -47,9 +47,10 @@ def parse_recent(value: str | None) -> list[uuid.UUID]:
 
 
 def remember_viewed(ids: list[uuid.UUID], product_id: uuid.UUID) -> str:
-    """The cookie's next value: this product first, then the others, at most RECENT_KEPT."""
+    """The cookie's next value: this product first, then the others, at most RECENT_KEPT (dots: a cookie
+    value needs no quoting for them)."""
     kept = [product_id, *(i for i in ids if i != product_id)][:RECENT_KEPT]
-    return ",".join(str(i) for i in kept)
+    return ".".join(str(i) for i in kept)
 
 
 def recently_viewed(ids: list[uuid.UUID], except_id: uuid.UUID) -> list[ProductCard]:
