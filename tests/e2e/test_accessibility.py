@@ -1,0 +1,77 @@
+"""axe-core on the pages people use, on a phone and a desktop: no serious or critical violation.
+
+Pages covered (PAGES below): home, category, search, product, cart, checkout, an order, login,
+register, the seller dashboard, the seller's product form, the admin dashboard, and the 404 page.
+"""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from marketplace.extensions import db
+from marketplace.models import OrderStatus, Role
+from tests.factories import PASSWORD, make_address, make_category, make_order, make_product, make_shop, make_user
+
+pytestmark = pytest.mark.e2e
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+SERIOUS = {"serious", "critical"}
+
+
+def _world(live_app) -> dict:
+    from marketplace.services.cart import cart
+
+    with live_app.app_context():
+        category = make_category(name="Áo thun", slug="ao-thun")
+        seller = make_user(role=Role.SELLER, full_name="Trần Bình")
+        shop = make_shop(owner=seller, name="Tiệm của Bình")
+        products = [make_product(shop=shop, category=category, title=f"Áo thun {n}",
+                                 variants=[{"price": 150_00, "stock": 9, "name": "Đen / M"},
+                                           {"price": 160_00, "stock": 0, "name": "Trắng / L"}]) for n in range(3)]
+        buyer = make_user(full_name="Lê Mai")
+        make_address(buyer, is_default=True)
+        order = make_order(buyer=buyer, product=products[1], status=OrderStatus.SHIPPING)
+        cart.add_item(buyer, products[0].variants[0].id, 2)
+        admin = make_user(role=Role.ADMIN, full_name="Ada Admin")
+        db.session.commit()
+        return {"product": f"/p/{products[0].id}", "order": f"/orders/{order.id}",
+                "buyer": buyer.email, "seller": seller.email, "admin": admin.email}
+
+
+def _log_in(page, login: str) -> None:
+    page.goto("/account/login")
+    page.fill("#login", login)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def _serious(page) -> list[str]:
+    page.wait_for_load_state("networkidle")
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}"
+            for v in violations if v["impact"] in SERIOUS]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
+def test_pages_pass_axe(browser, live_server, live_app, viewport):
+    world = _world(live_app)
+    pages = {
+        None: ["/", "/c/ao-thun", "/search?q=ao+thun", world["product"], "/account/login", "/account/register",
+               "/no-such-page"],
+        world["buyer"]: ["/cart", "/checkout", world["order"]],
+        world["seller"]: ["/seller/", "/seller/products/new"],
+        world["admin"]: ["/admin/"],
+    }
+    found = {}
+    for who, paths in pages.items():
+        context = browser.new_context(base_url=live_server, viewport=VIEWPORTS[viewport])
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        if who:
+            _log_in(page, who)
+        for path in paths:
+            page.goto(path)
+            problems = _serious(page)
+            if problems:
+                found[path] = problems
+        context.close()
+    assert found == {}
