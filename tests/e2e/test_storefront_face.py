@@ -150,3 +150,46 @@ def test_the_404_page_offers_search_and_home(browser, live_server, live_app):
     main.get_by_role("button", name="Search").click()
     expect(page.locator("#product-grid article")).to_have_count(3)
     context.close()
+
+
+def test_a_keyboard_alone_finds_a_product_and_adds_it_to_the_cart(browser, live_server, live_app):
+    _catalog(live_app)
+    context = _context(browser, live_server, DESKTOP)
+    page = context.new_page()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()  # shown when focused
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+
+    page.goto("/")
+    search = page.get_by_role("combobox", name="Search products")
+    for _ in range(6):  # skip link, brand, then the search box
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "nav-search-input":
+            break
+    expect(search).to_be_focused()
+    page.keyboard.type("ao thun so 01")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q="))
+    link = page.get_by_role("link", name="Áo thun số 01")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Áo thun số 01":
+            break
+    expect(link).to_be_focused()
+    # a focused card shows it: the ring drawn around the whole card
+    assert page.evaluate("getComputedStyle(document.activeElement.closest('.product-card')).boxShadow") != "none"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Áo thun số 01")
+    add = page.locator("#variant-panel form.add-to-cart").get_by_role("button", name="Add to cart")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Add to cart":
+            break
+    expect(add).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#nav-cart-badge")).to_have_text(re.compile(r"^1"))
+    context.close()
