@@ -74,9 +74,9 @@ def _render_card(macro, card) -> Markup:
 
 
 @bp.app_template_global()
-def nav_categories():
+def nav_categories() -> tuple:
     """The top-level categories for the storefront's category bar (the process's cached tree)."""
-    return get_tree().roots
+    return tuple(get_tree().roots)
 
 
 # A category's icon (the vendored sprite) by words in its slug; others get a tag.

@@ -1,7 +1,7 @@
 """Jinja filters and globals available to every template."""
 from datetime import datetime, timezone
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -15,11 +15,46 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["timeago"] = time_ago
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["media_url"] = media_url
+    app.jinja_env.globals["icon"] = icon
+    app.jinja_env.globals["memoized"] = memoized
 
     @app.context_processor
     def inject_globals():
         return {"currency": current_app.config["CURRENCY"], "current_user": current_user,
                 "app_version": current_app.config["APP_VERSION"]}
+
+
+_ICONS: dict[tuple[str, str, str], Markup] = {}
+
+
+def icon(name: str, cls: str = "") -> Markup:
+    """An icon of the vendored Bootstrap Icons sprite (scripts/vendor_icons.py lists the names), decorative:
+    the control around it carries the accessible name. Plain Python, memoized: pages draw dozens."""
+    sprite = static_url("vendor/bootstrap-icons/icons.svg")
+    key = (name, cls, sprite)
+    html = _ICONS.get(key)
+    if html is None:
+        html = _ICONS[key] = Markup(
+            '<svg class="bi{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>'
+        ).format(f" {cls}" if cls else "", sprite, name)
+    return html
+
+
+_MEMOIZED = "memoized_fragments"
+
+
+def memoized(template: str, **values) -> Markup:
+    """`template` rendered with `values` once per process for each set of them: for the page chrome
+    every page repeats (the footer, a guest's menus, the category bar). The values (hashable) must
+    hold everything the output depends on besides the app and its URL root, which are in the key."""
+    cache = current_app.extensions.setdefault(_MEMOIZED, {})
+    key = (template, request.script_root, *sorted(values.items()))
+    html = cache.get(key)
+    if html is None:
+        if len(cache) >= 1024:
+            cache.clear()
+        html = cache[key] = Markup(render_template(template, **values))
+    return html
 
 
 def compile_templates(app: Flask) -> int:
