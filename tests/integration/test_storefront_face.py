@@ -9,7 +9,7 @@ import pytest
 from marketplace.catalog.views import RECENT_COOKIE
 from marketplace.models import ShopStatus
 from tests.catalog_support import add_image, htmx, make_tree, product_at
-from tests.factories import login, make_category, make_shop, make_user
+from tests.factories import login, make_shop, make_user
 
 
 def html_of(response) -> str:
