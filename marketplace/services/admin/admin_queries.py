@@ -225,16 +225,19 @@ def list_audit_entries(actor: str | None = None, action: str | None = None, targ
 _AUDIT_ID_KEYS = {"parent_id": Category, "old_parent_id": Category, "product_id": Product}
 
 
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
 def audit_id_names(entries: list[AuditLog]) -> dict[str, str]:
     """{id: name} for the category and product ids the entries mention: one statement per kind
     mentioned, none when no entry mentions one. A deleted object is simply absent."""
-    wanted: dict[type, set[uuid.UUID]] = {}
-    for entry in entries:
-        for key, model in _AUDIT_ID_KEYS.items():
-            try:
-                wanted.setdefault(model, set()).add(uuid.UUID((entry.data or {}).get(key) or ""))
-            except ValueError:
-                continue
+    wanted = {model: {_uuid((entry.data or {}).get(key)) for entry in entries
+                      for key, kind in _AUDIT_ID_KEYS.items() if kind is model} - {None}
+              for model in set(_AUDIT_ID_KEYS.values())}
     names: dict[str, str] = {}
     for model, ids in wanted.items():
         if not ids:
