@@ -8,11 +8,13 @@ a crafted request) gets the same step back and changes nothing.
 
 With htmx the step loads into the admin layout's <dialog> (static/js/admin-confirm.js); its
 form then swaps the row or panel the admin started from (`target`, one the view knows), the way
-the one-click buttons did, and a refusal about the form comes back into the dialog.
+the one-click buttons did, and a refusal about the form comes back into the dialog. Started from
+a whole page (a shop's review page), the target is the dialog itself, and success reloads the
+page the admin came from (`reload`), with its flash.
 """
 from dataclasses import dataclass, field
 
-from flask import render_template, request
+from flask import redirect, render_template, request
 
 from marketplace.admin.forms import ConfirmedForm
 from marketplace.web.htmx import htmx_target, is_htmx
@@ -49,3 +51,11 @@ def render_confirm(confirmation: Confirmation, status: int = 200):
         html = render_template("admin/partials/_confirm.html", c=confirmation)
         return html, status, {"HX-Retarget": f"#{DIALOG}", "HX-Reswap": "innerHTML"}
     return render_template("admin/confirm.html", c=confirmation), status
+
+
+def reload(url: str):
+    """After an action: back to `url` (PRG). From the dialog (htmx aimed at it), htmx is told to load
+    `url` as a page: a redirect would be followed by the XHR and land inside the dialog."""
+    if htmx_target() == DIALOG:
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url, code=303)

@@ -2,12 +2,12 @@
 actions; approve, reject and suspend go through a confirm step (admin/confirm.py)."""
 import uuid
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.admin import bp
 from marketplace.admin.audit_text import AuditText
-from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
+from marketplace.admin.confirm import DIALOG, Confirmation, reload, render_confirm, swap_target
 from marketplace.admin.forms import ShopFilterForm, ShopReasonForm, with_unique_ids
 from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.models import Shop, ShopStatus
@@ -78,7 +78,8 @@ def _load_shop(shop_id: uuid.UUID) -> Shop:
 
 
 def _answer(shop: Shop, message: str, ok: bool):
-    """htmx: the shop's row, updated in place. Plain form: flash and back to where the admin was (PRG)."""
+    """htmx: the shop's row, updated in place. Plain form, or the dialog of the review page: flash and
+    back to where the admin was (PRG)."""
     if htmx_target() == f"shop-{shop.id}":
         html = render_template(
             "admin/partials/_shops_row.html", shop=shop, allowed_actions=shops.allowed_actions,
@@ -87,7 +88,7 @@ def _answer(shop: Shop, message: str, ok: bool):
         )
         return html, 200 if ok else 422
     flash(message, "success" if ok else "danger")
-    return redirect(back_to(url_for("admin.list_shops")), code=303)
+    return reload(back_to(url_for("admin.list_shops")))
 
 
 def _confirmation(shop: Shop, action: str, form: ShopReasonForm) -> Confirmation:
@@ -100,9 +101,9 @@ def _confirmation(shop: Shop, action: str, form: ShopReasonForm) -> Confirmation
     return Confirmation(
         title=question.format(name=shop.name), button=button, form=form, reason=with_reason,
         consequences=[line.format(owner=owner.full_name) for line in consequences],
-        reason_help="The owner reads it." if with_reason else None, danger=action != "approve",
+        danger=action != "approve",
         action_url=url_for(f"admin.{action}_shop", shop_id=shop.id), back=back_to(url_for("admin.list_shops")),
-        target=swap_target(f"shop-{shop.id}"), blocked=blocked,
+        target=swap_target(f"shop-{shop.id}", DIALOG), blocked=blocked,
         details=[("Shop", f"{shop.name} (/s/{shop.slug})"), ("Owner", f"{owner.full_name} · {owner.login_name}")],
     )
 

@@ -122,3 +122,19 @@ def test_only_admins_see_it(client, role):
     assert client.get(f"/admin/shops/{shop.id}", headers=htmx("main")).status_code == 403
     anonymous = client.application.test_client()
     assert anonymous.get(f"/admin/shops/{shop.id}").headers["Location"].startswith("/account/login")
+
+
+def test_from_the_pages_dialog_a_refusal_stays_in_it_and_success_reloads_the_page(admin_client, pending):
+    page_url = f"/admin/shops/{pending.id}"
+    step = admin_client.get(f"{page_url}/reject", query_string={"target": "admin-confirm-body", "next": page_url},
+                            headers=htmx("admin-confirm-body")).get_data(as_text=True)
+    assert f'hx-post="{page_url}/reject" hx-target="#admin-confirm-body"' in step and 'hx-swap="innerHTML"' in step
+    refused = admin_client.post(f"{page_url}/reject", data={"confirm": "yes", "reason": "", "next": page_url},
+                                headers=htmx("admin-confirm-body"))
+    assert refused.status_code == 422 and "Give a reason" in refused.get_data(as_text=True)
+    done = admin_client.post(f"{page_url}/reject", data={"confirm": "yes", "reason": "Fakes", "next": page_url},
+                             headers=htmx("admin-confirm-body"))
+    assert done.status_code == 204 and done.headers["HX-Redirect"] == page_url
+    db.session.refresh(pending)
+    assert pending.status == ShopStatus.REJECTED
+    assert "“Gốm Bát Tràng” is rejected." in admin_client.get(page_url).get_data(as_text=True)
