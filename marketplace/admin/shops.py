@@ -97,7 +97,8 @@ def _confirmation(shop: Shop, action: str, form: ShopReasonForm) -> Confirmation
     blocked = None
     if action not in shops.allowed_actions(shop):
         source = shops.TRANSITIONS[action].source.value.lower()
-        blocked = f"This shop is {shop.status.value.lower()}: only a {source} shop can be {PAST[action]}."
+        article = "an" if source[0] in "aeiou" else "a"
+        blocked = f"This shop is {shop.status.value.lower()}: only {article} {source} shop can be {PAST[action]}."
     return Confirmation(
         title=question.format(name=shop.name), button=button, form=form, reason=with_reason,
         consequences=[line.format(owner=owner.full_name) for line in consequences],

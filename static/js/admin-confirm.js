@@ -53,7 +53,7 @@
   });
 
   dialog.addEventListener("close", function () {
-    body.innerHTML = "";
+    body.replaceChildren();
     if (opener && document.body.contains(opener)) {
       var button = opener.querySelector("button") || opener;
       button.focus();

@@ -97,6 +97,7 @@ def test_the_step_is_a_page_saying_what_happens_with_the_form_and_a_way_back(adm
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<html" in page and case.question in page and 'id="confirm-consequences"' in page
+    assert '<h1 class="h4" id="confirm-title">' in page  # the page's own heading
     form = form_of(page)
     assert f'action="{case.url}"' in form and "hx-post" not in form  # a plain form: PRG without JavaScript
     assert '<input type="hidden" name="confirm" value="yes">' in form
@@ -118,7 +119,7 @@ def test_with_htmx_the_step_is_the_dialogs_content_and_updates_the_row(admin_cli
     response = admin_client.get(case.url, query_string={"target": case.row, "next": case.back}, headers=htmx(DIALOG))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<html" not in html and html.lstrip().startswith("<section")
+    assert "<html" not in html and html.lstrip().startswith("<section") and '<h2 class="h4" id="confirm-title">' in html
     form = form_of(html)
     assert f'hx-post="{case.url}" hx-target="#{case.row}" hx-swap="outerHTML"' in form
     # A target the action can't render is ignored: the form posts as a plain one.
@@ -180,7 +181,7 @@ def test_a_confirmed_action_without_its_reason_shows_the_step_again_with_the_err
 
 @pytest.mark.parametrize("make, url, message", [
     (lambda: make_shop(status=ShopStatus.ACTIVE), "/admin/shops/{}/approve", "only a pending shop can be approved"),
-    (lambda: make_shop(status=ShopStatus.SUSPENDED), "/admin/shops/{}/suspend", "only a active shop"),
+    (lambda: make_shop(status=ShopStatus.SUSPENDED), "/admin/shops/{}/suspend", "only an active shop can be suspended"),
     (lambda: make_user(status=UserStatus.SUSPENDED), "/admin/users/{}/suspend", "already suspended"),
     (lambda: make_product(status=ProductStatus.HIDDEN), "/admin/products/{}/hide", "already hidden"),
 ])
