@@ -51,3 +51,6 @@ def admin():
 def admin_client(client, admin):
     login(client, admin)
     return client
+
+
+CONFIRMED = {"confirm": "yes"}  # what a destructive action's confirm step sends (marketplace/admin/confirm.py)

@@ -2,6 +2,7 @@
 from flask import request
 
 from marketplace.admin import bp
+from marketplace.admin.audit_text import AuditText
 from marketplace.admin.forms import AuditFilterForm, options
 from marketplace.admin.tables import next_page_url, page_or_400, render_table
 from marketplace.services.admin import admin_queries
@@ -26,4 +27,5 @@ def audit_log():
     return render_table(
         "admin/audit.html", "admin/partials/_audit_results.html", "admin/partials/_audit_rows.html",
         "audit-results", "audit-more", form=form, entries=page.items, next_url=next_page_url(page.next_cursor),
+        audit_text=AuditText(admin_queries.audit_id_names(page.items)),
     )

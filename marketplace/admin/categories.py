@@ -1,13 +1,16 @@
-"""Admin categories: the tree, and create / rename / move / delete-when-empty through the catalog's rules."""
+"""Admin categories: the tree, and create / rename / move / delete-when-empty through the catalog's rules
+(delete through a confirm step: admin/confirm.py)."""
 import uuid
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.admin import bp
+from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
 from marketplace.admin.forms import (
     CategoryCreateForm, CategoryDeleteForm, CategoryMoveForm, CategoryRenameForm, options, with_unique_ids,
 )
+from marketplace.admin.tables import back_to
 from marketplace.extensions import db
 from marketplace.models import Category
 from marketplace.services.admin import admin_categories
@@ -150,15 +153,38 @@ def move_category(category_id: uuid.UUID):
     return _render(selected, status=422, move_form=form)
 
 
+def _delete_confirmation(category: Category, form: CategoryDeleteForm) -> Confirmation:
+    return Confirmation(
+        title=f"Delete the category “{category.name}”?", button="Delete the category", form=form,
+        consequences=["It leaves the tree and the storefront's menus for good; its address "
+                      f"({category.slug}) stops working.",
+                      "Only a category without subcategories or live products can go: products the sellers "
+                      "deleted just lose it."],
+        action_url=url_for("admin.delete_category", category_id=category.id),
+        back=back_to(url_for("admin.edit_category", category_id=category.id)),
+        target=swap_target(WORKSPACE), details=[("Category", f"{category.name} ({category.slug})")],
+    )
+
+
+@bp.get("/categories/<uuid:category_id>/delete")
+@admin_required
+def confirm_delete_category(category_id: uuid.UUID):
+    """Admins: the confirm step of deleting a category (read-only)."""
+    return render_confirm(_delete_confirmation(_load(category_id), CategoryDeleteForm(formdata=None)))
+
+
 @bp.post("/categories/<uuid:category_id>/delete")
 @admin_required
 def delete_category(category_id: uuid.UUID):
-    """Admins: delete a category that has no subcategories and no live products (audited).
+    """Admins: delete a category that has no subcategories and no live products, once confirmed (audited).
 
     Products the sellers deleted do not count: they just lose the category."""
     category = _load(category_id)
     name = category.name
-    if not CategoryDeleteForm().validate():
+    form = CategoryDeleteForm()
+    if not form.confirmed:
+        return render_confirm(_delete_confirmation(category, form))  # a stray POST: ask, change nothing
+    if not form.validate():
         return _render(category, status=422, delete_error="Your form expired. Reload the page and try again.")
     try:
         with db.session.begin_nested():  # a refusal undoes only its own changes
@@ -170,4 +196,3 @@ def delete_category(category_id: uuid.UUID):
         message += f" {detached} product{'' if detached == 1 else 's'} the sellers had deleted no longer " \
                    f"belong{'s' if detached == 1 else ''} to a category."
     return _success(message, None)
-

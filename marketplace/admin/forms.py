@@ -1,5 +1,5 @@
 """Admin forms: GET filters (no CSRF: they change nothing) and the moderation actions."""
-from wtforms import DateField, SearchField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -76,7 +76,23 @@ class ShopFilterForm(FilterForm):
                          choices=options([ANY] + [(s.value, s.value.title()) for s in ShopStatus]))
 
 
-class SuspendUserForm(PageForm):
+CONFIRMED = "yes"
+
+
+class ConfirmedForm(PageForm):
+    """A destructive action's form: its POST acts only when the confirm step sent `confirm=yes`.
+
+    A POST without it (a stale button, a crafted request) is answered with the confirm step
+    instead, so nothing is suspended, rejected or hidden by a single stray click."""
+
+    confirm = HiddenField(default=CONFIRMED)
+
+    @property
+    def confirmed(self) -> bool:
+        return (self.confirm.raw_data or [""])[0] == CONFIRMED
+
+
+class SuspendUserForm(ConfirmedForm):
     reason = TextAreaField("Reason", validators=[DataRequired(REASON_REQUIRED), Length(max=REASON_MAX), MULTI_LINE],
                            render_kw={"rows": 2})
 
@@ -86,7 +102,7 @@ class UnsuspendUserForm(PageForm):
                            render_kw={"rows": 1})
 
 
-class HideProductForm(PageForm):
+class HideProductForm(ConfirmedForm):
     reason = StringField("Reason to hide", validators=[DataRequired(REASON_REQUIRED), Length(max=REASON_MAX),
                                                        ONE_LINE])
 
@@ -95,7 +111,7 @@ class UnhideProductForm(PageForm):
     pass
 
 
-class HideReviewForm(PageForm):
+class HideReviewForm(ConfirmedForm):
     reason = StringField("Reason to hide", validators=[DataRequired("Give a reason for hiding this review."),
                                                        Length(max=REASON_MAX), ONE_LINE])
 
@@ -104,7 +120,7 @@ class UnhideReviewForm(PageForm):
     pass
 
 
-class ShopReasonForm(PageForm):
+class ShopReasonForm(ConfirmedForm):
     reason = StringField("Reason (the owner reads it)", validators=[Optional(), Length(max=shops.REASON_MAX),
                                                                     ONE_LINE])
 
@@ -122,7 +138,7 @@ class CategoryMoveForm(PageForm):
     parent_id = SelectField("Move under", choices=options([("", "— top level —")]))
 
 
-class CategoryDeleteForm(PageForm):
+class CategoryDeleteForm(ConfirmedForm):
     pass
 
 

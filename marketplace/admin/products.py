@@ -1,10 +1,12 @@
-"""Admin products: every product of every shop, filtered; hide with a reason and unhide."""
+"""Admin products: every product of every shop, filtered; hide with a reason (through a confirm
+step: admin/confirm.py) and unhide."""
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.admin import bp
+from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
 from marketplace.admin.forms import HideProductForm, ProductFilterForm, UnhideProductForm, options, with_unique_ids
 from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.extensions import db
@@ -33,7 +35,7 @@ def list_products():
     return render_table(
         "admin/products.html", "admin/partials/_products_results.html", "admin/partials/_products_rows.html",
         "products-results", "products-more", form=form, products=page.items,
-        next_url=next_page_url(page.next_cursor), hide_form_for=hide_form_for, unhide_form=UnhideProductForm(),
+        next_url=next_page_url(page.next_cursor), unhide_form=UnhideProductForm(),
         back=request.full_path.rstrip("?"),
     )
 
@@ -45,12 +47,12 @@ def _load_product(product_id: uuid.UUID) -> Product:
         abort(404)
 
 
-def _answer(product: Product, message: str, ok: bool, hide_form: HideProductForm | None = None):
+def _answer(product: Product, message: str, ok: bool):
     """htmx: the product's row, updated in place. Plain form: flash and back to the list (PRG)."""
     if htmx_target() == f"product-{product.id}":
         html = render_template(
             "admin/partials/_product_row.html", product=product, notice=message if ok else None,
-            hide_form=hide_form or hide_form_for(product), unhide_form=UnhideProductForm(), error=None if ok else message,
+            unhide_form=UnhideProductForm(), error=None if ok else message,
             back=back_to(url_for("admin.list_products")),
         )
         return html, 200 if ok else 422
@@ -58,20 +60,46 @@ def _answer(product: Product, message: str, ok: bool, hide_form: HideProductForm
     return redirect(back_to(url_for("admin.list_products")), code=303)
 
 
+def _hide_confirmation(product: Product, form: HideProductForm) -> Confirmation:
+    blocked = {ProductStatus.HIDDEN: "This product is already hidden.",
+               ProductStatus.DELETED: "The seller deleted this product; there is nothing to hide."}.get(product.status)
+    return Confirmation(
+        title=f"Hide “{product.title}”?", button="Hide the product", form=form, reason=True,
+        consequences=["It leaves every listing, search and its own page at once; nobody can buy it.",
+                      f"The owner of “{product.shop.name}” is told, with your reason.",
+                      "You can show it again later: it goes back to the status it had."],
+        reason_help="The shop's owner reads it.", action_url=url_for("admin.hide_product", product_id=product.id),
+        back=back_to(url_for("admin.list_products")), target=swap_target(f"product-{product.id}"), blocked=blocked,
+        details=[("Product", product.title), ("Shop", product.shop.name)],
+    )
+
+
+@bp.get("/products/<uuid:product_id>/hide")
+@admin_required
+def confirm_hide_product(product_id: uuid.UUID):
+    """Admins: the confirm step of hiding a product, with the reason field (read-only)."""
+    product = _load_product(product_id)
+    return render_confirm(_hide_confirmation(product, hide_form_for(product, formdata=None)))
+
+
 @bp.post("/products/<uuid:product_id>/hide")
 @admin_required
 def hide_product(product_id: uuid.UUID):
-    """Admins: hide a product from the storefront with a reason (owner notified, audited)."""
+    """Admins: hide a product from the storefront with a reason, once confirmed (owner notified, audited)."""
     product = _load_product(product_id)
     form = hide_form_for(product, formdata=request.form)
+    if not form.confirmed:
+        return render_confirm(_hide_confirmation(product, form))  # a stray POST: ask, change nothing
     if not form.validate():
-        return _answer(product, " ".join(form.reason.errors) or "Check the form.", ok=False, hide_form=form)
+        return render_confirm(_hide_confirmation(product, form), status=422)
     try:
         with db.session.begin_nested():  # a refusal undoes only its own changes
             moderation.hide_product(current_user, product, form.reason.data)
     except DomainError as error:
-        form.reason.errors.append(error.message)
-        return _answer(product, error.message, ok=False, hide_form=form)
+        if "reason" in error.fields:
+            form.reason.errors.append(error.message)
+            return render_confirm(_hide_confirmation(product, form), status=422)
+        return _answer(product, error.message, ok=False)
     return _answer(product, f"“{product.title}” is hidden from the storefront.", ok=True)
 
 

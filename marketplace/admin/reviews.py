@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.admin import bp
+from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
 from marketplace.admin.forms import HideReviewForm, ReviewFilterForm, UnhideReviewForm, with_unique_ids
 from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.extensions import db
@@ -31,7 +32,7 @@ def list_reviews():
     return render_table(
         "admin/reviews.html", "admin/partials/_reviews_results.html", "admin/partials/_reviews_rows.html",
         "reviews-results", "reviews-more", form=form, rows=page.items, next_url=next_page_url(page.next_cursor),
-        hide_form_for=hide_form_for, unhide_form=UnhideReviewForm(), back=request.full_path.rstrip("?"),
+        unhide_form=UnhideReviewForm(), back=request.full_path.rstrip("?"),
     )
 
 
@@ -42,13 +43,13 @@ def _load(review_id: uuid.UUID) -> Review:
         abort(404)
 
 
-def _answer(review: Review, message: str, ok: bool, hide_form: HideReviewForm | None = None):
+def _answer(review: Review, message: str, ok: bool):
     """htmx: the review's row, updated in place. Plain form: flash and back to the list (PRG)."""
     if htmx_target() == f"review-{review.id}":
         row = admin_queries.review_row(review)
         html = render_template(
             "admin/partials/_review_row.html", row=row, notice=message if ok else None,
-            error=None if ok else message, hide_form=hide_form or hide_form_for(review),
+            error=None if ok else message,
             unhide_form=UnhideReviewForm(), back=back_to(url_for("admin.list_reviews")),
         )
         return html, 200 if ok else 422
@@ -56,33 +57,60 @@ def _answer(review: Review, message: str, ok: bool, hide_form: HideReviewForm | 
     return redirect(back_to(url_for("admin.list_reviews")), code=303)
 
 
-def _set_hidden(review_id: uuid.UUID, hidden: bool):
+def _hide_confirmation(review: Review, form: HideReviewForm) -> Confirmation:
+    _, product_title, shop_name = admin_queries.review_row(review)
+    stars = f"{review.rating} of 5 stars"
+    return Confirmation(
+        title=f"Hide this {stars} review of “{product_title}”?", button="Hide the review", form=form, reason=True,
+        consequences=["Shoppers no longer see it, and the product's rating leaves it out.",
+                      "You can show it again later."],
+        action_url=url_for("admin.hide_review", review_id=review.id), back=back_to(url_for("admin.list_reviews")),
+        target=swap_target(f"review-{review.id}"),
+        blocked="This review is already hidden." if review.is_hidden else None,
+        details=[("Review", f"{stars} by {review.user.full_name}: {(review.body or '(no text)')[:160]}"),
+                 ("Product", f"{product_title} ({shop_name})")],
+    )
+
+
+@bp.get("/reviews/<uuid:review_id>/hide")
+@admin_required
+def confirm_hide_review(review_id: uuid.UUID):
+    """Admins: the confirm step of hiding a review, with the reason field (read-only)."""
     review = _load(review_id)
-    form = hide_form_for(review, formdata=request.form) if hidden else UnhideReviewForm()
-    if not form.validate():
-        errors = form.reason.errors if hidden else []
-        return _answer(review, " ".join(errors) or "Your form expired. Reload the page and try again.", ok=False,
-                       hide_form=form if hidden else None)
-    try:
-        with db.session.begin_nested():  # a refusal undoes only its own changes
-            review_service.set_review_hidden(current_user, review, hidden, form.reason.data if hidden else None)
-    except DomainError as error:
-        if hidden:
-            form.reason.errors.append(error.message)
-        return _answer(review, error.message, ok=False, hide_form=form if hidden else None)
-    return _answer(review, "Review hidden: it no longer counts in the product's rating." if hidden
-                   else "Review shown again and counted in the rating.", ok=True)
+    return render_confirm(_hide_confirmation(review, hide_form_for(review, formdata=None)))
 
 
 @bp.post("/reviews/<uuid:review_id>/hide")
 @admin_required
 def hide_review(review_id: uuid.UUID):
-    """Admins: hide a review with a reason (the product's average drops it; audited)."""
-    return _set_hidden(review_id, True)
+    """Admins: hide a review with a reason, once confirmed (the product's average drops it; audited)."""
+    review = _load(review_id)
+    form = hide_form_for(review, formdata=request.form)
+    if not form.confirmed:
+        return render_confirm(_hide_confirmation(review, form))  # a stray POST: ask, change nothing
+    if not form.validate():
+        return render_confirm(_hide_confirmation(review, form), status=422)
+    try:
+        with db.session.begin_nested():  # a refusal undoes only its own changes
+            review_service.set_review_hidden(current_user, review, True, form.reason.data)
+    except DomainError as error:
+        if "reason" in error.fields:
+            form.reason.errors.append(error.message)
+            return render_confirm(_hide_confirmation(review, form), status=422)
+        return _answer(review, error.message, ok=False)
+    return _answer(review, "Review hidden: it no longer counts in the product's rating.", ok=True)
 
 
 @bp.post("/reviews/<uuid:review_id>/unhide")
 @admin_required
 def unhide_review(review_id: uuid.UUID):
     """Admins: show a hidden review again (it counts in the average again; audited)."""
-    return _set_hidden(review_id, False)
+    review = _load(review_id)
+    if not UnhideReviewForm().validate():
+        return _answer(review, "Your form expired. Reload the page and try again.", ok=False)
+    try:
+        with db.session.begin_nested():  # a refusal undoes only its own changes
+            review_service.set_review_hidden(current_user, review, False, None)
+    except DomainError as error:
+        return _answer(review, error.message, ok=False)
+    return _answer(review, "Review shown again and counted in the rating.", ok=True)

@@ -1,14 +1,17 @@
-"""Admin shops: the approval queue (pending first) and the lifecycle actions, in place with htmx."""
+"""Admin shops: the approval queue (pending first), one shop's review page, and the lifecycle
+actions; approve, reject and suspend go through a confirm step (admin/confirm.py)."""
 import uuid
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.admin import bp
+from marketplace.admin.audit_text import AuditText
+from marketplace.admin.confirm import DIALOG, Confirmation, reload, render_confirm, swap_target
 from marketplace.admin.forms import ShopFilterForm, ShopReasonForm, with_unique_ids
 from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.models import Shop, ShopStatus
-from marketplace.services.admin import admin_queries
+from marketplace.services.admin import admin_queries, shop_review_queries
 from marketplace.services.core.errors import DomainError, NotFound
 from marketplace.services.shops import shops
 from marketplace.web import unit_of_work
@@ -17,6 +20,22 @@ from marketplace.web.htmx import htmx_target
 
 DONE = {"approve": "“{name}” is approved and open.", "reject": "“{name}” is rejected.",
         "suspend": "“{name}” is suspended.", "reinstate": "“{name}” is open again."}
+PAST = {"approve": "approved", "reject": "rejected", "suspend": "suspended"}
+# What each confirmed action says it will do: (question, button, consequences, with a reason).
+CONFIRM = {
+    "approve": ("Approve “{name}”?", "Approve the shop", [
+        "The shop opens: its published products appear in the storefront at once.",
+        "{owner} is told that their shop is open.",
+    ], False),
+    "reject": ("Reject “{name}”?", "Reject the shop", [
+        "The shop stays closed: nothing of it is shown or sold.",
+        "{owner} is told, with your reason, and can fix the shop and ask again.",
+    ], True),
+    "suspend": ("Suspend “{name}”?", "Suspend the shop", [
+        "The shop closes at once: its products leave the storefront and it takes no new orders.",
+        "{owner} is told, with your reason. You can reopen it later.",
+    ], True),
+}
 
 
 def reason_form_for(shop: Shop, formdata=None) -> ShopReasonForm:
@@ -34,7 +53,20 @@ def list_shops():
     return render_table(
         "admin/shops.html", "admin/partials/_shops_results.html", "admin/partials/_shops_rows.html",
         "shops-results", "shops-more", form=form, shops=page.items, next_url=next_page_url(page.next_cursor),
-        reason_form_for=reason_form_for, back=request.full_path.rstrip("?"),
+        allowed_actions=shops.allowed_actions, back=request.full_path.rstrip("?"),
+    )
+
+
+@bp.get("/shops/<uuid:shop_id>")
+@admin_required
+def view_shop(shop_id: uuid.UUID):
+    """Admins: one shop to review: its profile, owner, products, figures and history (read-only)."""
+    shop = _load_shop(shop_id)
+    history = shop_review_queries.shop_history(shop.id)
+    return render_template(
+        "admin/shop.html", shop=shop, products=shop_review_queries.shop_products(shop.id),
+        figures=shop_review_queries.shop_figures(shop.id), history=history, audit_text=AuditText(),
+        allowed_actions=shops.allowed_actions, back=url_for("admin.view_shop", shop_id=shop.id),
     )
 
 
@@ -45,25 +77,53 @@ def _load_shop(shop_id: uuid.UUID) -> Shop:
         abort(404)
 
 
-def _answer(shop: Shop, message: str, ok: bool, form: ShopReasonForm | None = None):
-    """htmx: the shop's row, updated in place. Plain form: flash and back to the list (PRG)."""
+def _answer(shop: Shop, message: str, ok: bool):
+    """htmx: the shop's row, updated in place. Plain form, or the dialog of the review page: flash and
+    back to where the admin was (PRG)."""
     if htmx_target() == f"shop-{shop.id}":
         html = render_template(
-            "admin/partials/_shops_row.html", shop=shop, reason_form=form or reason_form_for(shop),
+            "admin/partials/_shops_row.html", shop=shop, allowed_actions=shops.allowed_actions,
             notice=message if ok else None, error=None if ok else message,
             back=back_to(url_for("admin.list_shops")),
         )
         return html, 200 if ok else 422
     flash(message, "success" if ok else "danger")
-    return redirect(back_to(url_for("admin.list_shops")), code=303)
+    return reload(back_to(url_for("admin.list_shops")))
+
+
+def _confirmation(shop: Shop, action: str, form: ShopReasonForm) -> Confirmation:
+    question, button, consequences, with_reason = CONFIRM[action]
+    owner = shop.owner
+    blocked = None
+    if action not in shops.allowed_actions(shop):
+        source = shops.TRANSITIONS[action].source.value.lower()
+        article = "an" if source[0] in "aeiou" else "a"
+        blocked = f"This shop is {shop.status.value.lower()}: only {article} {source} shop can be {PAST[action]}."
+    return Confirmation(
+        title=question.format(name=shop.name), button=button, form=form, reason=with_reason,
+        consequences=[line.format(owner=owner.full_name) for line in consequences],
+        danger=action != "approve",
+        action_url=url_for(f"admin.{action}_shop", shop_id=shop.id), back=back_to(url_for("admin.list_shops")),
+        target=swap_target(f"shop-{shop.id}", DIALOG), blocked=blocked,
+        details=[("Shop", f"{shop.name} (/s/{shop.slug})"), ("Owner", f"{owner.full_name} · {owner.login_name}")],
+    )
+
+
+def _confirm_step(shop_id: uuid.UUID, action: str):
+    shop = _load_shop(shop_id)
+    return render_confirm(_confirmation(shop, action, reason_form_for(shop, formdata=None)))
 
 
 def _act(shop_id: uuid.UUID, action: str):
     shop = _load_shop(shop_id)
     form = reason_form_for(shop, formdata=request.form)
+    confirms = action in CONFIRM
+    if confirms and not form.confirmed:
+        return render_confirm(_confirmation(shop, action, form))  # a stray POST: ask, change nothing
     if not form.validate():
-        message = " ".join(form.reason.errors) or "Your form expired. Reload the page and try again."
-        return _answer(shop, message, ok=False, form=form)
+        if confirms:
+            return render_confirm(_confirmation(shop, action, form), status=422)
+        return _answer(shop, "Your form expired. Reload the page and try again.", ok=False)
     try:
         with unit_of_work.attempt():  # a plain form's refusal is a redirect, which would commit it
             shops.transition_shop(current_user, shop, action, form.reason.data)
@@ -71,28 +131,52 @@ def _act(shop_id: uuid.UUID, action: str):
         shop = _load_shop(shop_id)
         if "reason" in error.fields:
             form.reason.errors = list(form.reason.errors) + [error.fields["reason"]]
-        return _answer(shop, error.message, ok=False, form=form)
+            if confirms:
+                return render_confirm(_confirmation(shop, action, form), status=422)
+        return _answer(shop, error.message, ok=False)
     return _answer(shop, DONE[action].format(name=shop.name), ok=True)
+
+
+@bp.get("/shops/<uuid:shop_id>/approve")
+@admin_required
+def confirm_approve_shop(shop_id: uuid.UUID):
+    """Admins: the confirm step of approving a shop (read-only)."""
+    return _confirm_step(shop_id, "approve")
 
 
 @bp.post("/shops/<uuid:shop_id>/approve")
 @admin_required
 def approve_shop(shop_id: uuid.UUID):
-    """Admins: approve a pending shop (it opens; owner notified, audited)."""
+    """Admins: approve a pending shop, once confirmed (it opens; owner notified, audited)."""
     return _act(shop_id, "approve")
+
+
+@bp.get("/shops/<uuid:shop_id>/reject")
+@admin_required
+def confirm_reject_shop(shop_id: uuid.UUID):
+    """Admins: the confirm step of rejecting a shop, with the reason field (read-only)."""
+    return _confirm_step(shop_id, "reject")
 
 
 @bp.post("/shops/<uuid:shop_id>/reject")
 @admin_required
 def reject_shop(shop_id: uuid.UUID):
-    """Admins: reject a pending shop with a reason (owner notified, audited)."""
+    """Admins: reject a pending shop with a reason, once confirmed (owner notified, audited)."""
     return _act(shop_id, "reject")
+
+
+@bp.get("/shops/<uuid:shop_id>/suspend")
+@admin_required
+def confirm_suspend_shop(shop_id: uuid.UUID):
+    """Admins: the confirm step of suspending a shop, with the reason field (read-only)."""
+    return _confirm_step(shop_id, "suspend")
 
 
 @bp.post("/shops/<uuid:shop_id>/suspend")
 @admin_required
 def suspend_shop(shop_id: uuid.UUID):
-    """Admins: suspend an active shop with a reason; its products leave the storefront (owner notified, audited)."""
+    """Admins: suspend an active shop with a reason, once confirmed; its products leave the storefront
+    (owner notified, audited)."""
     return _act(shop_id, "suspend")
 
 

@@ -1,10 +1,12 @@
-"""Admin users: search and filter, one user's orders and shop, suspend and unsuspend."""
+"""Admin users: search and filter, one user's orders and shop, suspend (through a confirm step:
+admin/confirm.py) and unsuspend."""
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.admin import bp
+from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
 from marketplace.admin.forms import SuspendUserForm, UnsuspendUserForm, UserFilterForm
 from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
 from marketplace.extensions import db
@@ -61,20 +63,54 @@ def view_user(user_id: uuid.UUID):
     return _render_user(_load_user(user_id))
 
 
+def _suspend_confirmation(user: User, form: SuspendUserForm) -> Confirmation:
+    shop = shops.shop_of(user)
+    consequences = [f"{user.full_name} is logged out everywhere at once and can't log in until unsuspended.",
+                    "They are told, with your reason."]
+    if shop is not None and shop.status == ShopStatus.ACTIVE:
+        consequences.append(f"Their shop “{shop.name}” is suspended too, with this reason: "
+                            "its products leave the storefront.")
+    blocked = None
+    if user.id == current_user.id:
+        blocked = "This is your own account: another admin would have to suspend it."
+    elif user.status == UserStatus.SUSPENDED:
+        blocked = "This account is already suspended."
+    return Confirmation(
+        title=f"Suspend {user.full_name}?", consequences=consequences, button="Suspend the account", form=form,
+        reason=True, reason_help="The user reads this reason.",
+        action_url=url_for("admin.suspend_user", user_id=user.id),
+        back=back_to(url_for("admin.view_user", user_id=user.id)), target=swap_target("user-status"),
+        blocked=blocked, details=[("Account", f"{user.full_name} · {user.login_name}"),
+                                  ("Role", user.role.value.title())],
+    )
+
+
+@bp.get("/users/<uuid:user_id>/suspend")
+@admin_required
+def confirm_suspend_user(user_id: uuid.UUID):
+    """Admins: the confirm step of suspending a user, with the reason field (read-only)."""
+    return render_confirm(_suspend_confirmation(_load_user(user_id), SuspendUserForm(formdata=None)))
+
+
 @bp.post("/users/<uuid:user_id>/suspend")
 @admin_required
 def suspend_user(user_id: uuid.UUID):
-    """Admins: suspend a user with a reason (ends all their sessions, notifies them, audited)."""
+    """Admins: suspend a user with a reason, once confirmed (ends all their sessions, notifies them, audited)."""
     user = _load_user(user_id)
     form = SuspendUserForm()
-    if form.validate():
-        try:
-            with db.session.begin_nested():  # a refusal undoes only its own changes
-                suspensions.suspend_user(current_user, user, form.reason.data)
-        except DomainError as error:
-            return _refused(user, error, suspend_form=form)
-        return _done(user, f"{user.full_name} is suspended and logged out everywhere.{_shop_note(user)}")
-    return _refused(user, None, suspend_form=form)
+    if not form.confirmed:
+        return render_confirm(_suspend_confirmation(user, form))  # a stray POST: ask, change nothing
+    if not form.validate():
+        return render_confirm(_suspend_confirmation(user, form), status=422)
+    try:
+        with db.session.begin_nested():  # a refusal undoes only its own changes
+            suspensions.suspend_user(current_user, user, form.reason.data)
+    except DomainError as error:
+        if "reason" in error.fields:
+            form.reason.errors.append(error.message)
+            return render_confirm(_suspend_confirmation(user, form), status=422)
+        return _refused(user, error, suspend_form=form)
+    return _done(user, f"{user.full_name} is suspended and logged out everywhere.{_shop_note(user)}")
 
 
 @bp.post("/users/<uuid:user_id>/unsuspend")

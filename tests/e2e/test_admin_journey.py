@@ -42,18 +42,23 @@ def test_admin_approves_hides_suspends_and_finds_it_all_in_the_audit_log(page, n
     expect(page.locator("#sales-chart")).to_be_visible()
     expect(page.locator("#sales-chart")).to_have_attribute("data-drawn", "true")  # Chart.js ran under the CSP
 
-    # 1. Approve the pending shop from the queue the dashboard links to.
+    # 1. Approve the pending shop from the queue the dashboard links to, through its confirm dialog.
     page.get_by_role("link", name=re.compile("Shops waiting for approval")).click()
     row = page.locator(f"#shop-{world['shop_id']}")
     row.get_by_role("button", name="Approve").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Approve “Tiệm Mới Mở”?")
+    dialog.get_by_role("button", name="Approve the shop").click()
+    expect(dialog).to_be_hidden()
     expect(row).to_contain_text("Active")
     expect(row).to_contain_text("approved")
 
     # 2. Hide the product with a reason: it vanishes from search at once.
     page.goto("/admin/products?q=" + TITLE)
     row = page.locator(f"#product-{world['product_id']}")
-    row.get_by_label("Reason to hide").fill("Listing copies another shop's photos")
     row.get_by_role("button", name="Hide").click()
+    page.get_by_role("dialog").get_by_label("Reason to hide").fill("Listing copies another shop's photos")
+    page.get_by_role("dialog").get_by_role("button", name="Hide the product").click()
     expect(row).to_contain_text("Hidden")
     buyer.goto(SEARCH)
     expect(buyer.locator("main")).not_to_contain_text(TITLE)
@@ -63,8 +68,9 @@ def test_admin_approves_hides_suspends_and_finds_it_all_in_the_audit_log(page, n
     page.get_by_label("Search users").fill(world["buyer"])
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name="Bảo Buyer").click()
-    page.get_by_label("Reason").fill("Chargeback fraud")
     page.get_by_role("button", name="Suspend").click()
+    page.get_by_role("dialog").get_by_label("Reason").fill("Chargeback fraud")
+    page.get_by_role("dialog").get_by_role("button", name="Suspend the account").click()
     expect(page.locator("#user-status")).to_contain_text("Suspended")
     expect(page.locator("#user-status")).to_contain_text("logged out everywhere")
     buyer.goto("/orders")

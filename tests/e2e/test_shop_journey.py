@@ -37,13 +37,14 @@ def test_register_approve_list_publish_and_find_without_accents(page, new_page, 
     expect(page.locator("#shop-status")).to_contain_text("Waiting for approval")
     expect(page.locator("#shop-status")).to_contain_text("/s/lans-da-lat-shop")
 
-    # 2. An admin approves it from the queue, in place.
+    # 2. An admin approves it from the queue, in place (after its confirm dialog).
     admin = new_page()
     admin_errors = watch_console(admin)
     log_in(admin, people["admin"])
     admin.goto("/admin/shops?status=PENDING")
     row = admin.locator("tr[data-shop-id]", has_text="Lan's Đà Lạt Shop")
     row.get_by_role("button", name="Approve").click()
+    admin.get_by_role("dialog").get_by_role("button", name="Approve the shop").click()
     expect(row).to_contain_text("is approved and open")
     expect(row.locator(".badge")).to_have_text("Active")
 

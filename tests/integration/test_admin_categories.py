@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import Category, Product, ProductStatus
-from tests.admin_support import audit_entries, htmx
+from tests.admin_support import CONFIRMED, audit_entries, htmx
 from tests.factories import make_category, make_product
 
 WORKSPACE = htmx("category-workspace")
@@ -99,7 +99,7 @@ def test_move_into_its_own_subtree_is_refused_clearly(admin_client):
 def test_delete_empty_category(admin_client):
     category = make_category(name="Empty one")
     category_id = category.id
-    response = admin_client.post(f"/admin/categories/{category_id}/delete")
+    response = admin_client.post(f"/admin/categories/{category_id}/delete", data=CONFIRMED)
     assert response.status_code == 303 and response.headers["Location"] == "/admin/categories"
     assert by_name("Empty one") is None
     [entry] = audit_entries("category.delete", category_id)
@@ -111,9 +111,9 @@ def test_delete_non_empty_category_is_refused_clearly(admin_client):
     make_category(parent=parent, name="Kid")
     with_product = make_category(name="Stocked")
     make_product(category=with_product)
-    response = admin_client.post(f"/admin/categories/{parent.id}/delete", headers=WORKSPACE)
+    response = admin_client.post(f"/admin/categories/{parent.id}/delete", data=CONFIRMED, headers=WORKSPACE)
     assert response.status_code == 422 and "still has 1 subcategory" in response.get_data(as_text=True)
-    response = admin_client.post(f"/admin/categories/{with_product.id}/delete")
+    response = admin_client.post(f"/admin/categories/{with_product.id}/delete", data=CONFIRMED)
     assert response.status_code == 422 and "still has 1 product" in response.get_data(as_text=True)
     assert by_name("Parent") and by_name("Stocked") and audit_entries("category.delete") == []
 
@@ -125,7 +125,7 @@ def test_a_category_holding_only_deleted_products_can_be_deleted(admin_client):
     gone = [make_product(category=category, status=ProductStatus.DELETED, title=f"Spinner {i}").id for i in range(2)]
     tree = admin_client.get("/admin/categories").get_data(as_text=True)
     assert re.search(r"Fidget spinners</a>\s*<span[^>]*>[^<]*· 0 products", tree)  # deleted ones don't count
-    response = admin_client.post(f"/admin/categories/{category_id}/delete")
+    response = admin_client.post(f"/admin/categories/{category_id}/delete", data=CONFIRMED)
     assert response.status_code == 303
     page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Category “Fidget spinners” deleted. 2 products the sellers had deleted no longer belong" in page

@@ -5,7 +5,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import ProductStatus
-from tests.admin_support import audit_entries, htmx, notifications_of
+from tests.admin_support import CONFIRMED, audit_entries, htmx, notifications_of
 from tests.factories import make_category, make_product, make_shop
 
 
@@ -57,7 +57,7 @@ def test_listing_is_keyset_paged_without_n_plus_one(admin_client, count_queries)
 
 def test_hide_with_htmx_swaps_the_row_and_records_everything(admin_client, admin):
     product = make_product(title="Fake watch")
-    response = admin_client.post(f"/admin/products/{product.id}/hide", data={"reason": "Counterfeit"},
+    response = admin_client.post(f"/admin/products/{product.id}/hide", data={**CONFIRMED, "reason": "Counterfeit"},
                                  headers=htmx(f"product-{product.id}"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -73,35 +73,37 @@ def test_hide_with_htmx_swaps_the_row_and_records_everything(admin_client, admin
 def test_hide_plain_form_redirects_back_to_the_filtered_list(admin_client):
     product = make_product()
     response = admin_client.post(f"/admin/products/{product.id}/hide",
-                                 data={"reason": "Spam", "next": "/admin/products?status=ACTIVE"})
+                                 data={**CONFIRMED, "reason": "Spam", "next": "/admin/products?status=ACTIVE"})
     assert response.status_code == 303 and response.headers["Location"] == "/admin/products?status=ACTIVE"
     assert "is hidden from the storefront" in admin_client.get(response.headers["Location"]).get_data(as_text=True)
     # `next` pointing elsewhere is ignored.
     other = make_product()
     response = admin_client.post(f"/admin/products/{other.id}/hide",
-                                 data={"reason": "Spam", "next": "https://evil.example/"})
+                                 data={**CONFIRMED, "reason": "Spam", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/admin/products"
 
 
 def test_hide_without_reason_is_refused_with_the_message_next_to_the_field(admin_client):
     product = make_product()
-    response = admin_client.post(f"/admin/products/{product.id}/hide", data={"reason": ""},
+    response = admin_client.post(f"/admin/products/{product.id}/hide", data={**CONFIRMED, "reason": ""},
                                  headers=htmx(f"product-{product.id}"))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Give a reason" in html and "is-invalid" in html
-    plain = admin_client.post(f"/admin/products/{product.id}/hide", data={"reason": " "})
-    assert plain.status_code == 303
-    assert "Give a reason" in admin_client.get("/admin/products").get_data(as_text=True)
+    # Without JavaScript the confirm step comes back, the message tied to its reason field.
+    plain = admin_client.post(f"/admin/products/{product.id}/hide", data={**CONFIRMED, "reason": " "})
+    assert plain.status_code == 422
+    page = plain.get_data(as_text=True)
+    assert "<html" in page and "Give a reason" in page and 'aria-invalid="true"' in page
     db.session.expire_all()
     assert product.status == ProductStatus.ACTIVE and audit_entries(target_id=product.id) == []
 
 
 def test_unhide_restores_and_audits(admin_client):
     product = make_product()
-    admin_client.post(f"/admin/products/{product.id}/hide", data={"reason": "Check"})
+    admin_client.post(f"/admin/products/{product.id}/hide", data={**CONFIRMED, "reason": "Check"})
     response = admin_client.post(f"/admin/products/{product.id}/unhide", headers=htmx(f"product-{product.id}"))
-    assert response.status_code == 200 and "Hide</button>" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Hide…</button>" in response.get_data(as_text=True)
     db.session.expire_all()
     assert product.status == ProductStatus.ACTIVE
     assert [e.action for e in audit_entries(target_id=product.id)] == ["product.hide", "product.unhide"]
@@ -110,7 +112,8 @@ def test_unhide_restores_and_audits(admin_client):
 
 
 def test_hiding_an_unknown_product_is_404(admin_client):
-    response = admin_client.post("/admin/products/00000000-0000-0000-0000-000000000000/hide", data={"reason": "x"})
+    response = admin_client.post("/admin/products/00000000-0000-0000-0000-000000000000/hide",
+                                 data={**CONFIRMED, "reason": "x"})
     assert response.status_code == 404
 
 
@@ -118,7 +121,7 @@ def test_hide_and_unhide_work_on_a_product_loaded_fresh_by_the_request(admin_cli
     """Nothing in the session's identity map: the view loads the product with its joins, as in production."""
     product_id = make_product().id
     db.session.expunge_all()
-    hidden = admin_client.post(f"/admin/products/{product_id}/hide", data={"reason": "Spam"},
+    hidden = admin_client.post(f"/admin/products/{product_id}/hide", data={**CONFIRMED, "reason": "Spam"},
                                headers=htmx(f"product-{product_id}"))
     assert hidden.status_code == 200
     db.session.expunge_all()

@@ -6,7 +6,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Review
-from tests.admin_support import audit_entries, htmx
+from tests.admin_support import CONFIRMED, audit_entries, htmx
 from tests.factories import make_order, make_product, make_user
 
 
@@ -53,7 +53,7 @@ def test_hide_drops_it_from_the_average_and_audits(admin_client, admin, product)
     five = make_review(product, 5)
     make_review(product, 3)
     assert product.average_rating == Decimal("4")
-    response = admin_client.post(f"/admin/reviews/{five.id}/hide", data={"reason": "Fake review"},
+    response = admin_client.post(f"/admin/reviews/{five.id}/hide", data={**CONFIRMED, "reason": "Fake review"},
                                  headers=htmx(f"review-{five.id}"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith(f'<tr id="review-{five.id}"')
@@ -68,7 +68,7 @@ def test_hide_drops_it_from_the_average_and_audits(admin_client, admin, product)
 def test_unhide_counts_it_again(admin_client, product):
     five = make_review(product, 5)
     make_review(product, 3)
-    admin_client.post(f"/admin/reviews/{five.id}/hide", data={"reason": "Check"})
+    admin_client.post(f"/admin/reviews/{five.id}/hide", data={**CONFIRMED, "reason": "Check"})
     response = admin_client.post(f"/admin/reviews/{five.id}/unhide", data={"next": "/admin/reviews?state=hidden"})
     assert response.status_code == 303 and response.headers["Location"] == "/admin/reviews?state=hidden"
     db.session.expire_all()
@@ -78,7 +78,7 @@ def test_unhide_counts_it_again(admin_client, product):
 
 def test_hide_needs_a_reason(admin_client, product):
     review = make_review(product, 4)
-    response = admin_client.post(f"/admin/reviews/{review.id}/hide", data={"reason": ""},
+    response = admin_client.post(f"/admin/reviews/{review.id}/hide", data={**CONFIRMED, "reason": ""},
                                  headers=htmx(f"review-{review.id}"))
     assert response.status_code == 422 and "Give a reason" in response.get_data(as_text=True)
     again = admin_client.post(f"/admin/reviews/{review.id}/unhide", headers=htmx(f"review-{review.id}"))
@@ -95,7 +95,7 @@ def test_unknown_review_is_404(admin_client):
 def test_hide_works_on_a_review_loaded_fresh_by_the_request(admin_client, product):
     review_id = make_review(product, 5).id
     db.session.expunge_all()
-    response = admin_client.post(f"/admin/reviews/{review_id}/hide", data={"reason": "Off topic"},
+    response = admin_client.post(f"/admin/reviews/{review_id}/hide", data={**CONFIRMED, "reason": "Off topic"},
                                  headers=htmx(f"review-{review_id}"))
     assert response.status_code == 200
     assert db.session.get(Review, review_id).is_hidden

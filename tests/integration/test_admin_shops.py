@@ -10,6 +10,7 @@ from marketplace.extensions import db
 from marketplace.models import AuditLog, Notification, Role, ShopStatus
 from marketplace.models.base import utcnow
 from tests.factories import make_shop, make_user
+from tests.admin_support import CONFIRMED
 from tests.seller_support import login
 
 
@@ -91,7 +92,7 @@ def test_queue_is_keyset_paged_across_the_pending_boundary(client, admin, count_
 def test_each_action_with_htmx_re_renders_the_row(client, admin, action, source, target, reason, notice):
     shop = make_shop(status=source)
     db.session.commit()
-    response = client.post(f"/admin/shops/{shop.id}/{action}", data={"reason": reason},
+    response = client.post(f"/admin/shops/{shop.id}/{action}", data={**CONFIRMED, "reason": reason},
                            headers=htmx(f"shop-{shop.id}"))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -108,13 +109,13 @@ def test_each_action_with_htmx_re_renders_the_row(client, admin, action, source,
 def test_plain_form_redirects_back_with_a_flash(client, admin):
     shop = make_shop(status=ShopStatus.PENDING, name="Plain Shop")
     db.session.commit()
-    response = client.post(f"/admin/shops/{shop.id}/approve", data={"next": "/admin/shops?status=PENDING"})
+    response = client.post(f"/admin/shops/{shop.id}/approve", data={**CONFIRMED, "next": "/admin/shops?status=PENDING"})
     assert response.status_code == 303 and response.headers["Location"] == "/admin/shops?status=PENDING"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "“Plain Shop” is approved and open." in page
     other = make_shop(status=ShopStatus.PENDING)
     db.session.commit()
-    response = client.post(f"/admin/shops/{other.id}/approve", data={"next": "https://evil.example/"})
+    response = client.post(f"/admin/shops/{other.id}/approve", data={**CONFIRMED, "next": "https://evil.example/"})
     assert response.headers["Location"] == "/admin/shops"
 
 
@@ -122,14 +123,14 @@ def test_plain_form_redirects_back_with_a_flash(client, admin):
 def test_missing_reason_is_shown_next_to_the_field(client, admin, action, status):
     shop = make_shop(status=status)
     db.session.commit()
-    response = client.post(f"/admin/shops/{shop.id}/{action}", data={"reason": "  "},
+    response = client.post(f"/admin/shops/{shop.id}/{action}", data={**CONFIRMED, "reason": "  "},
                            headers=htmx(f"shop-{shop.id}"))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Give a reason" in html and "invalid-feedback" in html
     db.session.refresh(shop)
     assert shop.status == status and audit_of(shop.id) == []
-    plain = client.post(f"/admin/shops/{shop.id}/{action}", data={"reason": ""}, follow_redirects=True)
+    plain = client.post(f"/admin/shops/{shop.id}/{action}", data={**CONFIRMED, "reason": ""}, follow_redirects=True)
     assert "Give a reason" in plain.get_data(as_text=True)
 
 
@@ -140,7 +141,8 @@ def test_missing_reason_is_shown_next_to_the_field(client, admin, action, status
 def test_forbidden_moves_explain_themselves(client, admin, action, status):
     shop = make_shop(status=status)
     db.session.commit()
-    response = client.post(f"/admin/shops/{shop.id}/{action}", data={"reason": "x"}, headers=htmx(f"shop-{shop.id}"))
+    response = client.post(f"/admin/shops/{shop.id}/{action}",
+                           data={**CONFIRMED, "reason": "x"}, headers=htmx(f"shop-{shop.id}"))
     assert response.status_code == 422
     assert f"This shop is {status.value.lower()}" in response.get_data(as_text=True)
     db.session.refresh(shop)
@@ -156,7 +158,7 @@ def test_actions_need_csrf(client, admin):
 
 
 def test_unknown_shop_is_404(client, admin):
-    assert client.post("/admin/shops/00000000-0000-0000-0000-000000000000/approve").status_code == 404
+    assert client.post("/admin/shops/00000000-0000-0000-0000-000000000000/approve", data=CONFIRMED).status_code == 404
 
 
 @pytest.mark.parametrize("method, path", [

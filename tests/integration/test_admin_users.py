@@ -7,7 +7,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Role, ShopStatus, User, UserStatus
 from marketplace.services.core import rollups
-from tests.admin_support import audit_entries, htmx, login, make_admin, notifications_of
+from tests.admin_support import CONFIRMED, audit_entries, htmx, login, make_admin, notifications_of
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
 
 
@@ -115,7 +115,7 @@ def test_view_unknown_user_is_404(admin_client):
 def test_suspend_plain_form_prg_flash_audit_notification(admin_client, admin):
     user = make_user()
     old_version = user.session_version
-    response = admin_client.post(f"/admin/users/{user.id}/suspend", data={"reason": "Fraudulent orders"})
+    response = admin_client.post(f"/admin/users/{user.id}/suspend", data={**CONFIRMED, "reason": "Fraudulent orders"})
     assert response.status_code == 303
     assert response.headers["Location"] == f"/admin/users/{user.id}"
     page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
@@ -130,7 +130,7 @@ def test_suspend_plain_form_prg_flash_audit_notification(admin_client, admin):
 
 def test_suspend_with_htmx_updates_the_panel_in_place(admin_client):
     user = make_user()
-    response = admin_client.post(f"/admin/users/{user.id}/suspend", data={"reason": "Spam"},
+    response = admin_client.post(f"/admin/users/{user.id}/suspend", data={**CONFIRMED, "reason": "Spam"},
                                  headers=htmx("user-status"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -140,10 +140,11 @@ def test_suspend_with_htmx_updates_the_panel_in_place(admin_client):
 
 def test_suspend_without_reason_is_422_and_changes_nothing(admin_client):
     user = make_user()
-    page = admin_client.post(f"/admin/users/{user.id}/suspend", data={"reason": "  "})
+    page = admin_client.post(f"/admin/users/{user.id}/suspend", data={**CONFIRMED, "reason": "  "})
     assert page.status_code == 422
     assert "Give a reason" in page.get_data(as_text=True)
-    fragment = admin_client.post(f"/admin/users/{user.id}/suspend", data={"reason": ""}, headers=htmx("user-status"))
+    fragment = admin_client.post(f"/admin/users/{user.id}/suspend",
+                                 data={**CONFIRMED, "reason": ""}, headers=htmx("user-status"))
     assert fragment.status_code == 422 and "Give a reason" in fragment.get_data(as_text=True)
     db.session.expire_all()
     assert user.status == UserStatus.ACTIVE
@@ -153,7 +154,7 @@ def test_suspend_without_reason_is_422_and_changes_nothing(admin_client):
 def test_an_admin_cannot_suspend_themselves(admin_client, admin):
     page = admin_client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
     assert "your own account" in page and "Suspend</button>" not in page
-    response = admin_client.post(f"/admin/users/{admin.id}/suspend", data={"reason": "oops"})
+    response = admin_client.post(f"/admin/users/{admin.id}/suspend", data={**CONFIRMED, "reason": "oops"})
     assert response.status_code == 422
     assert "cannot suspend your own account" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -170,7 +171,8 @@ def test_suspension_takes_effect_on_the_users_very_next_request(app, admin_clien
     # Logged in: a buyer is turned away as a non-admin, an admin gets in.
     assert (before.status_code, before.headers.get("Location")) in {(302, "/"), (200, None)}
 
-    assert admin_client.post(f"/admin/users/{victim.id}/suspend", data={"reason": "Abuse"}).status_code == 303
+    assert admin_client.post(f"/admin/users/{victim.id}/suspend",
+                             data={**CONFIRMED, "reason": "Abuse"}).status_code == 303
 
     after = victim_client.get("/admin/")
     assert after.status_code == 302 and after.headers["Location"].startswith("/account/login")
@@ -192,13 +194,14 @@ def test_unsuspend_restores_access_with_audit(admin_client, admin):
 
 def test_another_admin_can_be_suspended(admin_client):
     other = make_admin(full_name="Other Admin")
-    assert admin_client.post(f"/admin/users/{other.id}/suspend", data={"reason": "Left the company"}).status_code == 303
+    assert admin_client.post(f"/admin/users/{other.id}/suspend",
+                             data={**CONFIRMED, "reason": "Left the company"}).status_code == 303
 
 
 def test_suspend_works_on_a_user_loaded_fresh_by_the_request(admin_client):
     user_id = make_user().id
     db.session.expunge_all()
-    response = admin_client.post(f"/admin/users/{user_id}/suspend", data={"reason": "Spam"},
+    response = admin_client.post(f"/admin/users/{user_id}/suspend", data={**CONFIRMED, "reason": "Spam"},
                                  headers=htmx("user-status"))
     assert response.status_code == 200
     assert db.session.get(User, user_id).status == UserStatus.SUSPENDED
@@ -208,7 +211,8 @@ def test_a_suspended_user_cannot_log_in_again(app, admin_client):
     from tests.factories import PASSWORD
 
     user = make_user(email="gone@example.com")
-    assert admin_client.post(f"/admin/users/{user.id}/suspend", data={"reason": "Chargebacks"}).status_code == 303
+    assert admin_client.post(f"/admin/users/{user.id}/suspend",
+                             data={**CONFIRMED, "reason": "Chargebacks"}).status_code == 303
     login_page = app.test_client().post("/account/login", data={"login": "gone@example.com", "password": PASSWORD})
     html = login_page.get_data(as_text=True)
     assert login_page.status_code == 422
@@ -229,7 +233,7 @@ def test_suspending_a_seller_closes_their_shop_and_unsuspending_leaves_it_closed
 
     page = admin_client.get(f"/admin/users/{seller.id}").get_data(as_text=True)
     assert "Their shop “Sam&#39;s Spinners” is suspended too" in page  # said before the click
-    response = admin_client.post(f"/admin/users/{seller.id}/suspend", data={"reason": "Fraudulent orders"})
+    response = admin_client.post(f"/admin/users/{seller.id}/suspend", data={**CONFIRMED, "reason": "Fraudulent orders"})
     assert response.status_code == 303
     page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "is suspended and logged out everywhere. Their shop “Sam&#39;s Spinners” is suspended too." in page
@@ -261,7 +265,7 @@ def test_suspending_a_seller_closes_their_shop_and_unsuspending_leaves_it_closed
 def test_suspend_with_htmx_also_refreshes_the_shop_line(admin_client):
     seller = make_user(role=Role.SELLER)
     shop = make_shop(owner=seller)
-    response = admin_client.post(f"/admin/users/{seller.id}/suspend", data={"reason": "Spam"},
+    response = admin_client.post(f"/admin/users/{seller.id}/suspend", data={**CONFIRMED, "reason": "Spam"},
                                  headers=htmx("user-status"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<div id="user-status"')
@@ -273,7 +277,8 @@ def test_suspend_with_htmx_also_refreshes_the_shop_line(admin_client):
 def test_a_suspended_owners_shop_cannot_be_reopened_on_the_shops_screen(admin_client):
     seller = make_user(role=Role.SELLER)
     shop = make_shop(owner=seller)
-    assert admin_client.post(f"/admin/users/{seller.id}/suspend", data={"reason": "Spam"}).status_code == 303
+    assert admin_client.post(f"/admin/users/{seller.id}/suspend",
+                             data={**CONFIRMED, "reason": "Spam"}).status_code == 303
     response = admin_client.post(f"/admin/shops/{shop.id}/reinstate", headers=htmx(f"shop-{shop.id}"))
     assert response.status_code == 422 and "unsuspend it on the users screen first" in response.get_data(as_text=True)
     db.session.expire_all()

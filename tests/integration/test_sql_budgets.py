@@ -11,9 +11,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import OrderStatus, Review, Role
+from marketplace.models import AuditLog, OrderStatus, Review, Role, Shop
 from marketplace.models.base import utcnow
 from marketplace.services.catalog import storefront_cache
 from marketplace.services.core import rollups
@@ -44,6 +45,8 @@ BUDGETS = {
     "seller_orders": 6,         # user, shop, orders, lines, counts per status (rollup), cart badge
     "seller_dashboard": 9,      # user, shop, 4 rollup reads, low stock, reviews + authors + photos, cart badge
     "admin_dashboard": 6,       # user, head counts, days, summary, statuses (rollup), cart badge
+    # user, shop + owner, its history + actors, its products + first pictures, its figures, cart badge
+    "admin_shop_review": 6,
 }
 
 
@@ -264,3 +267,19 @@ def test_admin_dashboard(client, count_queries, orders):
     seller_with_orders(orders)
     login(client, make_user(role=Role.ADMIN))
     assert count(count_queries, lambda: client.get("/admin/")) == BUDGETS["admin_dashboard"]
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_admin_shop_review(client, count_queries, size):
+    seller = seller_with_orders(size)
+    shop = db.session.scalar(select(Shop).where(Shop.owner_id == seller.id))
+    for i in range(size):
+        add_image(make_product(shop=shop, title=f"Extra {i}"))
+        db.session.add(AuditLog(actor_id=seller.id, action="shop.suspend", target_type="shop", target_id=shop.id,
+                                reason="Checking", data={"from_status": "ACTIVE", "to_status": "SUSPENDED"}))
+    admin = make_user(role=Role.ADMIN)
+    login(client, admin)
+    url = f"/admin/shops/{shop.id}"
+    db.session.flush()
+    response = count(count_queries, lambda: client.get(url))
+    assert response == BUDGETS["admin_shop_review"]

@@ -11,6 +11,7 @@ import pytest
 
 from marketplace.models import Role
 from tests.factories import PASSWORD, make_shop, make_user
+from tests.admin_support import CONFIRMED
 from tests.security.support import client_for
 
 EVIL = [
@@ -85,7 +86,7 @@ def test_register_verify_and_resend_never_follow_an_outside_next(app, target):
 def test_admin_actions_never_follow_an_outside_next(app, target):
     admin = client_for(app, make_user(role=Role.ADMIN))
     shop = make_shop(owner=make_user(role=Role.SELLER))
-    response = admin.post(f"/admin/shops/{shop.id}/suspend", data={"reason": "Fake goods", "next": target})
+    response = admin.post(f"/admin/shops/{shop.id}/suspend", data={**CONFIRMED, "reason": "Fake goods", "next": target})
     assert_redirect_stays(response, f"admin next={target!r}")
     # the list passes its own URL on as `next`: with junk in its query, still a path of this site
     page = admin.get("/admin/shops", query_string={"next": target}).get_data(as_text=True)

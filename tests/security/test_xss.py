@@ -12,6 +12,7 @@ from markupsafe import escape
 
 from marketplace.extensions import db
 from tests.security.support import client_for, url_rules
+from tests.admin_support import CONFIRMED
 from tests.security.xss_support import build_stage, injection_problems
 
 HX = {"HX-Request": "true"}
@@ -99,7 +100,7 @@ def test_pages_and_fragments_show_the_texts_escaped(app, stage):
 def test_an_admin_reason_and_a_shop_in_the_audit_log_are_escaped(app, stage):
     admin = client_for(app, stage.admin)
     reason = f"Spam {stage.texts['review']}"
-    hidden = admin.post(f"/admin/products/{stage.product.id}/hide", data={"reason": reason})
+    hidden = admin.post(f"/admin/products/{stage.product.id}/hide", data={**CONFIRMED, "reason": reason})
     assert hidden.status_code == 303
     assert_clean(admin.get("/admin/audit"), "/admin/audit", ("reason",), {"reason": reason})
 

@@ -219,3 +219,29 @@ def list_audit_entries(actor: str | None = None, action: str | None = None, targ
     if date_to:
         stmt = stmt.where(AuditLog.created_at < _start_of(date_to + timedelta(days=1)))
     return paging.newest_first_page(stmt, AuditLog.created_at, AuditLog.id, cursor, limit)
+
+
+# Ids that audit entries record in their data, and what they name (admin/audit_text.py shows the names).
+_AUDIT_ID_KEYS = {"parent_id": Category, "old_parent_id": Category, "product_id": Product}
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def audit_id_names(entries: list[AuditLog]) -> dict[str, str]:
+    """{id: name} for the category and product ids the entries mention: one statement per kind
+    mentioned, none when no entry mentions one. A deleted object is simply absent."""
+    wanted = {model: {_uuid((entry.data or {}).get(key)) for entry in entries
+                      for key, kind in _AUDIT_ID_KEYS.items() if kind is model} - {None}
+              for model in set(_AUDIT_ID_KEYS.values())}
+    names: dict[str, str] = {}
+    for model, ids in wanted.items():
+        if not ids:
+            continue
+        label = Category.name if model is Category else Product.title
+        names.update((str(i), name) for i, name in db.session.execute(select(model.id, label).where(model.id.in_(ids))))
+    return names
