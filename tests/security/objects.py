@@ -179,6 +179,8 @@ OBJECTS: dict[str, Target] = {
     # public pages of a product that is not public (a draft)
     "catalog.view_product": Target(PUBLIC, _hidden_product),
     "catalog.variant_panel": Target(PUBLIC, _hidden_product),
+    "catalog.product_around": Target(PUBLIC, _hidden_product),
+    "catalog.recently_viewed": Target(PUBLIC, _hidden_product),
     "reviews.product_reviews": Target(PUBLIC, _hidden_product),
     "reviews.list_reviews": Target(PUBLIC, _hidden_product),
     "api.list_product_reviews": Target(PUBLIC, _hidden_product),

@@ -11,6 +11,7 @@ import uuid
 
 from marketplace.services.catalog import storefront_cache
 from marketplace.services.catalog.listing_queries import ListingQuery, ProductCard, Sort, cards_by_ids
+from marketplace.services.core.errors import NotFound
 
 SHELF = 6
 RECENT_KEPT = 12  # ids the recently-viewed cookie keeps
@@ -53,6 +54,10 @@ def remember_viewed(ids: list[uuid.UUID], product_id: uuid.UUID) -> str:
     return ".".join(str(i) for i in kept)
 
 
-def recently_viewed(ids: list[uuid.UUID], except_id: uuid.UUID) -> list[ProductCard]:
-    """The visible ones of these products but the one on screen, newest first (one statement)."""
-    return cards_by_ids([i for i in ids if i != except_id][:SHELF])
+def recently_viewed(ids: list[uuid.UUID], viewing: uuid.UUID) -> list[ProductCard]:
+    """The visible ones of these products but the one being viewed, newest first (one statement that reads
+    the viewed one too: NotFound when it is not visible, so a hidden product is never remembered)."""
+    cards = cards_by_ids([viewing, *(i for i in ids if i != viewing)][:SHELF + 1])
+    if not cards or cards[0].id != viewing:
+        raise NotFound("That product is not available.", code="product_not_found")
+    return cards[1:]
