@@ -10,7 +10,7 @@ from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.extensions import limiter
 from marketplace.money import format_money
 from marketplace.services.catalog import product_queries, search, storefront_cache
-from marketplace.services.catalog.category_queries import get_tree
+from marketplace.services.catalog.category_queries import get_tree, storefront_children
 from marketplace.services.core.text import slugify
 from marketplace.storage import media_url
 from marketplace.web.fast_urls import fast_url
@@ -90,7 +90,7 @@ def view_category(slug: str):
     form = filter_form()
     page = run_listing(form, category_ids=tree.subtree_ids(node.id))
     return render_listing("catalog/category.html", form, page, category=node,
-                          breadcrumbs=tree.ancestors(node.id), subcategories=tree.children(node))
+                          breadcrumbs=tree.ancestors(node.id), subcategories=storefront_children(node, tree))
 
 
 @bp.get("/search", endpoint="search")
