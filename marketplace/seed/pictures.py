@@ -6,10 +6,10 @@ product on a soft studio backdrop), "detail" (a close crop) and "lifestyle" (on 
 against a wall, or laid flat on linen, with a prop). Drawings are in drawings_wear.py and
 drawings_goods.py; they are drawn at twice the stored size and downsampled.
 
-Drawing and encoding are the slow part (~0.1 s a picture), so each distinct (kind, colour, angle)
-picture goes through services/core/images.store_image once (validated, re-encoded) and later
-uses get byte-for-byte copies under new random keys: every product still owns its files. The
-pictures are already thumbnail-sized (400 px), so the thumbnail key is the picture itself.
+Drawing and encoding are the slow part (~0.05 s a picture), so each distinct (kind, colour, angle)
+picture goes through services/core/images.store_image once per process (validated, re-encoded)
+and later uses get byte-for-byte copies under new random keys: every product still owns its
+files. The pictures are already thumbnail-sized (400 px), so the thumbnail key is the picture itself.
 Copies are registered like store_image's own files, so a rolled-back transaction deletes them too.
 """
 from __future__ import annotations
@@ -281,9 +281,7 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-@lru_cache(maxsize=1024)
 def render_png(kind: str, c: RGB, angle: str = "front", side: int = SIDE) -> bytes:
-    """render() as PNG bytes, kept for the process (a second seed in the same process draws nothing)."""
     return _png(render(kind, c, angle, side))
 
 
@@ -340,41 +338,48 @@ def render_banner(c: RGB, kinds: list[tuple[str, RGB]], width: int = 1600, heigh
                      fill=38)
     image.paste((255, 255, 255), (0, 0), rings)
     for n, (kind, colour) in enumerate(kinds[:3]):
-        layer = _product(kind, colour, round(height * 1.1))
+        layer = _product(kind, colour, round(height * 0.9))
         alpha = layer.getchannel("A")
-        x = round(width * 0.5 + n * height * 0.95)
-        shadow = _soft_shadow(alpha, (0.012, 0.022), 0.018, 0.3)
-        image.paste(darker(c, 0.3), (x, round(-height * 0.05)), shadow)
-        image.paste(layer, (x, round(-height * 0.05)), alpha)
+        x, y = round(width - height * (0.95 + 0.78 * (min(3, len(kinds)) - 1 - n))), round(height * 0.07)
+        image.paste(darker(c, 0.3), (x, y), _soft_shadow(alpha, (0.012, 0.022), 0.018, 0.3))
+        image.paste(layer, (x, y), alpha)
     return image
 
 
 # --- storing ---------------------------------------------------------------------------
+
+# (kind, colour, angle, side) -> (WebP bytes as store_image wrote them, width, height), for the process:
+# a second seed (the tests seed several times) copies them instead of drawing and encoding again.
+_ENCODED: dict[tuple, tuple[bytes, int, int]] = {}
+
 
 class PicturePool:
     """Stores each distinct picture once and copies its bytes for every later product that shows it."""
 
     def __init__(self, folder: str = FOLDER, side: int = SIDE):
         self.folder, self.side = folder, side
-        self.first: dict[tuple, StoredImage] = {}
-        self.encoded: dict[tuple, bytes] = {}
+        self.shared: dict[tuple, StoredImage] = {}
         self.storage = get_storage()
 
     def take(self, kind: str, c: RGB, angle: str = "front", copy: bool = True) -> StoredImage:
-        """A stored picture of a `kind` product in colour `c` (its own files unless `copy` is False)."""
-        look = (kind, tuple(c), angle)
-        first = self.first.get(look)
-        if first is None:
-            first = self.first[look] = store_image(render_png(kind, tuple(c), angle, self.side), self.folder,
-                                                   max_side=self.side, thumbnail=False)
-            self.encoded[look] = self.storage.read(first.key)
-            return first
+        """A stored picture of a `kind` product in colour `c` (its own file unless `copy` is False:
+        then every caller asking for that picture shares one file)."""
+        look = (kind, tuple(c), angle, self.side)
+        if not copy and look in self.shared:
+            return self.shared[look]
+        if look not in _ENCODED:
+            stored = store_image(render_png(kind, tuple(c), angle, self.side), self.folder, max_side=self.side,
+                                 thumbnail=False)
+            _ENCODED[look] = (self.storage.read(stored.key), stored.width, stored.height)
+        else:
+            data, width, height = _ENCODED[look]
+            key = f"{self.folder}/{uuid.uuid4().hex}.webp"
+            self.storage.save(key, data, "image/webp")
+            db.session.info.setdefault(_PENDING_KEY, []).append(key)
+            stored = StoredImage(key=key, thumb_key=key, width=width, height=height)
         if not copy:
-            return first
-        key = f"{self.folder}/{uuid.uuid4().hex}.webp"
-        self.storage.save(key, self.encoded[look], "image/webp")
-        db.session.info.setdefault(_PENDING_KEY, []).append(key)
-        return StoredImage(key=key, thumb_key=key, width=first.width, height=first.height)
+            self.shared[look] = stored
+        return stored
 
 
 def store_png(image: Image.Image, folder: str, max_side: int) -> str:
