@@ -34,6 +34,7 @@ from marketplace.storage import get_storage
 SIDE = 400  # thumbnail-sized already (services/core/images.THUMB_SIDE): no second encoding
 FOLDER = "products"
 ANGLES = ("front", "detail", "lifestyle")
+WOOD = (190, 150, 110)  # the lifestyle shots' table top
 _FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf",
           "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf")
 _PENDING_KEY = "stored_images_pending_commit"  # services/core/images.py deletes these on rollback
@@ -246,8 +247,6 @@ def _room(side: int, prop: str) -> Image.Image:
     _place(canvas, objects, darker(WOOD, 0.35), standing=True)
     return canvas
 
-
-WOOD = (190, 150, 110)
 
 
 def _lifestyle(kind: str, c: RGB, side: int) -> Image.Image:
