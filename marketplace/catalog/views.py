@@ -10,7 +10,7 @@ from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.extensions import limiter
 from marketplace.money import format_money
 from marketplace.services.catalog import product_queries, related_queries, search, storefront_cache
-from marketplace.services.catalog.category_queries import get_tree
+from marketplace.services.catalog.category_queries import get_tree, storefront_children, storefront_roots
 from marketplace.services.core.text import slugify
 from marketplace.storage import media_url
 from marketplace.web.fast_urls import fast_url
@@ -75,8 +75,8 @@ def _render_card(macro, card) -> Markup:
 
 @bp.app_template_global()
 def nav_categories() -> tuple:
-    """The top-level categories for the storefront's category bar (the process's cached tree)."""
-    return tuple(get_tree().roots)
+    """The top-level categories with something to buy, for the storefront's category bar (cached tree)."""
+    return tuple(storefront_roots())
 
 
 # A category's icon (the vendored sprite) by words in its slug; others get a tag.
@@ -114,7 +114,7 @@ def view_category(slug: str):
     form = filter_form()
     page = run_listing(form, category_ids=tree.subtree_ids(node.id))
     return render_listing("catalog/category.html", form, page, category=node,
-                          breadcrumbs=tree.ancestors(node.id), subcategories=tree.children(node))
+                          breadcrumbs=tree.ancestors(node.id), subcategories=storefront_children(node, tree))
 
 
 @bp.get("/search", endpoint="search")

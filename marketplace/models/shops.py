@@ -25,6 +25,7 @@ class Shop(UUIDPrimaryKey, Timestamped, Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     logo_key: Mapped[str | None] = mapped_column(String(200))
+    banner_key: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[ShopStatus] = mapped_column(pg_enum(ShopStatus, "shop_status"), default=ShopStatus.PENDING, index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
     approved_at: Mapped[datetime | None]

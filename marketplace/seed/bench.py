@@ -22,7 +22,7 @@ from marketplace.extensions import db
 from marketplace.models import Product, User
 from marketplace.seed import catalog_data as data
 from marketplace.seed.bench_people import DOMAIN, seed_people
-from marketplace.seed.pictures import PicturePool
+from marketplace.seed.pictures import PicturePool, kind_for
 from marketplace.services.core.text import slugify
 
 CHUNK = 10_000
@@ -84,8 +84,11 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
     started = time.perf_counter()
-    pictures = [PicturePool(folder="bench").take(chr(65 + n % 26) + chr(75 + n % 13), (40 + n * 9, 90, 200 - n * 7))
-                for n in range(20)]
+    # one front picture per (kind, colour), shared by every product that shows it: at most
+    # len(KINDS) x 6 pictures, drawn once each, whatever the number of products
+    pool = PicturePool(folder="bench")
+    pictures = {}
+    kinds = {base: kind_for(base) for _, bases in _vocabulary()[0] for base in bases}
     cursor = db.session.connection().connection.driver_connection.cursor()
     # The 'catalog' version is bumped once at the end. Since perf03 its triggers would bump it only once
     # per COMMIT anyway, but each copied row would still queue a deferred event (five per product) to fire
@@ -135,16 +138,18 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
         for n in range(start, min(start + CHUNK, products)):
             product_id, shop_index = uuid.uuid4(), rng.randrange(shops)
             category_id, bases = rng.choice(leaves)
-            title = f"{rng.choice(bases)} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
+            base = rng.choice(bases)
+            title = f"{base} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
             base_price = rng.randint(2, 2000) * 100 + 99
             status = rng.choice(product_statuses)
-            prices = []
+            prices, colours = [], []
             for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
                 price, variant_id = base_price + k * 500, uuid.uuid4()
                 prices.append(price)
                 deleted = now if rng.random() < 0.02 else None
+                colours.append(rng.choice(data.COLOURS_VI))
                 variant_rows.append((variant_id, product_id, shop_ids[shop_index], f"B{n}-{k}",
-                                     {"Màu": rng.choice(data.COLOURS_VI), "Size": sizes[k]},
+                                     {"Màu": colours[-1], "Size": sizes[k]},
                                      f"{sizes[k]}", price, 0 if rng.random() < 0.1 else rng.randint(1, 500), k,
                                      deleted, now))
                 if status == "ACTIVE" and shop_status[shop_index] == "ACTIVE" and deleted is None and k == 0:
@@ -161,7 +166,10 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
                                  status, min(prices), rating_sum, reviews,
                                  f"{rating_sum / reviews:.2f}" if reviews else "0",
                                  0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created))
-            picture = pictures[n % len(pictures)]
+            look = (kinds[base], data.COLOUR_RGB[colours[0]])
+            picture = pictures.get(look)
+            if picture is None:
+                picture = pictures[look] = pool.take(*look, copy=False)
             image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
                                picture.height, created))
         made["products"] += _copy(cursor, "products", product_cols, product_rows)

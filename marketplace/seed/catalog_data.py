@@ -146,6 +146,19 @@ SHOPS = [
 DEMO_SHOP = ("Tiệm của Bình", "tiem-cua-binh", "Áo thun, cà phê và quà tặng nhỏ, đóng gói cẩn thận.", "vi",
              ["Thời trang", "Cà phê & Trà"])
 PENDING_SHOP = ("Gốm Bát Tràng Xưa", "gom-bat-trang-xua", "Gốm sứ thủ công Bát Tràng.", "vi", ["Nhà cửa"])
+# Shop logos and banners (seed/pictures.py): a colour per shop, the kinds of product drawn on them
+SHOP_COLOURS = [(214, 51, 132), (232, 62, 140), (13, 110, 253), (111, 66, 193), (253, 126, 20), (32, 130, 110),
+                (25, 135, 84), (102, 16, 242), (176, 98, 40), (220, 53, 69), (13, 150, 180), (60, 72, 88)]
+BANNER_COLOURS = [(246, 246, 242), (31, 58, 110), (196, 164, 132)]
+TOP_KINDS = {"Thời trang": ["tshirt", "sneaker", "backpack"], "Điện tử": ["phone", "headphones", "laptop"],
+             "Nhà cửa": ["lamp", "plant", "mug"], "Cà phê & Trà": ["coffee_bag", "phin", "tea_tin"],
+             "Sắc đẹp": ["tube", "pump", "lipstick"], "Thể thao & Dã ngoại": ["backpack", "tent", "yoga_mat"]}
+SHOP_EMBLEMS = {"saigon-sneakers": ["sneaker"], "urban-threads": ["hoodie"], "bep-viet": ["pan", "pot"],
+                "sound-lab": ["headphones", "speaker"], "green-leaf-tea-house": ["tea_tin", "tea_box"],
+                "fithub": ["dumbbell"], "outdoor-viet": ["tent"], "pho-co-leather": ["backpack"],
+                "pc-builder-vn": ["laptop", "keyboard"], "gadget-corner": ["earbuds", "charger"],
+                "thoi-trang-co-may": ["shirt"], "glow-skin-lab": ["pump"], "huong-que": ["phin"],
+                "mekong-home": ["plant", "lamp"], "moc-store": ["plant"], "tiem-cua-binh": ["tshirt", "coffee_bag"]}
 OWNER_NAMES = [
     "Lê Minh Khoa", "Phạm Thu Hà", "Võ Thanh Tùng", "Đặng Ngọc Mai", "Hoàng Gia Bảo", "Bùi Phương Linh",
     "Đỗ Quốc Huy", "Ngô Thảo Vy", "Dương Hải Nam", "Lý Bích Ngọc", "Trịnh Công Sơn", "Mai Anh Thư",

@@ -19,8 +19,9 @@ from marketplace.models import (
     Category, Product, ProductImage, ProductStatus, ProductVariant, Role, Shop, ShopStatus, User,
 )
 from marketplace.seed import catalog_data as data
-from marketplace.seed.pictures import PicturePool
+from marketplace.seed.pictures import PicturePool, default_colour, kind_for, render_banner, render_logo, store_png
 from marketplace.services.core.text import slugify
+from marketplace.services.shops.shops import BANNER_WIDTH, LOGO_SIDE
 
 SEED = 20261126
 PRODUCTS_PER_LEAF = 18
@@ -41,8 +42,11 @@ def seed_catalog(seller: User, password_hash: str) -> dict:
         titles = [f"{b} {m}" for b, m in cartesian(leaf["bases"], leaf["mods"])]
         rng.shuffle(titles)
         for n in range(PRODUCTS_PER_LEAF):
-            shop = rng.choice(sellers)
-            counts = _product(rng, now, pictures, leaf, shop, titles[n % len(titles)])
+            # a shop never lists the same title twice: it takes the next title it doesn't sell yet
+            shop = rng.choice([s for s in sellers if not s["titles"].issuperset(titles)])
+            title = next(t for t in titles[n % len(titles):] + titles if t not in shop["titles"])
+            shop["titles"].add(title)
+            counts = _product(rng, now, pictures, leaf, shop, title)
             for key, value in counts.items():
                 made[key] += value
     _draft_a_few(seller)
@@ -71,24 +75,30 @@ def _category(name: str, parent: Category | None, position: int) -> Category:
 
 
 def _shops(seller: User, password_hash: str, now: datetime) -> list[dict]:
-    shops = [_shop(seller, data.DEMO_SHOP, ShopStatus.ACTIVE, now, "BINH")]
+    shops = [_shop(seller, data.DEMO_SHOP, ShopStatus.ACTIVE, now, "BINH", 0)]
     for n, spec in enumerate(data.SHOPS + [data.PENDING_SHOP], start=1):
         owner = User(id=uuid.uuid4(), email=f"shop{n:02d}@demo.marketplace", phone=f"+84902000{n:03d}",
                      full_name=data.OWNER_NAMES[n - 1], password_hash=password_hash, is_verified=True,
                      role=Role.SELLER)
         db.session.add(owner)
         status = ShopStatus.PENDING if spec is data.PENDING_SHOP else ShopStatus.ACTIVE
-        shops.append(_shop(owner, spec, status, now, f"S{n:02d}"))
+        shops.append(_shop(owner, spec, status, now, f"S{n:02d}", n))
     db.session.flush()
     return shops
 
 
-def _shop(owner: User, spec: tuple, status: ShopStatus, now: datetime, code: str) -> dict:
+def _shop(owner: User, spec: tuple, status: ShopStatus, now: datetime, code: str, n: int) -> dict:
     name, slug, description, lang, tops = spec
+    colour = data.SHOP_COLOURS[n % len(data.SHOP_COLOURS)]
+    kinds = data.SHOP_EMBLEMS.get(slug, []) + [k for top in tops for k in data.TOP_KINDS[top]]
+    joined = now - timedelta(days=160 + (n * 97) % 700)  # shops joined over the last two years
     shop = Shop(id=uuid.uuid4(), owner_id=owner.id, name=name, slug=slug, description=description, status=status,
-                approved_at=now - timedelta(days=150) if status == ShopStatus.ACTIVE else None)
+                created_at=joined, approved_at=joined + timedelta(days=2) if status == ShopStatus.ACTIVE else None,
+                logo_key=store_png(render_logo(name, colour, kinds[0]), "logos", LOGO_SIDE),
+                banner_key=store_png(render_banner(colour, [(k, data.BANNER_COLOURS[i]) for i, k in enumerate(kinds[:3])]),
+                                     "banners", BANNER_WIDTH))
     db.session.add(shop)
-    return {"shop": shop, "lang": lang, "tops": tops, "code": code, "count": 0}
+    return {"shop": shop, "lang": lang, "tops": tops, "code": code, "count": 0, "titles": set()}
 
 
 def _price(rng: random.Random, low: int, high: int) -> int:
@@ -114,14 +124,16 @@ def _product(rng, now, pictures: PicturePool, leaf: dict, shop: dict, title: str
     product_id = uuid.uuid4()
     options = _options(rng, leaf["scheme"], shop["lang"])
     colour = next((o for o in options if o[0] in ("Màu", "Colour")), None)
-    initials = "".join(word[0] for word in title.split()[:2]).upper()
+    kind = kind_for(title)
     images, by_colour = [], {}
-    for position, value in enumerate(colour[1] if colour else [None]):
-        stored = pictures.take(initials, data.COLOUR_RGB[value] if value else leaf["rgb"])
-        image = ProductImage(id=uuid.uuid4(), product_id=product_id, storage_key=stored.key,
-                             thumb_key=stored.thumb_key, position=position, width=stored.width, height=stored.height)
+    for value in colour[1] if colour else [None]:
+        image = _image(product_id, pictures.take(kind, _rgb(kind, title, value)), len(images))
         images.append(image)
         by_colour[value] = image.id
+    # the gallery: each colour from the front, then a close-up (when there is room) and the product in use
+    first = _rgb(kind, title, colour[1][0] if colour else None)
+    extra = ("detail", "lifestyle") if len(images) == 1 else ("lifestyle",)
+    images += [_image(product_id, pictures.take(kind, first, angle), len(images) + n) for n, angle in enumerate(extra)]
     base = _price(rng, *leaf["prices"])
     variants = []
     combos = list(cartesian(*[list(zip(values, indexes)) for _, values, indexes in options])) or [()]
@@ -148,6 +160,15 @@ def _product(rng, now, pictures: PicturePool, leaf: dict, shop: dict, title: str
     db.session.add_all(images)
     db.session.add_all(variants)
     return {"products": 1, "variants": len(variants), "images": len(images)}
+
+
+def _rgb(kind: str, title: str, colour_value: str | None) -> tuple[int, int, int]:
+    return data.COLOUR_RGB[colour_value] if colour_value else default_colour(kind, title)
+
+
+def _image(product_id: uuid.UUID, stored, position: int) -> ProductImage:
+    return ProductImage(id=uuid.uuid4(), product_id=product_id, storage_key=stored.key, thumb_key=stored.thumb_key,
+                        position=position, width=stored.width, height=stored.height)
 
 
 def _draft_a_few(seller: User) -> None:

@@ -64,12 +64,12 @@ def seed_orders(buyer: User, seller: User, password_hash: str, now: datetime, sh
             age = rng.uniform(0, 60)
             shop_id = seller_shop.id if rng.random() < 0.2 else rng.choice(list(catalog))
             status = _status_for(age, rng)
-            made["reviews"] += _order(rng, shopper, catalog[shop_id], status, now - timedelta(days=age),
+            made["reviews"] += _order(rng, shopper, catalog[shop_id], status, now - timedelta(days=age), now,
                                       shipping_fee, currency)
             made["orders"] += 1
     # The demo buyer: something to review, something to cancel, and a finished order with a review.
     for status, age in ((OrderStatus.DELIVERED, 2.5), (OrderStatus.PENDING, 0.2), (OrderStatus.COMPLETED, 20)):
-        _order(rng, buyer, catalog[seller_shop.id], status, now - timedelta(days=age), shipping_fee, currency,
+        _order(rng, buyer, catalog[seller_shop.id], status, now - timedelta(days=age), now, shipping_fee, currency,
                review=status == OrderStatus.COMPLETED)
         made["orders"] += 1
     _vouchers(seller_shop, now)
@@ -116,7 +116,7 @@ def _status_for(age_days: float, rng: random.Random) -> OrderStatus:
     return rng.choice([OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING])
 
 
-def _order(rng, user: User, goods: list, status: OrderStatus, placed_at: datetime, shipping_fee: int,
+def _order(rng, user: User, goods: list, status: OrderStatus, placed_at: datetime, now: datetime, shipping_fee: int,
            currency: str, review: bool | None = None) -> int:
     """One order of 1-3 lines from one shop, its timeline, and reviews of its lines; returns reviews made."""
     address = db.session.scalar(select(Address).where(Address.user_id == user.id, Address.is_default))
@@ -128,7 +128,11 @@ def _order(rng, user: User, goods: list, status: OrderStatus, placed_at: datetim
              for (p, v, image), q in ((pick, rng.choice([1, 1, 1, 2, 3])) for pick in picks)]
     subtotal = sum(i.line_total for i in items)
     path = PATHS[status]
-    times = [placed_at + timedelta(hours=6 * step + rng.uniform(0, 5)) for step in range(len(path))]
+    # The timeline starts when the order is placed and every later step is in the past: steps are
+    # about six hours apart, closer together for an order placed only hours ago.
+    step_hours = min(6.0, (now - placed_at).total_seconds() / 3600 / len(path))
+    times = [placed_at] + [placed_at + timedelta(hours=step_hours * (step + rng.uniform(0, 0.8)))
+                           for step in range(1, len(path))]
     order = Order(
         id=uuid.uuid4(), number=f"MP{placed_at:%y%m%d}{''.join(rng.choices(NUMBER_ALPHABET, k=6))}", checkout_id=checkout.id,
         buyer_id=user.id, shop_id=picks[0][0].shop_id, status=status, currency=currency, subtotal=subtotal,
@@ -153,13 +157,13 @@ def _order(rng, user: User, goods: list, status: OrderStatus, placed_at: datetim
         if review is False or (review is None and rng.random() > 0.7):
             continue
         rating = rng.choices([5, 4, 3, 2], weights=[55, 30, 10, 5])[0]
-        written = times[-1] + timedelta(hours=rng.uniform(1, 48))
+        written = min(now, times[-1] + timedelta(hours=rng.uniform(1, 48)))
         replied = rng.random() < 0.3
         db.session.add(Review(
             product_id=item.product_id, order_item_id=item.id, user_id=user.id, rating=rating,
             body=rng.choice(REVIEW_TEXTS[rating]), created_at=written, updated_at=written,
             seller_reply=rng.choice(SELLER_REPLIES) if replied else None,
-            seller_replied_at=written + timedelta(hours=5) if replied else None,
+            seller_replied_at=min(now, written + timedelta(hours=5)) if replied else None,
         ))
         made += 1
     return made
@@ -171,7 +175,20 @@ def _vouchers(shop: Shop, now: datetime) -> None:
                 starts_at=now - timedelta(days=7), ends_at=now + timedelta(days=60), usage_limit=100, per_user_limit=1),
         Voucher(shop_id=shop.id, code="CHAOBAN", kind=VoucherKind.FIXED, value=300, min_spend=1500,
                 starts_at=now - timedelta(days=7), ends_at=now + timedelta(days=60), usage_limit=None, per_user_limit=2),
+        # over: the shop page no longer offers it
+        Voucher(shop_id=shop.id, code="TET2026", kind=VoucherKind.PERCENT, value=15, max_discount=800, min_spend=3000,
+                starts_at=now - timedelta(days=90), ends_at=now - timedelta(days=30), usage_limit=50, per_user_limit=1),
     ])
+    others = db.session.scalars(select(Shop).where(Shop.status == ShopStatus.ACTIVE, Shop.id != shop.id)
+                                .order_by(Shop.slug)).all()
+    for n, other in enumerate(others[::3]):
+        percent = n % 2 == 0
+        db.session.add(Voucher(
+            shop_id=other.id, code=f"{other.slug.split('-')[0].upper()[:8]}{5 + 5 * (n % 3)}",
+            kind=VoucherKind.PERCENT if percent else VoucherKind.FIXED, value=5 + 5 * (n % 3) if percent else 200 + 100 * n,
+            max_discount=1000 if percent else None, min_spend=1000 + 500 * (n % 4),
+            starts_at=now - timedelta(days=3), ends_at=now + timedelta(days=14 + 7 * n), usage_limit=200,
+            per_user_limit=1))
 
 
 def _recount_products() -> None:

@@ -34,6 +34,8 @@ class ShopProfileForm(PageForm):
                                 render_kw={"rows": 5})
     logo = FileField("New logo", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
     remove_logo = BooleanField("Remove the current logo")
+    banner = FileField("New banner", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    remove_banner = BooleanField("Remove the current banner")
 
 
 class ActionForm(PageForm):

@@ -51,13 +51,14 @@ def register_shop():
 @bp.route("/shop", methods=["GET", "POST"])
 @shop_required
 def edit_shop(shop):
-    """The shop's owner: edit its name, description and logo; see its status and the admin's reason."""
+    """The shop's owner: edit its name, description, logo and banner; see its status and the admin's reason."""
     form = ShopProfileForm(obj=shop)
     if form.validate_on_submit():
         try:
             with unit_of_work.attempt():  # the page below shows the shop as it was, not half renamed
                 shops.update_shop(shop, name=form.name.data, description=form.description.data,
-                                  logo=_file_bytes(form.logo), remove_logo=form.remove_logo.data)
+                                  logo=_file_bytes(form.logo), remove_logo=form.remove_logo.data,
+                                  banner=_file_bytes(form.banner), remove_banner=form.remove_banner.data)
         except DomainError as error:
             show_errors(form, error)
             return _profile_page(shop, form), 422

@@ -1,28 +1,54 @@
 """Storefront pages: the home page and public shop pages (public, read-only)."""
-from flask import render_template
+from flask import abort, g, render_template, request
 
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.services.catalog import storefront_cache
-from marketplace.services.catalog.category_queries import get_tree
+from marketplace.services.catalog.category_queries import get_tree, storefront_roots
+from marketplace.services.ordering import voucher_queries
 from marketplace.services.shops import featured_queries, shop_queries
 from marketplace.shop import bp
-from marketplace.web.page_cache import anonymous_page
+from marketplace.web.page_cache import STOREFRONT_VERSIONS, anonymous_page
+
+# A shop page shows its rating (the products' review rollups) besides its cards.
+SHOP_PAGE_VERSIONS = (*STOREFRONT_VERSIONS, "reviews")
+
 
 @bp.get("/")
 @anonymous_page()
 def home():
-    """Anyone: the home page: the hero with featured shops, top-level categories, best sellers, new arrivals,
-    shops to follow."""
+    """Anyone: the home page: the hero with featured shops, the top-level categories that have something,
+    best sellers, new arrivals, shops to follow."""
     best, newest = storefront_cache.home_shelves(storefront_cache.SHELF_SIZE)
-    return render_template("shop/home.html", categories=get_tree().roots, best_sellers=best, new_arrivals=newest,
+    return render_template("shop/home.html", categories=storefront_roots(), best_sellers=best, new_arrivals=newest,
                            shops=featured_queries.featured_shops())
 
 
+def shop_offers(slug: str):
+    """The shop's vouchers on offer now, read once per request: no cache version covers them (they
+    start and end by the clock), so they are the page cache's live key and then the page's content."""
+    cached = g.get("shop_offers")
+    if cached is None or cached[0] != slug:
+        cached = g.shop_offers = (slug, voucher_queries.shop_offers(slug))
+    return cached[1]
+
+
 @bp.get("/s/<slug>")
-@anonymous_page()
+@anonymous_page(live_key=shop_offers, versions=SHOP_PAGE_VERSIONS)
 def view_shop(slug: str):
-    """Anyone: an ACTIVE shop's public page with its products (filters, sorts, "Load more")."""
-    shop = shop_queries.get_visible_shop(slug)
+    """Anyone: an ACTIVE shop's page: its header (logo, banner, rating, vouchers), its categories, and its
+    products (filters, sorts, a category within the shop, "Load more")."""
+    info = shop_queries.get_shop_page(slug)
+    tree = get_tree()
+    chosen = None
+    if request.args.get("category"):
+        chosen = tree.get_by_slug(request.args["category"])
+        if chosen is None:
+            abort(404)
     form = filter_form(with_shops=False)
-    page = run_listing(form, shop_id=shop.id)
-    return render_listing("shop/shop.html", form, page, shop=shop)
+    page = None
+    if info.product_count:
+        page = run_listing(form, shop_id=info.shop.id, category_ids=tree.subtree_ids(chosen.id) if chosen else None)
+    return render_listing(
+        "shop/shop.html", form, page, shop=info.shop, header=info, offers=shop_offers(slug),
+        shop_categories=[node for node in tree.walk() if node.id in info.category_ids], chosen_category=chosen,
+        hidden_filters=[("category", chosen.slug)] if chosen else [], empty_prompt="This shop hasn't listed anything yet.")

@@ -155,6 +155,46 @@ def test_edit_shop_profile_and_logo(client, storage):
     assert old not in stored_files(storage.root)
 
 
+def test_upload_and_remove_a_banner(client, storage):
+    _user, shop = seller_with_shop(client)
+    assert 'name="banner"' in client.get("/seller/shop").get_data(as_text=True)
+    response = client.post("/seller/shop", data={
+        "name": shop.name, "banner": (io.BytesIO(image_bytes("JPEG", size=(2400, 600))), "banner.jpg", "image/jpeg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.refresh(shop)
+    assert shop.banner_key.startswith("banners/") and stored_files(storage.root) == [shop.banner_key]
+    from PIL import Image
+
+    assert Image.open(storage.root / shop.banner_key).size == (1600, 400)  # kept at most 1600 wide
+    page = client.get("/seller/shop").get_data(as_text=True)
+    assert f'src="/media/{shop.banner_key}"' in page and 'name="remove_banner"' in page
+    assert f'src="/media/{shop.banner_key}"' in client.get(f"/s/{shop.slug}").get_data(as_text=True)
+    old = shop.banner_key
+    client.post("/seller/shop", data={"name": shop.name, "remove_banner": "y"})
+    db.session.refresh(shop)
+    assert shop.banner_key is None and old not in stored_files(storage.root)
+
+
+@pytest.mark.parametrize("upload", [
+    (b"<html><script>alert(1)</script></html>", "banner.jpg", "image/jpeg"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "banner.svg", "image/svg+xml"),
+])
+def test_a_bad_banner_is_refused_with_a_message_and_nothing_changes(client, storage, upload):
+    _user, shop = seller_with_shop(client, name="Keep my banner")
+    shop.banner_key = "banners/old.webp"
+    db.session.commit()
+    data, name, mimetype = upload
+    response = client.post("/seller/shop", data={"name": "Renamed", "banner": (io.BytesIO(data), name, mimetype)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="banner-error"' in html and "not an image we can read" in html
+    assert 'aria-invalid="true"' in html[html.index('name="banner"') - 300:html.index('name="banner"') + 300]
+    db.session.refresh(shop)
+    assert (shop.name, shop.banner_key) == ("Keep my banner", "banners/old.webp") and stored_files(storage.root) == []
+
+
 def test_edit_shop_with_a_bad_logo_keeps_the_old_one(client, storage):
     _user, shop = seller_with_shop(client, name="Keep me")
     response = client.post("/seller/shop", data={

@@ -34,6 +34,11 @@ BUDGETS = {
     # the product page's shelves (htmx): versions, the product, its shop's best sellers, its category's;
     # warm: versions and the product (the shelves are cached listings)
     "product_around": (4, 2, 1),
+    # a shop's page: versions, its vouchers on offer (read every time: they start and end by the
+    # clock, so they are the page cache's live key), the shop with its header figures (count,
+    # rating, categories: one statement), the page of cards; warm: the listing cache hits; a hit:
+    # versions and vouchers
+    "shop": (4, 3, 2),
     # versions, stock (the page cache's live key), product + shop + variants + images,
     # reviews + authors + photos + stars; a hit: versions and stock
     "product": (4, 2),
@@ -143,6 +148,25 @@ def test_search(app, client, count_queries, size):
     shelf_products(size, category=make_category())
     make_product(title="Nồi cơm điện")
     assert cold_and_warm(app, count_queries, lambda: client.get("/search?q=ao+thun")) == BUDGETS["search"]
+
+
+@pytest.mark.parametrize("size, vouchers", [(2, 0), (40, 3)])
+def test_shop_page(app, client, count_queries, size, vouchers):
+    from tests.factories import make_voucher
+
+    products = shelf_products(size, category=make_category())
+    shop = products[0].shop
+    for n in range(vouchers):
+        make_voucher(shop, code=f"BUDGET{n}")
+    for product in products[::2]:  # reviews and a second category change nothing either
+        product.rating_sum, product.review_count = 9, 2
+    other = make_category()
+    products[-1].category_id = other.id
+    db.session.flush()
+    slug, category_slug = shop.slug, other.slug  # (a test object read inside the count would be counted)
+    assert cold_and_warm(app, count_queries, lambda: client.get(f"/s/{slug}")) == BUDGETS["shop"]
+    within = lambda: client.get(f"/s/{slug}?category={category_slug}&sort=newest")  # noqa: E731
+    assert cold_and_warm(app, count_queries, within) == BUDGETS["shop"]
 
 
 @pytest.mark.parametrize("variants, images, reviews", [(1, 0, 0), (5, 5, 12)])

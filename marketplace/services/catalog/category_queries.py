@@ -19,11 +19,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import Category
+from marketplace.models import Category, Product, Shop
+from marketplace.services.catalog.visibility import visible_condition
 from marketplace.services.core import rollups
 from marketplace.services.core.errors import NotFound
 
 _CACHE_KEY = "category_tree_cache"
+_STOCKED_KEY = "stocked_categories_cache"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,46 @@ def get_tree() -> CategoryTree:
 
 def invalidate_tree_cache() -> None:
     current_app.extensions.pop(_CACHE_KEY, None)
+    current_app.extensions.pop(_STOCKED_KEY, None)
+
+
+def stocked_ids(tree: CategoryTree | None = None) -> frozenset[uuid.UUID]:
+    """Categories with a visible product in them or in one of their descendants.
+
+    What the storefront's menus show (home tiles, subcategory links): an empty category is
+    hidden there, though its own page still answers. Cached per process like the tree, under
+    the categories' and the catalog's versions (a product published, hidden or sold out of its
+    shop's visibility changes the latter), so a process reads it again once after each catalog
+    change: one statement, an EXISTS probe per category on ix_products_category_newest.
+    """
+    versions = rollups.cache_versions()
+    key = (versions.get("categories"), versions.get("catalog"))
+    cached = current_app.extensions.get(_STOCKED_KEY)
+    if cached is not None and None not in key and cached[0] == key:
+        return cached[1]
+    tree = tree or get_tree()
+    has_products = (select(Product.id).join(Shop, Shop.id == Product.shop_id)
+                    .where(Product.category_id == Category.id, visible_condition()).exists())
+    stocked: set[uuid.UUID] = set()
+    for category_id in db.session.scalars(select(Category.id).where(has_products)):
+        stocked.update(node.id for node in tree.ancestors(category_id))
+    result = frozenset(stocked)
+    current_app.extensions[_STOCKED_KEY] = (key, result)
+    return result
+
+
+def storefront_roots() -> list[CategoryNode]:
+    """The top-level categories a shopper is offered: those with something to buy."""
+    tree = get_tree()
+    stocked = stocked_ids(tree)
+    return [node for node in tree.roots if node.id in stocked]
+
+
+def storefront_children(node: CategoryNode, tree: CategoryTree | None = None) -> list[CategoryNode]:
+    """`node`'s subcategories with something to buy."""
+    tree = tree or get_tree()
+    stocked = stocked_ids(tree)
+    return [child for child in tree.children(node) if child.id in stocked]
 
 
 def descendant_ids(category_id: uuid.UUID, include_self: bool = True) -> list[uuid.UUID]:

@@ -1,13 +1,17 @@
-"""Shops as shoppers find them: an open shop by its slug, and the open shops for the listing's filter."""
+"""Shops as shoppers find them: an open shop by its slug (with its page's header figures), and the
+open shops for the listing's filter."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, true
+from sqlalchemy.dialects.postgresql import array_agg
 
 from marketplace.extensions import db
-from marketplace.models import Shop, ShopStatus
+from marketplace.models import Product, ProductStatus, Shop, ShopStatus
 from marketplace.services.core import rollups
 from marketplace.services.core.errors import NotFound
 
@@ -20,6 +24,47 @@ def get_visible_shop(slug: str) -> Shop:
     if shop is None:
         raise NotFound("That shop is not open.", code="shop_not_found")
     return shop
+
+
+@dataclass(frozen=True)
+class ShopPage:
+    """An open shop and the figures its page's header shows, over its ACTIVE products."""
+    shop: Shop
+    product_count: int
+    review_count: int
+    rating_sum: int
+    category_ids: frozenset[uuid.UUID]  # the categories it sells in (directly)
+
+    @property
+    def average_rating(self) -> Decimal | None:
+        if not self.review_count:
+            return None
+        return (Decimal(self.rating_sum) / self.review_count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def get_shop_page(slug: str) -> ShopPage:
+    """An ACTIVE shop by its slug with its product count, rating and categories, in one statement.
+
+    The rating is the products' own rollups (products.rating_sum and review_count, kept by
+    services/reviews/reviews.py with each review) summed over the shop's active products: no
+    per-shop counter to keep, and a shop's products are read through ix_products_shop_status.
+    """
+    stats = (select(func.count().label("products"),
+                    func.coalesce(func.sum(Product.review_count), 0).label("reviews"),
+                    func.coalesce(func.sum(Product.rating_sum), 0).label("rating_sum"),
+                    array_agg(Product.category_id.distinct()).label("category_ids"))
+             .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE).lateral("stats"))
+    row = None
+    if "\x00" not in slug:  # PostgreSQL refuses NUL in text: such a slug simply matches nothing
+        row = db.session.execute(
+            select(Shop, stats.c.products, stats.c.reviews, stats.c.rating_sum, stats.c.category_ids)
+            .join(stats, true()).where(Shop.slug == slug, Shop.status == ShopStatus.ACTIVE)
+        ).one_or_none()
+    if row is None:
+        raise NotFound("That shop is not open.", code="shop_not_found")
+    shop, products, reviews, rating_sum, category_ids = row
+    return ShopPage(shop, products, int(reviews), int(rating_sum),
+                    frozenset(c for c in (category_ids or ()) if c is not None))
 
 
 _SHOP_CHOICES = "shop_choices_cache"

@@ -30,6 +30,7 @@ NAME_MIN, NAME_MAX = 2, 120
 DESCRIPTION_MAX = 5000
 REASON_MAX = 1000
 LOGO_SIDE = 512
+BANNER_WIDTH = 1600  # the longest side kept of a banner (shown across the shop page, about 4:1)
 SHOP_LINK = "/seller/shop"
 
 
@@ -141,19 +142,25 @@ def _insert_shop(shop: Shop) -> None:
 
 
 def update_shop(shop: Shop, *, name: str | None = None, description: str | None = None,
-                logo: bytes | None = None, remove_logo: bool = False) -> Shop:
-    """Change the profile; a replaced or removed logo file is deleted after the commit."""
+                logo: bytes | None = None, remove_logo: bool = False,
+                banner: bytes | None = None, remove_banner: bool = False) -> Shop:
+    """Change the profile; a replaced or removed logo or banner file is deleted after the commit."""
     if name is not None:
         shop.name = clean_text(name, field="name", label="shop name", min_len=NAME_MIN, max_len=NAME_MAX)
     if description is not None:
         shop.description = clean_text(description, field="description", label="description", max_len=DESCRIPTION_MAX)
-    old_logo = shop.logo_key
+    old_logo, old_banner = shop.logo_key, shop.banner_key
     if logo:
         shop.logo_key = store_image(logo, "logos", field="logo", max_side=LOGO_SIDE, thumbnail=False).key
     elif remove_logo:
         shop.logo_key = None
-    if old_logo and old_logo != shop.logo_key:
-        after_commit(db.session, delete_image, old_logo)
+    if banner:
+        shop.banner_key = store_image(banner, "banners", field="banner", max_side=BANNER_WIDTH, thumbnail=False).key
+    elif remove_banner:
+        shop.banner_key = None
+    for old, new in ((old_logo, shop.logo_key), (old_banner, shop.banner_key)):
+        if old and old != new:
+            after_commit(db.session, delete_image, old)
     db.session.flush()
     return shop
 
