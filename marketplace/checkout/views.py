@@ -186,7 +186,10 @@ def place_order():
         return _render(form, buy, lines, codes, status=422, error="Choose at least one item to buy.")
     view = _view(buy)
     chosen = preview_checkout(current_user, view, lines, codes)
-    if lines is None or set(lines) <= {line.id for line in view.lines}:  # else CartChanged, below
+    ticked = [line for line in view.lines if lines is None or line.id in set(lines)]
+    if len(ticked) == len(lines or ticked) and all(line.ok for line in ticked):
+        # Else a ticked line is gone (CartChanged) or can't be bought as it is now (sold out since):
+        # placing it names the line and why, below, rather than a quote that merely differs.
         refused = _not_as_shown(chosen)
         if refused is not None:
             return _render(form, buy, lines, codes, status=refused[0], error=refused[1])

@@ -296,3 +296,14 @@ def test_api_buy_now_with_cart_lines_is_refused(client, data):
     assert too_many.status_code == 422 and "Only 5 of Alpha Kettle" in too_many.get_json()["error"]["message"]
     assert orders_of(data) == [] and count(CheckoutRequest, CheckoutRequest.user_id == data["buyer"].id) == 0
 
+
+
+def test_a_line_sold_out_since_the_page_is_named_not_merely_requoted(client, data):
+    values, _ = read_form(client.get("/checkout").get_data(as_text=True))
+    db.session.execute(ProductVariant.__table__.update().where(ProductVariant.id == data["kettle"].variants[0].id)
+                       .values(stock=0))
+    db.session.commit()
+    response = client.post("/checkout", data=values)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Alpha Kettle (Variant 1) is sold out: remove it from your cart." in html
+    assert "Nothing was ordered yet" not in html and orders_of(data) == []
