@@ -59,6 +59,20 @@ def _open_cart_from_the_header(page) -> None:
     expect(page).to_have_url(re.compile(r"/cart$"))
 
 
+def _assert_accessible(page, js: bool) -> None:
+    """No serious or critical axe finding in the page's main content (the header is the lead's).
+    axe runs in the page: only with JavaScript. Colour contrast is left to the redesign of the
+    palette (Bootstrap's outline buttons and links on tinted headers fail it today)."""
+    if not js:
+        return
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context="main", options={"resultTypes": ["violations"],
+                                                       "rules": {"color-contrast": {"enabled": False}}})
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in serious]
+
+
 def _set_quantity(page, js: bool, label: str, value: str) -> None:
     box = page.get_by_label(f"Quantity of {label}")
     box.fill(value)
@@ -94,6 +108,7 @@ def test_add_fix_quantity_apply_voucher_with_enter_and_place(shopper, live_app):
     expect(box).to_have_attribute("aria-describedby", error.get_attribute("id"))
     expect(page.locator("#cart-subtotal")).to_have_text("$20.00")
     expect(page.locator("#cart-total-quantity")).to_have_text("1 item")
+    _assert_accessible(page, js)
 
     # Fixed, the line, the totals and the header agree.
     _set_quantity(page, js, "Bát men lam", "3")
@@ -112,6 +127,7 @@ def test_add_fix_quantity_apply_voucher_with_enter_and_place(shopper, live_app):
     fee = live_app.config["SHIPPING_FEE"]
     total = f"${(6000 - 600 + fee) / 100:.2f}"
     expect(page.locator("#checkout-grand-total")).to_have_text(total)
+    _assert_accessible(page, js)
 
     page.get_by_role("button", name="Place order").click()
     expect(page).to_have_url(re.compile("/checkout/done/"))
@@ -144,6 +160,7 @@ def test_buy_now_keeps_the_cart_and_buy_again_refills_it(shopper, live_app):
     expect(page.locator("#buy-now-note")).to_have_text("Only this item is ordered here: your cart stays as it is.")
     expect(page.locator("#checkout-summary")).to_contain_text("Bình hoa")
     expect(page.locator("#checkout-summary")).not_to_contain_text("Chén trà")
+    _assert_accessible(page, js)
     page.get_by_role("button", name="Place order").click()
     expect(page).to_have_url(re.compile("/checkout/done/"))
     expect(page.locator("#nav-cart-badge")).to_have_attribute("data-count", "2")  # the 2 cups are still there
@@ -152,6 +169,7 @@ def test_buy_now_keeps_the_cart_and_buy_again_refills_it(shopper, live_app):
     page.goto("/orders")
     card = page.locator("article[data-order-number]").first
     expect(card).to_contain_text("Bình hoa")
+    _assert_accessible(page, js)
     card.get_by_role("button", name=re.compile("Buy again")).click()
     expect(page).to_have_url(re.compile(r"/cart$"))
     expect(page.locator("#flashes")).to_contain_text("Added 2 items to your cart.")
