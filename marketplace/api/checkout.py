@@ -20,6 +20,8 @@ from marketplace.api.schemas.cart import IdempotencyHeaders, PlaceOrdersIn, Quot
 from marketplace.api.schemas.orders import OrderOut, PlacedOrdersOut
 from marketplace.api.spec import SESSION_CSRF, spec
 from marketplace.services.cart import cart_queries
+from marketplace.services.cart.buy_now import buy_now_view, check_buy_now
+from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.ordering.checkout import place_orders
 from marketplace.services.ordering.checkout_queries import preview_checkout
 from marketplace.web.auth import login_required, verified_required
@@ -32,12 +34,14 @@ from marketplace.web.auth import login_required, verified_required
                              HTTP_403=ErrorOut, HTTP_404=ErrorOut, HTTP_409=ErrorOut, HTTP_422=ErrorOut),
                tags=["orders"], security=SESSION_CSRF)
 def place_order():
-    """Verified users: place the chosen cart lines (default all) as one order per shop, all or nothing."""
+    """Verified users: place the chosen cart lines (default all), or one "Buy now" item, as one order
+    per shop, all or nothing."""
     body = request.context.json
     placed = place_orders(
         current_user, body.address_id, body.payment_method, cart_item_ids=body.cart_item_ids,
         vouchers=body.vouchers, idempotency_key=request.context.headers.idempotency_key,
         expected_total=body.expected_total,
+        buy_now=(body.buy_now.variant_id, body.buy_now.quantity) if body.buy_now else None,
     )
     out = PlacedOrdersOut(orders=[OrderOut.from_order(order) for order in placed.orders])
     return out, (200 if placed.replayed else 201)
@@ -45,12 +49,21 @@ def place_order():
 
 @bp.post("/orders/quote")
 @login_required
-@spec.validate(json=QuoteIn, resp=Response(HTTP_200=QuoteOut, HTTP_401=ErrorOut, HTTP_422=ErrorOut),
+@spec.validate(json=QuoteIn, resp=Response(HTTP_200=QuoteOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut,
+                                           HTTP_422=ErrorOut),
                tags=["orders"], security=SESSION_CSRF)
 def quote_orders():
-    """Signed-in users: what placing these lines (default: every line that can be bought) with these
-    vouchers costs now, per shop and in all; changes nothing. Its `total` is POST /orders' expected_total."""
+    """Signed-in users: what placing these lines (default: every line that can be bought), or one
+    "Buy now" item, with these vouchers costs now, per shop and in all; changes nothing. Its `total`
+    is POST /orders' expected_total."""
     body = request.context.json
     vouchers = {str(shop_id): code for shop_id, code in (body.vouchers or {}).items()}
-    preview = preview_checkout(current_user, cart_queries.view_cart(current_user), body.cart_item_ids, vouchers)
+    if body.buy_now is None:
+        preview = preview_checkout(current_user, cart_queries.view_cart(current_user), body.cart_item_ids, vouchers)
+    else:
+        if body.cart_item_ids is not None:
+            raise ValidationFailed("Buy now orders one product: choose no cart lines with it.",
+                                   code="buy_now_with_cart_lines", field="cart_item_ids")
+        buy = check_buy_now(current_user, body.buy_now.variant_id, body.buy_now.quantity)
+        preview = preview_checkout(current_user, buy_now_view(current_user, buy), None, vouchers)
     return QuoteOut.of(preview), 200

@@ -8,6 +8,7 @@ account cart (receiver of Flask-Login's user_logged_in, at the bottom).
 """
 import logging
 import uuid
+from dataclasses import dataclass
 
 from flask import flash, g, has_request_context, redirect, render_template, session, url_for
 from flask_login import current_user, user_logged_in
@@ -53,6 +54,12 @@ def nav_cart_count() -> int:
     """The navbar badge: one COUNT for a user (none on a page that has just read every line), the
     session for a guest (the navbar calls it once)."""
     return current_cart().count()
+
+
+@bp.app_template_filter("items")
+def items_in_words(count: int) -> str:
+    """A number of items in words, the one way the badge, the cart and the checkout say it: "3 items"."""
+    return f"{count} item" if count == 1 else f"{count} items"
 
 
 @bp.app_context_processor
@@ -101,18 +108,21 @@ def add_item():
 
 @bp.post("/cart/lines/<uuid:line_id>")
 def update_line(line_id: uuid.UUID):
-    """Cart owner (guest or user): change a line's quantity; htmx gets the line, subtotals and badge."""
+    """Cart owner (guest or user): change a line's quantity; htmx gets the line, subtotals and badge.
+
+    A refused quantity (0, beyond the stock) changes nothing: the line comes back with the typed
+    value and the reason beside it (422), the totals as the cart still is; htmx gets that line,
+    a plain form the whole cart page."""
     form = QuantityForm()
     try:
-        # The refusal is a redirect, or a fragment re-reading the cart (200 when the line is gone):
-        # attempt() rolls it back before either.
+        # attempt() rolls a refusal back before the line is read again for its answer.
         with unit_of_work.attempt():
             _keep(current_cart().set_quantity(line_id, form.quantity.data))
     except NotFound:
         raise  # someone else's line, or gone: a 404 like any object that isn't yours
     except DomainError as error:
-        return _changed(line_id, error)
-    return _changed(line_id, None, "Quantity updated.")
+        return _refused_quantity(line_id, error, (form.quantity.raw_data or [""])[0])
+    return _changed(line_id, "Quantity updated.")
 
 
 @bp.post("/cart/lines/<uuid:line_id>/remove")
@@ -132,20 +142,41 @@ def remove_line(line_id: uuid.UUID):
                            status_message="Removed from your cart.", **_page_context(view))
 
 
-def _changed(line_id: uuid.UUID, error: DomainError | None, done: str | None = None):
+def _changed(line_id: uuid.UUID, done: str):
     """After a quantity change: htmx gets the line plus out-of-band shop subtotal, totals and
     badge; a plain form goes back to the cart page with a flash."""
     if not is_htmx():
-        flash(error.message if error else done, "danger" if error else "success")
+        flash(done, "success")
         return redirect(url_for("cart.view_cart"))
     view = current_cart().view()
     line = view.line(line_id)
-    status = 422 if error is not None and line is not None else 200
     return render_template(
-        "cart/partials/_changed.html", line=line, line_error=error.message if error else None,
-        group=view.group(line.shop_id) if line else None, count=nav_cart_count(),
-        status_message=error.message if error else done, **_page_context(view),
-    ), status
+        "cart/partials/_changed.html", line=line, group=view.group(line.shop_id) if line else None,
+        count=nav_cart_count(), status_message=done, **_page_context(view),
+    )
+
+
+@dataclass(frozen=True)
+class LineProblem:
+    """Why a line's new quantity was refused, and what the shopper typed (shown back in its box)."""
+
+    message: str
+    typed: str
+
+
+def _refused_quantity(line_id: uuid.UUID, error: DomainError, typed: str):
+    view = current_cart().view()
+    line = view.line(line_id)
+    if line is None:  # not readable any more (a guest line whose product vanished): say it on the page
+        flash(error.message, "danger")
+        return redirect(url_for("cart.view_cart"))
+    problem = LineProblem(f"{error.message} Your cart still has {line.quantity}.", typed[:12])
+    context = dict(line_problems={line.id: problem}, count=nav_cart_count(), status_message=problem.message,
+                   **_page_context(view))
+    if is_htmx():
+        return render_template("cart/partials/_changed.html", line=line, group=view.group(line.shop_id),
+                               **context), 422
+    return render_template("cart/page.html", **context), 422
 
 
 @user_logged_in.connect

@@ -2,9 +2,9 @@
 from the request (`line` checkboxes, `voucher-<shop id>` inputs); the rest is here."""
 from wtforms import Form, FormField, HiddenField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from marketplace.services.core.input_rules import TOTAL_MAX
+from marketplace.services.core.input_rules import INT8_MAX, TOTAL_MAX
 from marketplace.web.forms import ONE_LINE, PageForm, WholeNumberField
 
 NEW_ADDRESS = "new"
@@ -39,3 +39,11 @@ class CheckoutForm(PageForm):
         if not self.address_id.data:
             default = next((a for a in addresses if a.is_default), addresses[0] if addresses else None)
             self.address_id.data = str(default.id) if default else NEW_ADDRESS
+
+
+class BuyNowForm(PageForm):
+    """"Buy now" beside "Add to cart" on a product page: the same fields (see cart/forms.py)."""
+
+    variant_id = HiddenField("Variant", validators=[DataRequired(message="Choose an option.")])
+    quantity = WholeNumberField("Quantity", default=1, validators=[Optional()], maximum=INT8_MAX)
+    next = HiddenField()

@@ -12,3 +12,7 @@ class BuyerCancelForm(PageForm):
 
 class ConfirmReceiptForm(PageForm):
     pass
+
+
+class BuyAgainForm(PageForm):
+    pass

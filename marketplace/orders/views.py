@@ -1,4 +1,4 @@
-"""The buyer's orders: list by status, one order with its timeline, cancel, confirm receipt.
+"""The buyer's orders: list by status, one order with its timeline, cancel, confirm receipt, buy again.
 
 Actions are plain forms (Post/Redirect/Get) that htmx enhances: an htmx request aimed
 at #order-panel gets the panel back, re-rendered in place. A refused transition answers
@@ -10,9 +10,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.orders import bp
-from marketplace.orders.forms import BuyerCancelForm, ConfirmReceiptForm
+from marketplace.orders.forms import BuyAgainForm, BuyerCancelForm, ConfirmReceiptForm
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.ordering import orders
+from marketplace.services.ordering.buy_again import buy_again as buy_again_service
 from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed
 from marketplace.services.reviews import review_queries
 from marketplace.services.reviews.reviews import REVIEWABLE_STATUSES
@@ -28,8 +29,12 @@ def list_orders():
     """Logged-in user: their orders in one status tab, newest first, "load more" by cursor."""
     status = orders.parse_status(request.args.get("status"))
     page = orders.list_buyer_orders(current_user, status, request.args.get("cursor"))
+    # "Write a review" on the lines still waiting for one: one statement for the whole page.
+    reviewable = [item.id for order in page.items if order.status in REVIEWABLE_STATUSES for item in order.items]
+    reviewed = review_queries.review_ids_of_lines(reviewable) if reviewable else {}
     return render_htmx("orders/orders.html", "orders/partials/_order_rows.html", targets=("orders-more",),
-                       orders_page=page, status=status, tabs=orders.STATUS_TABS)
+                       orders_page=page, status=status, tabs=orders.STATUS_TABS, reviewed_ids=reviewed,
+                       reviewable_statuses=REVIEWABLE_STATUSES, buy_again_form=BuyAgainForm(formdata=None))
 
 
 @bp.get("/orders/<uuid:order_id>")
@@ -46,6 +51,19 @@ def cancel_order(order_id: uuid.UUID):
     form = BuyerCancelForm()
     return _act(order_id, lambda: orders.cancel_by_buyer(current_user, order_id, form.checked("reason")),
                 "Your order was cancelled.", cancel_form=form)
+
+
+@bp.post("/orders/<uuid:order_id>/buy-again")
+@login_required
+def buy_again(order_id: uuid.UUID):
+    """Logged-in user: put the variants of one of their orders back in their cart (what can still be
+    bought), then show the cart saying what could not be added and why."""
+    result = buy_again_service(current_user, order_id)  # someone else's order is a 404
+    if result.added:
+        flash(f"Added {result.added} {'item' if result.added == 1 else 'items'} to your cart.", "success")
+    for problem in result.problems:
+        flash(f"Not added: {problem}", "warning")
+    return redirect(url_for("cart.view_cart"))
 
 
 @bp.post("/orders/<uuid:order_id>/confirm-receipt")

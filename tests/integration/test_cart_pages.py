@@ -37,7 +37,8 @@ def test_a_guest_adds_to_the_session_cart_and_sees_it(client):
     page = client.get("/cart").get_data(as_text=True)
     assert "Alpha Kettle" in page and "Beta Teapot" in page and "Alpha Store" in page
     assert "$40.00" in page and "$55.00" in page  # kettle line and cart subtotal
-    assert badge(page) == "2"
+    assert badge(page) == "3"  # items: 2 kettles and a teapot, as the summary says
+    assert re.search(r'id="cart-total-quantity"[^>]*>3 items<', page)
 
 
 def test_an_unsafe_next_is_not_followed(client):
@@ -106,22 +107,83 @@ def test_htmx_quantity_change_updates_line_subtotal_totals_and_badge(client):
     assert html.lstrip().startswith(f'<li id="cart-line-{line.id}"') and 'value="3"' in html
     assert re.search(rf'id="cart-shop-subtotal-{shop_a.id}"[^>]*hx-swap-oob="true"[^>]*>Shop subtotal <strong>\$60\.00', html)
     assert re.search(r'id="cart-totals"[^>]*hx-swap-oob="true"', html) and "$75.00" in html
-    assert badge(html) == "2"
+    assert badge(html) == "4" and "4 items</dd>" in html
     assert lines_of(user)[kettle.variants[0].id] == 3
 
 
-def test_quantity_beyond_stock_keeps_the_line_and_says_why(client):
+def line_html(html: str, line_id) -> str:
+    match = re.search(rf'<li id="cart-line-{line_id}".*?</li>', html, re.S)
+    assert match, "no such line"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("9", "Only 4 of Alpha Kettle (Variant 1) available. Your cart still has 1."),
+    ("0", "Choose at least 1. To take it out of your cart, use Remove. Your cart still has 1."),
+    ("abc", "Choose a quantity of at least 1. Your cart still has 1."),
+])
+def test_htmx_refused_quantity_shows_the_typed_value_and_why_beside_the_line(client, typed, message):
+    user = make_user()
+    login(client, user)
+    (shop_a, kettle), _ = two_shops(stock_a=4)
+    line = cart.add_item(user, kettle.variants[0].id, 1)
+    db.session.commit()
+    response = client.post(f"/cart/lines/{line.id}", data={"quantity": typed}, headers=htmx(f"cart-line-{line.id}"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422  # swapped all the same (base.html's htmx config)
+    row = line_html(html, line.id)
+    assert f'value="{typed}"' in row and 'aria-invalid="true"' in row
+    assert f'aria-describedby="qty-{line.id}-error"' in row
+    assert re.search(rf'id="qty-{line.id}-error"[^>]*>{re.escape(message)}<', row)
+    # The totals and the badge are the cart's as it still is: one kettle.
+    assert re.search(r'id="cart-totals"[^>]*hx-swap-oob="true"', html) and "1 item</dd>" in html
+    assert re.search(rf'id="cart-shop-subtotal-{shop_a.id}"[^>]*>Shop subtotal <strong>\$20\.00', html)
+    assert badge(html) == "1"
+    assert lines_of(user)[kettle.variants[0].id] == 1
+
+
+def test_a_plain_refused_quantity_rerenders_the_cart_with_the_error_beside_the_line(client):
+    user = make_user()
+    login(client, user)
+    (_, kettle), (_, teapot) = two_shops(stock_a=4)
+    line = cart.add_item(user, kettle.variants[0].id, 1)
+    other = cart.add_item(user, teapot.variants[0].id, 2)
+    db.session.commit()
+    response = client.post(f"/cart/lines/{line.id}", data={"quantity": "999"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<h1" in page  # the whole cart page, not a redirect
+    row = line_html(page, line.id)
+    assert 'value="999"' in row and 'aria-invalid="true"' in row
+    assert "Only 4 of Alpha Kettle (Variant 1) available. Your cart still has 1." in row
+    assert 'aria-invalid' not in line_html(page, other.id) and 'value="2"' in line_html(page, other.id)
+    assert re.search(r'id="cart-subtotal"[^>]*>\$50\.00<', page) and badge(page) == "3"
+    assert lines_of(user) == {kettle.variants[0].id: 1, teapot.variants[0].id: 2}
+    # Fixed, it goes through as before (PRG).
+    fixed = client.post(f"/cart/lines/{line.id}", data={"quantity": "4"}, follow_redirects=True)
+    assert "Quantity updated." in fixed.get_data(as_text=True) and lines_of(user)[kettle.variants[0].id] == 4
+
+
+def test_a_guest_refused_quantity_is_shown_beside_the_line_too(client):
+    (_, kettle), _ = two_shops(stock_a=2)
+    db.session.commit()
+    client.post("/cart/items", data={"variant_id": kettle.variants[0].id, "quantity": 1})
+    variant_id = kettle.variants[0].id
+    response = client.post(f"/cart/lines/{variant_id}", data={"quantity": "0"})
+    row = line_html(response.get_data(as_text=True), variant_id)
+    assert response.status_code == 422 and 'value="0"' in row
+    assert "Choose at least 1. To take it out of your cart, use Remove. Your cart still has 1." in row
+    with client.session_transaction() as session:
+        assert session["guest_cart"] == {str(variant_id): 1}
+
+
+def test_the_quantity_box_leaves_checking_to_the_server(client):
+    """The browser's own check of min/max would stop htmx silently: the form says novalidate."""
     user = make_user()
     login(client, user)
     (_, kettle), _ = two_shops(stock_a=4)
     line = cart.add_item(user, kettle.variants[0].id, 1)
-    db.session.commit()
-    response = client.post(f"/cart/lines/{line.id}", data={"quantity": 9}, headers=htmx(f"cart-line-{line.id}"))
-    assert response.status_code == 422
-    assert "Only 4 of Alpha Kettle (Variant 1) available." in response.get_data(as_text=True)
-    assert lines_of(user)[kettle.variants[0].id] == 1
-    plain = client.post(f"/cart/lines/{line.id}", data={"quantity": 0}, follow_redirects=True)
-    assert "Choose a quantity of at least 1." in plain.get_data(as_text=True)
+    row = line_html(client.get("/cart").get_data(as_text=True), line.id)
+    assert re.search(r"<form[^>]*novalidate", row)
 
 
 def test_htmx_remove_rerenders_the_shop_block_and_totals(client):
@@ -254,13 +316,14 @@ def test_cart_page_sql_count_is_the_same_for_1_and_10_lines(client, count_querie
     assert len(ten) <= 8
 
 
-def test_badge_fragment_counts_lines(client):
+def test_badge_fragment_counts_items(client):
     user = make_user()
     login(client, user)
     (_, kettle), (_, teapot) = two_shops()
     cart.add_item(user, kettle.variants[0].id, 3)
     cart.add_item(user, teapot.variants[0].id, 1)
-    assert badge(client.get("/cart/badge").get_data(as_text=True)) == "2"
+    html = client.get("/cart/badge").get_data(as_text=True)
+    assert badge(html) == "4" and "4<span class=\"visually-hidden\"> items in your cart</span>" in html
 
 
 # --- merge at login -----------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_signed_in_visitors_guests_with_a_cart_and_flashed_messages_are_never_se
     added = guest.post("/cart/items", data={"variant_id": product.variants[0].id, "quantity": 2})
     assert added.status_code == 302, added.get_data(as_text=True)
     state, page = visit(guest, "/")
-    assert state is None and 'data-count="1"' in page  # one line
+    assert state is None and 'data-count="2"' in page  # two items
 
     buyer = make_user(full_name="Lan Tran")
     member = another_visitor(app)

@@ -47,6 +47,7 @@ BUDGETS = {
     "cart_add_api": 4,          # user, variant + line already in cart, upsert RETURNING, the cart
     "place_order_api": 11,      # for one line; each further line adds its conditional stock UPDATE
     "buyer_orders": 4,          # user, orders + shops, their lines, cart badge
+    "buyer_orders_delivered": 5,  # the same + which of the delivered lines are reviewed ("Write a review")
     "seller_orders": 6,         # user, shop, orders, lines, counts per status (rollup), cart badge
     "seller_dashboard": 9,      # user, shop, 4 rollup reads, low stock, reviews + authors + photos, cart badge
     "admin_dashboard": 6,       # user, head counts, days, summary, statuses (rollup), cart badge
@@ -255,6 +256,17 @@ def test_buyer_order_list(client, count_queries, orders):
         make_order(buyer=buyer, product=product, created_at=utcnow() - timedelta(minutes=minute))
     login(client, buyer)
     assert count(count_queries, lambda: client.get("/orders")) == BUDGETS["buyer_orders"]
+
+
+@pytest.mark.parametrize("orders", [1, 15])
+def test_buyer_order_list_with_delivered_orders(client, count_queries, orders):
+    buyer = make_user()
+    product = make_product()
+    for minute in range(orders):
+        make_order(buyer=buyer, product=product, status=OrderStatus.DELIVERED,
+                   created_at=utcnow() - timedelta(minutes=minute))
+    login(client, buyer)
+    assert count(count_queries, lambda: client.get("/orders")) == BUDGETS["buyer_orders_delivered"]
 
 
 # ---- seller and admin ------------------------------------------------------------------------

@@ -173,6 +173,7 @@ OBJECTS: dict[str, Target] = {
     "orders.view_order": Target(BUYER, _order()),
     "orders.cancel_order": Target(BUYER, _order()),
     "orders.confirm_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),
+    "orders.buy_again": Target(BUYER, _order(OrderStatus.COMPLETED)),
     "api.get_order": Target(BUYER, _order()),
     "api.cancel_order": Target(BUYER, _order()),
     "api.confirm_order_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),

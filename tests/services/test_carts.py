@@ -24,7 +24,7 @@ def test_both_carts_add_change_and_remove_alike(kind):
     cart.add(variant_id, 2)
     view = cart.view()
     assert [(line.variant_id, line.quantity) for line in view.lines] == [(variant_id, 3)]
-    assert view.subtotal == 900 and cart.count() == 1
+    assert view.subtotal == 900 and cart.count() == 3 == view.total_quantity  # items, not lines
     line_id = view.lines[0].id
     cart.set_quantity(line_id, 4)
     assert cart.view().lines[0].quantity == 4
@@ -50,6 +50,25 @@ def test_both_carts_refuse_alike(kind):
     with pytest.raises(NotFound):
         cart.remove(uuid.uuid4())
     assert [line.quantity for line in cart.view().lines] == [2]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("quantity", "message"), [
+    (0, "Choose at least 1. To take it out of your cart, use Remove."),  # 0 never empties a line
+    (3, "Only 2 of Kettle available."),
+    (1000, "Choose at most 999."),
+    (None, "Choose a quantity of at least 1."),
+])
+def test_a_line_quantity_is_refused_with_its_reason_and_the_line_kept(kind, quantity, message):
+    cart = new_cart(kind)
+    product = make_product(title="Kettle", variants=[{"stock": 2, "name": ""}])
+    cart.add(product.variants[0].id, 1)
+    line_id = cart.view().lines[0].id
+    with pytest.raises(ValidationFailed) as caught:
+        cart.set_quantity(line_id, quantity)
+    assert caught.value.message == message and caught.value.code in ("invalid_quantity", "insufficient_stock")
+    assert caught.value.fields == {"quantity": message}
+    assert [line.quantity for line in cart.view().lines] == [1] and cart.count() == 1
 
 
 def test_a_guest_change_returns_the_new_lines_and_a_refused_one_keeps_them():

@@ -98,10 +98,22 @@ class CartSyncOut(ApiModel):
     adjustments: list[CartAdjustmentOut] = Field(description="Lines not taken over in full, and why")
 
 
+class BuyNowIn(ApiModel):
+    """"Buy now": one variant and quantity ordered on their own, without the cart (which is left as it is)."""
+
+    variant_id: uuid.UUID
+    quantity: Quantity = 1
+
+
+BUY_NOW_HELP = ("Order this one variant and quantity instead of cart lines (\"Buy now\"): the cart is neither "
+                "read nor changed. Not with cart_item_ids.")
+
+
 class PlaceOrdersIn(ApiModel):
     address_id: uuid.UUID
     payment_method: PaymentMethod = PaymentMethod.COD
     cart_item_ids: list[uuid.UUID] | None = Field(None, description="Default: every line of the cart")
+    buy_now: BuyNowIn | None = Field(None, description=BUY_NOW_HELP)
     vouchers: dict[uuid.UUID, VoucherCode] | None = Field(None, description="{shop_id: code}, one per shop")
     expected_total: whole(0, TOTAL_MAX) | None = Field(
         None,
@@ -116,6 +128,7 @@ class PlaceOrdersIn(ApiModel):
 class QuoteIn(ApiModel):
     cart_item_ids: list[uuid.UUID] | None = Field(
         None, description="Default: every line of the cart that can be bought as it is")
+    buy_now: BuyNowIn | None = Field(None, description=BUY_NOW_HELP + " Its line's id is the variant's id.")
     vouchers: dict[uuid.UUID, VoucherCode] | None = Field(None, description="{shop_id: code}, one per shop")
 
 

@@ -22,6 +22,9 @@ from marketplace.services.core.errors import NotFound, ValidationFailed
 from marketplace.services.core.rows import execute_rows
 
 MAX_QUANTITY = 999
+# A line's quantity is never set to 0: removing is its own action, so a 0 typed by mistake
+# (or a spinner run down) never empties a line the shopper meant to keep.
+ZERO_MESSAGE = "Choose at least 1. To take it out of your cart, use Remove."
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,19 @@ class MergeNote:
 # --- rules shared by the account and guest carts ---------------------------------------
 
 def check_quantity(quantity) -> int:
+    """The quantity of an add (1 to MAX_QUANTITY), or ValidationFailed saying the range."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         raise ValidationFailed("Choose a quantity of at least 1.", code="invalid_quantity", field="quantity")
     if quantity > MAX_QUANTITY:
         raise ValidationFailed(f"Choose at most {MAX_QUANTITY}.", code="invalid_quantity", field="quantity")
     return quantity
+
+
+def check_line_quantity(quantity) -> int:
+    """The new quantity of a line already in the cart: as check_quantity, and a 0 says to use Remove."""
+    if quantity == 0 and not isinstance(quantity, bool):
+        raise ValidationFailed(ZERO_MESSAGE, code="invalid_quantity", field="quantity")
+    return check_quantity(quantity)
 
 
 def load_variant(variant_id, in_cart_of: User | None = None):
@@ -154,9 +165,10 @@ def add_item(user: User, variant_id, quantity):
 
 
 def set_quantity(user: User, line_id, quantity) -> CartItem:
-    """Set a line's quantity (1 to the stock); another user's line is NotFound."""
+    """Set a line's quantity (1 to the stock; 0 is refused, see ZERO_MESSAGE); another user's line
+    is NotFound."""
     line = _own_line(user, line_id)
-    quantity = check_quantity(quantity)
+    quantity = check_line_quantity(quantity)
     check_can_hold(load_variant(line.variant_id), quantity, 0, buyer_id=user.id)
     line.quantity = quantity
     db.session.flush()

@@ -85,6 +85,7 @@ class CartView:
 
     @property
     def total_quantity(self) -> int:
+        """The number of items, as the header badge counts them (units of every line, flagged or not)."""
         return sum(line.quantity for line in self.lines)
 
     @property
@@ -183,9 +184,10 @@ def view_cart(user: User) -> CartView:
 
 @lru_cache(maxsize=1)
 def _count_statement():
-    return select(func.count()).select_from(CartItem).where(CartItem.user_id == bindparam("user_id"))
+    return select(func.sum(CartItem.quantity)).where(CartItem.user_id == bindparam("user_id"))
 
 
 def cart_count(user: User) -> int:
-    """Number of lines in the user's cart (the navbar badge): one COUNT."""
-    return db.session.scalar(_count_statement(), {"user_id": user.id}) or 0
+    """Number of items (units, as the cart's summary counts them: 2 kettles and a teapot are 3) in
+    the user's cart, for the navbar badge: one SUM."""
+    return int(db.session.scalar(_count_statement(), {"user_id": user.id}) or 0)

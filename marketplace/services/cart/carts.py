@@ -21,7 +21,9 @@ class Cart(Protocol):
 
     def view(self) -> CartView: ...
 
-    def count(self) -> int: ...
+    def count(self) -> int:
+        """Items in the cart: the units of every line (the header badge and the summary agree)."""
+        ...
 
     def add(self, variant_id, quantity) -> GuestLines | None: ...
 
@@ -31,33 +33,34 @@ class Cart(Protocol):
 
 
 class AccountCart:
-    """A signed-in user's cart. Its count after a view() is that view's number of lines (every
-    line of cart_items is in it), so the page that has just read the cart spends no COUNT."""
+    """A signed-in user's cart. Its count (items: units of every line) after a view() is that
+    view's total quantity (every line of cart_items is in it), so the page that has just read the
+    cart spends no SUM."""
 
     def __init__(self, user: User):
         self.buyer = user
-        self._lines_read: int | None = None
+        self._items_read: int | None = None
 
     def view(self) -> CartView:
         view = cart_queries.view_cart(self.buyer)
-        self._lines_read = view.line_count
+        self._items_read = view.total_quantity
         return view
 
     def count(self) -> int:
-        if self._lines_read is not None:
-            return self._lines_read
+        if self._items_read is not None:
+            return self._items_read
         return cart_queries.cart_count(self.buyer)
 
     def add(self, variant_id, quantity) -> None:
-        self._lines_read = None
+        self._items_read = None
         cart.add_item(self.buyer, variant_id, quantity)
 
     def set_quantity(self, line_id: uuid.UUID, quantity) -> None:
-        self._lines_read = None
+        self._items_read = None
         cart.set_quantity(self.buyer, line_id, quantity)
 
     def remove(self, line_id: uuid.UUID) -> None:
-        self._lines_read = None
+        self._items_read = None
         cart.remove_line(self.buyer, line_id)
 
 
@@ -74,7 +77,7 @@ class GuestCart:
         return guest_cart.view_guest_cart(self.lines)
 
     def count(self) -> int:
-        return len(guest_cart.guest_pairs(self.lines))
+        return sum(guest_cart.guest_pairs(self.lines).values())
 
     def add(self, variant_id, quantity) -> GuestLines:
         self.lines = guest_cart.add_item(self.lines, variant_id, quantity)

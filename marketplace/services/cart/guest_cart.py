@@ -10,7 +10,7 @@ from flask import current_app
 
 from marketplace.extensions import db
 from marketplace.models import ProductVariant, Shop
-from marketplace.services.cart.cart import check_can_hold, check_quantity, load_variant
+from marketplace.services.cart.cart import check_can_hold, check_line_quantity, check_quantity, load_variant
 from marketplace.services.cart.cart_queries import CartView, build_view, line_rows
 from marketplace.services.core.errors import NotFound, ValidationFailed
 
@@ -59,7 +59,7 @@ def set_quantity(lines: dict, variant_id: uuid.UUID, quantity) -> dict[str, int]
     pairs = guest_pairs(lines)
     if variant_id not in pairs:
         raise NotFound("That item is not in your cart.")
-    quantity = check_quantity(quantity)
+    quantity = check_line_quantity(quantity)
     check_can_hold(load_variant(variant_id), quantity, 0)
     pairs[variant_id] = quantity
     return {str(k): v for k, v in pairs.items()}

@@ -22,6 +22,9 @@ Locking (everything happens in the request's ONE transaction, which its unit of 
 5. The expected total, when the caller sends the one the buyer was shown: the total
    computed from the prices and vouchers read under those locks must be the same, or
    PricesChanged (409) says the new total.
+"Buy now" (`buy_now=(variant_id, quantity)`) orders one variant without going through the cart:
+step 2 has no cart line to lock and none is deleted, so the buyer's cart stays as it was; the
+other steps are the same.
 Any DomainError leaves the caller to roll back, which undoes every step above, the
 idempotency claim included: a retry with the same key after a refusal is a new attempt.
 Whoever cancels orders (restock + voucher return) must lock variants before vouchers; nothing
@@ -48,7 +51,7 @@ from marketplace.models import (
 from marketplace.models.base import utcnow
 from marketplace.money import format_money
 from marketplace.services.accounts.notifications import notify_all
-from marketplace.services.cart.cart import clear_lines
+from marketplace.services.cart.cart import check_quantity, clear_lines
 from marketplace.services.cart.own_shop import OWN_SHOP, is_own_shop, own_shop_message
 from marketplace.services.catalog.visibility import is_purchasable
 from marketplace.services.core import pricing
@@ -108,7 +111,8 @@ class PlacedOrders:
 
 @dataclass
 class _Line:
-    item: CartItem
+    line_id: uuid.UUID  # the cart line, or the variant for a "Buy now" line
+    quantity: int
     variant: ProductVariant
     product: Product
     shop: Shop
@@ -132,14 +136,21 @@ RETURNING checkout_requests.id
 
 
 def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vouchers: dict | None = None,
-                 idempotency_key: str | None = None, expected_total: int | None = None) -> PlacedOrders:
+                 idempotency_key: str | None = None, expected_total: int | None = None,
+                 buy_now: tuple | None = None) -> PlacedOrders:
     """Place one PENDING order per shop from the chosen cart lines (all when None); see the module doc.
 
     expected_total: the grand total (every shop's subtotal - discount + shipping, minor units)
     the buyer was shown; None skips the check (older app versions send none).
+    buy_now: (variant_id, quantity) to order that one variant instead of cart lines ("Buy now");
+    the cart is left as it is. Not with cart_item_ids.
     """
     try:
-        placed = _place(user, address_id, payment_method, cart_item_ids, vouchers, idempotency_key, expected_total)
+        if buy_now is not None and cart_item_ids is not None:
+            raise ValidationFailed("Buy now orders one product: choose no cart lines with it.",
+                                   code="buy_now_with_cart_lines", field="cart_item_ids")
+        placed = _place(user, address_id, payment_method, cart_item_ids, vouchers, idempotency_key, expected_total,
+                        buy_now)
     except DomainError as error:
         metrics.checkout_failed(error.code)
         raise
@@ -149,7 +160,7 @@ def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vou
 
 
 def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict | None,
-           idempotency_key: str | None, expected_total: int | None) -> PlacedOrders:
+           idempotency_key: str | None, expected_total: int | None, buy_now: tuple | None) -> PlacedOrders:
     if not user.is_verified:
         raise Forbidden("Verify your account before placing an order.", code="unverified")
     key = (idempotency_key or "").strip()
@@ -163,7 +174,7 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
         return _replay(user, key)
 
     address = _own_address(user, address_id)
-    lines = _load_lines(user, cart_item_ids)
+    lines = _load_lines(user, cart_item_ids) if buy_now is None else _buy_now_lines(user, *buy_now)
     by_shop: dict[uuid.UUID, list[_Line]] = {}
     for line in lines:
         by_shop.setdefault(line.shop.id, []).append(line)
@@ -195,7 +206,7 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     notify_all((order.shop.owner_id, "order.placed", f"New order {order.number}",
                 f"{user.full_name} ordered {sum(i.quantity for i in order.items)} item(s).",
                 f"/seller/orders/{order.id}") for order in orders)
-    if clear_lines(user, [line.item.id for line in lines]) != len(lines):
+    if buy_now is None and clear_lines(user, [line.line_id for line in lines]) != len(lines):
         raise CartChanged()  # step 2's guard: never reached while the lines are read FOR UPDATE
     db.session.flush()
     return PlacedOrders(orders=orders, checkout_id=checkout_id, replayed=False)
@@ -207,9 +218,9 @@ def _check_amounts(by_shop: dict[uuid.UUID, list[_Line]], subtotals: dict[uuid.U
     in the database."""
     for shop_id, group in by_shop.items():
         for line in group:
-            if not pricing.fits_a_line(line.variant.price, line.item.quantity):
+            if not pricing.fits_a_line(line.variant.price, line.quantity):
                 raise CheckoutLineError(f"{line.label}: one line can't be over {format_money(MONEY_MAX)}. "
-                                        "Lower the quantity.", line_id=line.item.id, code="order_too_large")
+                                        "Lower the quantity.", line_id=line.line_id, code="order_too_large")
         if not pricing.fits_an_order(subtotals[shop_id], pricing.shipping_fee()):
             raise ValidationFailed(f"One order can't be over {format_money(MONEY_MAX)}: buy fewer of "
                                    f"{group[0].shop.name}'s items at once.", code="order_too_large",
@@ -237,7 +248,7 @@ def orders_of_checkout(user: User, checkout_id: uuid.UUID) -> list[Order]:
 
 
 def _subtotals(by_shop: dict[uuid.UUID, list[_Line]]) -> dict[uuid.UUID, int]:
-    return {shop_id: sum(pricing.line_total(line.variant.price, line.item.quantity) for line in group)
+    return {shop_id: sum(pricing.line_total(line.variant.price, line.quantity) for line in group)
             for shop_id, group in by_shop.items()}
 
 
@@ -307,21 +318,57 @@ def _load_lines(user: User, cart_item_ids) -> list[_Line]:
         except ValueError:
             raise NotFound("One of the chosen items is not in your cart.", field="cart_item_ids") from None
         params["line_ids"] = list(wanted)
-    lines = [_Line(*row) for row in db.session.execute(_lines_statement(wanted is not None), params).all()]
+    lines = [_Line(item.id, item.quantity, *rest)
+             for item, *rest in db.session.execute(_lines_statement(wanted is not None), params).all()]
     if wanted is not None and len(lines) != len(wanted):
         raise CartChanged()  # someone else's line reads the same: not in this cart
     if not lines:
         raise ValidationFailed("Choose at least one item to buy." if wanted is not None
                                else "Your cart is empty: there is nothing to order.",
                                code="empty_selection", field="cart_item_ids")
+    _check_buyable(user, lines)
+    return lines
+
+
+@lru_cache(maxsize=1)
+def _buy_now_statement():
+    """A "Buy now" line: the variant with its product, shop and picture, as _lines_statement reads
+    them, without a cart line (none is locked: the stock UPDATE is the lock that matters)."""
+    first_image = (
+        select(ProductImage.storage_key).where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
+    )
+    return (
+        select(ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image))
+        .join(Product, Product.id == ProductVariant.product_id)
+        .join(Shop, Shop.id == Product.shop_id)
+        .outerjoin(ProductImage, ProductImage.id == ProductVariant.image_id)
+        .where(ProductVariant.id == bindparam("variant_id"))
+    )
+
+
+def _buy_now_lines(user: User, variant_id, quantity) -> list[_Line]:
+    quantity = check_quantity(quantity)
+    try:
+        variant_id = uuid.UUID(str(variant_id))
+    except ValueError:
+        raise NotFound("That product does not exist.", field="variant_id") from None
+    row = db.session.execute(_buy_now_statement(), {"variant_id": variant_id}).first()
+    if row is None:
+        raise NotFound("That product does not exist.", field="variant_id")
+    lines = [_Line(variant_id, quantity, *row)]
+    _check_buyable(user, lines, in_cart=False)
+    return lines
+
+
+def _check_buyable(user: User, lines: list[_Line], in_cart: bool = True) -> None:
     for line in lines:
         if is_own_shop(line.shop.owner_id, user.id):  # merged from a guest cart, or older than the rule
-            raise CheckoutLineError(f"{own_shop_message(line.label)} Remove it from your cart.",
-                                    line_id=line.item.id, code=OWN_SHOP)
+            fix = " Remove it from your cart." if in_cart else ""
+            raise CheckoutLineError(f"{own_shop_message(line.label)}{fix}", line_id=line.line_id, code=OWN_SHOP)
         if not is_purchasable(line.variant, line.product, line.shop):
-            raise CheckoutLineError(f"{line.label} is no longer available: remove it from your cart.",
-                                    line_id=line.item.id)
-    return lines
+            fix = ": remove it from your cart" if in_cart else ""
+            raise CheckoutLineError(f"{line.label} is no longer available{fix}.", line_id=line.line_id)
 
 
 def _voucher_codes(vouchers: dict | None, by_shop: dict) -> dict[uuid.UUID, str]:
@@ -341,7 +388,7 @@ def _voucher_codes(vouchers: dict | None, by_shop: dict) -> dict[uuid.UUID, str]
 
 
 def _take_stock(line: _Line) -> None:
-    quantity = line.item.quantity
+    quantity = line.quantity
     left = db.session.execute(
         update(ProductVariant)
         .where(ProductVariant.id == line.variant.id, ProductVariant.stock >= quantity,
@@ -356,7 +403,7 @@ def _take_stock(line: _Line) -> None:
             message = f"{line.label} is sold out: remove it from your cart."
         else:
             message = f"Only {now} of {line.label} left (you asked for {quantity}): lower the quantity."
-        raise OutOfStock(message, line_id=line.item.id)
+        raise OutOfStock(message, line_id=line.line_id)
     set_committed_value(line.variant, "stock", left.stock)
     set_committed_value(line.variant, "price", left.price)
 
@@ -395,8 +442,8 @@ def _order_rows(user, checkout_id, number, method, address, group: list[_Line], 
     items = [dict(
         id=uuid.uuid4(), order_id=order_id, product_id=line.product.id, variant_id=line.variant.id,
         product_title=line.product.title, variant_name=line.variant.name or "", sku=line.variant.sku,
-        image_key=line.image_key, unit_price=line.variant.price, quantity=line.item.quantity,
-        line_total=pricing.line_total(line.variant.price, line.item.quantity),
+        image_key=line.image_key, unit_price=line.variant.price, quantity=line.quantity,
+        line_total=pricing.line_total(line.variant.price, line.quantity),
     ) for line in group]
     event = dict(id=uuid.uuid4(), order_id=order_id, actor_id=user.id, from_status=None,
                  to_status=OrderStatus.PENDING, note=None, created_at=now)

@@ -3,10 +3,14 @@
 Read-only: place_orders (services/ordering/checkout.py) re-checks everything under its locks, with the
 same arithmetic (services/core/pricing.py).
 """
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 
-from marketplace.models import User, Voucher
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.models import CheckoutRequest, User, Voucher
 from marketplace.services.cart.cart_queries import CartLine, CartView, ShopGroup
 from marketplace.services.core import pricing
 from marketplace.services.ordering.vouchers import VoucherInvalid, available_vouchers, quote
@@ -57,6 +61,22 @@ class CheckoutPreview:
         return sum(shop.total for shop in self.shops)
 
     @property
+    def total_quantity(self) -> int:
+        """Items chosen, counted as the cart counts them (units)."""
+        return sum(line.quantity for shop in self.shops for line in shop.selected)
+
+    @property
+    def quote_key(self) -> str:
+        """What this quote is made of, in a few characters: the lines priced and the voucher that
+        applies in each shop. The page sends it back with the order, so that placing it can tell a
+        quote the buyer saw from one they changed without seeing it (a voucher typed but never
+        applied, a line ticked without JavaScript): that is shown to them, never charged."""
+        parts = sorted(str(line_id) for line_id in self.selected_ids)
+        parts += sorted(f"{shop.group.shop_id}={shop.voucher_code.upper()}" for shop in self.shops
+                        if shop.selected and shop.voucher_code and not shop.voucher_error)
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+    @property
     def ready(self) -> bool:
         return bool(self.selected_ids) and not any(shop.voucher_error for shop in self.shops)
 
@@ -82,3 +102,12 @@ def preview_checkout(user: User, cart: CartView, selected_ids=None, codes: dict 
                 shop.voucher_error = error.message
         shops.append(shop)
     return CheckoutPreview(shops=shops, currency=cart.currency)
+
+
+def placed_checkout(user: User, idempotency_key: str | None) -> uuid.UUID | None:
+    """The checkout this page's idempotency key has already placed (a double submit), or None."""
+    key = (idempotency_key or "").strip()
+    if not key:
+        return None
+    return db.session.scalar(select(CheckoutRequest.id).where(CheckoutRequest.user_id == user.id,
+                                                              CheckoutRequest.idempotency_key == key))
