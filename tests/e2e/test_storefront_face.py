@@ -193,3 +193,21 @@ def test_a_keyboard_alone_finds_a_product_and_adds_it_to_the_cart(browser, live_
     page.keyboard.press("Enter")
     expect(page.locator("#nav-cart-badge")).to_have_text(re.compile(r"^1"))
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_phone_buy_bar_buys_now(browser, live_server, live_app, javascript):
+    data = _catalog(live_app)
+    context = _context(browser, live_server, PHONE, javascript)
+    page = context.new_page()
+    page.goto("/account/login")
+    page.fill("#login", data["buyer"])
+    page.fill("#password", PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Log in").click()
+    page.goto("/search?q=ao+thun")
+    page.get_by_role("link", name="Áo thun số 01").click()
+    page.get_by_test_id("buy-bar").get_by_role("button", name="Buy now").click()
+    expect(page).to_have_url(re.compile(r"/checkout"))
+    expect(page.get_by_role("main")).to_contain_text("Áo thun số 01")
+    expect(page.locator("#nav-cart-badge")).to_be_hidden()  # the cart is left as it was: empty
+    context.close()
