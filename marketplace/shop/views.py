@@ -52,3 +52,10 @@ def view_shop(slug: str):
         "shop/shop.html", form, page, shop=info.shop, header=info, offers=shop_offers(slug),
         shop_categories=[node for node in tree.walk() if node.id in info.category_ids], chosen_category=chosen,
         hidden_filters=[("category", chosen.slug)] if chosen else [], empty_prompt="This shop hasn't listed anything yet.")
+
+
+@bp.get("/s/<slug>/seller-card")
+def seller_card(slug: str):
+    """Anyone: an open shop's figures for a product page's seller card (an htmx fragment, read fresh: the
+    seller's replies to reviews move no cache version)."""
+    return render_template("shop/partials/_seller_figures.html", card=shop_queries.seller_card(slug))

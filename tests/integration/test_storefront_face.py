@@ -205,3 +205,33 @@ def test_the_404_page_is_the_shops_with_search_and_a_way_home(client):
 def test_a_missing_product_is_a_404_page_of_the_shop(client):
     response = client.get(f"/p/{uuid.uuid4()}")
     assert response.status_code == 404 and 'class="error-page"' in html_of(response)
+
+
+# ---- the seller card -------------------------------------------------------------------------
+
+def test_the_seller_card_counts_products_rating_and_answered_reviews(client):
+    from marketplace.extensions import db
+    from marketplace.models import OrderStatus, Review
+    from tests.factories import make_order
+
+    shop = make_shop(name="Tiệm Trả Lời")
+    first, second = product_at(1, shop=shop), product_at(2, shop=shop)
+    for n, (product, rating, reply, hidden) in enumerate([(first, 5, "Cảm ơn!", False), (first, 3, None, False),
+                                                         (second, 4, None, False), (second, 1, None, True)]):
+        order = make_order(product=product, status=OrderStatus.DELIVERED)
+        db.session.add(Review(product_id=product.id, order_item_id=order.items[0].id, user_id=order.buyer_id,
+                              rating=rating, body=f"Review {n}", seller_reply=reply, is_hidden=hidden))
+    first.review_count, first.rating_sum, second.review_count, second.rating_sum = 2, 8, 1, 4  # as the service keeps them
+    db.session.flush()
+    page = html_of(client.get(f"/p/{first.id}"))
+    assert f'hx-get="/s/{shop.slug}/seller-card"' in page
+    card = html_of(client.get(f"/s/{shop.slug}/seller-card"))
+    assert "★</span> 4.0" in card and "3 reviews" in card
+    assert "<dt>2</dt><dd>products</dd>" in card
+    assert "<dt>33%</dt><dd>reviews answered</dd>" in card  # one of the three published; the hidden one doesn't count
+
+
+def test_a_closed_shops_seller_card_is_not_found(client):
+    shop = make_shop(status=ShopStatus.SUSPENDED)
+    assert client.get(f"/s/{shop.slug}/seller-card").status_code == 404
+    assert client.get("/s/no-such-shop/seller-card").status_code == 404

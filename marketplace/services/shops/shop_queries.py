@@ -11,7 +11,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.dialects.postgresql import array_agg
 
 from marketplace.extensions import db
-from marketplace.models import Product, ProductStatus, Shop, ShopStatus
+from marketplace.models import Product, ProductStatus, Review, Shop, ShopStatus
 from marketplace.services.core import rollups
 from marketplace.services.core.errors import NotFound
 
@@ -65,6 +65,49 @@ def get_shop_page(slug: str) -> ShopPage:
     shop, products, reviews, rating_sum, category_ids = row
     return ShopPage(shop, products, int(reviews), int(rating_sum),
                     frozenset(c for c in (category_ids or ()) if c is not None))
+
+
+@dataclass(frozen=True)
+class SellerCard:
+    """What a product page's seller card says about the shop: its listed products, their rating, and
+    how often the seller answers reviews."""
+    product_count: int
+    review_count: int
+    rating_sum: int
+    replied: int  # published reviews of the shop's products that have the seller's reply
+    published: int
+
+    @property
+    def average_rating(self) -> Decimal | None:
+        if not self.review_count:
+            return None
+        return (Decimal(self.rating_sum) / self.review_count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def reply_percent(self) -> int | None:
+        return round(100 * self.replied / self.published) if self.published else None
+
+
+def seller_card(slug: str) -> SellerCard:
+    """An open shop's seller-card figures (one statement: its products through ix_products_shop_status,
+    its reviews through ix_reviews_shop_created); NotFound when the shop is not open."""
+    products = (select(func.count().label("products"),
+                       func.coalesce(func.sum(Product.review_count), 0).label("reviews"),
+                       func.coalesce(func.sum(Product.rating_sum), 0).label("rating_sum"))
+                .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE).lateral("products"))
+    reviews = (select(func.count(Review.seller_reply).label("replied"), func.count().label("published"))
+               .where(Review.shop_id == Shop.id, Review.is_hidden.is_(False)).lateral("reviews"))
+    row = None
+    if "\x00" not in slug:  # as get_visible_shop
+        row = db.session.execute(
+            select(products.c.products, products.c.reviews, products.c.rating_sum, reviews.c.replied,
+                   reviews.c.published)
+            .select_from(Shop).join(products, true()).join(reviews, true())
+            .where(Shop.slug == slug, Shop.status == ShopStatus.ACTIVE)
+        ).one_or_none()
+    if row is None:
+        raise NotFound("That shop is not open.", code="shop_not_found")
+    return SellerCard(*(int(value) for value in row))
 
 
 _SHOP_CHOICES = "shop_choices_cache"
