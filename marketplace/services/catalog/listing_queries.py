@@ -121,6 +121,13 @@ def _first_thumb():
     )
 
 
+def card_columns() -> list:
+    """The columns of a ProductCard (without its rank), for a statement that joins Product and Shop."""
+    return [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
+            Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
+            Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
+
+
 def in_stock_condition():
     return exists().where(
         ProductVariant.product_id == Product.id, ProductVariant.deleted_at.is_(None), ProductVariant.stock > 0
@@ -201,9 +208,7 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
         conditions.append(Product.average_rating >= bindparam("min_rating"))
     if in_stock:
         conditions.append(in_stock_condition())
-    columns = [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
-               Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
-               Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
+    columns = card_columns()
     if text:
         tsquery = search.ts_query("q")
         conditions.append(search.matches(tsquery))
