@@ -77,3 +77,16 @@ def follower_count_by_slug(slug: str) -> int:
         return 0
     return db.session.scalar(select(func.count()).select_from(ShopFollow).join(Shop, Shop.id == ShopFollow.shop_id)
                              .where(Shop.slug == slug))
+
+
+class ShopRef(NamedTuple):
+    id: uuid.UUID
+    name: str
+    slug: str
+    owner_id: uuid.UUID
+
+
+def shop_ref(shop_id: uuid.UUID) -> ShopRef | None:
+    """A shop's name and slug (what the Follow button and a flash say), or None when there is no such shop."""
+    row = db.session.execute(select(Shop.id, Shop.name, Shop.slug, Shop.owner_id).where(Shop.id == shop_id)).first()
+    return ShopRef(*row) if row else None

@@ -33,3 +33,8 @@ def saved_product_ids(user_id: uuid.UUID) -> frozenset[uuid.UUID]:
     """Every product the shopper has saved (one index-only read of uq_wishlist_items_user_product):
     what the hearts of a page show as pressed, whatever the number of cards or shelves on it."""
     return frozenset(db.session.scalars(select(WishlistItem.product_id).where(WishlistItem.user_id == user_id)))
+
+
+def product_title(product_id: uuid.UUID) -> str | None:
+    """A product's title (what a heart's accessible name and a flash say), or None when there is no such product."""
+    return db.session.scalar(select(Product.title).where(Product.id == product_id))
