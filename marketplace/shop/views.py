@@ -7,6 +7,7 @@ from marketplace.services.catalog.category_queries import get_tree
 from marketplace.services.shops import shop_queries
 from marketplace.shop import bp
 from marketplace.web.page_cache import anonymous_page
+from marketplace.wishlist import state
 
 HOME_SHELF = 8
 
@@ -20,7 +21,7 @@ def home():
 
 
 @bp.get("/s/<slug>")
-@anonymous_page()
+@anonymous_page(live_key=state.shop_followers)  # the Follow button's count: read fresh, as a product page's stock
 def view_shop(slug: str):
     """Anyone: an ACTIVE shop's public page with its products (filters, sorts, "Load more")."""
     shop = shop_queries.get_visible_shop(slug)
