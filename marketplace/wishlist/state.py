@@ -34,9 +34,10 @@ def saved_ids() -> frozenset[uuid.UUID]:
     return ids
 
 
-def forget_saved_ids() -> None:
-    """After a change: the next heart of this request reads again."""
-    g.pop("wishlist_saved_ids", None)
+def saved_already(product_ids) -> None:
+    """The "Saved" page: every card it shows is saved, and it shows nothing else with a heart,
+    so its hearts need no read of their own."""
+    g.wishlist_saved_ids = frozenset(product_ids)
 
 
 def back_path() -> str:

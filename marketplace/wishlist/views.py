@@ -43,9 +43,10 @@ def list_saved():
     page = wishlist_queries.saved_products(current_user.id, cursor=request.args.get("cursor"),
                                            limit=clamp(request.args.get("limit"), wishlist_queries.DEFAULT_PAGE_SIZE,
                                                        wishlist_queries.MAX_PAGE_SIZE))
+    state.saved_already(card.id for card in page.items)
     next_url = url_for("wishlist.list_saved", cursor=page.next_cursor) if page.next_cursor else None
     return render_htmx("wishlist/saved.html", "wishlist/partials/_saved_items.html", targets=("saved-more",),
-                       page=page, next_url=next_url)
+                       results=page, next_url=next_url)
 
 
 @bp.post("/saved/<uuid:product_id>")
@@ -94,7 +95,7 @@ def list_following():
                                                      follow_queries.MAX_PAGE_SIZE))
     next_url = url_for("wishlist.list_following", cursor=page.next_cursor) if page.next_cursor else None
     return render_htmx("wishlist/following.html", "wishlist/partials/_following_items.html",
-                       targets=("following-more",), page=page, next_url=next_url)
+                       targets=("following-more",), results=page, next_url=next_url)
 
 
 @bp.post("/following/<uuid:shop_id>")
