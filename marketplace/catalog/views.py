@@ -63,10 +63,7 @@ def product_cards(cards) -> list[Markup]:
         rendered.append(html)
     # The heart is the asker's (saved or not, with their CSRF token): rendered per request beside
     # the memoized card, never inside it (wishlist/state.py).
-    return [_WITH_HEART.format(html, heart) for html, heart in zip(rendered, card_hearts(cards))]
-
-
-_WITH_HEART = Markup('<div class="product-card-slot">{}{}</div>')
+    return [Markup(f'<div class="product-card-slot">{html}{heart}</div>') for html, heart in zip(rendered, card_hearts(cards))]
 
 
 def _render_card(macro, card) -> Markup:

@@ -128,6 +128,26 @@ def test_cards_and_the_product_page_show_the_shoppers_hearts(client):
     assert 'aria-pressed="true"' in heart_of(home, saved.id)
 
 
+def test_a_cards_heart_is_exactly_what_the_heart_macro_renders(app, monkeypatch):
+    """state.card_hearts fills a shape rendered once per request: it must give the macro's own markup."""
+    from flask import g
+
+    from marketplace.services.catalog import listing_queries
+    from marketplace.wishlist import state
+
+    category = make_category()
+    made = [make_product(category=category, title=title) for title in ('Bình <trà> & "ấm" {x}', "Cốc's")]
+    with app.test_request_context("/c/x?sort=price_asc&q=<a>"):
+        monkeypatch.setattr(state, "saved_ids", lambda: frozenset({made[0].id}))  # (no one signed in here)
+        cards = listing_queries.list_products(listing_queries.ListingQuery(category_ids=[category.id])).items
+        fast = state.card_hearts(cards)
+        g.pop("wishlist_slots")
+        slow = [str(state.heart_html(card.id, card.title, card.id == made[0].id, state.slot("heart"),
+                                     state.back_path())) for card in cards]
+    assert fast == slow and len(fast) == 2
+    assert any('aria-pressed="true"' in html for html in fast) and any("&lt;trà&gt;" in html for html in fast)
+
+
 def test_a_visitors_cached_page_never_carries_a_shoppers_hearts(app, client):
     category = make_category(slug="mugs")
     product = make_product(category=category, title="Mug")
