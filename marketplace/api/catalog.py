@@ -51,14 +51,17 @@ def _listing(query: ProductListQuery, text: str | None = None) -> ProductListOut
         limit=query.limit,
     ))
     currency = _currency()
-    return ProductListOut(items=[
-        ProductCardOut(
-            id=card.id, title=card.title, currency=currency, min_price=card.min_price,
-            average_rating=float(card.average_rating), review_count=card.review_count, sold_count=card.sold_count,
-            created_at=card.created_at, shop=CatalogShopOut(id=card.shop_id, name=card.shop_name, slug=card.shop_slug),
-            thumb_url=media_url(card.thumb_key),
-        ) for card in page.items
-    ], next_cursor=page.next_cursor)
+    return ProductListOut(items=[card_out(card, currency) for card in page.items], next_cursor=page.next_cursor)
+
+
+def card_out(card: listing_queries.ProductCard, currency: str) -> ProductCardOut:
+    """A listing card as the API shows it (the listings, search and the wishlist)."""
+    return ProductCardOut(
+        id=card.id, title=card.title, currency=currency, min_price=card.min_price,
+        average_rating=float(card.average_rating), review_count=card.review_count, sold_count=card.sold_count,
+        created_at=card.created_at, shop=CatalogShopOut(id=card.shop_id, name=card.shop_name, slug=card.shop_slug),
+        thumb_url=media_url(card.thumb_key),
+    )
 
 
 def _variants(detail: product_queries.ProductDetail) -> list[VariantOut]:

@@ -16,6 +16,7 @@ from marketplace.storage import media_url
 from marketplace.web.fast_urls import fast_url
 from marketplace.web.page_cache import anonymous_page
 from marketplace.web.templating import static_url
+from marketplace.wishlist.state import card_hearts
 
 
 def _search_limit() -> str:
@@ -60,7 +61,9 @@ def product_cards(cards) -> list[Markup]:
             macro = macro or get_template_attribute("catalog/partials/_product_card.html", "product_card")
             html = cache[key] = _render_card(macro, card)
         rendered.append(html)
-    return rendered
+    # The heart is the asker's (saved or not, with their CSRF token): rendered per request beside
+    # the memoized card, never inside it (wishlist/state.py).
+    return [Markup(f'<div class="product-card-slot">{html}{heart}</div>') for html, heart in zip(rendered, card_hearts(cards))]
 
 
 def _render_card(macro, card) -> Markup:

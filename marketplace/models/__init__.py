@@ -9,11 +9,12 @@ from marketplace.models.rollups import CacheVersion, ProductCount, ProductSalesD
 from marketplace.models.shops import Shop, ShopStatus
 from marketplace.models.users import Address, LoginSession, OtpCode, OtpPurpose, Role, User, UserStatus
 from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
+from marketplace.models.wishlist import ShopFollow, WishlistItem
 
 __all__ = [
     "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
     "LoginSession", "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose",
     "PaymentMethod", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus",
-    "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "Shop", "ShopSalesDaily", "ShopStatus", "User",
-    "UserStatus", "Voucher", "VoucherKind", "VoucherUsage",
+    "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "Shop", "ShopFollow", "ShopSalesDaily", "ShopStatus",
+    "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage", "WishlistItem",
 ]

@@ -8,6 +8,7 @@ from marketplace.services.ordering import voucher_queries
 from marketplace.services.shops import featured_queries, shop_queries
 from marketplace.shop import bp
 from marketplace.web.page_cache import STOREFRONT_VERSIONS, anonymous_page
+from marketplace.wishlist import state
 
 # A shop page shows its rating (the products' review rollups) besides its cards.
 SHOP_PAGE_VERSIONS = (*STOREFRONT_VERSIONS, "reviews")
@@ -33,7 +34,7 @@ def shop_offers(slug: str):
 
 
 @bp.get("/s/<slug>")
-@anonymous_page(live_key=shop_offers, versions=SHOP_PAGE_VERSIONS)
+@anonymous_page(live_key=lambda slug: (shop_offers(slug), state.shop_followers(slug)), versions=SHOP_PAGE_VERSIONS)
 def view_shop(slug: str):
     """Anyone: an ACTIVE shop's page: its header (logo, banner, rating, vouchers), its categories, and its
     products (filters, sorts, a category within the shop, "Load more")."""

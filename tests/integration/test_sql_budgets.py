@@ -34,11 +34,11 @@ BUDGETS = {
     # the product page's shelves (htmx): versions, the product, its shop's best sellers, its category's;
     # warm: versions and the product (the shelves are cached listings)
     "product_around": (4, 2, 1),
-    # a shop's page: versions, its vouchers on offer (read every time: they start and end by the
-    # clock, so they are the page cache's live key), the shop with its header figures (count,
-    # rating, categories: one statement), the page of cards; warm: the listing cache hits; a hit:
-    # versions and vouchers
-    "shop": (4, 3, 2),
+    # a shop's page: versions, its vouchers on offer and its follower count (read every time: the
+    # vouchers start and end by the clock, so both are the page cache's live key), the shop with its
+    # header figures (count, rating, categories: one statement), the page of cards; warm: the listing
+    # cache hits; a hit: versions, vouchers and followers
+    "shop": (5, 4, 3),
     # versions, stock (the page cache's live key), product + shop + variants + images,
     # reviews + authors + photos + stars; a hit: versions and stock
     "product": (4, 2),
@@ -53,6 +53,13 @@ BUDGETS = {
     "admin_dashboard": 6,       # user, head counts, days, summary, statuses (rollup), cart badge
     # user, shop + owner, its history + actors, its products + first pictures, its figures, cart badge
     "admin_shop_review": 6,
+    # the storefront signed in: + ONE read of the shopper's saved products for every heart on the page
+    "home_signed_in": 4,        # versions, user, cart badge, saved ids (both shelves; cards from the cache)
+    "category_signed_in": 4,    # versions, user, cart badge, saved ids (the page of cards from the cache)
+    "product_signed_in": 6,     # product, versions, user, cart badge, saved ids, reviews
+    "shop_signed_in": 6,        # shop, versions, user, cart badge, followers + whether the shopper follows, saved ids
+    "saved": 3,                 # user, the saved cards, cart badge (the hearts: the cards shown are the saved ones)
+    "following": 3,             # user, the followed shops with their figures, cart badge
 }
 
 
@@ -319,3 +326,44 @@ def test_admin_shop_review(client, count_queries, size):
     db.session.flush()
     response = count(count_queries, lambda: client.get(url))
     assert response == BUDGETS["admin_shop_review"]
+# ---- saved products and followed shops (services/wishlist) -----------------------------------
+
+def shopper_with_saves(size: int):
+    """A category of `size` products and a shopper who saved and followed `size` of each."""
+    from marketplace.services.wishlist import follows, wishlist
+
+    slug = make_category(slug=f"saved-{size}").slug
+    products = shelf_products(size, category=make_category_named(slug))
+    user = make_user()
+    for product in products:
+        wishlist.save(user, product.id)
+    for _ in range(size):
+        follows.follow(user, make_shop().id)
+    return user, slug, products
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_shop_page_with_followers(app, client, count_queries, size):
+    from marketplace.services.wishlist import follows
+
+    shop = make_shop()
+    category = make_category()
+    for minute in range(size):
+        add_image(product_at(minute, category=category, shop=shop, title=f"Shop item {minute}"))
+    for _ in range(size):
+        follows.follow(make_user(), shop.id)
+    shop_slug = shop.slug
+    assert cold_and_warm(app, count_queries, lambda: client.get(f"/s/{shop_slug}")) == BUDGETS["shop"]
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_storefront_signed_in_reads_the_saved_products_once(app, client, count_queries, size):
+    user, slug, products = shopper_with_saves(size)
+    shop_slug = products[0].shop.slug
+    product_id = products[0].id
+    login(client, user)
+    pages = {"home_signed_in": "/", "category_signed_in": f"/c/{slug}", "product_signed_in": f"/p/{product_id}",
+             "shop_signed_in": f"/s/{shop_slug}", "saved": "/saved", "following": "/following"}
+    for budget, path in pages.items():
+        client.get(path)  # the storefront caches (tree, listings, cards) warm, as for a returning shopper
+        assert count(count_queries, lambda: client.get(path)) == BUDGETS[budget], path

@@ -9,7 +9,7 @@ import pytest
 
 SERVICES = Path(__file__).resolve().parents[2] / "marketplace" / "services"
 # Each package may use the ones before it, never the ones after.
-LAYERS = ["core", "accounts", "catalog", "shops", "cart", "ordering", "reviews", "admin"]
+LAYERS = ["core", "accounts", "catalog", "shops", "wishlist", "cart", "ordering", "reviews", "admin"]
 # What services may take from the rest of the application: no blueprint, no web/, no api/.
 ALLOWED_OUTSIDE = {"marketplace.extensions", "marketplace.models", "marketplace.money", "marketplace.storage",
                    "marketplace.metrics", "marketplace.messaging"}

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marketplace.extensions import db
-from marketplace.models import CartItem, OrderStatus, ProductImage, ProductStatus, ReviewImage
+from marketplace.models import CartItem, OrderStatus, ProductImage, ProductStatus, ReviewImage, ShopStatus
 from marketplace.services.accounts.notifications import notify
 from marketplace.services.reviews.reviews import create_review
-from tests.factories import make_category, make_order, make_product, make_voucher
+from tests.factories import make_category, make_order, make_product, make_shop, make_voucher
 
 ADDRESS_JSON = {"recipient_name": "Mallory", "phone": "+84901111222", "line1": "1 Evil Road", "city": "Hà Nội"}
 ADDRESS_FORM = {**ADDRESS_JSON, "line2": "", "ward": "", "district": "", "postal_code": ""}
@@ -44,7 +44,7 @@ class Made:
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # "buyer" | "seller" | "admin" | "public"
+    kind: str  # "buyer" | "seller" | "admin" | "public" | "shopper"
     build: Callable
 
 
@@ -103,6 +103,21 @@ def _review_image(w):
     return Made({**made.values, "image_id": image.id}, made.marker)
 
 
+def _saved_hidden_product(w):
+    """Saving or removing a product that isn't public: 404 for every shopper, a login for visitors;
+    a shopper may save the public one."""
+    draft = make_product(shop=w.shop_a, category=w.category, title="Draft Secretlamp", status=ProductStatus.DRAFT)
+    return Made({"product_id": draft.id}, "Secretlamp", json={}, form={"saved": "1"},
+                positive=("owner", {"product_id": w.product_a.id}))
+
+
+def _followed_closed_shop(w):
+    """Following a shop that isn't open: 404 for every shopper, a login for visitors; a shopper may follow an open one."""
+    closed = make_shop(name="Secretshop Closed", status=ShopStatus.SUSPENDED)
+    return Made({"shop_id": closed.id}, "Secretshop", json={}, form={"follow": "1"},
+                positive=("owner", {"shop_id": w.shop_a.id}))
+
+
 def _seller_product(w):
     return Made({"product_id": w.product_a.id}, "Alpha Secretkettle",
                 form={"title": "Hacked", "category_id": str(w.category.id)})
@@ -151,6 +166,7 @@ def _admin_job(w):
 
 
 BUYER, SELLER, ADMIN, PUBLIC = "buyer", "seller", "admin", "public"
+SHOPPER = "shopper"  # any signed-in shopper may act on the object if it is public: else 404, a login for visitors
 
 OBJECTS: dict[str, Target] = {
     # account (addresses)
@@ -187,6 +203,13 @@ OBJECTS: dict[str, Target] = {
     "api.list_product_reviews": Target(PUBLIC, _hidden_product),
     "api.get_product": Target(PUBLIC, _hidden_product),
     "api.list_product_variants": Target(PUBLIC, _hidden_product),
+    # saved products and followed shops (wishlist)
+    "wishlist.toggle_saved": Target(SHOPPER, _saved_hidden_product),
+    "api.save_product": Target(SHOPPER, _saved_hidden_product),
+    "api.unsave_product": Target(SHOPPER, _saved_hidden_product),
+    "wishlist.toggle_follow": Target(SHOPPER, _followed_closed_shop),
+    "api.follow_shop": Target(SHOPPER, _followed_closed_shop),
+    "api.unfollow_shop": Target(SHOPPER, _followed_closed_shop),
     # reviews
     "reviews.edit_review": Target(BUYER, _review),
     "api.update_review": Target(BUYER, _review),

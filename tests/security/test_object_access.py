@@ -11,7 +11,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import CartItem, Order
 from tests.factories import make_address, make_product
-from tests.security.objects import ADMIN, BUYER, OBJECTS, PUBLIC, SELLER
+from tests.security.objects import ADMIN, BUYER, OBJECTS, PUBLIC, SELLER, SHOPPER
 from tests.security.support import (
     build_path,
     client_for,
@@ -43,13 +43,16 @@ def attackers(kind: str, w) -> list[tuple[str, object, str]]:
     if kind == ADMIN:
         return [("a buyer", w.buyer_b, REFUSED), ("the shop's own seller", w.seller_a, REFUSED),
                 ("anonymous", None, LOGIN)]
+    if kind == SHOPPER:
+        return [("a buyer", w.buyer_b, NOT_FOUND), ("another shop's seller", w.seller_b, NOT_FOUND),
+                ("anonymous", None, LOGIN)]
     assert kind == PUBLIC
     return [("a buyer", w.buyer_b, NOT_FOUND), ("another shop's seller", w.seller_b, NOT_FOUND),
             ("anonymous", None, NOT_FOUND)]
 
 
 def owner(kind: str, w):
-    return {BUYER: w.buyer_a, SELLER: w.seller_a, ADMIN: w.admin}[kind]
+    return {BUYER: w.buyer_a, SELLER: w.seller_a, ADMIN: w.admin, SHOPPER: w.buyer_a}[kind]
 
 
 def send(client, method: str, path: str, made):

@@ -124,6 +124,13 @@ def _first_thumb():
     )
 
 
+def card_columns() -> list:
+    """The columns of a ProductCard (without its rank), for a statement that joins Product and Shop."""
+    return [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
+            Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
+            Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
+
+
 def in_stock_condition():
     return exists().where(
         ProductVariant.product_id == Product.id, ProductVariant.deleted_at.is_(None), ProductVariant.stock > 0
@@ -204,7 +211,7 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
         conditions.append(Product.average_rating >= bindparam("min_rating"))
     if in_stock:
         conditions.append(in_stock_condition())
-    columns = _card_columns()
+    columns = card_columns()
     if text:
         tsquery = search.ts_query("q")
         conditions.append(search.matches(tsquery))
@@ -229,16 +236,9 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
             .where(and_(*conditions)).order_by(*order).limit(bindparam("limit", type_=Integer)))
 
 
-def _card_columns() -> list:
-    """A ProductCard's columns, in its field order (without the rank)."""
-    return [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
-            Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
-            Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
-
-
 @lru_cache(maxsize=1)
 def _by_ids_statement():
-    return (select(*_card_columns()).join(Shop, Shop.id == Product.shop_id)
+    return (select(*card_columns()).join(Shop, Shop.id == Product.shop_id)
             .where(visible_condition(), Product.id.in_(bindparam("ids", expanding=True))))
 
 
