@@ -270,20 +270,22 @@ def _set_picture(shop, product, variant, spec) -> None:
                           field=f"variants-{spec['row']}-image_id") from None
 
 
-@bp.get("/products/grid")
-@bp.get("/products/<uuid:product_id>/grid")
+# A POST though it changes nothing: fifty rows of inputs are too long for a URL (gunicorn refuses
+# request lines past 4 KB), and the form's CSRF token comes along anyway.
+@bp.post("/products/grid")
+@bp.post("/products/<uuid:product_id>/grid")
 @shop_required
 def variant_grid(shop, product_id: uuid.UUID | None = None):
     """The shop's owner (htmx): the variant grid remade from the options typed, keeping every row's
     input ("Make the rows"), or with the prices and stock for every row applied. Changes nothing."""
     product = owned_product(shop, product_id) if product_id else None
-    form = ProductForm(formdata=request.args)
+    form = ProductForm()
     choices = image_choices(product) if product else None
     for entry in form.variants.entries:
         entry.form.image_id.choices = choices or entry.form.image_id.choices
     form.validate()
-    grid = product_grid.read_axes(form, request.args)
-    action = "apply_bulk" if "apply_bulk" in request.args else "make_rows"
+    grid = product_grid.read_axes(form, request.form)
+    action = "apply_bulk" if "apply_bulk" in request.form else "make_rows"
     if grid.axes is not None and action == "make_rows":
         product_grid.remake_rows(form, grid.axes, choices, leave_out_gone=True)
     product_grid.clear_errors(form)

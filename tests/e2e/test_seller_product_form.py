@@ -59,9 +59,14 @@ def test_a_grid_of_six_variants_and_two_pictures_survives_a_refused_first_try(
     page.get_by_label("Option 2", exact=True).fill("Size")
     page.get_by_label("Values of option 2").fill("S, M")
     page.get_by_label("Description").fill("Cotton, in three colours.")
+    if javascript:
+        page.evaluate("window.stillThisPage = true")
     page.get_by_role("button", name="Make the rows").click()
     rows = page.locator("[data-variant-row]")
     expect(rows).to_have_count(6)
+    if javascript:  # htmx swapped the grid alone: no page load
+        assert page.evaluate("window.stillThisPage === true")
+        expect(page.locator("#variant-grid-caption")).to_be_focused()
     expect(page.locator("#variant-grid-caption")).to_contain_text("6 variants")
     expect(rows.nth(0).locator("th")).to_contain_text("Đỏ / S")
     expect(rows.nth(5).locator("th")).to_contain_text("Đen / M")
