@@ -41,14 +41,19 @@ def parse_money(text: str, currency: str | None = None, maximum: int = MONEY_MAX
     cleaned = text.strip().replace(" ", "").replace(",", "")
     if not only_ascii_digits(cleaned):
         raise ValueError(DIGITS_MESSAGE)
+    if cleaned.startswith("-") and cleaned[1:2].isdigit():
+        raise ValueError("Enter an amount of zero or more, without a minus sign.")
+    example = "150000" if digits == 0 else "19." + "9" * digits
     if digits == 0:
         cleaned = cleaned.replace(".", "")
         if not cleaned.isdigit():
-            raise ValueError("Enter a whole amount.")
+            raise ValueError(f"Enter a whole amount, e.g. {example}.")
         whole, frac = cleaned, ""
     else:
         whole, _, frac = cleaned.partition(".")
-        if not (whole or frac) or not (whole or "0").isdigit() or (frac and not frac.isdigit()) or len(frac) > digits:
+        if not (whole or frac) or not (whole or "0").isdigit() or (frac and not frac.isdigit()):
+            raise ValueError(f"Enter an amount in digits, e.g. {example}.")
+        if len(frac) > digits:
             raise ValueError(f"Enter an amount with at most {digits} decimals.")
     too_long = len(whole.lstrip("0")) > len(str(maximum))  # before int(): thousands of digits are slow
     amount = 0 if too_long else int(whole or "0") * 10**digits + int(frac.ljust(digits, "0") or "0")

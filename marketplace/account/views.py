@@ -8,6 +8,7 @@ from marketplace.account.forms import (
 )
 from marketplace.models import OtpPurpose
 from marketplace.services.accounts import accounts, otp, profile
+from marketplace.services.shops import shops
 from marketplace.services.core.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
@@ -35,6 +36,11 @@ def forget_code(form) -> None:
     """A one-time code is never sent back in a page, not even the one the user just typed."""
     form.code.data = ""
     form.code.raw_data = []
+
+
+def _landing(user) -> str:
+    """Where a login without `next` lands: a seller (a user with a shop) in the seller center."""
+    return url_for("seller.index") if shops.shop_of(user) is not None else url_for("shop.home")
 
 
 def _after_login_target(default_endpoint: str = "shop.home") -> str:
@@ -141,7 +147,7 @@ def login():
             flash(f"Welcome back, {user.full_name}.", "success")
             if not user.is_verified:
                 flash("Your account is not verified yet: verify it to check out.", "warning")
-            return redirect(local_path(form.next.data) or url_for("shop.home"))
+            return redirect(local_path(form.next.data) or _landing(user))
     status = 422 if form.is_submitted() else 200
     return render_template("account/login.html", form=form), status
 

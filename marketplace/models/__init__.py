@@ -1,7 +1,9 @@
 """Every model, importable from one place (Alembic autogenerate and the services use this)."""
 from marketplace.models.base import Base
 from marketplace.models.cart import CartItem, CartRequest
-from marketplace.models.catalog import Category, Product, ProductImage, ProductStatus, ProductVariant
+from marketplace.models.catalog import (
+    Category, PendingImage, Product, ProductImage, ProductStatus, ProductVariant,
+)
 from marketplace.models.notifications import AuditLog, Notification
 from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod
 from marketplace.models.reviews import Review, ReviewImage
@@ -14,7 +16,7 @@ from marketplace.models.wishlist import ShopFollow, WishlistItem
 __all__ = [
     "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
     "LoginSession", "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose",
-    "PaymentMethod", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus",
-    "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "Shop", "ShopFollow", "ShopSalesDaily", "ShopStatus",
-    "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage", "WishlistItem",
+    "PaymentMethod", "PendingImage", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus",
+    "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "Shop", "ShopFollow", "ShopSalesDaily",
+    "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage", "WishlistItem",
 ]

@@ -139,3 +139,19 @@ class ProductImage(UUIDPrimaryKey, Timestamped, Base):
     height: Mapped[int | None]
 
     product: Mapped[Product] = relationship(back_populates="images", foreign_keys=[product_id])
+
+
+class PendingImage(UUIDPrimaryKey, Timestamped, Base):
+    """A picture chosen on a seller's product form that no product has yet: the form was refused
+    (or remade its rows), and browsers can't refill a file input, so the file is stored and kept
+    for its shop until the form is saved (it becomes a ProductImage with the same files), removed,
+    or swept after services/catalog/pending_images.py KEEP_FOR."""
+
+    __tablename__ = "pending_images"
+    __table_args__ = (Index("ix_pending_images_created_at", "created_at"),)
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    thumb_key: Mapped[str] = mapped_column(String(200))
+    width: Mapped[int | None]
+    height: Mapped[int | None]

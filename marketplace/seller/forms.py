@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.models import Voucher, VoucherKind
 from marketplace.money import current_currency, exponent, parse_money
-from marketplace.services.catalog.variant_input import MAX_VARIANTS, format_options
+from marketplace.services.catalog.option_grid import MAX_AXES
+from marketplace.services.catalog.variant_input import MAX_OPTIONS, MAX_VARIANTS, format_options
 from marketplace.services.core.errors import DomainError
 from marketplace.services.core.input_rules import INT4_MAX, parse_whole
 from marketplace.web.forms import ASCII_DIGITS, MULTI_LINE, ONE_LINE, PageForm, WholeNumberField
@@ -42,32 +43,61 @@ class ActionForm(PageForm):
     """A button that changes something: only the CSRF token."""
 
 
+class MarkedRequired:
+    """Marks a field the seller must fill (a * beside its label, `required` and `aria-required` on
+    the input) without checking it here: the service says what is missing, with every other
+    mistake of the form in the same answer."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        pass
+
+
+REQUIRED = MarkedRequired()
+
+
+class OptionAxisForm(Form):
+    """One option of the grid: its name and its values, e.g. "Màu" and "Đỏ, Xanh, Đen"."""
+
+    name = StringField("Option name", validators=[Length(max=60), ONE_LINE],
+                       render_kw={"placeholder": "e.g. Màu", "autocomplete": "off"})
+    values = StringField("Its values, separated by commas", validators=[Length(max=1000), ONE_LINE],
+                         render_kw={"placeholder": "e.g. Đỏ, Xanh, Đen", "autocomplete": "off"})
+
+
 class VariantForm(Form):
-    """One row of the variant table (a sub-form: the product form carries the CSRF token)."""
+    """One row of the variant grid (a sub-form: the product form carries the CSRF token)."""
 
     id = HiddenField()
     # The stock this row showed when the page was built: a save applies only the seller's change
     # from it (services/catalog/products.py adjusted_stock), so units sold meanwhile stay sold.
     stock_seen = HiddenField()
-    sku = StringField("SKU", validators=[Length(max=64), ONE_LINE],
-                      render_kw={"autocapitalize": "characters", "spellcheck": "false"})
-    options = StringField("Options", validators=[Length(max=400), ONE_LINE],
-                          render_kw={"placeholder": "Màu=Đỏ, Size=M"})
+    # The row's combination, "Màu=Đỏ, Size=M", made by the grid (never typed).
+    options = HiddenField(validators=[Length(max=400), ONE_LINE])
+    sku = StringField("SKU", validators=[REQUIRED, Length(max=64), ONE_LINE],
+                      render_kw={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"})
     # Parsed by services/catalog/variant_input.py: the price by parse_money (ASCII digits, the money range).
-    price = StringField("Price", validators=[Length(max=20), ASCII_DIGITS], render_kw={"inputmode": "decimal"})
+    price = StringField("Price", validators=[REQUIRED, Length(max=20), ASCII_DIGITS],
+                        render_kw={"inputmode": "decimal", "autocomplete": "off"})
     stock = StringField("Stock", default="0", validators=[Length(max=9), ASCII_DIGITS],
-                        render_kw={"inputmode": "numeric"})
+                        render_kw={"inputmode": "numeric", "autocomplete": "off"})
     image_id = SelectField("Picture", choices=[SelectChoice("", "Cover image")], validate_choice=False)
-    remove = BooleanField("Remove")
+    remove = BooleanField("Leave out")
 
 
 class ProductForm(PageForm):
-    title = StringField("Title", validators=[DataRequired("Give the product a title."), Length(max=200), ONE_LINE])
+    title = StringField("Title", validators=[REQUIRED, Length(max=200), ONE_LINE])
     description = TextAreaField("Description", validators=[Optional(), Length(max=10_000), MULTI_LINE],
                                 render_kw={"rows": 6})
-    category_id = SelectField("Category", choices=[], validate_choice=False)
+    category_id = SelectField("Category", choices=[], validators=[REQUIRED], validate_choice=False)
+    options = FieldList(FormField(OptionAxisForm), min_entries=MAX_AXES, max_entries=MAX_OPTIONS)
+    bulk_price = StringField("Price for every row", validators=[Optional(), Length(max=20), ASCII_DIGITS],
+                             render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    bulk_stock = StringField("Stock for every row", validators=[Optional(), Length(max=9), ASCII_DIGITS],
+                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
     variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=MAX_VARIANTS)
-    images = MultipleFileField("Images", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    images = MultipleFileField("Pictures", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
 
 class ImageUploadForm(PageForm):
@@ -197,27 +227,15 @@ def show_errors(form, error: DomainError) -> None:
     for name, message in error.fields.items():
         field = fields.get(name)
         if field is not None and field.type != "FieldList":
-            field.errors = list(field.errors) + [message]
+            if not field.errors:  # the form's own complaint about a field comes first, and alone
+                field.errors = [message]
             placed = True
         else:
-            form.form_errors.append(message)
+            if message not in form.form_errors:
+                form.form_errors.append(message)
             placed = True
     if not placed:
         form.form_errors.append(error.message)
-
-
-class _RowHolder(Form):
-    variants = FieldList(FormField(VariantForm))
-
-
-def new_variant_row(index: int, image_choices: list | None = None):
-    """A blank variant row named variants-<index>-..., for the "add a variant" fragment."""
-    holder = _RowHolder()
-    holder.variants.last_index = index - 1
-    entry = holder.variants.append_entry()
-    if image_choices:
-        entry.form.image_id.choices = image_choices
-    return entry
 
 
 def format_variant_rows(variants) -> list[dict]:

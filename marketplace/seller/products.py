@@ -4,44 +4,23 @@ Every route that names a product loads it through products.get_seller_product (t
 through product_queries.get_product_preview, with the same rule), so a product of another shop (or a
 deleted one) is a 404 before anything else happens.
 """
-import re
 import uuid
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound as HTTPNotFound
-from wtforms.fields.choices import SelectChoice
 
 from marketplace.catalog.views import requested_variant
 from marketplace.models import ProductStatus
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
-from marketplace.seller.forms import (
-    ActionForm, ImageUploadForm, ProductForm, count_from, format_variant_rows, image_choices, new_variant_row,
-    show_errors, uploaded_files, variant_specs,
-)
-from marketplace.services.catalog import category_queries, product_images, product_queries, products
+from marketplace.seller.forms import ActionForm, ImageUploadForm, image_choices, uploaded_files
+from marketplace.seller.product_form import add_uploads, edit_form, form_page
+from marketplace.seller.product_form import owned_product as _product
+from marketplace.services.catalog import product_images, product_queries, products
 from marketplace.services.catalog.shop_product_queries import TABS, seller_products, status_counts
-from marketplace.services.core.errors import DomainError, NotFound, ValidationFailed
+from marketplace.services.core.errors import DomainError, NotFound
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import htmx_target, render_htmx
-
-_ROW_INDEX = re.compile(r"^variants-(\d+)-")
-
-
-def _product(shop, product_id: uuid.UUID):
-    try:
-        return products.get_seller_product(shop, product_id)
-    except NotFound:
-        raise HTTPNotFound("We couldn't find that product in your shop.") from None
-
-
-def category_choices() -> list[SelectChoice]:
-    """Every category as "Parent › Child" in tree order (from the cached category tree)."""
-    tree = category_queries.get_tree()
-    return [SelectChoice("", "Choose a category")] + [
-        SelectChoice(str(node.id), " › ".join(a.name for a in tree.ancestors(node.id))) for node in tree.walk()
-    ]
-
 
 # --- listing ----------------------------------------------------------------------------------
 
@@ -66,112 +45,7 @@ def list_products(shop):
                        counts=status_counts(shop), **context)
 
 
-# --- create and edit --------------------------------------------------------------------------
-
-def _form_page(shop, form, product=None, status_code=200, **images_panel):
-    template = "seller/product_edit.html" if product else "seller/product_new.html"
-    return render_template(template, shop=shop, form=form, product=product, action_form=ActionForm(),
-                           upload_form=ImageUploadForm(), live_variants=products.live_variants(product) if product
-                           else [], **images_panel), status_code
-
-
-def _edit_form(product, posted: bool) -> ProductForm:
-    """The edit form: what was posted, or the product as saved (also behind a refused upload)."""
-    form = ProductForm() if posted else ProductForm(formdata=None, data={
-        "title": product.title, "description": product.description, "category_id": str(product.category_id),
-        "variants": format_variant_rows(products.live_variants(product))})
-    form.category_id.choices = category_choices()
-    choices = image_choices(product)
-    for entry in form.variants.entries:
-        entry.form.image_id.choices = choices
-    return form
-
-
-def _add_uploads(shop, product, files) -> None:
-    """Store the chosen files in order (the count is checked before any is decoded); a refusal
-    names the file it is about. Its rollback (the request's, or attempt()'s) removes the files
-    already stored."""
-    product_images.check_room(product, len(files), field="images")
-    for upload in files:
-        try:
-            product_images.add_image(shop, product, upload.read(), field="images")
-        except ValidationFailed as error:
-            raise ValidationFailed(f"{upload.filename}: {error.message}", field="images", code=error.code) from None
-
-
-@bp.route("/products/new", methods=["GET", "POST"])
-@shop_required
-def new_product(shop):
-    """The shop's owner: create a product with its variants (and images), as a draft or published."""
-    form = ProductForm()
-    form.category_id.choices = category_choices()
-    if request.method == "POST" and "add_variant" in request.form:  # without JavaScript
-        form.variants.append_entry()
-        return _form_page(shop, form)
-    if form.validate_on_submit():
-        status = ProductStatus.ACTIVE if "publish" in request.form else ProductStatus.DRAFT
-        try:
-            product = products.create_product(shop, title=form.title.data, description=form.description.data,
-                                              category_id=form.category_id.data, variants=variant_specs(form),
-                                              status=status)
-            _add_uploads(shop, product, uploaded_files(form.images))
-        except DomainError as error:  # the 422 rolls the product and its stored files back
-            show_errors(form, error)
-            return _form_page(shop, form, status_code=422)
-        flash(f"“{product.title}” is {'published' if status == ProductStatus.ACTIVE else 'saved as a draft'}.",
-              "success")
-        return redirect(url_for("seller.edit_product", product_id=product.id))
-    return _form_page(shop, form, status_code=422 if form.is_submitted() else 200)
-
-
-@bp.route("/products/<uuid:product_id>/edit", methods=["GET", "POST"])
-@shop_required
-def edit_product(shop, product_id: uuid.UUID):
-    """The shop's owner: edit a product's text, category, variants (add, change, remove) and their pictures."""
-    product = _product(shop, product_id)
-    form = _edit_form(product, posted=request.method == "POST")
-    if request.method == "POST" and "add_variant" in request.form:
-        form.variants.append_entry().form.image_id.choices = image_choices(product)
-        return _form_page(shop, form, product)
-    if form.validate_on_submit():
-        specs = variant_specs(form)
-        try:
-            with unit_of_work.attempt():  # the page below shows the product as it was
-                saved = products.save_product(shop, product, title=form.title.data,
-                                              description=form.description.data,
-                                              category_id=form.category_id.data, variants=specs)
-                for spec, variant in zip(specs, saved):
-                    _set_picture(shop, product, variant, spec)
-        except DomainError as error:
-            show_errors(form, error)
-            if isinstance(error, products.StockChanged):
-                count_from(form, error.stock_now)
-            return _form_page(shop, form, product, 422)
-        flash("Product saved.", "success")
-        return redirect(url_for("seller.edit_product", product_id=product.id))
-    return _form_page(shop, form, product, 422 if form.is_submitted() else 200)
-
-
-def _set_picture(shop, product, variant, spec) -> None:
-    try:
-        product_images.set_variant_image(shop, product, variant.id, spec.get("image_id"))
-    except NotFound:
-        raise DomainError("That picture was deleted meanwhile. Choose another.",
-                          field=f"variants-{spec['row']}-image_id") from None
-
-
-@bp.get("/products/variant-row")
-@bp.get("/products/<uuid:product_id>/variant-row")
-@shop_required
-def variant_row(shop, product_id: uuid.UUID | None = None):
-    """The shop's owner (htmx): a blank variant row, numbered after the rows already in the form."""
-    product = _product(shop, product_id) if product_id else None
-    taken = [int(m.group(1)) for key in request.args if (m := _ROW_INDEX.match(key))]
-    index = max(taken, default=-1) + 1
-    entry = new_variant_row(index, image_choices(product) if product else None)
-    return render_template("seller/partials/_variant_row.html", row=entry, product=product,
-                           with_images=product is not None)
-
+# --- the product form's helpers (the form itself: product_form.py) -------------------------------
 
 @bp.get("/products/<uuid:product_id>/image-options")
 @shop_required
@@ -279,7 +153,7 @@ def _images_answer(shop, product, message: str | None = None, error: str | None 
                                upload_form=ImageUploadForm(), notice=message, error=error,
                                upload_error=upload_error), status, headers
     if upload_error:
-        return _form_page(shop, _edit_form(product, posted=False), product, status, upload_error=upload_error)
+        return form_page(shop, edit_form(product, posted=False), product, status, upload_error=upload_error)
     if message or error:
         flash(error or message, "danger" if error else "success")
     return redirect(url_for("seller.edit_product", product_id=product.id) + "#product-images", code=303)
@@ -294,12 +168,12 @@ def upload_images(shop, product_id: uuid.UUID):
     if not form.validate_on_submit():
         return _images_answer(shop, product, upload_error="Your form expired. Reload the page and try again.",
                               status=422)
-    files = uploaded_files(form.images)
+    files = [(f.filename, f.read()) for f in uploaded_files(form.images)]
     if not files:
         return _images_answer(shop, product, upload_error="Choose one or more images to upload.", status=422)
     try:
         with unit_of_work.attempt():  # the answer shows the images as they were (and drops the stored files)
-            _add_uploads(shop, product, files)
+            add_uploads(shop, product, files)
     except DomainError as error:
         return _images_answer(shop, product, upload_error=error.message, status=422)
     return _images_answer(shop, product, message=f"{len(files)} image{'s' if len(files) > 1 else ''} added.")

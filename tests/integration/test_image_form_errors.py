@@ -1,5 +1,6 @@
 """A refused picture on a web form: the form comes back (422) with the reason next to its file
-field and everything the person typed still in it; nothing is created and no file is kept.
+field and everything the person typed still in it; nothing is created and no file is kept (but
+on the new product form, whose good pictures wait for the next round as the shop's pending ones).
 
 Every web form that takes pictures, with every kind of refusal it can meet: not an image, over
 MAX_IMAGE_BYTES, over MAX_IMAGE_PIXELS, and more pictures than the form allows.
@@ -10,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import OrderStatus, Role
+from marketplace.models import OrderStatus, PendingImage, Role
 from marketplace.services.catalog.product_images import MAX_IMAGES
 from marketplace.services.reviews.reviews import IMAGES_MAX, create_review
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
@@ -31,6 +33,7 @@ class ImageForm:
     kept: list[str]  # what the person typed, as the page must show it again (input values, textareas)
     many: int | None = None  # how many pictures the form takes, if it limits them
     headers: dict = field(default_factory=dict)
+    keeps_good: bool = False  # the good pictures of a refused round are kept for the next (pending_images)
 
 
 
@@ -55,7 +58,7 @@ def _new_product(s):
         "variants-0-sku": "TYPED-1", "variants-0-options": "Size=M", "variants-0-price": "12.34",
         "variants-0-stock": "7"},
         ['value="Typed Kettle"', "Typed description</textarea>", 'value="TYPED-1"', 'value="12.34"', 'value="7"'],
-        many=MAX_IMAGES)
+        many=MAX_IMAGES, keeps_good=True)
 
 
 def _product_images(s):
@@ -151,9 +154,16 @@ def test_a_refused_picture_brings_the_form_back_with_the_reason_and_the_typed_va
     files, message = KINDS[kind]
     # Where a form takes several pictures, a good one goes first: all or none are kept.
     fine = [(image_bytes(), "fine.png", "image/png")] if form.many else []
-    assert_form_back_with(submit(client, form, [*fine, *files()]), form, message)
+    page = assert_form_back_with(submit(client, form, [*fine, *files()]), form, message)
+    if form.keeps_good:  # the good one waits for the next round, shown; nothing else is kept
+        [kept] = db.session.scalars(select(PendingImage)).all()
+        assert f'name="kept_image" value="{kept.id}"' in page
+        assert stored_files(storage.root) == sorted([kept.storage_key, kept.thumb_key])
+        db.session.delete(kept)
+        db.session.flush()
+    else:
+        assert stored_files(storage.root) == []
     assert db_fingerprint() == before
-    assert stored_files(storage.root) == []
 
 
 @pytest.mark.parametrize("name", ["edit_review", "new_product", "new_review", "product_images", "product_images_htmx"])

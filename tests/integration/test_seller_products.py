@@ -7,7 +7,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Role
+from marketplace.models import PendingImage, Product, ProductImage, ProductStatus, ProductVariant, Role
 from marketplace.services.cart import cart
 from marketplace.services.ordering import checkout
 from tests.factories import make_address, make_category, make_product, make_shop, make_user
@@ -121,45 +121,29 @@ def test_create_without_category_or_variants(client, shop, category):
     ((b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "x.svg", "image/svg+xml"), "not an image we can read"),
     ((b"hello", "notes.txt", "text/plain"), "not an image we can read"),
 ])
-def test_create_with_a_bad_image_creates_nothing_and_stores_nothing(client, shop, category, storage, upload, message):
+def test_create_with_a_bad_image_creates_nothing_and_keeps_the_good_one(client, shop, category, storage, upload,
+                                                                        message):
     data, name, mimetype = upload
     form = product_form(category, images=[(io.BytesIO(image_bytes()), "good.png", "image/png"),
                                           (io.BytesIO(data), name, mimetype)])
     response = client.post("/seller/products/new", data=form, content_type="multipart/form-data")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="images-error"' in html and message in html
+    assert 'id="images-error"' in html and f"{name}: That file is {message}" in html
     assert shop_products(shop) == []
-    assert stored_files(storage.root) == []  # the good image stored first is removed again
+    [kept] = db.session.scalars(select(PendingImage).where(PendingImage.shop_id == shop.id)).all()
+    assert f'name="kept_image" value="{kept.id}"' in html and f"/media/{kept.thumb_key}" in html
+    assert stored_files(storage.root) == sorted([kept.storage_key, kept.thumb_key])  # only the good one
 
 
-def test_add_variant_without_javascript_adds_a_row(client, shop, category):
-    data = product_form(category, add_variant="1")
+def test_make_the_rows_without_javascript_keeps_what_was_typed(client, shop, category):
+    data = product_form(category, make_rows="1", **{"options-0-name": "Màu", "options-0-values": "Đỏ, Xanh, Đen"})
     response = client.post("/seller/products/new", data=data)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert 'name="variants-2-sku"' in html and 'value="AK-XANH"' in html
+    assert 'name="variants-2-sku"' in html and 'name="variants-3-sku"' not in html
+    assert 'value="AK-XANH"' in html and 'value="Màu=Đen"' in html
     assert shop_products(shop) == []
-
-
-def test_variant_row_fragment_is_numbered_after_existing_rows(client, shop):
-    html = client.get("/seller/products/variant-row",
-                      query_string={"variants-0-sku": "A", "variants-3-sku": "B", "variants-3-price": "1"},
-                      headers=htmx("variant-rows")).get_data(as_text=True)
-    assert 'name="variants-4-sku"' in html and 'name="variants-4-price"' in html
-    assert 'name="variants-4-image_id"' not in html
-    assert "<html" not in html
-    first = client.get("/seller/products/variant-row").get_data(as_text=True)
-    assert 'name="variants-0-sku"' in first
-
-
-def test_variant_row_fragment_for_an_existing_product_offers_its_images(client, shop, storage):
-    product = make_product(shop=shop)
-    db.session.add(ProductImage(product_id=product.id, storage_key="products/a.webp", thumb_key="products/a-t.webp"))
-    db.session.commit()
-    html = client.get(f"/seller/products/{product.id}/variant-row", query_string={"variants-0-sku": "x"}
-                      ).get_data(as_text=True)
-    assert 'name="variants-1-image_id"' in html and "Image 1" in html
 
 
 # --- edit ---------------------------------------------------------------------------------------
@@ -176,6 +160,7 @@ def test_edit_page_prefills_variants(client, shop, category):
     product = make_owned(shop, category)
     html = client.get(f"/seller/products/{product.id}/edit").get_data(as_text=True)
     assert 'value="E-1"' in html and 'value="Size=S"' in html and 'value="10.00"' in html
+    assert 'name="options-0-name"' in html and 'value="Size"' in html and 'value="S, M"' in html
     assert f'value="{product.variants[0].id}"' in html
     assert "Publish" in html and 'id="product-images"' in html
 
@@ -250,7 +235,7 @@ def edit_form(page: str, **changes) -> dict:
     """The edit form as the browser would send it back: every input of the page, then `changes`."""
     fields = re.findall(r'<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"', page)
     data = {name: value for name, value in fields
-            if name.startswith(("variants-", "title")) and not name.endswith("-remove")}  # unticked boxes
+            if name.startswith(("variants-", "options-", "title")) and not name.endswith("-remove")}  # unticked boxes
     data.update(category_id=re.search(r'<select[^>]*name="category_id".*?<option selected value="([^"]+)"',
                                       page, re.S).group(1), **changes)
     return data
@@ -269,8 +254,10 @@ def test_the_edit_form_carries_the_stock_the_seller_saw(client, shop, on_sale):
     page = client.get(f"/seller/products/{on_sale.id}/edit").get_data(as_text=True)
     assert hidden_value(page, "variants-0-stock_seen") == "10" and hidden_value(page, "variants-1-stock_seen") == "5"
     assert "units sold while this page is open stay sold" in page
-    fragment = client.get(f"/seller/products/{on_sale.id}/variant-row").get_data(as_text=True)
-    assert hidden_value(fragment, "variants-0-stock_seen") == ""  # a new row takes the stock as typed
+    fragment = client.post(f"/seller/products/{on_sale.id}/grid", data={
+        **edit_form(page), "options-0-values": "S, M, L"}).get_data(as_text=True)
+    assert hidden_value(fragment, "variants-1-stock_seen") == "5"
+    assert hidden_value(fragment, "variants-2-stock_seen") == ""  # a new row takes the stock as typed
 
 
 def test_saving_a_title_does_not_bring_back_sold_units(client, shop, on_sale):
@@ -290,6 +277,7 @@ def test_a_stock_edit_applies_as_a_change_and_untouched_rows_keep_todays_stock(c
     sell(small, 3)
     sell(medium, 2)
     data = edit_form(page, **{"variants-0-stock": "15",   # +5 on the 7 left
+                              "options-0-values": "S, M, L",
                               "variants-7-sku": "N-3", "variants-7-options": "Size=L", "variants-7-price": "10.00",
                               "variants-7-stock": "4"})  # a new row: as typed
     assert client.post(f"/seller/products/{on_sale.id}/edit", data=data).status_code == 302
@@ -558,7 +546,7 @@ def product_routes(product_id, image_id):
     return [
         ("get", f"/seller/products/{product_id}/edit", None),
         ("post", f"/seller/products/{product_id}/edit", {"title": "Stolen", "category_id": ""}),
-        ("get", f"/seller/products/{product_id}/variant-row", None),
+        ("post", f"/seller/products/{product_id}/grid", {"options-0-name": "Size"}),
         ("get", f"/seller/products/{product_id}/image-options", None),
         ("post", f"/seller/products/{product_id}/publish", None),
         ("post", f"/seller/products/{product_id}/unpublish", None),
@@ -572,7 +560,7 @@ def product_routes(product_id, image_id):
     ]
 
 
-ROUTE_NAMES = ["edit GET", "edit POST", "variant-row", "image-options", "publish", "unpublish", "delete GET",
+ROUTE_NAMES = ["edit GET", "edit POST", "grid", "image-options", "publish", "unpublish", "delete GET",
                "delete POST", "upload", "move image", "delete image", "preview", "preview panel"]
 
 
@@ -609,12 +597,13 @@ def test_non_sellers_are_turned_away_from_every_product_route(client, category, 
     assert getattr(client, method)(url, headers={"HX-Request": "true"}).status_code == 403
 
 
-@pytest.mark.parametrize("url", ["/seller/products", "/seller/products/new", "/seller/products/variant-row",
+@pytest.mark.parametrize("url", ["/seller/products", "/seller/products/new", "/seller/products/grid",
                                  "/seller/shop"])
 def test_non_sellers_are_turned_away_from_the_other_pages(client, url):
-    assert "/account/login" in client.get(url).headers["Location"]
+    method = client.post if url.endswith("/grid") else client.get
+    assert "/account/login" in method(url).headers["Location"]
     buyer = make_user()
     db.session.commit()
     login(client, buyer)
-    assert client.get(url).status_code == 302
-    assert client.get(url, headers={"HX-Request": "true"}).status_code == 403
+    assert method(url).status_code == 302
+    assert method(url, headers={"HX-Request": "true"}).status_code == 403

@@ -228,7 +228,7 @@ OBJECTS: dict[str, Target] = {
     "seller.upload_images": Target(SELLER, _seller_product),
     "seller.publish_product": Target(SELLER, _seller_product),
     "seller.unpublish_product": Target(SELLER, _seller_product),
-    "seller.variant_row": Target(SELLER, _seller_product),
+    "seller.variant_grid": Target(SELLER, _seller_product),
     "seller.preview_product": Target(SELLER, _seller_draft),
     "seller.preview_variant_panel": Target(SELLER, _seller_draft),
     "seller.delete_image": Target(SELLER, _product_image),

@@ -4,7 +4,8 @@ Every function works on one shop's products: a product of another shop, or a del
 one, is NotFound, exactly like a product that does not exist. Variants are never
 deleted (carts and placed orders point at them); removing one sets `deleted_at`,
 which also frees its SKU. `product.min_price` follows the live variants in the same
-transaction. Variant rows are parsed and checked by services/catalog/variant_input.py.
+transaction. What the seller typed is checked all at once by services/catalog/product_input.py
+(the variant rows by variant_input.py) before anything is written.
 
 Stock of an existing variant is never written back as typed: buyers take units while a
 seller's form is open, so a form carries, per variant, the stock the seller saw
@@ -17,16 +18,17 @@ from datetime import datetime
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import Category, Product, ProductStatus, ProductVariant, Shop
+from marketplace.models import Product, ProductStatus, ProductVariant, Shop
 from marketplace.models.base import utcnow
+from marketplace.services.catalog.product_input import (
+    DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN, category_of, check_product, live_variants,
+)
 from marketplace.services.catalog.variant_input import (
     MAX_VARIANTS, STOCK_MAX, check_skus, check_variant_set, clean_variant, clean_variant_rows, flush_variants,
 )
 from marketplace.services.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.services.core.text import clean_text
 
-TITLE_MIN, TITLE_MAX = 3, 200
-DESCRIPTION_MAX = 10_000
 SELLER_STATUSES = (ProductStatus.DRAFT, ProductStatus.ACTIVE)
 
 
@@ -62,26 +64,12 @@ def get_seller_product(shop: Shop, product_id: uuid.UUID | str) -> Product:
     return product
 
 
-def live_variants(product: Product) -> list[ProductVariant]:
-    return [v for v in product.variants if v.deleted_at is None]
-
-
 def refresh_min_price(product: Product) -> None:
     prices = [v.price for v in live_variants(product)]
     product.min_price = min(prices) if prices else 0
 
 
 # --- products ---------------------------------------------------------------------------
-
-def _category_id(category_id) -> uuid.UUID:
-    try:
-        value = uuid.UUID(str(category_id))
-    except ValueError:
-        value = None
-    if value is None or db.session.get(Category, value) is None:
-        raise ValidationFailed("Choose a category.", field="category_id", code="category_invalid")
-    return value
-
 
 def _seller_status(status, field: str = "status") -> ProductStatus:
     try:
@@ -95,13 +83,13 @@ def _seller_status(status, field: str = "status") -> ProductStatus:
 
 def create_product(shop: Shop, *, title: str, description: str = "", category_id, variants: list[dict],
                    status=ProductStatus.DRAFT) -> Product:
-    """A new product of `shop` with at least one variant; DRAFT or ACTIVE."""
-    title = clean_text(title, field="title", label="title", min_len=TITLE_MIN, max_len=TITLE_MAX)
-    description = clean_text(description, field="description", label="description", max_len=DESCRIPTION_MAX)
-    category = _category_id(category_id)
+    """A new product of `shop` with at least one variant; DRAFT or ACTIVE. Every mistake is
+    refused at once (check_product)."""
     status = _seller_status(status)
-    rows = clean_variant_rows(variants)
-    check_skus(shop.id, rows, set())
+    checked = check_product(shop, title=title, description=description, category_id=category_id,
+                            variants=variants)
+    title, description, category, rows = (checked["title"], checked["description"], checked["category_id"],
+                                          checked["rows"])
     product = Product(shop_id=shop.id, category_id=category, title=title, description=description, status=status)
     db.session.add(product)
     db.session.flush()
@@ -122,7 +110,7 @@ def update_product(shop: Shop, product: Product, *, title: str | None = None, de
         product.description = clean_text(description, field="description", label="description",
                                          max_len=DESCRIPTION_MAX)
     if category_id is not None:
-        product.category_id = _category_id(category_id)
+        product.category_id = category_of(category_id)
     if status is not None:
         set_product_status(shop, product, status)
     db.session.flush()
@@ -139,6 +127,9 @@ def save_product(shop: Shop, product: Product, *, title: str, description: str, 
     """
     check_owner(shop, product)
     lock_variants(product)
+    _check_variant_ids(product, variants)
+    check_product(shop, title=title, description=description, category_id=category_id, variants=variants,
+                  product=product)
     update_product(shop, product, title=title, description=description, category_id=category_id)
     return _save_variant_rows(shop, product, variants)
 
@@ -254,9 +245,7 @@ def save_variants(shop: Shop, product: Product, specs: list[dict]) -> list[Produ
 def _save_variant_rows(shop: Shop, product: Product, specs: list[dict]) -> list[ProductVariant]:
     """save_variants once the product's variants are locked."""
     current = {str(v.id): v for v in live_variants(product)}
-    for spec in specs:
-        if spec.get("id") and str(spec["id"]) not in current:
-            raise NotFound("No such variant.")
+    _check_variant_ids(product, specs)
     rows = clean_variant_rows(specs)
     kept = {str(spec["id"]) for spec in specs if spec.get("id")}
     check_skus(shop.id, rows, {v.id for v in current.values()})
@@ -289,6 +278,13 @@ def _save_variant_rows(shop: Shop, product: Product, specs: list[dict]) -> list[
     refresh_min_price(product)
     db.session.flush()
     return result
+
+
+def _check_variant_ids(product: Product, specs: list[dict]) -> None:
+    live = {str(v.id) for v in live_variants(product)}
+    for spec in specs:
+        if spec.get("id") and str(spec["id"]) not in live:
+            raise NotFound("No such variant.")
 
 
 # --- stock ------------------------------------------------------------------------------

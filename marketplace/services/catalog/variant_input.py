@@ -73,6 +73,8 @@ def _parse_price(value, field: str) -> int:
         text = nfc(str(value or ""))
         if not text:
             raise ValidationFailed("Enter a price.", field=field, code="required")
+        if text.startswith("-"):  # say so, rather than why "-3" isn't a number we read
+            raise ValidationFailed("The price must be more than zero.", field=field, code="price_invalid")
         try:
             price = parse_money(text)
         except ValueError as exc:
@@ -88,7 +90,8 @@ def _parse_stock(value, field: str) -> int:
     try:
         stock = int(str(value).strip()) if value not in (None, "") else 0
     except ValueError:
-        raise ValidationFailed("Enter the stock as a whole number.", field=field, code="stock_invalid") from None
+        raise ValidationFailed("Enter the stock as a whole number, e.g. 12.", field=field,
+                               code="stock_invalid") from None
     if not 0 <= stock <= STOCK_MAX:
         raise ValidationFailed(f"Stock must be between 0 and {STOCK_MAX:,}.", field=field, code="stock_invalid")
     return stock
@@ -116,35 +119,39 @@ def clean_variant(spec: dict, row) -> dict:
 
 
 def check_variant_set(rows: list[tuple[object, dict]]) -> None:
-    """Two live variants of a product can't share options (a shopper couldn't tell them apart)."""
+    """Two live variants of a product can't share options (a shopper couldn't tell them apart);
+    every repeated row is named at once."""
     seen: dict[tuple, object] = {}
+    errors = {}
     for row, values in rows:
         key = tuple(sorted((k.casefold(), v.casefold()) for k, v in values["options"].items()))
         if key in seen:
-            message = ("Give each variant its options, e.g. Màu=Đỏ or Size=M." if not key
-                       else "Two variants have the same options.")
-            raise ValidationFailed(message, field=f"variants-{row}-options", code="variant_duplicate")
-        seen[key] = row
+            errors[f"variants-{row}-options"] = ("Give each variant its options, e.g. Màu=Đỏ or Size=M." if not key
+                                                 else "Two variants have the same options.")
+        seen.setdefault(key, row)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors, code="variant_duplicate")
 
 
 def check_skus(shop_id: uuid.UUID, rows: list[tuple[object, dict]], touched: set[uuid.UUID]) -> None:
-    """SKUs are unique per shop among live variants; `touched` variants are being rewritten by this call."""
+    """SKUs are unique per shop among live variants; `touched` variants are being rewritten by this call.
+    Every taken SKU is named at once."""
     seen: dict[str, object] = {}
+    errors = {}
     for row, values in rows:
         if values["sku"] in seen:
-            raise Conflict(f"SKU “{values['sku']}” is used twice in this form.", field=f"variants-{row}-sku",
-                           code="sku_taken")
-        seen[values["sku"]] = row
-    if not seen:
-        return
+            errors[f"variants-{row}-sku"] = f"SKU “{values['sku']}” is used twice in this form."
+        seen.setdefault(values["sku"], row)
     query = (select(ProductVariant.sku, Product.title)
              .join(Product, Product.id == ProductVariant.product_id)
              .where(ProductVariant.shop_id == shop_id, ProductVariant.deleted_at.is_(None),
                     ProductVariant.sku.in_(list(seen))))
     if touched:
         query = query.where(ProductVariant.id.not_in(touched))
-    for sku, title in db.session.execute(query):
-        raise Conflict(f"SKU “{sku}” is already used by “{title}”.", field=f"variants-{seen[sku]}-sku", code="sku_taken")
+    for sku, title in db.session.execute(query) if seen else ():
+        errors.setdefault(f"variants-{seen[sku]}-sku", f"SKU “{sku}” is already used by “{title}”.")
+    if errors:
+        raise Conflict(next(iter(errors.values())), fields=errors, code="sku_taken")
 
 
 def flush_variants() -> None:
@@ -158,6 +165,18 @@ def flush_variants() -> None:
 
 
 def clean_variant_rows(variants: list[dict]) -> list[tuple[object, dict]]:
+    """Every row cleaned (clean_variant), then checked together (check_variant_set); every bad
+    field of every row is reported at once, the rows that repeat another's options included."""
+    rows, errors = clean_rows_apart(variants)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors, code="variant_invalid")
+    check_variant_set(rows)
+    return rows
+
+
+def clean_rows_apart(variants: list[dict]) -> tuple[list[tuple[object, dict]], dict[str, str]]:
+    """The rows that are right and the errors of the others (repeated options among them), so a
+    caller can check the good rows further (their SKUs) and report everything in one answer."""
     if not variants:
         raise ValidationFailed("Add at least one variant (its SKU, price and stock).", field="variants",
                                code="variants_required")
@@ -172,6 +191,8 @@ def clean_variant_rows(variants: list[dict]) -> list[tuple[object, dict]]:
         except ValidationFailed as exc:
             errors.update(exc.fields)
     if errors:
-        raise ValidationFailed(next(iter(errors.values())), fields=errors, code="variant_invalid")
-    check_variant_set(rows)
-    return rows
+        try:
+            check_variant_set(rows)
+        except ValidationFailed as exc:
+            errors.update({k: v for k, v in exc.fields.items() if k not in errors})
+    return rows, errors
