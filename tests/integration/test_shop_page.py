@@ -19,7 +19,7 @@ def header_of(html: str) -> str:
 
 
 def card_titles(html: str) -> list[str]:
-    return re.findall(r'class="text-body text-decoration-none stretched-link" href="[^"]*">([^<]+)</a>', html)
+    return re.findall(r'class="product-card-title"><a href="[^"]*">([^<]+)</a>', html)
 
 
 def rated(product, ratings: list[int]):

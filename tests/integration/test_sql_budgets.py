@@ -57,7 +57,7 @@ BUDGETS = {
     "home_signed_in": 4,        # versions, user, cart badge, saved ids (both shelves; cards from the cache)
     "category_signed_in": 4,    # versions, user, cart badge, saved ids (the page of cards from the cache)
     "product_signed_in": 6,     # product, versions, user, cart badge, saved ids, reviews
-    "shop_signed_in": 6,        # shop, versions, user, cart badge, followers + whether the shopper follows, saved ids
+    "shop_signed_in": 7,        # shop, versions, user, cart badge, vouchers, followers + whether the shopper follows, saved ids
     "saved": 3,                 # user, the saved cards, cart badge (the hearts: the cards shown are the saved ones)
     "following": 3,             # user, the followed shops with their figures, cart badge
 }

@@ -131,6 +131,13 @@ def test_load_more_links_keep_the_pages_loaded_for_back(client):
     assert 'id="load-more"' not in html_of(client.get("/c/ao-thun?pages=3"))
 
 
+def test_a_page_asked_for_more_than_48_cards_shows_48(client):
+    tree = make_tree()
+    for minute in range(60):
+        product_at(minute, category=tree["tees"])
+    assert len(card_titles(html_of(client.get("/c/ao-thun?limit=500")))) == 48
+
+
 @pytest.mark.parametrize("pages", ["0", "-4", "abc", "99999"])
 def test_a_strange_pages_value_is_clamped_not_an_error(client, pages):
     tree = make_tree()
