@@ -95,6 +95,7 @@ def main() -> None:
             shoot("shop", shop)
             shoot("cart", "/cart", "buyer@demo.marketplace",
                   before=lambda page: _fill_cart(page, base, product))
+            shoot("checkout", "/checkout", "buyer@demo.marketplace")
             shoot("orders", "/orders", "buyer@demo.marketplace")
             shoot("seller-dashboard", "/seller/", "seller@demo.marketplace")
             shoot("seller-product-form", "/seller/products/new", "seller@demo.marketplace")
