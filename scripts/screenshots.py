@@ -29,6 +29,7 @@ PASSWORD = "demo-pass-123"  # the demo accounts' (marketplace/seed/demo.py)
 
 def _serve():
     os.environ.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    os.environ["RATELIMIT_ENABLED"] = "false"  # one photographer logs in more often than a person would
     os.environ["REDIS_URL"] = ""
     from flask_migrate import upgrade
 
@@ -81,7 +82,7 @@ def main() -> None:
                 print(OUT / f"{name}-{device}.png")
                 context.close()
 
-            probe = browser.new_page()
+            probe = browser.new_page()  # the demo's first product, category and shop
             probe.goto(f"{base}/search?q=ao")
             product = _first_link(probe, r"^/p/")
             probe.goto(base + "/")
