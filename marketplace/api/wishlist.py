@@ -60,7 +60,7 @@ def list_following():
         FollowedShopOut(id=shop.id, name=shop.name, slug=shop.slug,
                         logo_url=media_url(shop.logo_key) if shop.logo_key else None,
                         product_count=shop.product_count, review_count=shop.review_count,
-                        average_rating=float(shop.average_rating), followed_at=shop.followed_at)
+                        average_rating=float(shop.average_rating or 0), followed_at=shop.followed_at)
         for shop in page.items
     ], next_cursor=page.next_cursor), 200
 

@@ -1,7 +1,7 @@
 """The shops the home page puts forward ("Shops to follow", the hero): the open shops that sold most lately.
 
 One statement: the last 30 days of `shop_sales_daily` ranked per shop, then each chosen shop's
-listed products counted and its reviews summed through `ix_products_shop_status`. Cached per
+listed products counted and its reviews summed (shop_queries.product_figures). Cached per
 process for a few minutes while the shops' cache version is unchanged: the ranking is a
 recommendation, so minutes of staleness cost nothing, and a shop that closes (a new 'shops'
 version) leaves at once.
@@ -13,13 +13,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import bindparam, exists, func, select, true
 
+from marketplace.models import Product, ProductStatus, Shop, ShopSalesDaily, ShopStatus
 from marketplace.services.catalog import storefront_cache
 from marketplace.services.core import rollups
 from marketplace.services.core.rows import execute_rows
+from marketplace.services.shops import shop_queries
 
 RECENT_DAYS = 30
 CACHE_SECONDS = 300
@@ -36,31 +39,29 @@ class FeaturedShop:
     joined: datetime
     product_count: int
     review_count: int
-    average_rating: Decimal | None  # over its products' reviews; None before the first
+    rating_sum: int
+
+    @property
+    def average_rating(self) -> Decimal | None:  # over its products' reviews; None before the first
+        return shop_queries.average_rating(self.rating_sum, self.review_count)
 
 
-_FEATURED = text("""
-    WITH recent AS (
-        SELECT shop_id, sum(orders) AS orders FROM shop_sales_daily
-        WHERE day >= :since GROUP BY shop_id
-    ), chosen AS (
-        SELECT s.id, s.name, s.slug, s.logo_key, s.created_at, coalesce(r.orders, 0) AS orders
-        FROM shops s LEFT JOIN recent r ON r.shop_id = s.id
-        WHERE s.status = 'ACTIVE'
-          AND EXISTS (SELECT 1 FROM products WHERE shop_id = s.id AND status = 'ACTIVE')
-        ORDER BY coalesce(r.orders, 0) DESC, s.created_at, s.id
-        LIMIT :limit
-    )
-    SELECT c.id, c.name, c.slug, c.logo_key, c.created_at, p.products, p.reviews,
-           CASE WHEN p.reviews > 0 THEN round(p.rating_sum::numeric / p.reviews, 1) END
-    FROM chosen c
-    CROSS JOIN LATERAL (
-        SELECT count(*) AS products, coalesce(sum(review_count), 0) AS reviews,
-               coalesce(sum(rating_sum), 0) AS rating_sum
-        FROM products WHERE shop_id = c.id AND status = 'ACTIVE'
-    ) p
-    ORDER BY c.orders DESC, c.created_at, c.id
-""")
+@lru_cache(maxsize=1)
+def _statement():
+    """The open shops with something listed, most orders in the last 30 days first (LIMIT before the
+    figures: only the chosen shops' products are summed)."""
+    recent = (select(ShopSalesDaily.shop_id, func.sum(ShopSalesDaily.orders).label("orders"))
+              .where(ShopSalesDaily.day >= bindparam("since")).group_by(ShopSalesDaily.shop_id).subquery("recent"))
+    orders = func.coalesce(recent.c.orders, 0)
+    listed = exists().where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE)
+    chosen = (select(Shop.id, Shop.name, Shop.slug, Shop.logo_key, Shop.created_at, orders.label("orders"))
+              .outerjoin(recent, recent.c.shop_id == Shop.id)
+              .where(Shop.status == ShopStatus.ACTIVE, listed)
+              .order_by(orders.desc(), Shop.created_at, Shop.id).limit(bindparam("limit")).subquery("chosen"))
+    figures = shop_queries.product_figures(chosen.c.id)
+    return (select(chosen.c.id, chosen.c.name, chosen.c.slug, chosen.c.logo_key, chosen.c.created_at,
+                   figures.c.products, figures.c.reviews, figures.c.rating_sum)
+            .join(figures, true()).order_by(chosen.c.orders.desc(), chosen.c.created_at, chosen.c.id))
 
 
 def featured_shops(limit: int = 6) -> tuple[FeaturedShop, ...]:
@@ -71,7 +72,7 @@ def featured_shops(limit: int = 6) -> tuple[FeaturedShop, ...]:
     if cached is not None and cached[0] == (version, limit) and now - cached[1] < CACHE_SECONDS:
         return cached[2]
     since = datetime.now(timezone.utc).date() - timedelta(days=RECENT_DAYS)
-    shops = tuple(FeaturedShop(*row) for row in execute_rows(_FEATURED, {"since": since, "limit": limit}))
+    shops = tuple(FeaturedShop(*row) for row in execute_rows(_statement(), {"since": since, "limit": limit}))
     current_app.extensions[_CACHE] = ((version, limit), now, shops)
     return shops
 

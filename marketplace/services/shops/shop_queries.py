@@ -16,6 +16,23 @@ from marketplace.services.core import rollups
 from marketplace.services.core.errors import NotFound
 
 
+def product_figures(shop_id, name: str = "figures"):
+    """A LATERAL of one shop's listed (ACTIVE) products, correlated to `shop_id` (a column): `products`,
+    `reviews` and `rating_sum`, the products' own review rollups summed (ix_products_shop_status). Every
+    place that shows a shop's product count or rating reads it through this."""
+    return (select(func.count().label("products"),
+                   func.coalesce(func.sum(Product.review_count), 0).label("reviews"),
+                   func.coalesce(func.sum(Product.rating_sum), 0).label("rating_sum"))
+            .where(Product.shop_id == shop_id, Product.status == ProductStatus.ACTIVE).lateral(name))
+
+
+def average_rating(rating_sum: int, review_count: int) -> Decimal | None:
+    """A shop's rating to one decimal, half up; None before its first review."""
+    if not review_count:
+        return None
+    return (Decimal(rating_sum) / review_count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 def get_visible_shop(slug: str) -> Shop:
     """An ACTIVE shop by its slug; pending, rejected and suspended shops are NotFound."""
     shop = None
@@ -37,9 +54,7 @@ class ShopPage:
 
     @property
     def average_rating(self) -> Decimal | None:
-        if not self.review_count:
-            return None
-        return (Decimal(self.rating_sum) / self.review_count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return average_rating(self.rating_sum, self.review_count)
 
 
 def get_shop_page(slug: str) -> ShopPage:
@@ -49,16 +64,15 @@ def get_shop_page(slug: str) -> ShopPage:
     services/reviews/reviews.py with each review) summed over the shop's active products: no
     per-shop counter to keep, and a shop's products are read through ix_products_shop_status.
     """
-    stats = (select(func.count().label("products"),
-                    func.coalesce(func.sum(Product.review_count), 0).label("reviews"),
-                    func.coalesce(func.sum(Product.rating_sum), 0).label("rating_sum"),
-                    array_agg(Product.category_id.distinct()).label("category_ids"))
-             .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE).lateral("stats"))
+    stats = product_figures(Shop.id, "stats")
+    categories = (select(array_agg(Product.category_id.distinct()).label("category_ids"))
+                  .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE).lateral("categories"))
     row = None
     if "\x00" not in slug:  # PostgreSQL refuses NUL in text: such a slug simply matches nothing
         row = db.session.execute(
-            select(Shop, stats.c.products, stats.c.reviews, stats.c.rating_sum, stats.c.category_ids)
-            .join(stats, true()).where(Shop.slug == slug, Shop.status == ShopStatus.ACTIVE)
+            select(Shop, stats.c.products, stats.c.reviews, stats.c.rating_sum, categories.c.category_ids)
+            .select_from(Shop).join(stats, true()).join(categories, true())
+            .where(Shop.slug == slug, Shop.status == ShopStatus.ACTIVE)
         ).one_or_none()
     if row is None:
         raise NotFound("That shop is not open.", code="shop_not_found")
@@ -79,9 +93,7 @@ class SellerCard:
 
     @property
     def average_rating(self) -> Decimal | None:
-        if not self.review_count:
-            return None
-        return (Decimal(self.rating_sum) / self.review_count).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return average_rating(self.rating_sum, self.review_count)
 
     @property
     def reply_percent(self) -> int | None:
@@ -91,10 +103,7 @@ class SellerCard:
 def seller_card(slug: str) -> SellerCard:
     """An open shop's seller-card figures (one statement: its products through ix_products_shop_status,
     its reviews through ix_reviews_shop_created); NotFound when the shop is not open."""
-    products = (select(func.count().label("products"),
-                       func.coalesce(func.sum(Product.review_count), 0).label("reviews"),
-                       func.coalesce(func.sum(Product.rating_sum), 0).label("rating_sum"))
-                .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE).lateral("products"))
+    products = product_figures(Shop.id, "products")
     reviews = (select(func.count(Review.seller_reply).label("replied"), func.count().label("published"))
                .where(Review.shop_id == Shop.id, Review.is_hidden.is_(False)).lateral("reviews"))
     row = None

@@ -9,9 +9,10 @@ from typing import NamedTuple
 from sqlalchemy import func, select, true
 
 from marketplace.extensions import db
-from marketplace.models import Product, ProductStatus, Shop, ShopFollow
+from marketplace.models import Shop, ShopFollow
 from marketplace.services.catalog.visibility import shop_visible_condition
 from marketplace.services.core.paging import Page, cut, newest_first
+from marketplace.services.shops import shop_queries
 
 DEFAULT_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 48
@@ -29,11 +30,9 @@ class FollowedShop(NamedTuple):
     follow_id: uuid.UUID
 
     @property
-    def average_rating(self) -> Decimal:
-        """The shop's rating: every review of its live products, averaged (0 without reviews)."""
-        if not self.review_count:
-            return Decimal("0")
-        return (Decimal(self.rating_sum) / self.review_count).quantize(Decimal("0.1"))
+    def average_rating(self) -> Decimal | None:
+        """The shop's rating: every review of its live products, averaged (None without reviews)."""
+        return shop_queries.average_rating(self.rating_sum, self.review_count)
 
 
 class FollowState(NamedTuple):
@@ -45,12 +44,8 @@ def followed_shops(user_id: uuid.UUID, cursor: str | None = None, limit: int = D
     """One page of the open shops the shopper follows, last followed first, each with its number of
     live products and its rating (ONE statement: the figures are a LATERAL aggregate per shop of
     the page, over ix_products_shop_status)."""
-    stats = (select(func.count().label("product_count"),
-                    func.coalesce(func.sum(Product.review_count), 0).label("review_count"),
-                    func.coalesce(func.sum(Product.rating_sum), 0).label("rating_sum"))
-             .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE)
-             .lateral("stats"))
-    query = (select(Shop.id, Shop.name, Shop.slug, Shop.logo_key, stats.c.product_count, stats.c.review_count,
+    stats = shop_queries.product_figures(Shop.id, "stats")
+    query = (select(Shop.id, Shop.name, Shop.slug, Shop.logo_key, stats.c.products, stats.c.reviews,
                     stats.c.rating_sum, ShopFollow.created_at.label("followed_at"), ShopFollow.id.label("follow_id"))
              .select_from(ShopFollow)
              .join(Shop, Shop.id == ShopFollow.shop_id)
