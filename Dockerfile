@@ -22,6 +22,7 @@ RUN pip install -r requirements.txt
 
 # The code belongs to root and is read-only for the app; only instance/ (uploads) is writable.
 COPY . .
+RUN python -m marketplace.i18n compile
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
  && mkdir -p instance/uploads \

@@ -6,7 +6,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev migrate seed-demo worker lint bench clean
+.PHONY: run test install install-dev migrate seed-demo worker lint bench clean messages
+
+## messages: add the code's and templates' new strings to the catalogs, to be translated (marketplace/i18n.py)
+messages: $(VENV)/.installed
+	$(BIN)/python -m marketplace.i18n update
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +24,22 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
+# The compiled message catalogs gettext reads (marketplace/i18n.py), rebuilt when a .po changes.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard marketplace/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/python -m marketplace.i18n compile
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate, load the demo data once, serve on http://$(HOST):$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## test: the whole suite (services, integration, concurrency, security, browser, project) on a real PostgreSQL
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(CATALOGS)
 	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1; then :; \
 	else $(BIN)/python -m playwright install chromium; fi
 	$(BIN)/pytest

@@ -41,6 +41,12 @@ class Config:
 
     SITE_NAME = os.environ.get("SITE_NAME", "Chợ Phố")  # the brand in the header, page titles and footer
     CURRENCY = os.environ.get("CURRENCY", "USD").upper()
+    # The interface's languages (message catalogs under marketplace/translations) and the one a visitor
+    # gets when neither their choice (cookie, profile) nor their browser's Accept-Language picks one.
+    LOCALES = ("vi", "en")
+    DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "vi")
+    # Times are stored in UTC and shown in the viewer's zone: theirs (profile) or this one.
+    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "VN").upper()
     SHIPPING_FEE = env_int("SHIPPING_FEE", 300)  # minor units, flat per shop order
     LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
@@ -146,6 +152,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    DEFAULT_LOCALE = "en"  # the suite reads English unless a test asks for Vietnamese
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "")
     RATELIMIT_ENABLED = False
     SMS_BACKEND = "memory"

@@ -20,7 +20,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
 
     from marketplace import metrics, web
-    from marketplace.web import errors, hooks, json_input, templating, unit_of_work
+    from marketplace.web import errors, hooks, i18n, json_input, templating, unit_of_work
 
     json_input.use_json_input(app)
     web.trust_proxies(app)
@@ -28,6 +28,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     web.configure_database(app)
     unit_of_work.init_app(app)  # first of the request hooks, so its commit runs after all the others
     web.register_extensions(app)
+    i18n.init_app(app)
     register_blueprints(app)
     errors.register_error_handlers(app)
     hooks.register_request_hooks(app)

@@ -15,7 +15,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 
 from config import TestingConfig
-from marketplace import create_app
+from marketplace import create_app, i18n
 from marketplace.extensions import db
 from marketplace.messaging import outbox
 from marketplace.services.catalog import storefront_cache
@@ -37,6 +37,10 @@ class _ConnectionBoundSession(FlaskSession):
 
 def make_test_config(url: str, **overrides) -> type[TestingConfig]:
     return type("TestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+def pytest_sessionstart(session):
+    i18n.compile_all()  # `make test` compiles the catalogs; a bare `pytest` must read the current ones too
 
 
 @pytest.fixture(scope="session")

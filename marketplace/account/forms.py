@@ -1,6 +1,7 @@
 """Forms of the account pages. They parse input; the rules live in services/accounts/accounts.py and friends."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
 from marketplace.web.forms import ONE_LINE, PageForm
@@ -51,6 +52,9 @@ class ProfileForm(PageForm):
     phone = StringField("Phone number", validators=[Optional(), Length(max=30), ONE_LINE])
     avatar = FileField("Avatar", validators=[FileAllowed(["jpg", "jpeg", "png", "webp", "gif"],
                                                          "Upload a JPEG, PNG, WebP or GIF image.")])
+    # The choices are the app's languages and the zone list, filled by the view (they depend on config).
+    locale = SelectField(_l("Language"), validate_choice=False)
+    timezone = SelectField(_l("Time zone"), validate_choice=False)
 
 
 class AddressForm(PageForm):

@@ -1,9 +1,12 @@
 """Account pages: the profile (name, avatar, re-verified contact changes) and the address book."""
 import uuid
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import i18n
 from marketplace.account import bp
 from marketplace.account.forms import ActionForm, AddressForm, ProfileForm, VerifyForm
 from marketplace.account.views import forget_code, show_error
@@ -27,6 +30,7 @@ def profile():
     """Logged-in users: edit name and avatar; a new phone or email waits for its code before it applies."""
     user = current_user._get_current_object()
     form = ProfileForm(obj=user)
+    _preference_choices(form)
     if form.validate_on_submit():
         try:
             # The refused page reads the user (name in the navbar) and the pending contact, which
@@ -36,6 +40,9 @@ def profile():
                                                   email=form.email.data or "", phone=form.phone.data or "")
                 if form.avatar.data:
                     profiles.set_avatar(user, form.avatar.data.read())
+                if form.locale.data:
+                    profiles.set_locale(user, form.locale.data)
+                profiles.set_timezone(user, form.timezone.data)
         except DomainError as error:
             show_error(form, error)
         else:
@@ -47,6 +54,15 @@ def profile():
             return redirect(url_for("account.profile"))
     status = 422 if form.is_submitted() else 200
     return render_template("account/profile.html", form=form, pending=profiles.pending_contact(user)), status
+
+
+def _preference_choices(form: ProfileForm) -> None:
+    form.locale.choices = [(code, i18n.LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LOCALES"]]
+    if not form.locale.data:
+        form.locale.data = str(get_locale())
+    default = current_app.config["DEFAULT_TIMEZONE"]
+    form.timezone.choices = [("", _("The marketplace's (%(zone)s)", zone=default))] + [
+        (zone, zone.replace("_", " ")) for zone in i18n.timezone_choices()]
 
 
 def _confirm_page(form, status: int = 200):

@@ -16,6 +16,7 @@ from marketplace.storage import media_url
 from marketplace.web.fast_urls import fast_url
 from marketplace.web.page_cache import anonymous_page
 from marketplace.web.templating import static_url
+from marketplace.web.i18n import locale_code
 from marketplace.wishlist.state import card_hearts
 
 
@@ -45,15 +46,15 @@ def product_cards(cards) -> list[Markup]:
     A ProductCard is an immutable value holding everything the card shows, so the same
     card renders the same HTML: listings, search and the home shelves show the same
     popular products over and over. The key adds what else goes into the markup (the URL
-    root; currency and storage are per app, like this cache). A whole page of cards at
+    root and the language; currency and storage are per app, like this cache). A whole page of cards at
     once: what every card needs is looked up once.
     """
     cache = current_app.extensions.get(_CARD_CACHE)
     if cache is None:
         cache = current_app.extensions[_CARD_CACHE] = {}
-    root, macro, rendered = request.script_root, None, []
+    root, locale, macro, rendered = request.script_root, locale_code(), None, []
     for card in cards:
-        key = (card, root)
+        key = (card, root, locale)
         html = cache.get(key)
         if html is None:
             if len(cache) >= CARD_CACHE_SIZE:

@@ -35,6 +35,7 @@ class User(UUIDPrimaryKey, Timestamped, Base):
     __table_args__ = (
         CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="has_contact"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("locale IN ('vi', 'en')", name="locale_known"),
         Index("ix_users_role_status", "role", "status"),
     )
 
@@ -49,6 +50,10 @@ class User(UUIDPrimaryKey, Timestamped, Base):
     # Part of the login session id: bumping it ends every session and remember cookie.
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     avatar_key: Mapped[str | None] = mapped_column(String(200))
+    # The interface language and time zone the user chose (profile, the language switcher); None: the
+    # browser's language and DEFAULT_TIMEZONE. Checked here against config LOCALES; zones by services.
+    locale: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str | None] = mapped_column(String(64))
     last_login_at: Mapped[datetime | None]
 
     addresses: WriteOnlyMapped["Address"] = relationship(

@@ -40,6 +40,7 @@ from marketplace.database import use_reader
 from marketplace.extensions import redis_options
 from marketplace.services.catalog.storefront_cache import Lru
 from marketplace.services.core import rollups
+from marketplace.web.i18n import locale_code
 
 log = logging.getLogger(__name__)
 _CACHE = "page_cache"
@@ -72,7 +73,7 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None,
                 return view(**view_args)
             current = rollups.cache_versions()
             key = (tuple(current.get(name) for name in versions), request.host, request.script_root,
-                   request.full_path, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
+                   locale_code(), request.full_path, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
                    live_key(**view_args) if live_key else None)
             cached = _lookup(key)
             if cached is not None:

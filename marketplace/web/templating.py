@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from marketplace.money import format_money
 from marketplace.storage import media_url
+from marketplace.web.i18n import locale_code
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -46,9 +47,9 @@ _MEMOIZED = "memoized_fragments"
 def memoized(template: str, **values) -> Markup:
     """`template` rendered with `values` once per process for each set of them: for the page chrome
     every page repeats (the footer, a guest's menus, the category bar). The values (hashable) must
-    hold everything the output depends on besides the app and its URL root, which are in the key."""
+    hold everything the output depends on besides the app, its URL root and the language, which are in the key."""
     cache = current_app.extensions.setdefault(_MEMOIZED, {})
-    key = (template, request.script_root, *sorted(values.items()))
+    key = (template, request.script_root, locale_code(), *sorted(values.items()))
     html = cache.get(key)
     if html is None:
         if len(cache) >= 1024:

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from marketplace.services.wishlist import follow_queries, wishlist_queries
 from marketplace.services.wishlist.follow_queries import FollowState
 from marketplace.web.fast_urls import fast_url
+from marketplace.web.i18n import locale_code
 from marketplace.wishlist import bp
 
 _SLOT = re.compile(r"(heart|follow)-[a-z0-9]{1,40}\Z")
@@ -77,19 +78,20 @@ _SHAPES = "wishlist_heart_shapes"
 
 
 def _card_heart_shape(back: str, saved: bool) -> str:
-    """The heart macro rendered once per process for each page (`back`) and state, as a format string
+    """The heart macro rendered once per process for each page (`back`), state and language, as a format string
     with the card's action, title and slot and the session's CSRF token left as fields: filling it
     gives exactly what the macro gives (markupsafe escapes the title as Jinja does) for a fraction of
     its cost, which on a listing of 48 cards would be most of a millisecond."""
     cache = current_app.extensions.setdefault(_SHAPES, {})
-    shape = cache.get((back, saved))
+    key = (back, saved, locale_code())
+    shape = cache.get(key)
     if shape is None:
         if len(cache) >= 1024:
             cache.clear()
         macro = get_template_attribute("wishlist/partials/_heart.html", "heart")
         marks = {name: mark for mark, name in _MARKS.items()}
         pieces = _MARK.split(str(macro(back=back, saved=saved, error=None, **marks)))
-        shape = cache[(back, saved)] = "".join(
+        shape = cache[key] = "".join(
             piece.replace("{", "{{").replace("}", "}}") if n % 2 == 0 else "{%s}" % _MARKS[piece]
             for n, piece in enumerate(pieces))
     return shape

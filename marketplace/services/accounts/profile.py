@@ -4,6 +4,10 @@ A new phone or email is not trusted until a CHANGE_CONTACT code sent TO IT comes
 back: until then the old contact stays (the user can still log in with it) and
 the new one waits in otp_codes.destination.
 """
+from flask import current_app
+from flask_babel import gettext as _
+
+from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import OtpPurpose, User
 from marketplace.services.accounts import otp
@@ -59,6 +63,24 @@ def update_profile(user: User, *, full_name: str | None = None, email: str | Non
         exc.fields = {contact.kind: exc.message}
         raise
     return contact
+
+
+def set_locale(user: User, locale: str) -> None:
+    """The interface language the user chose (the switcher, the profile)."""
+    if locale not in current_app.config["LOCALES"]:
+        raise ValidationFailed(_("Choose one of the languages offered."), field="locale", code="locale_unknown")
+    user.locale = locale
+    db.session.flush()
+
+
+def set_timezone(user: User, zone: str | None) -> None:
+    """The time zone the user's times are shown in; empty: the marketplace's (DEFAULT_TIMEZONE)."""
+    zone = (zone or "").strip() or None
+    if zone is not None and not i18n.is_timezone(zone):
+        raise ValidationFailed(_("Choose a time zone from the list, e.g. Asia/Ho_Chi_Minh."), field="timezone",
+                               code="timezone_unknown")
+    user.timezone = zone
+    db.session.flush()
 
 
 def pending_contact(user: User) -> Contact | None:

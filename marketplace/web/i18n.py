@@ -1,0 +1,104 @@
+"""The viewer's language and time zone, and the switcher that changes the language.
+
+Language: a signed-in user's choice (profile), else the `locale` cookie the switcher sets, else the
+browser's Accept-Language, else DEFAULT_LOCALE. Time zone: the signed-in user's, else
+DEFAULT_TIMEZONE. Outside a request (jobs, commands) both are the defaults; a message for a
+particular person is rendered in theirs with `in_language_of(user)`.
+"""
+from contextlib import contextmanager
+
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
+from flask_babel import Babel, force_locale, get_locale
+from flask_login import current_user
+
+from marketplace import i18n
+from marketplace.extensions import csrf
+from marketplace.web.redirects import local_path
+
+COOKIE = "locale"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+bp = Blueprint("i18n", __name__)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["DEFAULT_TIMEZONE"])
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
+    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def language():
+        return {"current_locale": locale_code(), "language_names": _language_names()}
+
+
+def _language_names() -> dict[str, str]:
+    return {code: i18n.LANGUAGE_NAMES.get(code, code) for code in current_app.config["LOCALES"]}
+
+
+def locale_code() -> str:
+    """The language of this request (or the default outside one), as its code: "vi", "en"."""
+    return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+
+
+def select_locale() -> str | None:
+    if not has_request_context():
+        return None
+    known = current_app.config["LOCALES"]
+    user = _signed_in_user()
+    if user is not None and user.locale in known:
+        return user.locale
+    chosen = request.cookies.get(COOKIE)
+    if chosen in known:
+        return chosen
+    return request.accept_languages.best_match(known) or None
+
+
+def select_timezone() -> str | None:
+    user = _signed_in_user() if has_request_context() else None
+    if user is not None and user.timezone:
+        return user.timezone
+    return None
+
+
+def _signed_in_user():
+    # current_user is loaded for the page's header anyway; a visitor costs nothing (no session id).
+    return current_user if current_user and current_user.is_authenticated and hasattr(current_user, "locale") else None
+
+
+@contextmanager
+def in_language_of(user):
+    """Render what is said to `user` (an SMS, an email, a notification) in their language."""
+    locale = getattr(user, "locale", None) if user is not None else None
+    with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
+        yield
+
+
+@bp.post("/language")
+@csrf.exempt  # it changes only the asker's language; the session cookie is SameSite=Lax, so a forged
+# post from another site reaches no profile, only this browser's `locale` cookie.
+def switch_language():
+    """The switcher's form (header, footer): a button per language, no JavaScript needed. Back to
+    the page it was pressed on (the Referer, when it is this site's), else home."""
+    code = request.form.get("locale", "")
+    back = _back_path()
+    response = redirect(back or url_for("shop.home"), 303)
+    if code not in current_app.config["LOCALES"]:
+        return response
+    user = _signed_in_user()
+    if user is not None:
+        from marketplace.services.accounts import profile
+
+        profile.set_locale(user, code)
+    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _back_path() -> str | None:
+    target = request.form.get("next") or request.referrer or ""
+    root = request.host_url.rstrip("/")
+    if target.startswith(root + "/"):
+        target = target[len(root):]
+    return local_path(target)
