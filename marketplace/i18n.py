@@ -9,6 +9,7 @@ test suite fails on a marked string the catalog does not translate: tests/projec
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -34,6 +35,17 @@ def catalog_path(locale: str, suffix: str = "po") -> Path:
 
 def translated_locales() -> list[str]:
     return sorted(p.name for p in TRANSLATIONS.iterdir() if catalog_path(p.name).exists())
+
+
+@contextmanager
+def in_language_of(user):
+    """Say what is said to `user` outside their own request (an SMS, an email, a notification another
+    person's action sends) in their language: their choice, else the marketplace's default."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    with force_locale(getattr(user, "locale", None) or current_app.config["DEFAULT_LOCALE"]):
+        yield
 
 
 def is_timezone(name: str) -> bool:

@@ -3,12 +3,10 @@
 Language: a signed-in user's choice (profile), else the `locale` cookie the switcher sets, else the
 browser's Accept-Language, else DEFAULT_LOCALE. Time zone: the signed-in user's, else
 DEFAULT_TIMEZONE. Outside a request (jobs, commands) both are the defaults; a message for a
-particular person is rendered in theirs with `in_language_of(user)`.
+particular person is rendered in theirs with `i18n.in_language_of(user)`.
 """
-from contextlib import contextmanager
-
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from marketplace import i18n
@@ -65,14 +63,6 @@ def select_timezone() -> str | None:
 def _signed_in_user():
     # current_user is loaded for the page's header anyway; a visitor costs nothing (no session id).
     return current_user if current_user and current_user.is_authenticated and hasattr(current_user, "locale") else None
-
-
-@contextmanager
-def in_language_of(user):
-    """Render what is said to `user` (an SMS, an email, a notification) in their language."""
-    locale = getattr(user, "locale", None) if user is not None else None
-    with force_locale(locale or current_app.config["DEFAULT_LOCALE"]):
-        yield
 
 
 @bp.post("/language")
