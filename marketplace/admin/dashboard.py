@@ -44,6 +44,7 @@ def dashboard():
         # Chart.js plots major units; the table beside it shows the exact formatted amounts.
         "gmv": [d.gmv / 10 ** exponent(currency) for d in days],
         "currency": currency,
+        "series": {"orders": _("Orders"), "gmv": _("GMV")},  # the legend, in the viewer's language
     }
     return render_template(
         "admin/dashboard.html", counts=counts, days=days, summary=summary, chart=chart,
