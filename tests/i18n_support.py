@@ -53,7 +53,10 @@ def _literal_text(env: Environment, source: str):
     pieces, in_trans, depth, tokens = [], 0, 0, list(env.lex(source))
     strings = []
     for i, (lineno, kind, value) in enumerate(tokens):
-        if kind == "name" and pieces and pieces[-1] == "\x00" and value in ("trans", "pluralize", "endtrans"):
+        # the tag's name: the first token after "{%" that is not whitespace
+        opens_tag = i and (tokens[i - 1][1] == "block_begin"
+                           or (tokens[i - 1][1] == "whitespace" and i > 1 and tokens[i - 2][1] == "block_begin"))
+        if kind == "name" and opens_tag and value in ("trans", "pluralize", "endtrans"):
             in_trans = value != "endtrans"
         if kind == "string" and _text_argument(tokens, i) and _has_words(value):
             strings.append((lineno, value.strip("\"'")))

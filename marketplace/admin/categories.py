@@ -3,12 +3,14 @@
 import uuid
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.admin import bp
 from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
 from marketplace.admin.forms import (
-    CategoryCreateForm, CategoryDeleteForm, CategoryMoveForm, CategoryRenameForm, options, with_unique_ids,
+    TOP, CategoryCreateForm, CategoryDeleteForm, CategoryMoveForm, CategoryRenameForm, options, with_unique_ids,
 )
 from marketplace.admin.tables import back_to
 from marketplace.extensions import db
@@ -19,7 +21,6 @@ from marketplace.services.core.errors import DomainError, NotFound
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
 
-TOP = ("", "— top level —")
 WORKSPACE = "category-workspace"
 
 
@@ -111,7 +112,7 @@ def create_category():
         except DomainError as error:
             _field_error(form, error, "name")
         else:
-            return _success(f"Category “{category.name}” created.", category)
+            return _success(_("Category “%(name)s” created.", name=category.name), category)
     return _render(status=422, create_form=form)
 
 
@@ -128,7 +129,7 @@ def rename_category(category_id: uuid.UUID):
         except DomainError as error:
             _field_error(form, error, "name")
         else:
-            return _success(f"Renamed to “{category.name}”.", category)
+            return _success(_("Renamed to “%(name)s”.", name=category.name), category)
     return _render(_load(category_id), status=422, rename_form=form)
 
 
@@ -146,7 +147,7 @@ def move_category(category_id: uuid.UUID):
         except DomainError as error:
             _field_error(form, error, "parent_id")
         else:
-            return _success(f"“{category.name}” moved.", category)
+            return _success(_("“%(name)s” moved.", name=category.name), category)
     selected = _load(category_id)
     tree = category_queries.get_tree()
     form.parent_id.choices = _options(tree, set(tree.subtree_ids(selected.id)))
@@ -155,14 +156,14 @@ def move_category(category_id: uuid.UUID):
 
 def _delete_confirmation(category: Category, form: CategoryDeleteForm) -> Confirmation:
     return Confirmation(
-        title=f"Delete the category “{category.name}”?", button="Delete the category", form=form,
-        consequences=["It leaves the tree and the storefront's menus for good; its address "
-                      f"({category.slug}) stops working.",
-                      "Only a category without subcategories or live products can go: products the sellers "
-                      "deleted just lose it."],
+        title=_("Delete the category “%(name)s”?", name=category.name), button=_("Delete the category"), form=form,
+        consequences=[_("It leaves the tree and the storefront's menus for good; its address (%(slug)s) stops "
+                        "working.", slug=category.slug),
+                      _("Only a category without subcategories or live products can go: products the sellers "
+                        "deleted just lose it.")],
         action_url=url_for("admin.delete_category", category_id=category.id),
         back=back_to(url_for("admin.edit_category", category_id=category.id)),
-        target=swap_target(WORKSPACE), details=[("Category", f"{category.name} ({category.slug})")],
+        target=swap_target(WORKSPACE), details=[(_("Category"), f"{category.name} ({category.slug})")],
     )
 
 
@@ -185,14 +186,17 @@ def delete_category(category_id: uuid.UUID):
     if not form.confirmed:
         return render_confirm(_delete_confirmation(category, form))  # a stray POST: ask, change nothing
     if not form.validate():
-        return _render(category, status=422, delete_error="Your form expired. Reload the page and try again.")
+        return _render(category, status=422, delete_error=_("Your form expired. Reload the page and try again."))
     try:
         with db.session.begin_nested():  # a refusal undoes only its own changes
             detached = admin_categories.delete(current_user, category)
     except DomainError as error:
         return _render(_load(category_id), status=422, delete_error=error.message)
-    message = f"Category “{name}” deleted."
     if detached:
-        message += f" {detached} product{'' if detached == 1 else 's'} the sellers had deleted no longer " \
-                   f"belong{'s' if detached == 1 else ''} to a category."
+        message = ngettext("Category “%(name)s” deleted. %(num)d product the sellers had deleted no longer belongs "
+                           "to a category.",
+                           "Category “%(name)s” deleted. %(num)d products the sellers had deleted no longer belong "
+                           "to a category.", detached, name=name)
+    else:
+        message = _("Category “%(name)s” deleted.", name=name)
     return _success(message, None)

@@ -1,5 +1,6 @@
 """The admin dashboard: platform counts, 30 days of orders and GMV, queues that need action."""
 from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
 
 from marketplace.admin import bp
 from marketplace.money import exponent
@@ -12,15 +13,20 @@ CHART_DAYS = 30
 def _queues(counts: admin_figures.PlatformCounts) -> list[dict]:
     """Links into each list that may need an admin."""
     candidates = [
-        ("Shops waiting for approval", counts.pending_shops, "admin.list_shops", {"status": "PENDING"}, True),
-        ("Hidden products", counts.hidden_products, "admin.list_products", {"status": "HIDDEN"}, False),
-        ("Suspended users", counts.suspended_users, "admin.list_users", {"status": "SUSPENDED"}, False),
-        ("Suspended shops", counts.suspended_shops, "admin.list_shops", {"status": "SUSPENDED"}, False),
-        ("Hidden reviews", counts.hidden_reviews, "admin.list_reviews", {"state": "hidden"}, False),
+        ("pending-shops", _("Shops waiting for approval"), counts.pending_shops, "admin.list_shops",
+         {"status": "PENDING"}, True),
+        ("hidden-products", _("Hidden products"), counts.hidden_products, "admin.list_products",
+         {"status": "HIDDEN"}, False),
+        ("suspended-users", _("Suspended users"), counts.suspended_users, "admin.list_users",
+         {"status": "SUSPENDED"}, False),
+        ("suspended-shops", _("Suspended shops"), counts.suspended_shops, "admin.list_shops",
+         {"status": "SUSPENDED"}, False),
+        ("hidden-reviews", _("Hidden reviews"), counts.hidden_reviews, "admin.list_reviews", {"state": "hidden"},
+         False),
     ]
     return [
-        {"label": label, "count": count, "url": url_for(endpoint, **args), "urgent": urgent and count > 0}
-        for label, count, endpoint, args, urgent in candidates
+        {"key": key, "label": label, "count": count, "url": url_for(endpoint, **args), "urgent": urgent and count > 0}
+        for key, label, count, endpoint, args, urgent in candidates
     ]
 
 
@@ -38,6 +44,7 @@ def dashboard():
         # Chart.js plots major units; the table beside it shows the exact formatted amounts.
         "gmv": [d.gmv / 10 ** exponent(currency) for d in days],
         "currency": currency,
+        "series": {"orders": _("Orders"), "gmv": _("GMV")},  # the legend, in the viewer's language
     }
     return render_template(
         "admin/dashboard.html", counts=counts, days=days, summary=summary, chart=chart,

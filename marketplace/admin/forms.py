@@ -1,8 +1,10 @@
 """Admin forms: GET filters (no CSRF: they change nothing) and the moderation actions."""
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from marketplace.admin import labels
 from marketplace.models import ProductStatus, Role, ShopStatus, UserStatus
 from marketplace.services.admin.moderation import REASON_MAX
 from marketplace.services.shops import shops
@@ -16,7 +18,12 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-ANY = ("", "Any")
+ANY = ("", _l("Any"))
+
+
+def statuses(codes) -> list[SelectChoice]:
+    """A status filter's choices: any, then each code in words."""
+    return options([ANY] + [(c.value, labels.STATUSES[c.value]) for c in codes])
 
 
 class FilterForm(PageForm):
@@ -35,45 +42,44 @@ class FilterForm(PageForm):
 
 
 class UserFilterForm(FilterForm):
-    q = SearchField("Search users", validators=[Optional(), Length(max=100)], filters=SEARCH,
-                    render_kw={"placeholder": "Name, phone or email"})
-    role = SelectField("Role", choices=options([ANY] + [(r.value, r.value.title()) for r in Role]))
-    status = SelectField("Status", choices=options([ANY] + [(s.value, s.value.title()) for s in UserStatus]))
+    q = SearchField(_l("Search users"), validators=[Optional(), Length(max=100)], filters=SEARCH,
+                    render_kw={"placeholder": _l("Name, phone or email")})
+    role = SelectField(_l("Role"), choices=options([ANY] + [(r.value, labels.ROLES[r.value]) for r in Role]))
+    status = SelectField(_l("Status"), choices=statuses(UserStatus))
 
 
 class ProductFilterForm(FilterForm):
-    q = SearchField("Title", validators=[Optional(), Length(max=100)], filters=SEARCH,
-                    render_kw={"placeholder": "Search titles"})
-    shop = SearchField("Shop", validators=[Optional(), Length(max=100)], filters=SEARCH,
-                       render_kw={"placeholder": "Shop name or slug"})
-    category = SelectField("Category", choices=options([ANY]))
-    status = SelectField("Status", choices=options([ANY] + [(s.value, s.value.title()) for s in ProductStatus]))
+    q = SearchField(_l("Title"), validators=[Optional(), Length(max=100)], filters=SEARCH,
+                    render_kw={"placeholder": _l("Search titles")})
+    shop = SearchField(_l("Shop"), validators=[Optional(), Length(max=100)], filters=SEARCH,
+                       render_kw={"placeholder": _l("Shop name or slug")})
+    category = SelectField(_l("Category"), choices=options([ANY]))
+    status = SelectField(_l("Status"), choices=statuses(ProductStatus))
 
 
 class AuditFilterForm(FilterForm):
-    actor = SearchField("Actor", validators=[Optional(), Length(max=100)], filters=SEARCH,
-                        render_kw={"placeholder": "Name, phone or email"})
-    action = SelectField("Action", choices=options([ANY]))
-    target_type = SelectField("Target", choices=options([ANY]))
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    actor = SearchField(_l("Actor"), validators=[Optional(), Length(max=100)], filters=SEARCH,
+                        render_kw={"placeholder": _l("Name, phone or email")})
+    action = SelectField(_l("Action"), choices=options([ANY]))
+    target_type = SelectField(_l("Target"), choices=options([ANY]))
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
 
 
 class ReviewFilterForm(FilterForm):
-    q = SearchField("Search reviews", validators=[Optional(), Length(max=100)], filters=SEARCH,
-                    render_kw={"placeholder": "Product title or review text"})
-    state = SelectField("Shown", choices=options([ANY, ("visible", "Visible"), ("hidden", "Hidden")]))
-    rating = SelectField("Rating", choices=options([ANY] + [(str(n), f"{n} ★") for n in range(5, 0, -1)]))
+    q = SearchField(_l("Search reviews"), validators=[Optional(), Length(max=100)], filters=SEARCH,
+                    render_kw={"placeholder": _l("Product title or review text")})
+    state = SelectField(_l("Shown"), choices=options([ANY, ("visible", _l("Visible")), ("hidden", _l("Hidden"))]))
+    rating = SelectField(_l("Rating"), choices=options([ANY] + [(str(n), f"{n} ★") for n in range(5, 0, -1)]))
 
 
-REASON_REQUIRED = "Give a reason: the owner will see it."
+REASON_REQUIRED = _l("Give a reason: the owner will see it.")
 
 
 class ShopFilterForm(FilterForm):
-    q = SearchField("Search", validators=[Optional(), Length(max=100)], filters=SEARCH,
-                    render_kw={"placeholder": "Shop name or address"})
-    status = SelectField("Status", default="",
-                         choices=options([ANY] + [(s.value, s.value.title()) for s in ShopStatus]))
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)], filters=SEARCH,
+                    render_kw={"placeholder": _l("Shop name or address")})
+    status = SelectField(_l("Status"), default="", choices=statuses(ShopStatus))
 
 
 CONFIRMED = "yes"
@@ -93,17 +99,17 @@ class ConfirmedForm(PageForm):
 
 
 class SuspendUserForm(ConfirmedForm):
-    reason = TextAreaField("Reason", validators=[DataRequired(REASON_REQUIRED), Length(max=REASON_MAX), MULTI_LINE],
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(REASON_REQUIRED), Length(max=REASON_MAX), MULTI_LINE],
                            render_kw={"rows": 2})
 
 
 class UnsuspendUserForm(PageForm):
-    reason = TextAreaField("Note (optional)", validators=[Optional(), Length(max=REASON_MAX), MULTI_LINE],
+    reason = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=REASON_MAX), MULTI_LINE],
                            render_kw={"rows": 1})
 
 
 class HideProductForm(ConfirmedForm):
-    reason = StringField("Reason to hide", validators=[DataRequired(REASON_REQUIRED), Length(max=REASON_MAX),
+    reason = StringField(_l("Reason to hide"), validators=[DataRequired(REASON_REQUIRED), Length(max=REASON_MAX),
                                                        ONE_LINE])
 
 
@@ -112,7 +118,7 @@ class UnhideProductForm(PageForm):
 
 
 class HideReviewForm(ConfirmedForm):
-    reason = StringField("Reason to hide", validators=[DataRequired("Give a reason for hiding this review."),
+    reason = StringField(_l("Reason to hide"), validators=[DataRequired(_l("Give a reason for hiding this review.")),
                                                        Length(max=REASON_MAX), ONE_LINE])
 
 
@@ -121,21 +127,25 @@ class UnhideReviewForm(PageForm):
 
 
 class ShopReasonForm(ConfirmedForm):
-    reason = StringField("Reason (the owner reads it)", validators=[Optional(), Length(max=shops.REASON_MAX),
+    reason = StringField(_l("Reason (the owner reads it)"), validators=[Optional(), Length(max=shops.REASON_MAX),
                                                                     ONE_LINE])
 
 
+TOP = ("", _l("— top level —"))
+
+
 class CategoryCreateForm(PageForm):
-    name = StringField("Name", validators=[DataRequired("Name the category."), Length(max=100), ONE_LINE])
-    parent_id = SelectField("Parent", choices=options([("", "— top level —")]))
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Name the category.")), Length(max=100), ONE_LINE])
+    parent_id = SelectField(_l("Parent"), choices=options([TOP]))
 
 
 class CategoryRenameForm(PageForm):
-    name = StringField("New name", validators=[DataRequired("Name the category."), Length(max=100), ONE_LINE])
+    name = StringField(_l("New name"), validators=[DataRequired(_l("Name the category.")), Length(max=100),
+                                                   ONE_LINE])
 
 
 class CategoryMoveForm(PageForm):
-    parent_id = SelectField("Move under", choices=options([("", "— top level —")]))
+    parent_id = SelectField(_l("Move under"), choices=options([TOP]))
 
 
 class CategoryDeleteForm(ConfirmedForm):

@@ -2,6 +2,8 @@
 import uuid
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from redis.exceptions import RedisError
 
@@ -12,7 +14,7 @@ from marketplace.services.core.paging import InvalidCursor
 from marketplace.web.auth import admin_required
 
 PAGE_SIZE = 50
-UNREACHABLE = "Redis is unreachable, so the job queue can't be read right now."
+UNREACHABLE = _l("Redis is unreachable, so the job queue can't be read right now.")
 
 
 @bp.get("/jobs")
@@ -29,7 +31,7 @@ def list_failed_jobs():
             flash(str(exc), "warning")
             return redirect(url_for("admin.list_failed_jobs"), code=303)
         except RedisError:
-            context["problem"], status = UNREACHABLE, 503
+            context["problem"], status = str(UNREACHABLE), 503
     return render_template("admin/jobs.html", **context), status
 
 
@@ -37,14 +39,14 @@ def list_failed_jobs():
 @admin_required
 def retry_failed_job(job_id: uuid.UUID):
     """Admins: put one failed job back on the queue with a fresh retry budget (audited)."""
-    return _act(job_id, jobs.retry_failed, "job.retry", "Job re-queued: the worker will send it again.")
+    return _act(job_id, jobs.retry_failed, "job.retry", _l("Job re-queued: the worker will send it again."))
 
 
 @bp.post("/jobs/<uuid:job_id>/discard")
 @admin_required
 def discard_failed_job(job_id: uuid.UUID):
     """Admins: delete one failed job for good, e.g. a long-expired one-time code (audited)."""
-    return _act(job_id, jobs.discard_failed, "job.discard", "Job discarded.")
+    return _act(job_id, jobs.discard_failed, "job.discard", _l("Job discarded."))
 
 
 @bp.post("/jobs/retry-all")
@@ -54,22 +56,22 @@ def retry_all_failed_jobs():
     try:
         count = jobs.retry_all_failed()
     except (RedisError, jobs.JobsNotConfigured):
-        flash(UNREACHABLE, "danger")
+        flash(str(UNREACHABLE), "danger")
         return redirect(url_for("admin.list_failed_jobs"), code=303)
     audit.record(current_user, "job.retry_all", "job", None, count=count)
-    flash(f"Re-queued {count} job(s).", "success")
+    flash(_("Re-queued %(count)s job(s).", count=count), "success")
     return redirect(url_for("admin.list_failed_jobs"), code=303)
 
 
-def _act(job_id: uuid.UUID, action, audit_action: str, done: str):
+def _act(job_id: uuid.UUID, action, audit_action: str, done):
     try:
         found = action(str(job_id))
     except (RedisError, jobs.JobsNotConfigured):
-        flash(UNREACHABLE, "danger")
+        flash(str(UNREACHABLE), "danger")
         return redirect(url_for("admin.list_failed_jobs"), code=303)
     if not found:
-        flash("That job is no longer in the failed list (already retried or discarded).", "warning")
+        flash(_("That job is no longer in the failed list (already retried or discarded)."), "warning")
         return redirect(url_for("admin.list_failed_jobs"), code=303)
     audit.record(current_user, audit_action, "job", job_id)
-    flash(done, "success")
+    flash(str(done), "success")  # a lazy text can't go into the session
     return redirect(url_for("admin.list_failed_jobs"), code=303)

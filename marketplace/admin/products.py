@@ -3,9 +3,10 @@ step: admin/confirm.py) and unhide."""
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.admin import bp
+from marketplace.admin import bp, labels
 from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
 from marketplace.admin.forms import HideProductForm, ProductFilterForm, UnhideProductForm, options, with_unique_ids
 from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
@@ -61,16 +62,19 @@ def _answer(product: Product, message: str, ok: bool):
 
 
 def _hide_confirmation(product: Product, form: HideProductForm) -> Confirmation:
-    blocked = {ProductStatus.HIDDEN: "This product is already hidden.",
-               ProductStatus.DELETED: "The seller deleted this product; there is nothing to hide."}.get(product.status)
+    blocked = None
+    if product.status == ProductStatus.HIDDEN:
+        blocked = _("This product is already hidden.")
+    elif product.status == ProductStatus.DELETED:
+        blocked = _("The seller deleted this product; there is nothing to hide.")
     return Confirmation(
-        title=f"Hide “{product.title}”?", button="Hide the product", form=form, reason=True,
-        consequences=["It leaves every listing, search and its own page at once; nobody can buy it.",
-                      f"The owner of “{product.shop.name}” is told, with your reason.",
-                      "You can show it again later: it goes back to the status it had."],
-        reason_help="The shop's owner reads it.", action_url=url_for("admin.hide_product", product_id=product.id),
+        title=_("Hide “%(title)s”?", title=product.title), button=_("Hide the product"), form=form, reason=True,
+        consequences=[_("It leaves every listing, search and its own page at once; nobody can buy it."),
+                      _("The owner of “%(shop)s” is told, with your reason.", shop=product.shop.name),
+                      _("You can show it again later: it goes back to the status it had.")],
+        reason_help=_("The shop's owner reads it."), action_url=url_for("admin.hide_product", product_id=product.id),
         back=back_to(url_for("admin.list_products")), target=swap_target(f"product-{product.id}"), blocked=blocked,
-        details=[("Product", product.title), ("Shop", product.shop.name)],
+        details=[(_("Product"), product.title), (_("Shop"), product.shop.name)],
     )
 
 
@@ -100,7 +104,7 @@ def hide_product(product_id: uuid.UUID):
             form.reason.errors.append(error.message)
             return render_confirm(_hide_confirmation(product, form), status=422)
         return _answer(product, error.message, ok=False)
-    return _answer(product, f"“{product.title}” is hidden from the storefront.", ok=True)
+    return _answer(product, _("“%(title)s” is hidden from the storefront.", title=product.title), ok=True)
 
 
 @bp.post("/products/<uuid:product_id>/unhide")
@@ -110,10 +114,11 @@ def unhide_product(product_id: uuid.UUID):
     product = _load_product(product_id)
     form = UnhideProductForm()
     if not form.validate():
-        return _answer(product, "Your form expired. Reload the page and try again.", ok=False)
+        return _answer(product, _("Your form expired. Reload the page and try again."), ok=False)
     try:
         with db.session.begin_nested():  # a refusal undoes only its own changes
             moderation.unhide_product(current_user, product)
     except DomainError as error:
         return _answer(product, error.message, ok=False)
-    return _answer(product, f"“{product.title}” is back ({product.status.value.title()}).", ok=True)
+    return _answer(product, _("“%(title)s” is back (%(status)s).", title=product.title,
+                              status=labels.status(product.status.value)), ok=True)

@@ -2,6 +2,7 @@
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.admin import bp
@@ -58,17 +59,19 @@ def _answer(review: Review, message: str, ok: bool):
 
 
 def _hide_confirmation(review: Review, form: HideReviewForm) -> Confirmation:
-    _, product_title, shop_name = admin_queries.review_row(review)
-    stars = f"{review.rating} of 5 stars"
+    unused, product_title, shop_name = admin_queries.review_row(review)
+    stars = _("%(rating)s of 5 stars", rating=review.rating)
     return Confirmation(
-        title=f"Hide this {stars} review of “{product_title}”?", button="Hide the review", form=form, reason=True,
-        consequences=["Shoppers no longer see it, and the product's rating leaves it out.",
-                      "You can show it again later."],
+        title=_("Hide this %(stars)s review of “%(product)s”?", stars=stars, product=product_title),
+        button=_("Hide the review"), form=form, reason=True,
+        consequences=[_("Shoppers no longer see it, and the product's rating leaves it out."),
+                      _("You can show it again later.")],
         action_url=url_for("admin.hide_review", review_id=review.id), back=back_to(url_for("admin.list_reviews")),
         target=swap_target(f"review-{review.id}"),
-        blocked="This review is already hidden." if review.is_hidden else None,
-        details=[("Review", f"{stars} by {review.user.full_name}: {(review.body or '(no text)')[:160]}"),
-                 ("Product", f"{product_title} ({shop_name})")],
+        blocked=_("This review is already hidden.") if review.is_hidden else None,
+        details=[(_("Review"), _("%(stars)s by %(name)s: %(text)s", stars=stars, name=review.user.full_name,
+                                 text=(review.body or _("(no text)"))[:160])),
+                 (_("Product"), f"{product_title} ({shop_name})")],
     )
 
 
@@ -98,7 +101,7 @@ def hide_review(review_id: uuid.UUID):
             form.reason.errors.append(error.message)
             return render_confirm(_hide_confirmation(review, form), status=422)
         return _answer(review, error.message, ok=False)
-    return _answer(review, "Review hidden: it no longer counts in the product's rating.", ok=True)
+    return _answer(review, _("Review hidden: it no longer counts in the product's rating."), ok=True)
 
 
 @bp.post("/reviews/<uuid:review_id>/unhide")
@@ -107,10 +110,10 @@ def unhide_review(review_id: uuid.UUID):
     """Admins: show a hidden review again (it counts in the average again; audited)."""
     review = _load(review_id)
     if not UnhideReviewForm().validate():
-        return _answer(review, "Your form expired. Reload the page and try again.", ok=False)
+        return _answer(review, _("Your form expired. Reload the page and try again."), ok=False)
     try:
         with db.session.begin_nested():  # a refusal undoes only its own changes
             review_service.set_review_hidden(current_user, review, False, None)
     except DomainError as error:
         return _answer(review, error.message, ok=False)
-    return _answer(review, "Review shown again and counted in the rating.", ok=True)
+    return _answer(review, _("Review shown again and counted in the rating."), ok=True)

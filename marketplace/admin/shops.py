@@ -3,9 +3,10 @@ actions; approve, reject and suspend go through a confirm step (admin/confirm.py
 import uuid
 
 from flask import abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.admin import bp
+from marketplace.admin import bp, labels
 from marketplace.admin.audit_text import AuditText
 from marketplace.admin.confirm import DIALOG, Confirmation, reload, render_confirm, swap_target
 from marketplace.admin.forms import ShopFilterForm, ShopReasonForm, with_unique_ids
@@ -18,24 +19,45 @@ from marketplace.web import unit_of_work
 from marketplace.web.auth import admin_required
 from marketplace.web.htmx import htmx_target
 
-DONE = {"approve": "“{name}” is approved and open.", "reject": "“{name}” is rejected.",
-        "suspend": "“{name}” is suspended.", "reinstate": "“{name}” is open again."}
-PAST = {"approve": "approved", "reject": "rejected", "suspend": "suspended"}
-# What each confirmed action says it will do: (question, button, consequences, with a reason).
-CONFIRM = {
-    "approve": ("Approve “{name}”?", "Approve the shop", [
-        "The shop opens: its published products appear in the storefront at once.",
-        "{owner} is told that their shop is open.",
-    ], False),
-    "reject": ("Reject “{name}”?", "Reject the shop", [
-        "The shop stays closed: nothing of it is shown or sold.",
-        "{owner} is told, with your reason, and can fix the shop and ask again.",
-    ], True),
-    "suspend": ("Suspend “{name}”?", "Suspend the shop", [
-        "The shop closes at once: its products leave the storefront and it takes no new orders.",
-        "{owner} is told, with your reason. You can reopen it later.",
-    ], True),
-}
+# The actions that go through a confirm step (reinstate acts at once).
+CONFIRMED_ACTIONS = ("approve", "reject", "suspend")
+
+
+def _done(action: str, name: str) -> str:
+    if action == "approve":
+        return _("“%(name)s” is approved and open.", name=name)
+    if action == "reject":
+        return _("“%(name)s” is rejected.", name=name)
+    if action == "suspend":
+        return _("“%(name)s” is suspended.", name=name)
+    return _("“%(name)s” is open again.", name=name)
+
+
+def _blocked(action: str, status: str) -> str:
+    """Why `action` can't be taken on a shop in `status` (the status in words, lower case mid-sentence)."""
+    if action == "approve":
+        return _("This shop is %(status)s: only a pending shop can be approved.", status=status)
+    if action == "reject":
+        return _("This shop is %(status)s: only a pending shop can be rejected.", status=status)
+    return _("This shop is %(status)s: only an active shop can be suspended.", status=status)
+
+
+def _confirm_texts(action: str, name: str, owner: str) -> tuple[str, str, list[str], bool]:
+    """What a confirmed action says it will do: (question, button, consequences, with a reason)."""
+    if action == "approve":
+        return _("Approve “%(name)s”?", name=name), _("Approve the shop"), [
+            _("The shop opens: its published products appear in the storefront at once."),
+            _("%(owner)s is told that their shop is open.", owner=owner),
+        ], False
+    if action == "reject":
+        return _("Reject “%(name)s”?", name=name), _("Reject the shop"), [
+            _("The shop stays closed: nothing of it is shown or sold."),
+            _("%(owner)s is told, with your reason, and can fix the shop and ask again.", owner=owner),
+        ], True
+    return _("Suspend “%(name)s”?", name=name), _("Suspend the shop"), [
+        _("The shop closes at once: its products leave the storefront and it takes no new orders."),
+        _("%(owner)s is told, with your reason. You can reopen it later.", owner=owner),
+    ], True
 
 
 def reason_form_for(shop: Shop, formdata=None) -> ShopReasonForm:
@@ -92,20 +114,17 @@ def _answer(shop: Shop, message: str, ok: bool):
 
 
 def _confirmation(shop: Shop, action: str, form: ShopReasonForm) -> Confirmation:
-    question, button, consequences, with_reason = CONFIRM[action]
     owner = shop.owner
+    title, button, consequences, with_reason = _confirm_texts(action, shop.name, owner.full_name)
     blocked = None
     if action not in shops.allowed_actions(shop):
-        source = shops.TRANSITIONS[action].source.value.lower()
-        article = "an" if source[0] in "aeiou" else "a"
-        blocked = f"This shop is {shop.status.value.lower()}: only {article} {source} shop can be {PAST[action]}."
+        blocked = _blocked(action, labels.status(shop.status.value).lower())
     return Confirmation(
-        title=question.format(name=shop.name), button=button, form=form, reason=with_reason,
-        consequences=[line.format(owner=owner.full_name) for line in consequences],
+        title=title, button=button, form=form, reason=with_reason, consequences=consequences,
         danger=action != "approve",
         action_url=url_for(f"admin.{action}_shop", shop_id=shop.id), back=back_to(url_for("admin.list_shops")),
         target=swap_target(f"shop-{shop.id}", DIALOG), blocked=blocked,
-        details=[("Shop", f"{shop.name} (/s/{shop.slug})"), ("Owner", f"{owner.full_name} · {owner.login_name}")],
+        details=[(_("Shop"), f"{shop.name} (/s/{shop.slug})"), (_("Owner"), f"{owner.full_name} · {owner.login_name}")],
     )
 
 
@@ -117,13 +136,13 @@ def _confirm_step(shop_id: uuid.UUID, action: str):
 def _act(shop_id: uuid.UUID, action: str):
     shop = _load_shop(shop_id)
     form = reason_form_for(shop, formdata=request.form)
-    confirms = action in CONFIRM
+    confirms = action in CONFIRMED_ACTIONS
     if confirms and not form.confirmed:
         return render_confirm(_confirmation(shop, action, form))  # a stray POST: ask, change nothing
     if not form.validate():
         if confirms:
             return render_confirm(_confirmation(shop, action, form), status=422)
-        return _answer(shop, "Your form expired. Reload the page and try again.", ok=False)
+        return _answer(shop, _("Your form expired. Reload the page and try again."), ok=False)
     try:
         with unit_of_work.attempt():  # a plain form's refusal is a redirect, which would commit it
             shops.transition_shop(current_user, shop, action, form.reason.data)
@@ -134,7 +153,7 @@ def _act(shop_id: uuid.UUID, action: str):
             if confirms:
                 return render_confirm(_confirmation(shop, action, form), status=422)
         return _answer(shop, error.message, ok=False)
-    return _answer(shop, DONE[action].format(name=shop.name), ok=True)
+    return _answer(shop, _done(action, shop.name), ok=True)
 
 
 @bp.get("/shops/<uuid:shop_id>/approve")

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.web.htmx import htmx_target, render_htmx
@@ -17,7 +18,7 @@ def page_or_400(read: Callable[..., T], /, **filters) -> T:
     try:
         return read(**filters, cursor=request.args.get("cursor"))
     except ValidationFailed:
-        abort(400, description="That page link is no longer valid. Start again from the first page.")
+        abort(400, description=_("That page link is no longer valid. Start again from the first page."))
 
 
 def next_page_url(next_cursor: str | None) -> str | None:

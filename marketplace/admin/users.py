@@ -3,9 +3,10 @@ admin/confirm.py) and unsuspend."""
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.admin import bp
+from marketplace.admin import bp, labels
 from marketplace.admin.confirm import Confirmation, render_confirm, swap_target
 from marketplace.admin.forms import SuspendUserForm, UnsuspendUserForm, UserFilterForm
 from marketplace.admin.tables import back_to, next_page_url, page_or_400, render_table
@@ -65,23 +66,24 @@ def view_user(user_id: uuid.UUID):
 
 def _suspend_confirmation(user: User, form: SuspendUserForm) -> Confirmation:
     shop = shops.shop_of(user)
-    consequences = [f"{user.full_name} is logged out everywhere at once and can't log in until unsuspended.",
-                    "They are told, with your reason."]
+    consequences = [_("%(name)s is logged out everywhere at once and can't log in until unsuspended.",
+                      name=user.full_name),
+                    _("They are told, with your reason.")]
     if shop is not None and shop.status == ShopStatus.ACTIVE:
-        consequences.append(f"Their shop “{shop.name}” is suspended too, with this reason: "
-                            "its products leave the storefront.")
+        consequences.append(_("Their shop “%(shop)s” is suspended too, with this reason: its products leave the "
+                              "storefront.", shop=shop.name))
     blocked = None
     if user.id == current_user.id:
-        blocked = "This is your own account: another admin would have to suspend it."
+        blocked = _("This is your own account: another admin would have to suspend it.")
     elif user.status == UserStatus.SUSPENDED:
-        blocked = "This account is already suspended."
+        blocked = _("This account is already suspended.")
     return Confirmation(
-        title=f"Suspend {user.full_name}?", consequences=consequences, button="Suspend the account", form=form,
-        reason=True, reason_help="The user reads this reason.",
+        title=_("Suspend %(name)s?", name=user.full_name), consequences=consequences,
+        button=_("Suspend the account"), form=form, reason=True, reason_help=_("The user reads this reason."),
         action_url=url_for("admin.suspend_user", user_id=user.id),
         back=back_to(url_for("admin.view_user", user_id=user.id)), target=swap_target("user-status"),
-        blocked=blocked, details=[("Account", f"{user.full_name} · {user.login_name}"),
-                                  ("Role", user.role.value.title())],
+        blocked=blocked, details=[(_("Account"), f"{user.full_name} · {user.login_name}"),
+                                  (_("Role"), labels.role(user.role.value))],
     )
 
 
@@ -110,7 +112,7 @@ def suspend_user(user_id: uuid.UUID):
             form.reason.errors.append(error.message)
             return render_confirm(_suspend_confirmation(user, form), status=422)
         return _refused(user, error, suspend_form=form)
-    return _done(user, f"{user.full_name} is suspended and logged out everywhere.{_shop_note(user)}")
+    return _done(user, _outcome(user))
 
 
 @bp.post("/users/<uuid:user_id>/unsuspend")
@@ -125,18 +127,25 @@ def unsuspend_user(user_id: uuid.UUID):
                 suspensions.unsuspend_user(current_user, user, form.reason.data or None)
         except DomainError as error:
             return _refused(user, error, unsuspend_form=form)
-        return _done(user, f"{user.full_name} can log in again.{_shop_note(user)}")
+        return _done(user, _outcome(user))
     return _refused(user, None, unsuspend_form=form)
 
 
-def _shop_note(user: User) -> str:
-    """What happened to the user's shop: suspended with the account, and not reopened with it."""
+def _outcome(user: User) -> str:
+    """What a suspension, or its end, did: with the user's shop, suspended with the account and not
+    reopened with it."""
     shop = shops.shop_of(user)
-    if shop is None or shop.status != ShopStatus.SUSPENDED:
-        return ""
+    name = user.full_name
+    shop_suspended = shop is not None and shop.status == ShopStatus.SUSPENDED
     if user.status == UserStatus.SUSPENDED:
-        return f" Their shop “{shop.name}” is suspended too."
-    return f" Their shop “{shop.name}” stays suspended: reopen it on the Shops screen if it should sell again."
+        if shop_suspended:
+            return _("%(name)s is suspended and logged out everywhere. Their shop “%(shop)s” is suspended too.",
+                     name=name, shop=shop.name)
+        return _("%(name)s is suspended and logged out everywhere.", name=name)
+    if shop_suspended:
+        return _("%(name)s can log in again. Their shop “%(shop)s” stays suspended: reopen it on the Shops screen "
+                 "if it should sell again.", name=name, shop=shop.name)
+    return _("%(name)s can log in again.", name=name)
 
 
 def _done(user: User, message: str):

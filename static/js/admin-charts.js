@@ -15,8 +15,8 @@
       data: {
         labels: labels,
         datasets: [
-          { type: "bar", label: "Orders", data: data.orders, yAxisID: "orders", backgroundColor: "rgba(13, 110, 253, 0.5)" },
-          { type: "line", label: "GMV", data: data.gmv, yAxisID: "gmv", borderColor: "#198754", backgroundColor: "#198754", cubicInterpolationMode: "monotone" }
+          { type: "bar", label: data.series.orders, data: data.orders, yAxisID: "orders", backgroundColor: "rgba(13, 110, 253, 0.5)" },
+          { type: "line", label: data.series.gmv, data: data.gmv, yAxisID: "gmv", borderColor: "#198754", backgroundColor: "#198754", cubicInterpolationMode: "monotone" }
         ]
       },
       options: {
@@ -31,7 +31,8 @@
         },
         plugins: {
           tooltip: { callbacks: { label: function (ctx) {
-            return ctx.dataset.yAxisID === "gmv" ? "GMV: " + money.format(ctx.parsed.y) : "Orders: " + ctx.parsed.y;
+            var value = ctx.dataset.yAxisID === "gmv" ? money.format(ctx.parsed.y) : ctx.parsed.y;
+            return ctx.dataset.label + ": " + value;
           } } }
         }
       }

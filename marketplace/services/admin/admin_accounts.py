@@ -1,4 +1,5 @@
 """Making administrators: used by `flask create-admin`, the only way to get the ADMIN role."""
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -27,10 +28,11 @@ def create_or_promote_admin(login: str, password: str, full_name: str | None = N
         db.session.add(user)
     else:
         if user.status != UserStatus.ACTIVE:
-            raise Conflict("This account is suspended: an admin must unsuspend it before it can be promoted.",
+            raise Conflict(_("This account is suspended: an admin must unsuspend it before it can be promoted."),
                            code="account_suspended", field="login")
         if db.session.scalar(select(Shop.id).where(Shop.owner_id == user.id)) is not None:
-            raise Conflict("This account owns a shop: a seller cannot also be an admin. Use another email or phone.",
+            raise Conflict(_("This account owns a shop: a seller cannot also be an admin. Use another email or "
+                             "phone."),
                            code="owns_shop", field="login")
         if full_name:
             user.full_name = clean_full_name(full_name)

@@ -5,6 +5,7 @@ import re
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
@@ -48,7 +49,7 @@ def list_users(q: str | None = None, role: Role | None = None, status: UserStatu
 def get_user(user_id: uuid.UUID) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user
 
 
@@ -89,7 +90,7 @@ def get_shop(shop_id: uuid.UUID) -> Shop:
     """One shop with its owner (one statement)."""
     shop = db.session.scalar(_shops_with_owners().where(Shop.id == shop_id))
     if shop is None:
-        raise NotFound("No such shop.")
+        raise NotFound(_("No such shop."))
     return shop
 
 
@@ -139,7 +140,7 @@ def get_product(product_id: uuid.UUID) -> Product:
         .options(joinedload(Product.shop), joinedload(Product.category))
     )
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 
@@ -172,7 +173,7 @@ def list_reviews(q: str | None = None, hidden: bool | None = None, rating: int |
 def get_review(review_id: uuid.UUID) -> Review:
     review = db.session.get(Review, review_id)
     if review is None:
-        raise NotFound("No such review.")
+        raise NotFound(_("No such review."))
     return review
 
 

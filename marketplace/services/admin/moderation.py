@@ -3,8 +3,10 @@
 A hidden product leaves every listing, search and page at once because the
 storefront only shows what services/catalog/visibility.py allows (ACTIVE products).
 """
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import AuditLog, Product, ProductStatus, Shop, User
 from marketplace.services.accounts.notifications import notify
@@ -21,10 +23,11 @@ def clean_reason(reason: str | None, *, required: bool = True, field: str = "rea
     text = (reason or "").strip()
     if not text:
         if required:
-            raise ValidationFailed("Give a reason: the owner will see it.", field=field, code="reason_required")
+            raise ValidationFailed(_("Give a reason: the owner will see it."), field=field, code="reason_required")
         return None
     if len(text) > REASON_MAX:
-        raise ValidationFailed(f"Keep the reason under {REASON_MAX} characters.", field=field, code="reason_too_long")
+        raise ValidationFailed(_("Keep the reason under %(max)d characters.", max=REASON_MAX), field=field,
+                               code="reason_too_long")
     return text
 
 
@@ -49,19 +52,26 @@ def hide_product(actor: User, product: Product, reason: str) -> Product:
     reason = clean_reason(reason)
     _lock(product)
     if product.status == ProductStatus.HIDDEN:
-        raise Conflict("This product is already hidden.", code="already_hidden")
+        raise Conflict(_("This product is already hidden."), code="already_hidden")
     if product.status == ProductStatus.DELETED:
-        raise Conflict("The seller deleted this product; there is nothing to hide.", code="product_deleted")
+        raise Conflict(_("The seller deleted this product; there is nothing to hide."), code="product_deleted")
     previous = product.status
     product.status = ProductStatus.HIDDEN
     product.status_reason = reason
     db.session.flush()
     audit.record(actor, "product.hide", "product", product.id, reason,
                  previous_status=previous.value, title=product.title)
-    owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == product.shop_id))
-    notify(owner_id, "product.hidden", f"Your product “{product.title}” was hidden by an administrator",
-           body=f"Reason: {reason}", link="/seller/products")
+    owner = _owner(product)
+    with i18n.in_language_of(owner):
+        title = _("Your product “%(title)s” was hidden by an administrator", title=product.title)
+        body = _("Reason: %(reason)s", reason=reason)
+    notify(owner.id, "product.hidden", title, body=body, link="/seller/products")
     return product
+
+
+def _owner(product: Product) -> User:
+    """The owner of the product's shop: told of what an admin did, in their language."""
+    return db.session.scalar(select(User).join(Shop, Shop.owner_id == User.id).where(Shop.id == product.shop_id))
 
 
 def _status_before_hiding(product: Product) -> ProductStatus:
@@ -83,13 +93,14 @@ def unhide_product(actor: User, product: Product, reason: str | None = None) -> 
     reason = clean_reason(reason, required=False)
     _lock(product)
     if product.status != ProductStatus.HIDDEN:
-        raise Conflict("This product is not hidden.", code="not_hidden")
+        raise Conflict(_("This product is not hidden."), code="not_hidden")
     product.status = _status_before_hiding(product)
     product.status_reason = None
     db.session.flush()
     audit.record(actor, "product.unhide", "product", product.id, reason,
                  restored_status=product.status.value, title=product.title)
-    owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == product.shop_id))
-    notify(owner_id, "product.unhidden", f"Your product “{product.title}” is visible again",
-           body=reason or "", link="/seller/products")
+    owner = _owner(product)
+    with i18n.in_language_of(owner):
+        title = _("Your product “%(title)s” is visible again", title=product.title)
+    notify(owner.id, "product.unhidden", title, body=reason or "", link="/seller/products")
     return product

@@ -3,17 +3,16 @@
 Accounts (services/accounts) know what a suspended user may not do; shops (services/shops)
 how a shop is suspended. This is the one move that takes both, so it lives with the admin.
 """
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import Shop, ShopStatus, User, UserStatus
 from marketplace.services.accounts.notifications import notify
 from marketplace.services.core import audit
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.shops import shops
-
-OWNER_SUSPENDED_REASON = "The owner's account is suspended: {reason}"
-
 
 def suspend_user(actor: User, user: User, reason: str) -> User:
     """Admin: suspend an account. Its sessions end on their next request (session_version).
@@ -25,16 +24,18 @@ def suspend_user(actor: User, user: User, reason: str) -> User:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Give a reason: the user will see it.", field="reason", code="reason_required")
+        raise ValidationFailed(_("Give a reason: the user will see it."), field="reason", code="reason_required")
     if user.id == actor.id:
-        raise ValidationFailed("You cannot suspend your own account.", code="cannot_suspend_self")
+        raise ValidationFailed(_("You cannot suspend your own account."), code="cannot_suspend_self")
     if user.status == UserStatus.SUSPENDED:
-        raise ValidationFailed("This account is already suspended.", code="already_suspended")
+        raise ValidationFailed(_("This account is already suspended."), code="already_suspended")
     user.status = UserStatus.SUSPENDED
     user.status_reason = reason
     user.session_version += 1
     db.session.flush()
-    notify(user.id, "account.suspended", "Your account was suspended", reason)
+    with i18n.in_language_of(user):
+        title = _("Your account was suspended")
+    notify(user.id, "account.suspended", title, reason)
     audit.record(actor, "user.suspend", "user", user.id, reason)
     _suspend_open_shop(actor, user, reason)
     return user
@@ -52,7 +53,9 @@ def _suspend_open_shop(actor: User, owner: User, reason: str) -> Shop | None:
     )
     if shop is None or shop.status != ShopStatus.ACTIVE:
         return None
-    return shops.suspend_shop(actor, shop, OWNER_SUSPENDED_REASON.format(reason=reason))
+    with i18n.in_language_of(owner):  # the shop's reason is the owner's to read
+        shop_reason = _("The owner's account is suspended: %(reason)s", reason=reason)
+    return shops.suspend_shop(actor, shop, shop_reason)
 
 
 def unsuspend_user(actor: User, user: User, reason: str | None = None) -> User:
@@ -62,12 +65,14 @@ def unsuspend_user(actor: User, user: User, reason: str | None = None) -> User:
     its own, taken on the shops screen (shops.reinstate_shop).
     """
     if user.status != UserStatus.SUSPENDED:
-        raise ValidationFailed("This account is not suspended.", code="not_suspended")
+        raise ValidationFailed(_("This account is not suspended."), code="not_suspended")
     reason = (reason or "").strip() or None
     user.status = UserStatus.ACTIVE
     user.status_reason = None
     user.session_version += 1
     db.session.flush()
-    notify(user.id, "account.unsuspended", "Your account is active again", reason or "")
+    with i18n.in_language_of(user):
+        title = _("Your account is active again")
+    notify(user.id, "account.unsuspended", title, reason or "")
     audit.record(actor, "user.unsuspend", "user", user.id, reason)
     return user

@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, text, update
 
 from marketplace.extensions import db
@@ -30,9 +32,10 @@ def _lock_tree() -> None:
 def _clean_name(name: str | None) -> str:
     cleaned = " ".join(unicodedata.normalize("NFC", name or "").split())
     if not cleaned:
-        raise ValidationFailed("Enter a name for the category.", field="name", code="name_required")
+        raise ValidationFailed(_("Enter a name for the category."), field="name", code="name_required")
     if len(cleaned) > NAME_MAX:
-        raise ValidationFailed(f"Keep the name under {NAME_MAX} characters.", field="name", code="name_too_long")
+        raise ValidationFailed(_("Keep the name under %(max)d characters.", max=NAME_MAX), field="name",
+                               code="name_too_long")
     return cleaned
 
 
@@ -56,10 +59,10 @@ def unique_slug(name: str, exclude_id: uuid.UUID | None = None) -> str:
 def _check_slug(slug: str, exclude_id: uuid.UUID | None) -> str:
     cleaned = slugify(slug, SLUG_MAX)
     if not cleaned or cleaned != slug.strip().lower():
-        raise ValidationFailed("Use lower-case letters, digits and dashes for the address.", field="slug",
+        raise ValidationFailed(_("Use lower-case letters, digits and dashes for the address."), field="slug",
                                code="slug_invalid")
     if _slug_taken(cleaned, exclude_id):
-        raise ValidationFailed(f"Another category already uses the address “{cleaned}”.", field="slug",
+        raise ValidationFailed(_("Another category already uses the address “%(slug)s”.", slug=cleaned), field="slug",
                                code="slug_taken")
     return cleaned
 
@@ -76,7 +79,7 @@ def create_category(name: str, parent_id: uuid.UUID | None = None, slug: str | N
     _lock_tree()
     name = _clean_name(name)
     if parent_id is not None and db.session.get(Category, parent_id) is None:
-        raise ValidationFailed("The parent category does not exist.", field="parent_id", code="parent_not_found")
+        raise ValidationFailed(_("The parent category does not exist."), field="parent_id", code="parent_not_found")
     slug = _check_slug(slug, None) if slug else unique_slug(name)
     category = Category(name=name, slug=slug, parent_id=parent_id,
                         position=_next_position(parent_id) if position is None else position)
@@ -103,13 +106,13 @@ def move_category(category: Category, new_parent_id: uuid.UUID | None, position:
     if new_parent_id is not None:
         parent = db.session.get(Category, new_parent_id)
         if parent is None:
-            raise ValidationFailed("The new parent category does not exist.", field="parent_id",
+            raise ValidationFailed(_("The new parent category does not exist."), field="parent_id",
                                    code="parent_not_found")
         if new_parent_id == category.id:
-            raise ValidationFailed("A category cannot be its own parent.", field="parent_id", code="category_cycle")
+            raise ValidationFailed(_("A category cannot be its own parent."), field="parent_id", code="category_cycle")
         if new_parent_id in descendant_ids(category.id):
-            raise ValidationFailed(f"“{parent.name}” is inside “{category.name}”: moving it there would make a loop.",
-                                   field="parent_id", code="category_cycle")
+            raise ValidationFailed(_("“%(parent)s” is inside “%(name)s”: moving it there would make a loop.",
+                                     parent=parent.name, name=category.name), field="parent_id", code="category_cycle")
     if new_parent_id != category.parent_id or position is not None:
         category.parent_id = new_parent_id
         category.position = _next_position(new_parent_id) if position is None else position
@@ -138,15 +141,15 @@ def delete_category(category: Category) -> int:
     _lock_tree()
     children = db.session.scalar(select(func.count()).where(Category.parent_id == category.id))
     if children:
-        raise ValidationFailed(
-            f"“{category.name}” still has {children} subcategor{'y' if children == 1 else 'ies'}: "
-            "move or delete them first.", code="category_has_children")
+        raise ValidationFailed(ngettext("“%(name)s” still has %(num)d subcategory: move or delete it first.",
+                                        "“%(name)s” still has %(num)d subcategories: move or delete them first.",
+                                        children, name=category.name), code="category_has_children")
     products = db.session.scalar(
         select(func.count()).where(Product.category_id == category.id, live_products_condition()))
     if products:
-        raise ValidationFailed(
-            f"“{category.name}” still has {products} product{'' if products == 1 else 's'}: "
-            "move them to another category first.", code="category_has_products")
+        raise ValidationFailed(ngettext("“%(name)s” still has %(num)d product: move it to another category first.",
+                                        "“%(name)s” still has %(num)d products: move them to another category first.",
+                                        products, name=category.name), code="category_has_products")
     # Only DELETED rows are detached (the CHECK would refuse any other); a product a seller
     # adds here meanwhile still stops the delete itself (foreign key RESTRICT).
     detached = db.session.execute(

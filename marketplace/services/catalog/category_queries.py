@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -183,5 +184,5 @@ def breadcrumbs(category_id: uuid.UUID, tree: CategoryTree | None = None) -> lis
 def get_category(category_id: uuid.UUID) -> Category:
     category = db.session.get(Category, category_id)
     if category is None:
-        raise NotFound("That category does not exist.", code="category_not_found")
+        raise NotFound(_("That category does not exist."), code="category_not_found")
     return category
