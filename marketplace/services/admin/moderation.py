@@ -3,6 +3,7 @@
 A hidden product leaves every listing, search and page at once because the
 storefront only shows what services/catalog/visibility.py allows (ACTIVE products).
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -59,8 +60,8 @@ def hide_product(actor: User, product: Product, reason: str) -> Product:
     audit.record(actor, "product.hide", "product", product.id, reason,
                  previous_status=previous.value, title=product.title)
     owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == product.shop_id))
-    notify(owner_id, "product.hidden", f"Your product “{product.title}” was hidden by an administrator",
-           body=f"Reason: {reason}", link="/seller/products")
+    notify(owner_id, "product.hidden", _l("Your product “%(title)s” was hidden by an administrator", title=product.title),
+           body=_l("Reason: %(reason)s", reason=reason), link="/seller/products")
     return product
 
 
@@ -90,6 +91,6 @@ def unhide_product(actor: User, product: Product, reason: str | None = None) -> 
     audit.record(actor, "product.unhide", "product", product.id, reason,
                  restored_status=product.status.value, title=product.title)
     owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == product.shop_id))
-    notify(owner_id, "product.unhidden", f"Your product “{product.title}” is visible again",
+    notify(owner_id, "product.unhidden", _l("Your product “%(title)s” is visible again", title=product.title),
            body=reason or "", link="/seller/products")
     return product

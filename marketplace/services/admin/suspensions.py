@@ -3,6 +3,7 @@
 Accounts (services/accounts) know what a suspended user may not do; shops (services/shops)
 how a shop is suspended. This is the one move that takes both, so it lives with the admin.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -34,7 +35,7 @@ def suspend_user(actor: User, user: User, reason: str) -> User:
     user.status_reason = reason
     user.session_version += 1
     db.session.flush()
-    notify(user.id, "account.suspended", "Your account was suspended", reason)
+    notify(user.id, "account.suspended", _l("Your account was suspended"), reason)
     audit.record(actor, "user.suspend", "user", user.id, reason)
     _suspend_open_shop(actor, user, reason)
     return user
@@ -68,6 +69,6 @@ def unsuspend_user(actor: User, user: User, reason: str | None = None) -> User:
     user.status_reason = None
     user.session_version += 1
     db.session.flush()
-    notify(user.id, "account.unsuspended", "Your account is active again", reason or "")
+    notify(user.id, "account.unsuspended", _l("Your account is active again"), reason or "")
     audit.record(actor, "user.unsuspend", "user", user.id, reason)
     return user
