@@ -2,7 +2,7 @@
 import uuid
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,6 +46,7 @@ def profile():
         except DomainError as error:
             show_error(form, error)
         else:
+            refresh()  # a new language or time zone speaks from this answer on, its message too
             if pending is not None:
                 flash(_("We sent a code to %(contact)s. Enter it to start using it; "
                         "until then your old contact stays.", contact=pending.value), "info")

@@ -1,6 +1,7 @@
 """Account pages: register, verify with a code, log in and out, forgot and reset the password."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from marketplace.account import bp
@@ -148,6 +149,7 @@ def login():
         except DomainError as error:
             show_error(form, error)
         else:
+            refresh()  # from here on the account's language, not the signed-out browser's
             flash(_("Welcome back, %(name)s.", name=user.full_name), "success")
             if not user.is_verified:
                 flash(_("Your account is not verified yet: verify it to check out."), "warning")
@@ -201,6 +203,7 @@ def reset_password():
             show_error(form, error, CONTACT_FIELDS)
         else:
             start_session(user)
+            refresh()  # from here on the account's language, not the signed-out browser's
             flash(_("Your password is changed. Every other session was logged out."), "success")
             return redirect(url_for("shop.home"))
     if form.is_submitted():
