@@ -20,7 +20,8 @@ from marketplace.services.core.paging import Page
 TITLE_MAX = Notification.title.type.length
 
 
-def notify(user_id: uuid.UUID, kind: str, title, body="", link: str | None = None) -> Notification:
+def notify(user_id: uuid.UUID, kind: str, title: str | LazyString, body: str | LazyString = "",
+           link: str | None = None) -> Notification:
     """Add a notification for one user (e.g. kind "order.shipped"); flushed, not committed.
 
     `title` and `body`: lazy_gettext text (with its values) for our words, said in the recipient's
