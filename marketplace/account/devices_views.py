@@ -1,5 +1,6 @@
 """My account: where I'm signed in, and logging out of every other device."""
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.account import bp
@@ -20,5 +21,5 @@ def list_devices():
 def logout_other_devices():
     """Signed-in users: end every login but this one (a lost phone, a shared computer)."""
     ended = login_sessions.end_others(current_user)
-    flash("You are logged out of every other device." if ended else "No other device was signed in.", "success")
+    flash(_("You are logged out of every other device.") if ended else _("No other device was signed in."), "success")
     return redirect(url_for("account.list_devices"))

@@ -2,7 +2,7 @@
 import uuid
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,11 +46,12 @@ def profile():
         except DomainError as error:
             show_error(form, error)
         else:
+            refresh()  # a new language or time zone speaks from this answer on, its message too
             if pending is not None:
-                flash(f"We sent a code to {pending.value}. Enter it to start using it; "
-                      "until then your old contact stays.", "info")
+                flash(_("We sent a code to %(contact)s. Enter it to start using it; "
+                        "until then your old contact stays.", contact=pending.value), "info")
                 return redirect(url_for("account.confirm_contact"))
-            flash("Your profile is saved.", "success")
+            flash(_("Your profile is saved."), "success")
             return redirect(url_for("account.profile"))
     status = 422 if form.is_submitted() else 200
     return render_template("account/profile.html", form=form, pending=profiles.pending_contact(user)), status
@@ -82,7 +83,7 @@ def _confirm_page(form, status: int = 200):
 def confirm_contact():
     """Logged-in users with a pending phone/email change: enter the code sent to the new contact to apply it."""
     if profiles.pending_contact(current_user) is None:
-        flash("There is no contact change waiting.", "info")
+        flash(_("There is no contact change waiting."), "info")
         return redirect(url_for("account.profile"))
     form = VerifyForm()
     if form.validate_on_submit():
@@ -92,7 +93,9 @@ def confirm_contact():
             unit_of_work.keep_on_refusal()  # a wrong try must count, so the 422 is committed too
             show_error(form, error)
         else:
-            flash(f"Your {'email' if contact.kind == 'email' else 'phone number'} is now {contact.value}.", "success")
+            changed = (_("Your email is now %(contact)s.", contact=contact.value) if contact.kind == "email"
+                       else _("Your phone number is now %(contact)s.", contact=contact.value))
+            flash(changed, "success")
             return redirect(url_for("account.profile"))
     if form.is_submitted():
         forget_code(form)
@@ -104,7 +107,7 @@ def confirm_contact():
 def cancel_contact_change():
     """Logged-in users: drop a pending phone/email change; the current contact stays."""
     profiles.cancel_contact_change(current_user)
-    flash("The contact change was cancelled.", "info")
+    flash(_("The contact change was cancelled."), "info")
     return redirect(url_for("account.profile"))
 
 
@@ -138,7 +141,7 @@ def new_address():
         except DomainError as error:
             show_error(form, error)
         else:
-            flash("Address added.", "success")
+            flash(_("Address added."), "success")
             return redirect(url_for("account.list_addresses"))
     return _address_form_page(form, status=422 if form.is_submitted() else 200)
 
@@ -156,7 +159,7 @@ def edit_address(address_id: uuid.UUID):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash("Address saved.", "success")
+            flash(_("Address saved."), "success")
             return redirect(url_for("account.list_addresses"))
     return _address_form_page(form, address, status=422 if form.is_submitted() else 200)
 
@@ -174,7 +177,7 @@ def _after_list_action(notice: str):
 def delete_address(address_id: uuid.UUID):
     """Logged-in users: delete one of their addresses; if it was the default, the newest other one takes over."""
     address_book.delete_address(current_user, address_id)
-    return _after_list_action("Address deleted.")
+    return _after_list_action(_("Address deleted."))
 
 
 @bp.post("/addresses/<uuid:address_id>/default")
@@ -182,4 +185,4 @@ def delete_address(address_id: uuid.UUID):
 def set_default_address(address_id: uuid.UUID):
     """Logged-in users: make one of their addresses the default for checkout."""
     address_book.set_default_address(current_user, address_id)
-    return _after_list_action("Default address updated.")
+    return _after_list_action(_("Default address updated."))

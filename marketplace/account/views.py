@@ -1,5 +1,7 @@
 """Account pages: register, verify with a code, log in and out, forgot and reset the password."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from marketplace.account import bp
@@ -12,6 +14,7 @@ from marketplace.services.shops import shops
 from marketplace.services.core.errors import DomainError
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
+from marketplace.web.i18n import locale_code
 from marketplace.web.limits import login_limit, otp_send_limit, otp_verify_limit, password_reset_limit, register_limit
 from marketplace.web.redirects import local_path
 from marketplace.web.sessions import end_session, start_session
@@ -57,12 +60,14 @@ def register():
     if form.validate_on_submit():
         try:
             contact = accounts.parse_contact(form.contact.data, field="contact")
-            user = accounts.register(contact, form.password.data, form.full_name.data)
+            # The language of this page is the new account's: its code and later news come in it.
+            user = accounts.register(contact, form.password.data, form.full_name.data, locale=locale_code())
             start_session(user)
         except DomainError as error:
             show_error(form, error, CONTACT_FIELDS)
         else:
-            flash(f"Welcome, {user.full_name}! We sent a code to {otp.mask_destination(contact.value)}.", "success")
+            flash(_("Welcome, %(name)s! We sent a code to %(destination)s.", name=user.full_name,
+                    destination=otp.mask_destination(contact.value)), "success")
             return redirect(url_for("account.verify", next=local_path(request.args.get("next"))))
     status = 422 if form.is_submitted() else 200
     return render_template("account/register.html", form=form), status
@@ -85,7 +90,7 @@ def _verify_page(form, status: int = 200):
 def verify():
     """Logged-in unverified users: enter the code sent to their phone or email; marks the account verified."""
     if current_user.is_verified:
-        flash("Your account is already verified.", "info")
+        flash(_("Your account is already verified."), "info")
         return redirect(_after_login_target())
     form = VerifyForm()
     if form.validate_on_submit():
@@ -95,7 +100,7 @@ def verify():
             unit_of_work.keep_on_refusal()  # a wrong try must count, so the 422 is committed too
             show_error(form, error)
         else:
-            flash("Your account is verified. Thank you!", "success")
+            flash(_("Your account is verified. Thank you!"), "success")
             return redirect(_after_login_target())
     if form.is_submitted():
         forget_code(form)
@@ -112,7 +117,7 @@ def resend_otp():
     target = url_for("account.confirm_contact") if purpose == "contact" else url_for(
         "account.verify", next=local_path(request.form.get("next")))
     if not form.validate_on_submit():
-        flash("Your form expired. Try again.", "warning")
+        flash(_("Your form expired. Try again."), "warning")
         return redirect(target)
     try:
         with unit_of_work.attempt():  # a refusal is answered with a redirect, which would commit
@@ -124,7 +129,7 @@ def resend_otp():
     except DomainError as error:
         flash(error.message, "warning")
     else:
-        flash(f"We sent a new code to {otp.mask_destination(destination)}.", "success")
+        flash(_("We sent a new code to %(destination)s.", destination=otp.mask_destination(destination)), "success")
     return redirect(target)
 
 
@@ -144,9 +149,10 @@ def login():
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(f"Welcome back, {user.full_name}.", "success")
+            refresh()  # from here on the account's language, not the signed-out browser's
+            flash(_("Welcome back, %(name)s.", name=user.full_name), "success")
             if not user.is_verified:
-                flash("Your account is not verified yet: verify it to check out.", "warning")
+                flash(_("Your account is not verified yet: verify it to check out."), "warning")
             return redirect(local_path(form.next.data) or _landing(user))
     status = 422 if form.is_submitted() else 200
     return render_template("account/login.html", form=form), status
@@ -157,7 +163,7 @@ def logout():
     """Anyone: end the session (and the remember-me cookie) of this browser."""
     if current_user.is_authenticated:
         end_session()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("shop.home"))
 
 
@@ -174,8 +180,8 @@ def forgot_password():
         except DomainError as error:
             show_error(form, error, CONTACT_FIELDS)
         else:
-            flash(f"If an account uses {contact.value}, a code is on its way (one a minute at most). "
-                  "It works for 5 minutes.", "info")
+            flash(_("If an account uses %(contact)s, a code is on its way (one a minute at most). "
+                    "It works for 5 minutes.", contact=contact.value), "info")
             return redirect(url_for("account.reset_password", contact=contact.value))
     status = 422 if form.is_submitted() else 200
     return render_template("account/forgot_password.html", form=form), status
@@ -197,7 +203,8 @@ def reset_password():
             show_error(form, error, CONTACT_FIELDS)
         else:
             start_session(user)
-            flash("Your password is changed. Every other session was logged out.", "success")
+            refresh()  # from here on the account's language, not the signed-out browser's
+            flash(_("Your password is changed. Every other session was logged out."), "success")
             return redirect(url_for("shop.home"))
     if form.is_submitted():
         forget_code(form)

@@ -3,6 +3,8 @@ notification is a 404, never a read or a mark."""
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.notifications import bp
@@ -67,8 +69,8 @@ def mark_all_read():
     changed = notifications.mark_all_read(current_user.id)
     if is_htmx():
         return menu()
-    flash(f"Marked {changed} notification{'s' if changed != 1 else ''} as read." if changed
-          else "You're all caught up.", "success")
+    flash(ngettext("Marked %(num)d notification as read.", "Marked %(num)d notifications as read.", changed)
+          if changed else _("You're all caught up."), "success")
     return redirect(request.referrer if _same_site(request.referrer) else url_for("notifications.list_notifications"))
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -45,27 +46,27 @@ def normalize_phone(raw: str | None, field: str = "phone") -> str:
     """E.164 (+84901234567); numbers without a country code use DEFAULT_PHONE_REGION."""
     text = (raw or "").strip()
     if not text:
-        raise ValidationFailed("Enter a phone number.", field=field, code="invalid_phone")
+        raise ValidationFailed(_("Enter a phone number."), field=field, code="invalid_phone")
     try:
         number = phonenumbers.parse(text, current_app.config["DEFAULT_PHONE_REGION"])
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationFailed("That is not a valid phone number.", field=field, code="invalid_phone")
+        raise ValidationFailed(_("That is not a valid phone number."), field=field, code="invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalize_email(raw: str | None, field: str = "email") -> str:
     text = (raw or "").strip()
     if not text:
-        raise ValidationFailed("Enter an email address.", field=field, code="invalid_email")
+        raise ValidationFailed(_("Enter an email address."), field=field, code="invalid_email")
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationFailed("That is not a valid email address.", field=field, code="invalid_email") from exc
+        raise ValidationFailed(_("That is not a valid email address."), field=field, code="invalid_email") from exc
     email = checked.normalized.lower()
     if len(email) > 254:
-        raise ValidationFailed("That email address is too long.", field=field, code="invalid_email")
+        raise ValidationFailed(_("That email address is too long."), field=field, code="invalid_email")
     return email
 
 
@@ -81,23 +82,21 @@ def contact_from(phone: str | None = None, email: str | None = None) -> Contact:
     """Exactly one of `phone` / `email` (the JSON API's two fields)."""
     phone, email = (phone or "").strip(), (email or "").strip()
     if phone and email:
-        raise ValidationFailed("Give a phone number or an email, not both.", code="one_contact",
-                               fields={"phone": "Give a phone number or an email, not both.",
-                                       "email": "Give a phone number or an email, not both."})
+        message = _("Give a phone number or an email, not both.")
+        raise ValidationFailed(message, code="one_contact", fields={"phone": message, "email": message})
     if email:
         return email_contact(email)
     if phone:
         return phone_contact(phone)
-    raise ValidationFailed("Give a phone number or an email.", code="contact_required",
-                           fields={"phone": "Give a phone number or an email.",
-                                   "email": "Give a phone number or an email."})
+    message = _("Give a phone number or an email.")
+    raise ValidationFailed(message, code="contact_required", fields={"phone": message, "email": message})
 
 
 def parse_contact(text: str | None, field: str = "login") -> Contact:
     """One free-text box that takes either ("Phone number or email"): an @ means email."""
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed("Enter your phone number or email.", field=field, code="contact_required")
+        raise ValidationFailed(_("Enter your phone number or email."), field=field, code="contact_required")
     try:
         return email_contact(text) if "@" in text else phone_contact(text)
     except ValidationFailed as exc:
@@ -112,26 +111,31 @@ def find_user(contact: Contact) -> User | None:
 def ensure_contact_unused(contact: Contact, *, exclude: User | None = None) -> None:
     owner = find_user(contact)
     if owner is not None and (exclude is None or owner.id != exclude.id):
-        what = "email" if contact.kind == "email" else "phone number"
-        raise ValidationFailed(f"An account with this {what} already exists. Log in, or reset its password.",
-                               field=contact.kind, code="duplicate_account")
+        message = (_("An account with this email already exists. Log in, or reset its password.")
+                   if contact.kind == "email" else
+                   _("An account with this phone number already exists. Log in, or reset its password."))
+        raise ValidationFailed(message, field=contact.kind, code="duplicate_account")
 
 
 def clean_full_name(full_name: str | None) -> str:
     name = " ".join((full_name or "").split())
     if not name:
-        raise ValidationFailed("Enter your name.", field="full_name", code="name_required")
+        raise ValidationFailed(_("Enter your name."), field="full_name", code="name_required")
     if len(name) > FULL_NAME_MAX:
-        raise ValidationFailed(f"Use at most {FULL_NAME_MAX} characters.", field="full_name", code="name_too_long")
+        raise ValidationFailed(_("Use at most %(limit)d characters.", limit=FULL_NAME_MAX), field="full_name",
+                               code="name_too_long")
     return name
 
 
-def register(contact: Contact, password: str, full_name: str) -> User:
-    """Create an unverified BUYER and send a VERIFY code to the contact (after the commit)."""
+def register(contact: Contact, password: str, full_name: str, locale: str | None = None) -> User:
+    """Create an unverified BUYER and send a VERIFY code to the contact (after the commit).
+
+    `locale`: the language the account speaks (the one the registration was made in), None for
+    the marketplace's default."""
     name = clean_full_name(full_name)
     check_password_rules(password or "")
     ensure_contact_unused(contact)
-    user = User(full_name=name, password_hash=hash_password(password), is_verified=False,
+    user = User(full_name=name, password_hash=hash_password(password), is_verified=False, locale=locale,
                 **{contact.kind: contact.value})
     try:
         # A parallel registration of the same contact loses on the unique index, not with a 500.
@@ -139,7 +143,7 @@ def register(contact: Contact, password: str, full_name: str) -> User:
             db.session.add(user)
             db.session.flush()
     except IntegrityError as exc:
-        raise ValidationFailed("An account with this contact was just created. Log in instead.",
+        raise ValidationFailed(_("An account with this contact was just created. Log in instead."),
                                field=contact.kind, code="duplicate_account") from exc
     otp.issue_code(user, OtpPurpose.VERIFY, contact.value)
     return user
@@ -152,7 +156,7 @@ def verification_destination(user: User) -> str:
 def send_verification(user: User) -> otp.IssuedCode:
     """(Re-)send the VERIFY code; ResendTooSoon within the cooldown."""
     if user.is_verified:
-        raise ValidationFailed("This account is already verified.", code="already_verified", field="code")
+        raise ValidationFailed(_("This account is already verified."), code="already_verified", field="code")
     return otp.issue_code(user, OtpPurpose.VERIFY, verification_destination(user))
 
 
@@ -160,7 +164,7 @@ def verify_account(user: User, code: str) -> User:
     """Mark the user verified with their VERIFY code. A wrong try counts: the caller keeps it on
     the refusal (web/unit_of_work.py keep_on_refusal)."""
     if user.is_verified:
-        raise ValidationFailed("This account is already verified.", code="already_verified", field="code")
+        raise ValidationFailed(_("This account is already verified."), code="already_verified", field="code")
     otp.check_code(user, OtpPurpose.VERIFY, code)
     user.is_verified = True
     db.session.flush()
@@ -202,7 +206,7 @@ def _dummy_password_hash() -> str:
 
 def authenticate(login: str, password: str) -> User:
     """The user for a phone-or-email + password; one message for every wrong combination."""
-    wrong = InvalidCredentials("That phone/email and password don't match an account.", field="login")
+    wrong = InvalidCredentials(_("That phone/email and password don't match an account."), field="login")
     try:
         contact = parse_contact(login)
     except ValidationFailed:
@@ -214,8 +218,9 @@ def authenticate(login: str, password: str) -> User:
     if not verify_password(password or "", user.password_hash):
         raise wrong
     if user.status != UserStatus.ACTIVE:
-        reason = f" Reason: {user.status_reason}." if user.status_reason else ""
-        raise AccountSuspended(f"This account is suspended.{reason} Contact support if you think this is a mistake.",
+        raise AccountSuspended(_("This account is suspended. Reason: %(reason)s. Contact support if you think this "
+                                 "is a mistake.", reason=user.status_reason) if user.status_reason else
+                               _("This account is suspended. Contact support if you think this is a mistake."),
                                field="login")
     return user
 

@@ -9,6 +9,8 @@ neither the 10-address limit nor the single default can be raced past.
 """
 import uuid
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from marketplace.extensions import db
@@ -17,15 +19,15 @@ from marketplace.services.accounts.accounts import normalize_phone
 from marketplace.services.core.errors import NotFound, ValidationFailed
 
 MAX_ADDRESSES = 10
-# field: (label, max length, required)
+# field: (max length, what leaving it empty says; None when it may be empty)
 FIELDS = {
-    "recipient_name": ("Recipient", 120, True),
-    "line1": ("Address", 200, True),
-    "line2": ("Address line 2", 200, False),
-    "ward": ("Ward", 100, False),
-    "district": ("District", 100, False),
-    "city": ("City", 100, True),
-    "postal_code": ("Postal code", 20, False),
+    "recipient_name": (120, _l("Enter the recipient.")),
+    "line1": (200, _l("Enter the address.")),
+    "line2": (200, None),
+    "ward": (100, None),
+    "district": (100, None),
+    "city": (100, _l("Enter the city.")),
+    "postal_code": (20, None),
 }
 
 
@@ -36,19 +38,19 @@ def _lock_owner(user: User) -> None:
 def _clean(data: dict) -> dict:
     """Trimmed values for every address column; all problems reported at once, per field."""
     values, errors = {}, {}
-    for name, (label, limit, required) in FIELDS.items():
+    for name, (limit, when_empty) in FIELDS.items():
         value = " ".join(str(data.get(name) or "").split())
-        if required and not value:
-            errors[name] = f"Enter the {label.lower()}."
+        if when_empty is not None and not value:
+            errors[name] = str(when_empty)
         elif len(value) > limit:
-            errors[name] = f"Use at most {limit} characters."
+            errors[name] = _("Use at most %(limit)d characters.", limit=limit)
         values[name] = value or None
     try:
         values["phone"] = normalize_phone(data.get("phone"))
     except ValidationFailed as exc:
         errors["phone"] = exc.message
     if errors:
-        raise ValidationFailed("Some address fields need fixing.", code="validation_error", fields=errors)
+        raise ValidationFailed(_("Some address fields need fixing."), code="validation_error", fields=errors)
     return values
 
 
@@ -64,7 +66,7 @@ def get_address(user: User, address_id: uuid.UUID) -> Address:
     """The user's own address; anybody else's is NotFound, never Forbidden."""
     address = db.session.scalar(select(Address).where(Address.id == address_id, Address.user_id == user.id))
     if address is None:
-        raise NotFound("We couldn't find that address.")
+        raise NotFound(_("We couldn't find that address."))
     return address
 
 
@@ -88,7 +90,8 @@ def create_address(user: User, data: dict, make_default: bool = False) -> Addres
     _lock_owner(user)
     count = db.session.scalar(select(func.count()).select_from(Address).where(Address.user_id == user.id))
     if count >= MAX_ADDRESSES:
-        raise ValidationFailed(f"You can keep up to {MAX_ADDRESSES} addresses. Delete one to add another.",
+        raise ValidationFailed(_("You can keep up to %(limit)d addresses. Delete one to add another.",
+                                 limit=MAX_ADDRESSES),
                                code="address_limit")
     address = Address(user_id=user.id, is_default=False, **values)
     db.session.add(address)

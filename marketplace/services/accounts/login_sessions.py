@@ -8,6 +8,8 @@ cookie taken before stops working; "log out of other devices" deletes the user's
 import uuid
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, select
 
 from marketplace.extensions import db
@@ -17,7 +19,7 @@ from marketplace.models.base import utcnow
 USER_AGENT_LENGTH = 200
 # First match wins: Edge and Opera say "Chrome" too, Chrome says "Safari", every phone says "Linux" or "Mac".
 _BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
-             ("Safari/", "Safari"), ("okhttp", "The app"), ("Dart/", "The app"), ("curl/", "curl"))
+             ("Safari/", "Safari"), ("okhttp", _l("The app")), ("Dart/", _l("The app")), ("curl/", "curl"))
 _SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
             ("Mac OS X", "macOS"), ("Linux", "Linux"))
 
@@ -81,8 +83,8 @@ def device_label(user_agent: str | None) -> str:
     browser = next((name for mark, name in _BROWSERS if mark in agent), None)
     system = next((name for mark, name in _SYSTEMS if mark in agent), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "An unknown device"
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return str(browser or system or _("An unknown device"))
 
 
 def logins_of(user: User) -> list[LoginSession]:

@@ -1,32 +1,57 @@
-"""Notifications: written in the same transaction as the event they tell about."""
+"""Notifications: written in the same transaction as the event they tell about.
+
+Their words are stored, so they are said when written, in the recipient's language: usually
+someone else's action (a buyer's order, an admin's decision) writes them, in another language.
+"""
 import uuid
 from datetime import datetime, timezone
 
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select, update
 
+from marketplace import i18n
 from marketplace.extensions import db
-from marketplace.models import Notification
+from marketplace.models import Notification, User
 from marketplace.services.core import paging
 from marketplace.services.core.errors import NotFound
 from marketplace.services.core.paging import Page
 
+TITLE_MAX = Notification.title.type.length
 
-def notify(user_id: uuid.UUID, kind: str, title: str, body: str = "", link: str | None = None) -> Notification:
+
+def notify(user_id: uuid.UUID, kind: str, title: str | LazyString, body: str | LazyString = "",
+           link: str | None = None) -> Notification:
     """Add a notification for one user (e.g. kind "order.shipped"); flushed, not committed.
 
-    `link` is a path inside the site (e.g. "/orders/<id>"): services build it
-    without url_for so they never depend on a request.
+    `title` and `body`: lazy_gettext text (with its values) for our words, said in the recipient's
+    language; a plain str for what someone typed (a reason, a reply). `link` is a path inside the
+    site (e.g. "/orders/<id>"): services build it without url_for so they never depend on a request.
     """
     return notify_all([(user_id, kind, title, body, link)])[0]
 
 
 def notify_all(messages) -> list[Notification]:
     """notify() for several (user_id, kind, title, body, link): one INSERT for all of them."""
-    notifications = [Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
-                     for user_id, kind, title, body, link in messages]
+    messages = list(messages)
+    recipients = {row.id: row for row in db.session.execute(
+        select(User.id, User.locale).where(User.id.in_({message[0] for message in messages})))}
+    notifications = []
+    for user_id, kind, title, body, link in messages:
+        with i18n.in_language_of(recipients.get(user_id)):
+            title, body = str(title), str(body or "")
+        if len(title) > TITLE_MAX:
+            title = title[:TITLE_MAX - 1] + "…"
+        notifications.append(Notification(user_id=user_id, kind=kind, title=title, body=body, link=link))
     db.session.add_all(notifications)
     db.session.flush()
     return notifications
+
+
+def lazy_format(message, **values) -> LazyString:
+    """A module-level lazy_gettext text (a table of notices) with this event's values, still unsaid:
+    notify says it in the recipient's language."""
+    return LazyString(lambda: str(message) % values)
 
 
 # --- reading them -------------------------------------------------------------------
@@ -61,7 +86,7 @@ def get_notification(user_id: uuid.UUID, notification_id: uuid.UUID) -> Notifica
         select(Notification).where(Notification.id == notification_id, Notification.user_id == user_id)
     )
     if notification is None:
-        raise NotFound("We couldn't find that notification.", code="notification_not_found")
+        raise NotFound(_("We couldn't find that notification."), code="notification_not_found")
     return notification
 
 

@@ -16,14 +16,18 @@ import hmac
 import math
 import secrets
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 
-from marketplace import messaging
+from marketplace import i18n, messaging
 from marketplace.extensions import db
 from marketplace.models import OtpCode, OtpPurpose, User
 from marketplace.models.base import utcnow
@@ -38,10 +42,17 @@ RESEND_AFTER = timedelta(seconds=60)
 # account to act on, so an unknown contact costs the same statements as a real one.
 NOBODY = uuid.UUID(int=0)
 
+# purpose: (email subject, text); they may name the site (SITE_NAME), the code and its lifetime in minutes.
 MESSAGES = {
-    OtpPurpose.VERIFY: ("Verify your Marketplace account", "Your Marketplace verification code is {code}."),
-    OtpPurpose.RESET: ("Reset your Marketplace password", "Your Marketplace password reset code is {code}."),
-    OtpPurpose.CHANGE_CONTACT: ("Confirm your new contact", "Your Marketplace code to confirm this contact is {code}."),
+    OtpPurpose.VERIFY: (_l("Verify your %(site)s account"),
+                        _l("Your %(site)s verification code is %(code)s. It expires in %(minutes)d minutes. "
+                           "Never share it.")),
+    OtpPurpose.RESET: (_l("Reset your %(site)s password"),
+                       _l("Your %(site)s password reset code is %(code)s. It expires in %(minutes)d minutes. "
+                          "Never share it.")),
+    OtpPurpose.CHANGE_CONTACT: (_l("Confirm your new contact"),
+                                _l("Your %(site)s code to confirm this contact is %(code)s. It expires in "
+                                   "%(minutes)d minutes. Never share it.")),
 }
 
 
@@ -52,8 +63,8 @@ class ResendTooSoon(DomainError):
     code = "otp_resend_too_soon"
 
     def __init__(self, retry_after: int):
-        unit = "second" if retry_after == 1 else "seconds"
-        super().__init__(f"Wait {retry_after} {unit} before asking for a new code.", field="code")
+        super().__init__(ngettext("Wait %(num)d second before asking for a new code.",
+                                  "Wait %(num)d seconds before asking for a new code.", retry_after), field="code")
         self.retry_after = retry_after
 
 
@@ -68,8 +79,8 @@ class CodeRefused(ValidationFailed):
     code = "otp_invalid"
 
     def __init__(self):
-        super().__init__("That code is wrong or no longer valid (a code works for 5 minutes and 5 tries). "
-                         "Check it, or ask for a new one.", field="code")
+        super().__init__(_("That code is wrong or no longer valid (a code works for 5 minutes and 5 tries). "
+                           "Check it, or ask for a new one."), field="code")
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,7 @@ def resend_cooldown(user: User, purpose: OtpPurpose) -> int:
 
 
 def _new_code() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
+    return "".join(secrets.choice("0123456789") for unused in range(CODE_LENGTH))
 
 
 def _store_code(user_id, purpose: OtpPurpose, destination: str, code: str) -> datetime | None:
@@ -132,10 +143,13 @@ def _store_code(user_id, purpose: OtpPurpose, destination: str, code: str) -> da
     return values["expires_at"] if db.session.scalar(statement) is not None else None
 
 
-def _message(purpose: OtpPurpose, code: str) -> tuple[str, str]:
-    subject, wording = MESSAGES[purpose]
-    minutes = int(LIFETIME.total_seconds() // 60)
-    return subject, f"{wording.format(code=code)} It expires in {minutes} minutes. Never share it."
+def _message(user: User, purpose: OtpPurpose, code: str) -> tuple[str, str]:
+    """(subject, text) of a code's message, in its owner's language. An owner who never chose one hears
+    the asker's (this page's): a new account's first code, a reset asked for from this browser."""
+    subject, text = MESSAGES[purpose]
+    values = {"site": current_app.config["SITE_NAME"], "code": code, "minutes": int(LIFETIME.total_seconds() // 60)}
+    with i18n.in_language_of(user) if user.locale else nullcontext():
+        return str(subject) % values, str(text) % values
 
 
 def issue_code(user: User, purpose: OtpPurpose, destination: str) -> IssuedCode:
@@ -147,7 +161,7 @@ def issue_code(user: User, purpose: OtpPurpose, destination: str) -> IssuedCode:
     expires_at = _store_code(user.id, purpose, destination, code)
     if expires_at is None:
         raise ResendTooSoon(max(1, resend_cooldown(user, purpose)))
-    after_commit(db.session, messaging.send_to_contact, destination, *_message(purpose, code))
+    after_commit(db.session, messaging.send_to_contact, destination, *_message(user, purpose, code))
     return IssuedCode(destination=destination, expires_at=expires_at)
 
 
@@ -162,7 +176,8 @@ def offer_code(user: User | None, purpose: OtpPurpose, destination: str) -> None
     _commit_without_waiting()
     code = _new_code()
     if _store_code(user.id if user is not None else NOBODY, purpose, destination, code) is not None:
-        after_commit(db.session, after_response, messaging.send_to_contact, destination, *_message(purpose, code))
+        after_commit(db.session, after_response, messaging.send_to_contact, destination,
+                     *_message(user, purpose, code))
 
 
 def _commit_without_waiting() -> None:
@@ -216,19 +231,20 @@ def check_code(user: User, purpose: OtpPurpose, code: str) -> OtpCode:
     row = _count_try(user.id, purpose)
     refusal = _refusal(row, user.id, purpose, code)
     if refusal == "missing":
-        raise ValidationFailed("There is no code waiting for this account. Ask for a new one.",
+        raise ValidationFailed(_("There is no code waiting for this account. Ask for a new one."),
                                code="otp_missing", field="code")
     if refusal == "locked":
-        raise ValidationFailed("Too many wrong tries for this code. Ask for a new one.",
+        raise ValidationFailed(_("Too many wrong tries for this code. Ask for a new one."),
                                code="otp_locked", field="code")
     if refusal == "expired":
-        raise ValidationFailed("This code has expired. Ask for a new one.", code="otp_expired", field="code")
+        raise ValidationFailed(_("This code has expired. Ask for a new one."), code="otp_expired", field="code")
     if refusal == "wrong":
         left = MAX_ATTEMPTS - row.attempts
         if left == 0:
-            raise ValidationFailed("That code is wrong, and that was the last try. Ask for a new code.",
+            raise ValidationFailed(_("That code is wrong, and that was the last try. Ask for a new code."),
                                    code="otp_locked", field="code")
-        raise ValidationFailed(f"That code is wrong. {left} {'try' if left == 1 else 'tries'} left.",
+        raise ValidationFailed(ngettext("That code is wrong. %(num)d try left.", "That code is wrong. %(num)d tries left.",
+                                        left),
                                code="otp_invalid", field="code")
     return _consume(row)
 
@@ -256,7 +272,7 @@ def discard_codes(user: User, purpose: OtpPurpose) -> None:
 def mask_destination(destination: str) -> str:
     """Show enough of a phone or email for its owner to recognise it, and little more."""
     if "@" in destination:
-        local, _, domain = destination.partition("@")
+        local, unused, domain = destination.partition("@")
         return f"{local[:1]}{'•' * max(1, min(len(local) - 1, 5))}@{domain}"
     if len(destination) <= 6:
         return "•" * len(destination)

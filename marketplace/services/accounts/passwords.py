@@ -1,6 +1,7 @@
 """Password hashing (bcrypt) and the password rule."""
 import bcrypt
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
 from marketplace.services.core.errors import ValidationFailed
 
@@ -10,11 +11,12 @@ MAX_BYTES = 72  # bcrypt ignores anything past 72 bytes; refuse instead of silen
 
 def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < MIN_LENGTH:
-        raise ValidationFailed(f"Use at least {MIN_LENGTH} characters.", field=field, code="weak_password")
+        raise ValidationFailed(_("Use at least %(count)d characters.", count=MIN_LENGTH), field=field,
+                               code="weak_password")
     if password.isdigit():
-        raise ValidationFailed("Use letters or symbols too, not only digits.", field=field, code="weak_password")
+        raise ValidationFailed(_("Use letters or symbols too, not only digits."), field=field, code="weak_password")
     if len(password.encode()) > MAX_BYTES:
-        raise ValidationFailed("Use at most 72 bytes.", field=field, code="weak_password")
+        raise ValidationFailed(_("Use at most %(count)d bytes.", count=MAX_BYTES), field=field, code="weak_password")
 
 
 def hash_password(password: str) -> str:

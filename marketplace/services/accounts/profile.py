@@ -42,15 +42,15 @@ def update_profile(user: User, *, full_name: str | None = None, email: str | Non
     changes = {kind: _wanted_change(user, kind, raw) for kind, raw in (("email", email), ("phone", phone))}
     new = [c for c in changes.values() if isinstance(c, Contact)]
     if len(new) > 1:
-        message = "Change your email or your phone number, one at a time."
+        message = _("Change your email or your phone number, one at a time.")
         raise ValidationFailed(message, code="one_contact_change", fields={"email": message, "phone": message})
     for kind, change in changes.items():
         if change is False:
             other = "phone" if kind == "email" else "email"
             if not getattr(user, other):
-                label = "email" if kind == "email" else "phone number"
-                raise ValidationFailed(f"Keep your {label}: an account needs a phone number or an email.",
-                                       field=kind, code="contact_required")
+                message = (_("Keep your email: an account needs a phone number or an email.") if kind == "email"
+                           else _("Keep your phone number: an account needs a phone number or an email."))
+                raise ValidationFailed(message, field=kind, code="contact_required")
             setattr(user, kind, None)
     db.session.flush()
     if not new:
@@ -93,7 +93,7 @@ def pending_contact(user: User) -> Contact | None:
 def resend_contact_code(user: User) -> Contact:
     contact = pending_contact(user)
     if contact is None:
-        raise ValidationFailed("There is no contact change waiting. Edit your profile first.",
+        raise ValidationFailed(_("There is no contact change waiting. Edit your profile first."),
                                code="otp_missing", field="code")
     otp.issue_code(user, OtpPurpose.CHANGE_CONTACT, contact.value)
     return contact

@@ -4,9 +4,9 @@ A hidden product leaves every listing, search and page at once because the
 storefront only shows what services/catalog/visibility.py allows (ACTIVE products).
 """
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import AuditLog, Product, ProductStatus, Shop, User
 from marketplace.services.accounts.notifications import notify
@@ -61,17 +61,10 @@ def hide_product(actor: User, product: Product, reason: str) -> Product:
     db.session.flush()
     audit.record(actor, "product.hide", "product", product.id, reason,
                  previous_status=previous.value, title=product.title)
-    owner = _owner(product)
-    with i18n.in_language_of(owner):
-        title = _("Your product “%(title)s” was hidden by an administrator", title=product.title)
-        body = _("Reason: %(reason)s", reason=reason)
-    notify(owner.id, "product.hidden", title, body=body, link="/seller/products")
+    owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == product.shop_id))
+    notify(owner_id, "product.hidden", _l("Your product “%(title)s” was hidden by an administrator", title=product.title),
+           body=_l("Reason: %(reason)s", reason=reason), link="/seller/products")
     return product
-
-
-def _owner(product: Product) -> User:
-    """The owner of the product's shop: told of what an admin did, in their language."""
-    return db.session.scalar(select(User).join(Shop, Shop.owner_id == User.id).where(Shop.id == product.shop_id))
 
 
 def _status_before_hiding(product: Product) -> ProductStatus:
@@ -99,8 +92,7 @@ def unhide_product(actor: User, product: Product, reason: str | None = None) -> 
     db.session.flush()
     audit.record(actor, "product.unhide", "product", product.id, reason,
                  restored_status=product.status.value, title=product.title)
-    owner = _owner(product)
-    with i18n.in_language_of(owner):
-        title = _("Your product “%(title)s” is visible again", title=product.title)
-    notify(owner.id, "product.unhidden", title, body=reason or "", link="/seller/products")
+    owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == product.shop_id))
+    notify(owner_id, "product.unhidden", _l("Your product “%(title)s” is visible again", title=product.title),
+           body=reason or "", link="/seller/products")
     return product

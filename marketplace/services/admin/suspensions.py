@@ -4,6 +4,7 @@ Accounts (services/accounts) know what a suspended user may not do; shops (servi
 how a shop is suspended. This is the one move that takes both, so it lives with the admin.
 """
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace import i18n
@@ -33,9 +34,7 @@ def suspend_user(actor: User, user: User, reason: str) -> User:
     user.status_reason = reason
     user.session_version += 1
     db.session.flush()
-    with i18n.in_language_of(user):
-        title = _("Your account was suspended")
-    notify(user.id, "account.suspended", title, reason)
+    notify(user.id, "account.suspended", _l("Your account was suspended"), reason)
     audit.record(actor, "user.suspend", "user", user.id, reason)
     _suspend_open_shop(actor, user, reason)
     return user
@@ -71,8 +70,6 @@ def unsuspend_user(actor: User, user: User, reason: str | None = None) -> User:
     user.status_reason = None
     user.session_version += 1
     db.session.flush()
-    with i18n.in_language_of(user):
-        title = _("Your account is active again")
-    notify(user.id, "account.unsuspended", title, reason or "")
+    notify(user.id, "account.unsuspended", _l("Your account is active again"), reason or "")
     audit.record(actor, "user.unsuspend", "user", user.id, reason)
     return user

@@ -37,6 +37,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, String, Uuid, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -203,8 +204,9 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
         if order.voucher_id:
             db.session.add(VoucherUsage(voucher_id=order.voucher_id, user_id=user.id, order_id=order.id))
     # One INSERT for every shop's notification, however many shops the cart spans.
-    notify_all((order.shop.owner_id, "order.placed", f"New order {order.number}",
-                f"{user.full_name} ordered {sum(i.quantity for i in order.items)} item(s).",
+    notify_all((order.shop.owner_id, "order.placed", _l("New order %(number)s", number=order.number),
+                _l("%(name)s ordered %(count)d item(s).", name=user.full_name,
+                   count=sum(i.quantity for i in order.items)),
                 f"/seller/orders/{order.id}") for order in orders)
     if buy_now is None and clear_lines(user, [line.line_id for line in lines]) != len(lines):
         raise CartChanged()  # step 2's guard: never reached while the lines are read FOR UPDATE

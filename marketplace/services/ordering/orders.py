@@ -16,15 +16,18 @@ import enum
 import uuid
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from marketplace import messaging
+from marketplace import i18n, messaging
 from marketplace.extensions import db
 from marketplace.models import (
     Order, OrderEvent, OrderItem, OrderStatus, Product, ProductVariant, Role, Shop, User, Voucher, VoucherUsage,
 )
 from marketplace.models.base import utcnow
-from marketplace.services.accounts.notifications import notify
+from marketplace.services.accounts.notifications import lazy_format, notify
 from marketplace.services.core import audit
 from marketplace.services.core.effects import after_commit
 from marketplace.services.core.errors import Conflict, NotFound, ValidationFailed
@@ -259,15 +262,16 @@ def _return_voucher(order: Order) -> None:
 # -- telling people ---------------------------------------------------------------------------
 
 _BUYER_NEWS = {
-    S.CONFIRMED: ("order.confirmed", "Order {number} was confirmed", "{shop} is preparing your order."),
-    S.SHIPPING: ("order.shipped", "Order {number} is on its way", "Tracking number: {tracking}."),
-    S.DELIVERED: ("order.delivered", "Order {number} was delivered",
-                  "Please confirm you received it."),
-    S.CANCELLED: ("order.cancelled", "Order {number} was cancelled", "{reason}"),
+    S.CONFIRMED: ("order.confirmed", _l("Order %(number)s was confirmed"), _l("%(shop)s is preparing your order.")),
+    S.SHIPPING: ("order.shipped", _l("Order %(number)s is on its way"), _l("Tracking number: %(tracking)s.")),
+    S.DELIVERED: ("order.delivered", _l("Order %(number)s was delivered"),
+                  _l("Please confirm you received it.")),
+    S.CANCELLED: ("order.cancelled", _l("Order %(number)s was cancelled"), "%(reason)s"),
 }
 _SMS = {
-    S.SHIPPING: "Your order {number} from {shop} is on its way. Tracking number: {tracking}.",
-    S.DELIVERED: "Your order {number} from {shop} was delivered. Confirm receipt in your orders on Marketplace.",
+    S.SHIPPING: _l("Your order %(number)s from %(shop)s is on its way. Tracking number: %(tracking)s."),
+    S.DELIVERED: _l("Your order %(number)s from %(shop)s was delivered. Confirm receipt in your orders on "
+                    "%(site)s."),
 }
 
 
@@ -275,26 +279,28 @@ def _tell_the_other_party(order: Order, role: ActorRole, note: str | None) -> No
     """One notification per person who didn't make the change; SMS after the commit."""
     shop = db.session.get(Shop, order.shop_id)
     values = {"number": order.number, "shop": shop.name, "tracking": order.tracking_number or "",
-              "reason": f"Reason: {note}" if note else ""}
+              "reason": _l("Reason: %(reason)s", reason=note) if note else ""}
     buyer_link, seller_link = f"/orders/{order.id}", f"/seller/orders/{order.id}"
     status = order.status
     if role is not ActorRole.BUYER and status in _BUYER_NEWS:
         kind, title, body = _BUYER_NEWS[status]
-        notify(order.buyer_id, kind, title.format(**values), body.format(**values), buyer_link)
+        notify(order.buyer_id, kind, lazy_format(title, **values), lazy_format(body, **values), buyer_link)
     if role is not ActorRole.SELLER:
-        by = "the buyer" if role is ActorRole.BUYER else "an administrator"
         if status is S.CANCELLED:
-            notify(shop.owner_id, "order.cancelled", f"Order {order.number} was cancelled by {by}",
-                   values["reason"], seller_link)
+            title = (_l("Order %(number)s was cancelled by the buyer", number=order.number) if role is ActorRole.BUYER
+                     else _l("Order %(number)s was cancelled by an administrator", number=order.number))
+            notify(shop.owner_id, "order.cancelled", title, values["reason"], seller_link)
         elif status is S.COMPLETED:
-            notify(shop.owner_id, "order.completed", f"Order {order.number} was received by the buyer",
-                   "The buyer confirmed receipt; the order is complete.", seller_link)
+            notify(shop.owner_id, "order.completed", _l("Order %(number)s was received by the buyer", number=order.number),
+                   _l("The buyer confirmed receipt; the order is complete."), seller_link)
     if status in _SMS:
         buyer = db.session.get(User, order.buyer_id)
         contact = buyer.phone or buyer.email
         if contact:
-            after_commit(db.session, messaging.send_to_contact, contact,
-                         f"Order {order.number}", _SMS[status].format(**values))
+            with i18n.in_language_of(buyer):
+                subject = _("Order %(number)s", number=order.number)
+                text = str(lazy_format(_SMS[status], site=current_app.config["SITE_NAME"], **values))
+            after_commit(db.session, messaging.send_to_contact, contact, subject, text)
 
 
 # Reads live in their own module; re-exported so callers can use one name for orders.

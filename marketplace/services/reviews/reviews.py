@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric, case, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -165,8 +166,8 @@ def create_review(user: User, order_item_id: uuid.UUID, rating, body: str | None
     title, owner_id = db.session.execute(
         select(Product.title, Shop.owner_id).join(Shop, Shop.id == Product.shop_id).where(Product.id == item.product_id)
     ).one()
-    notify(owner_id, "review.new", f"New {rating}-star review of “{_short(title)}”", body=body[:200],
-           link="/seller/reviews")
+    notify(owner_id, "review.new", _l("New %(rating)d-star review of “%(title)s”", rating=rating, title=_short(title)),
+           body=body[:200], link="/seller/reviews")
     return review
 
 
@@ -254,7 +255,8 @@ def set_seller_reply(seller: User, review: Review, text: str | None) -> Review:
     db.session.flush()
     if first_reply:
         title = db.session.scalar(select(Product.title).where(Product.id == review.product_id))
-        notify(review.user_id, "review.reply", f"The seller replied to your review of “{_short(title)}”",
+        notify(review.user_id, "review.reply", _l("The seller replied to your review of “%(title)s”",
+                                                  title=_short(title)),
                body=reply[:200], link="/account/reviews?tab=written")
     return review
 

@@ -11,13 +11,14 @@ reinstate) the shop of a suspended owner. Suspending an account suspends its ope
 import re
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
 from marketplace.models import Role, Shop, ShopStatus, User, UserStatus
 from marketplace.models.base import utcnow
-from marketplace.services.accounts.notifications import notify
+from marketplace.services.accounts.notifications import lazy_format, notify
 from marketplace.services.core import audit
 from marketplace.services.core.effects import after_commit
 from marketplace.services.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -45,18 +46,18 @@ class Transition:
     by_admin: bool
     needs_reason: bool
     notice: str | None  # notification kind sent to the owner
-    title: str
+    title: str  # its title (lazy_gettext), said in the owner's language
 
 
 TRANSITIONS: dict[str, Transition] = {
     "approve": Transition(ShopStatus.PENDING, ShopStatus.ACTIVE, True, False, "shop.approved",
-                          "Your shop “{name}” is open"),
+                          _l("Your shop “%(name)s” is open")),
     "reject": Transition(ShopStatus.PENDING, ShopStatus.REJECTED, True, True, "shop.rejected",
-                         "Your shop “{name}” was not approved"),
+                         _l("Your shop “%(name)s” was not approved")),
     "suspend": Transition(ShopStatus.ACTIVE, ShopStatus.SUSPENDED, True, True, "shop.suspended",
-                          "Your shop “{name}” was suspended"),
+                          _l("Your shop “%(name)s” was suspended")),
     "reinstate": Transition(ShopStatus.SUSPENDED, ShopStatus.ACTIVE, True, False, "shop.reinstated",
-                            "Your shop “{name}” is open again"),
+                            _l("Your shop “%(name)s” is open again")),
     # A rejected owner fixes the profile and asks again: owner_id is unique, so a
     # rejected shop would otherwise lock its owner out of selling for good.
     "resubmit": Transition(ShopStatus.REJECTED, ShopStatus.PENDING, False, False, None, ""),
@@ -206,8 +207,8 @@ def transition_shop(actor: User, shop: Shop, action: str, reason: str | None = N
         audit.record(actor, f"shop.{action}", "shop", shop.id, reason,
                      from_status=previous.value, to_status=move.target.value, name=shop.name)
     if move.notice:
-        notify(shop.owner_id, move.notice, move.title.format(name=shop.name),
-               body=f"Reason: {reason}" if reason else _NOTICE_BODIES[action], link=SHOP_LINK)
+        notify(shop.owner_id, move.notice, lazy_format(move.title, name=shop.name),
+               body=_l("Reason: %(reason)s", reason=reason) if reason else _NOTICE_BODIES[action], link=SHOP_LINK)
     return shop
 
 
@@ -218,8 +219,8 @@ def _owner_suspended(shop: Shop) -> bool:
 
 
 _NOTICE_BODIES = {
-    "approve": "Shoppers can now find and buy your active products.",
-    "reinstate": "Your products are visible to shoppers again.",
+    "approve": _l("Shoppers can now find and buy your active products."),
+    "reinstate": _l("Your products are visible to shoppers again."),
 }
 
 
