@@ -66,17 +66,19 @@ def _signed_in_user():
 
 
 @bp.post("/language")
-@csrf.exempt  # it changes only the asker's language; the session cookie is SameSite=Lax, so a forged
-# post from another site reaches no profile, only this browser's `locale` cookie.
+@csrf.exempt  # for a visitor: it only sets this browser's cookie, and their cached pages carry no token
 def switch_language():
     """The switcher's form (header, footer): a button per language, no JavaScript needed. Back to
-    the page it was pressed on (the Referer, when it is this site's), else home."""
+    the page it was pressed on (the Referer, when it is this site's), else home. A signed-in user's
+    choice is saved on their profile too, so it takes their session's CSRF token like any change."""
+    user = _signed_in_user()
+    if user is not None:
+        csrf.protect()
     code = request.form.get("locale", "")
     back = _back_path()
     response = redirect(back or url_for("shop.home"), 303)
     if code not in current_app.config["LOCALES"]:
         return response
-    user = _signed_in_user()
     if user is not None:
         from marketplace.services.accounts import profile
 
