@@ -52,9 +52,12 @@ def _literal_text(env: Environment, source: str):
     by an HTML parser, so an expression inside a tag or an attribute does not confuse it."""
     pieces, in_trans, depth, tokens = [], 0, 0, list(env.lex(source))
     strings = []
+    previous = None  # the kind of the last token that isn't whitespace
     for i, (lineno, kind, value) in enumerate(tokens):
-        if kind == "name" and pieces and pieces[-1] == "\x00" and value in ("trans", "pluralize", "endtrans"):
+        if kind == "name" and previous == "block_begin" and value in ("trans", "pluralize", "endtrans"):
             in_trans = value != "endtrans"
+        if kind != "whitespace":
+            previous = kind
         if kind == "string" and _text_argument(tokens, i) and _has_words(value):
             strings.append((lineno, value.strip("\"'")))
         if kind == "data" and not in_trans:
