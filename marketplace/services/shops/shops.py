@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -233,15 +234,19 @@ def _notice(action: str, name: str, reason: str | None) -> tuple[str, str]:
                    "reinstate": _("Your products are visible to shoppers again.")}[action]
 
 
+# Words inside a sentence ("this shop is pending; only an active shop can be suspended"), with a
+# context: other screens say "pending" or "suspended" of other things, in other words.
 def _state(status: ShopStatus) -> str:
-    """A shop's status inside a sentence ("this shop is pending")."""
-    return {ShopStatus.PENDING: _("pending"), ShopStatus.ACTIVE: _("active"), ShopStatus.REJECTED: _("rejected"),
-            ShopStatus.SUSPENDED: _("suspended")}[status]
+    return {ShopStatus.PENDING: pgettext("shop status", "pending"),
+            ShopStatus.ACTIVE: pgettext("shop status", "active"),
+            ShopStatus.REJECTED: pgettext("shop status", "rejected"),
+            ShopStatus.SUSPENDED: pgettext("shop status", "suspended")}[status]
 
 
 def _past(action: str) -> str:
-    return {"approve": _("approved"), "reject": _("rejected"), "suspend": _("suspended"),
-            "reinstate": _("reinstated"), "resubmit": _("resubmitted")}[action]
+    return {"approve": pgettext("shop action", "approved"), "reject": pgettext("shop action", "rejected"),
+            "suspend": pgettext("shop action", "suspended"), "reinstate": pgettext("shop action", "reinstated"),
+            "resubmit": pgettext("shop action", "resubmitted")}[action]
 
 
 def approve_shop(actor: User, shop: Shop) -> Shop:
