@@ -52,12 +52,12 @@ def _literal_text(env: Environment, source: str):
     by an HTML parser, so an expression inside a tag or an attribute does not confuse it."""
     pieces, in_trans, depth, tokens = [], 0, 0, list(env.lex(source))
     strings = []
+    previous = None  # the kind of the last token that isn't whitespace
     for i, (lineno, kind, value) in enumerate(tokens):
-        # the tag's name: the first token after "{%" that is not whitespace
-        opens_tag = i and (tokens[i - 1][1] == "block_begin"
-                           or (tokens[i - 1][1] == "whitespace" and i > 1 and tokens[i - 2][1] == "block_begin"))
-        if kind == "name" and opens_tag and value in ("trans", "pluralize", "endtrans"):
+        if kind == "name" and previous == "block_begin" and value in ("trans", "pluralize", "endtrans"):
             in_trans = value != "endtrans"
+        if kind != "whitespace":
+            previous = kind
         if kind == "string" and _text_argument(tokens, i) and _has_words(value):
             strings.append((lineno, value.strip("\"'")))
         if kind == "data" and not in_trans:

@@ -2,6 +2,7 @@
 from functools import wraps
 
 from flask import flash, g, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.services.shops import shops
@@ -17,7 +18,7 @@ def shop_required(view):
     def wrapped(*args, **kwargs):
         shop = shops.shop_of(current_user)
         if shop is None:
-            flash("Open your shop first.", "info")
+            flash(_("Open your shop first."), "info")
             return redirect(url_for("seller.register_shop"))
         g.seller_shop = shop
         return view(*args, shop=shop, **kwargs)

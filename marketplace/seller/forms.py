@@ -2,6 +2,8 @@
 whose field errors are put back on these fields by `show_errors`."""
 from datetime import datetime, timezone
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField, DateTimeLocalField, FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField,
@@ -21,22 +23,22 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class ShopRegistrationForm(PageForm):
-    name = StringField("Shop name", validators=[DataRequired("Name your shop."), Length(max=120), ONE_LINE])
-    slug = StringField("Shop address", validators=[Optional(), Length(max=60), ONE_LINE],
+    name = StringField(_l("Shop name"), validators=[DataRequired(_l("Name your shop.")), Length(max=120), ONE_LINE])
+    slug = StringField(_l("Shop address"), validators=[Optional(), Length(max=60), ONE_LINE],
                        render_kw={"autocapitalize": "none", "spellcheck": "false"})
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000), MULTI_LINE],
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000), MULTI_LINE],
                                 render_kw={"rows": 4})
-    logo = FileField("Logo (optional)", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    logo = FileField(_l("Logo (optional)"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
 
 class ShopProfileForm(PageForm):
-    name = StringField("Shop name", validators=[DataRequired("Name your shop."), Length(max=120), ONE_LINE])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=5000), MULTI_LINE],
+    name = StringField(_l("Shop name"), validators=[DataRequired(_l("Name your shop.")), Length(max=120), ONE_LINE])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000), MULTI_LINE],
                                 render_kw={"rows": 5})
-    logo = FileField("New logo", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
-    remove_logo = BooleanField("Remove the current logo")
-    banner = FileField("New banner", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
-    remove_banner = BooleanField("Remove the current banner")
+    logo = FileField(_l("New logo"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    remove_logo = BooleanField(_l("Remove the current logo"))
+    banner = FileField(_l("New banner"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    remove_banner = BooleanField(_l("Remove the current banner"))
 
 
 class ActionForm(PageForm):
@@ -60,10 +62,10 @@ REQUIRED = MarkedRequired()
 class OptionAxisForm(Form):
     """One option of the grid: its name and its values, e.g. "Màu" and "Đỏ, Xanh, Đen"."""
 
-    name = StringField("Option name", validators=[Length(max=60), ONE_LINE],
-                       render_kw={"placeholder": "e.g. Màu", "autocomplete": "off"})
-    values = StringField("Its values, separated by commas", validators=[Length(max=1000), ONE_LINE],
-                         render_kw={"placeholder": "e.g. Đỏ, Xanh, Đen", "autocomplete": "off"})
+    name = StringField(_l("Option name"), validators=[Length(max=60), ONE_LINE],
+                       render_kw={"placeholder": _l("e.g. Màu"), "autocomplete": "off"})
+    values = StringField(_l("Its values, separated by commas"), validators=[Length(max=1000), ONE_LINE],
+                         render_kw={"placeholder": _l("e.g. Đỏ, Xanh, Đen"), "autocomplete": "off"})
 
 
 class VariantForm(Form):
@@ -78,49 +80,49 @@ class VariantForm(Form):
     sku = StringField("SKU", validators=[REQUIRED, Length(max=64), ONE_LINE],
                       render_kw={"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"})
     # Parsed by services/catalog/variant_input.py: the price by parse_money (ASCII digits, the money range).
-    price = StringField("Price", validators=[REQUIRED, Length(max=20), ASCII_DIGITS],
+    price = StringField(_l("Price"), validators=[REQUIRED, Length(max=20), ASCII_DIGITS],
                         render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    stock = StringField("Stock", default="0", validators=[Length(max=9), ASCII_DIGITS],
+    stock = StringField(_l("Stock"), default="0", validators=[Length(max=9), ASCII_DIGITS],
                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    image_id = SelectField("Picture", choices=[SelectChoice("", "Cover image")], validate_choice=False)
-    remove = BooleanField("Leave out")
+    image_id = SelectField(_l("Picture"), choices=[SelectChoice("", _l("Cover image"))], validate_choice=False)
+    remove = BooleanField(_l("Leave out"))
 
 
 class ProductForm(PageForm):
-    title = StringField("Title", validators=[REQUIRED, Length(max=200), ONE_LINE])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=10_000), MULTI_LINE],
+    title = StringField(_l("Title"), validators=[REQUIRED, Length(max=200), ONE_LINE])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10_000), MULTI_LINE],
                                 render_kw={"rows": 6})
-    category_id = SelectField("Category", choices=[], validators=[REQUIRED], validate_choice=False)
+    category_id = SelectField(_l("Category"), choices=[], validators=[REQUIRED], validate_choice=False)
     options = FieldList(FormField(OptionAxisForm), min_entries=MAX_AXES, max_entries=MAX_OPTIONS)
-    bulk_price = StringField("Price for every row", validators=[Optional(), Length(max=20), ASCII_DIGITS],
+    bulk_price = StringField(_l("Price for every row"), validators=[Optional(), Length(max=20), ASCII_DIGITS],
                              render_kw={"inputmode": "decimal", "autocomplete": "off"})
-    bulk_stock = StringField("Stock for every row", validators=[Optional(), Length(max=9), ASCII_DIGITS],
+    bulk_stock = StringField(_l("Stock for every row"), validators=[Optional(), Length(max=9), ASCII_DIGITS],
                              render_kw={"inputmode": "numeric", "autocomplete": "off"})
     variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=MAX_VARIANTS)
-    images = MultipleFileField("Pictures", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    images = MultipleFileField(_l("Pictures"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
 
 class ImageUploadForm(PageForm):
-    images = MultipleFileField("Add images", render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    images = MultipleFileField(_l("Add images"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
 
 
 class VoucherForm(PageForm):
     """A shop's voucher. Amounts are typed as money and a percentage as a whole number; every rule
     (code format and uniqueness, limits, dates) is in services/ordering/vouchers.py."""
 
-    code = StringField("Code", validators=[InputRequired("Enter a code."), Length(max=40), ONE_LINE])
-    kind = SelectField("Type", choices=[SelectChoice("PERCENT", "Percent off"),
-                                        SelectChoice("FIXED", "Fixed amount off")])
-    value = StringField("Value", validators=[InputRequired("Enter the percent or the amount."), ASCII_DIGITS])
-    max_discount = StringField("Maximum discount (percent vouchers)", validators=[Optional(), ASCII_DIGITS])
-    min_spend = StringField("Minimum spend", default="0", validators=[Optional(), ASCII_DIGITS])
-    starts_at = DateTimeLocalField("Starts (UTC)", format=DATETIME_FORMAT,
-                                   validators=[InputRequired("Choose when it starts.")])
-    ends_at = DateTimeLocalField("Ends (UTC)", format=DATETIME_FORMAT,
-                                 validators=[InputRequired("Choose when it ends.")])
-    usage_limit = WholeNumberField("Total uses (empty: unlimited)", validators=[Optional()], minimum=1)
-    per_user_limit = WholeNumberField("Uses per buyer (empty: unlimited)", validators=[Optional()], minimum=1)
-    is_active = BooleanField("Active", default=True)
+    code = StringField(_l("Code"), validators=[InputRequired(_l("Enter a code.")), Length(max=40), ONE_LINE])
+    kind = SelectField(_l("Type"), choices=[SelectChoice("PERCENT", _l("Percent off")),
+                                            SelectChoice("FIXED", _l("Fixed amount off"))])
+    value = StringField(_l("Value"), validators=[InputRequired(_l("Enter the percent or the amount.")), ASCII_DIGITS])
+    max_discount = StringField(_l("Maximum discount (percent vouchers)"), validators=[Optional(), ASCII_DIGITS])
+    min_spend = StringField(_l("Minimum spend"), default="0", validators=[Optional(), ASCII_DIGITS])
+    starts_at = DateTimeLocalField(_l("Starts (UTC)"), format=DATETIME_FORMAT,
+                                   validators=[InputRequired(_l("Choose when it starts."))])
+    ends_at = DateTimeLocalField(_l("Ends (UTC)"), format=DATETIME_FORMAT,
+                                 validators=[InputRequired(_l("Choose when it ends."))])
+    usage_limit = WholeNumberField(_l("Total uses (empty: unlimited)"), validators=[Optional()], minimum=1)
+    per_user_limit = WholeNumberField(_l("Uses per buyer (empty: unlimited)"), validators=[Optional()], minimum=1)
+    is_active = BooleanField(_l("Active"), default=True)
 
     def fill_from(self, voucher: Voucher) -> None:
         self.code.data, self.kind.data = voucher.code, voucher.kind.value
@@ -151,7 +153,7 @@ class VoucherForm(PageForm):
             values["value"] = parse_whole(text, maximum=INT4_MAX)
         except ValueError as error:
             # Digits past the INTEGER range get parse_whole's message; anything else isn't a percentage.
-            self.value.errors.append(str(error) if text.isdigit() else "Enter a whole percentage, e.g. 10.")
+            self.value.errors.append(str(error) if text.isdigit() else _("Enter a whole percentage, e.g. 10."))
             values["value"] = None
             return False
         return True
@@ -256,5 +258,5 @@ def count_from(form: ProductForm, stock_now: dict) -> None:
 
 
 def image_choices(product) -> list[SelectChoice]:
-    return [SelectChoice("", "Cover image")] + [
-        SelectChoice(str(i.id), f"Image {n}") for n, i in enumerate(product.images, 1)]
+    return [SelectChoice("", _("Cover image"))] + [
+        SelectChoice(str(i.id), _("Image %(num)d", num=n)) for n, i in enumerate(product.images, 1)]

@@ -6,6 +6,7 @@ list each have their own field ids and names.
 """
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
 from marketplace.web.forms import MULTI_LINE, ONE_LINE, PageForm
@@ -16,12 +17,12 @@ class OrderActionForm(PageForm):
 
 
 class ShipForm(PageForm):
-    tracking_number = StringField("Tracking number", validators=[ONE_LINE],
+    tracking_number = StringField(_l("Tracking number"), validators=[ONE_LINE],
                                   render_kw={"maxlength": 64, "required": True, "autocomplete": "off"})
 
 
 class SellerCancelForm(PageForm):
-    reason = TextAreaField("Reason (the buyer will see it)", validators=[MULTI_LINE],
+    reason = TextAreaField(_l("Reason (the buyer will see it)"), validators=[MULTI_LINE],
                            render_kw={"rows": 2, "maxlength": 500, "required": True})
 
 

@@ -10,6 +10,7 @@ import uuid
 from urllib.parse import parse_qs, urlparse
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.seller import bp
@@ -23,12 +24,16 @@ from marketplace.web.htmx import htmx_current_url, htmx_target, render_htmx
 
 PANEL = "order-panel"
 FIELDS = {"ship": "tracking_number", "cancel": "reason"}
-DONE = {
-    "confirm": "Order {number} confirmed.",
-    "ship": "Order {number} is on its way.",
-    "deliver": "Order {number} marked delivered.",
-    "cancel": "Order {number} cancelled.",
-}
+
+
+def _done(kind: str, number: str) -> str:
+    """What the seller is told once the `kind` action went through."""
+    return {
+        "confirm": _("Order %(number)s confirmed.", number=number),
+        "ship": _("Order %(number)s is on its way.", number=number),
+        "deliver": _("Order %(number)s marked delivered.", number=number),
+        "cancel": _("Order %(number)s cancelled.", number=number),
+    }[kind]
 
 
 @bp.get("/orders")
@@ -93,7 +98,7 @@ def _act(shop, order_id: uuid.UUID, kind: str, change):
         return _render(orders.get_shop_order(shop, order_id), submitted={kind: form}), 422
     except TransitionNotAllowed as error:
         return _render(orders.get_shop_order(shop, order_id), error=error.message), 409
-    done = DONE[kind].format(number=order.number)
+    done = _done(kind, order.number)
     if htmx_target() in (PANEL, f"order-row-{order_id}"):
         return _render(orders.get_shop_order(shop, order_id), notice=done)
     flash(done, "success")

@@ -10,6 +10,8 @@ buttons that bring the form back with everything typed; with it, htmx swaps just
 import uuid
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from wtforms.fields.choices import SelectChoice
 
@@ -26,21 +28,20 @@ from marketplace.services.core.errors import DomainError, NotFound, ValidationFa
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import htmx_target, is_htmx
 
-STILL_TO_SAVE = "Nothing is saved yet: fix what is marked below, then save again."
-ROWS_REMADE = "We made the rows for the options you typed: check each row's SKU, price and stock, then save."
+ROWS_REMADE = _l("We made the rows for the options you typed: check each row's SKU, price and stock, then save.")
 
 
 def owned_product(shop, product_id: uuid.UUID):
     try:
         return products.get_seller_product(shop, product_id)
     except NotFound:
-        raise HTTPNotFound("We couldn't find that product in your shop.") from None
+        raise HTTPNotFound(_("We couldn't find that product in your shop.")) from None
 
 
 def category_choices() -> list[SelectChoice]:
     """Every category as "Parent › Child" in tree order (from the cached category tree)."""
     tree = category_queries.get_tree()
-    return [SelectChoice("", "Choose a category")] + [
+    return [SelectChoice("", _("Choose a category"))] + [
         SelectChoice(str(node.id), " › ".join(a.name for a in tree.ancestors(node.id))) for node in tree.walk()
     ]
 
@@ -116,7 +117,7 @@ def _keep_uploads(shop, form, files: list[tuple[str, bytes]], kept: list) -> lis
             kept.append(pending_images.keep_upload(shop, data, kept=len(kept), field="images"))
             unit_of_work.keep_on_refusal()  # kept for the next round, though this one is refused
         except ValidationFailed as error:
-            form.images.errors = [*form.images.errors, f"{filename}: {error.message}"]
+            form.images.errors = [*form.images.errors, _("%(file)s: %(error)s", file=filename, error=error.message)]
     return kept
 
 
@@ -128,7 +129,8 @@ def add_uploads(shop, product, files: list[tuple[str, bytes]]) -> None:
         try:
             product_images.add_image(shop, product, data, field="images")
         except ValidationFailed as error:
-            raise ValidationFailed(f"{filename}: {error.message}", field="images", code=error.code) from None
+            raise ValidationFailed(_("%(file)s: %(error)s", file=filename, error=error.message), field="images",
+                                   code=error.code) from None
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -209,15 +211,15 @@ def new_product(shop):
             show_errors(form, error)
             kept = _kept_pictures(shop, form)  # again: the rollback undid their removal too
         else:
-            flash(f"“{product.title}” is {'published' if status == ProductStatus.ACTIVE else 'saved as a draft'}.",
-                  "success")
+            flash(_("“%(title)s” is published.", title=product.title) if status == ProductStatus.ACTIVE
+                  else _("“%(title)s” is saved as a draft.", title=product.title), "success")
             return _saved(url_for("seller.edit_product", product_id=product.id))
     else:
         _check_everything(shop, form, None)
         if grid.error:
             show_errors(form, grid.error)
         if remade:
-            form.form_errors.insert(0, ROWS_REMADE)
+            form.form_errors.insert(0, str(ROWS_REMADE))
     kept = _keep_uploads(shop, form, files, kept)
     return form_page(shop, form, None, 422, kept=kept, grid=grid)
 
@@ -251,14 +253,14 @@ def edit_product(shop, product_id: uuid.UUID):
             if isinstance(error, products.StockChanged):
                 count_from(form, error.stock_now)
         else:
-            flash("Product saved.", "success")
+            flash(_("Product saved."), "success")
             return _saved(url_for("seller.edit_product", product_id=product.id))
     else:
         _check_everything(shop, form, product)
         if grid.error:
             show_errors(form, grid.error)
         if remade:
-            form.form_errors.insert(0, ROWS_REMADE)
+            form.form_errors.insert(0, str(ROWS_REMADE))
     return form_page(shop, form, product, 422, grid=grid)
 
 
@@ -266,7 +268,7 @@ def _set_picture(shop, product, variant, spec) -> None:
     try:
         product_images.set_variant_image(shop, product, variant.id, spec.get("image_id"))
     except NotFound:
-        raise DomainError("That picture was deleted meanwhile. Choose another.",
+        raise DomainError(_("That picture was deleted meanwhile. Choose another."),
                           field=f"variants-{spec['row']}-image_id") from None
 
 

@@ -10,6 +10,8 @@ A post without any option input (an older page, a script) gets the grid its rows
 """
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from marketplace.services.catalog import option_grid
 from marketplace.services.catalog.variant_input import format_options, parse_options, variant_label
 from marketplace.services.core.errors import DomainError
@@ -116,7 +118,8 @@ def label_rows(form, axes: list[option_grid.Axis] | None) -> None:
     combos = {option_grid.options_key(c) for c in option_grid.combinations(axes)} if axes is not None else None
     for n, entry in enumerate(form.variants.entries, 1):
         options = row_options(entry)
-        entry.label_text = variant_label(options) if options else (f"Variant {n}" if options is None else "Default")
+        entry.label_text = variant_label(options) if options else (
+            _("Variant %(num)d", num=n) if options is None else _("Default"))
         entry.gone = bool(combos is not None and options is not None and option_grid.options_key(options) not in combos)
 
 
@@ -142,8 +145,8 @@ def error_summary(form) -> list[tuple[str | None, str]]:
     for field in form:
         if field.type == "FieldList":
             for n, entry in enumerate(field.entries, 1):
-                where = (f"Option {n}" if field.name == "options"
-                         else getattr(entry, "label_text", f"Variant {n}"))
+                where = (_("Option %(num)d", num=n) if field.name == "options"
+                         else getattr(entry, "label_text", None) or _("Variant %(num)d", num=n))
                 for sub in entry.form:
                     found += [(_target(sub), f"{where} — {sub.label.text}: {message}") for message in sub.errors]
         elif field.type != "CSRFTokenField":

@@ -7,6 +7,8 @@ deleted one) is a 404 before anything else happens.
 import uuid
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from marketplace.catalog.views import requested_variant
@@ -58,10 +60,11 @@ def image_options(shop, product_id: uuid.UUID):
 
 # --- status and deletion ----------------------------------------------------------------------
 
-def _set_status(shop, product_id, status: ProductStatus, done: str):
+def _set_status(shop, product_id, status: ProductStatus, done):
+    """`done(title)`: what the seller is told once the product has its new status."""
     product = _product(shop, product_id)
     if not ActionForm().validate_on_submit():
-        flash("Your form expired. Reload the page and try again.", "danger")
+        flash(_("Your form expired. Reload the page and try again."), "danger")
         return redirect(url_for("seller.edit_product", product_id=product.id))
     try:
         with unit_of_work.attempt():  # the refusal's redirect would otherwise commit it
@@ -69,7 +72,7 @@ def _set_status(shop, product_id, status: ProductStatus, done: str):
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("seller.edit_product", product_id=product.id))
-    flash(done.format(title=product.title), "success")
+    flash(done(product.title), "success")
     return redirect(url_for("seller.edit_product", product_id=product.id))
 
 
@@ -77,14 +80,16 @@ def _set_status(shop, product_id, status: ProductStatus, done: str):
 @shop_required
 def publish_product(shop, product_id: uuid.UUID):
     """The shop's owner: publish a product (ACTIVE; shoppers see it once the shop is active)."""
-    return _set_status(shop, product_id, ProductStatus.ACTIVE, "“{title}” is published.")
+    return _set_status(shop, product_id, ProductStatus.ACTIVE,
+                       lambda title: _("“%(title)s” is published.", title=title))
 
 
 @bp.post("/products/<uuid:product_id>/unpublish")
 @shop_required
 def unpublish_product(shop, product_id: uuid.UUID):
     """The shop's owner: take a product back to draft (shoppers no longer see it)."""
-    return _set_status(shop, product_id, ProductStatus.DRAFT, "“{title}” is back to draft.")
+    return _set_status(shop, product_id, ProductStatus.DRAFT,
+                       lambda title: _("“%(title)s” is back to draft.", title=title))
 
 
 @bp.route("/products/<uuid:product_id>/delete", methods=["GET", "POST"])
@@ -95,7 +100,7 @@ def delete_product(shop, product_id: uuid.UUID):
     form = ActionForm()
     if form.validate_on_submit():
         products.delete_product(shop, product)
-        flash(f"“{product.title}” is deleted.", "success")
+        flash(_("“%(title)s” is deleted.", title=product.title), "success")
         return redirect(url_for("seller.list_products"))
     return render_template("seller/product_delete.html", shop=shop, product=product, form=form), \
         422 if form.is_submitted() else 200
@@ -107,7 +112,7 @@ def _preview(shop, product_id: uuid.UUID) -> product_queries.ProductPreview:
     try:
         return product_queries.get_product_preview(shop, product_id)
     except NotFound:
-        raise HTTPNotFound("We couldn't find that product in your shop.") from None
+        raise HTTPNotFound(_("We couldn't find that product in your shop.")) from None
 
 
 @bp.get("/products/<uuid:product_id>/preview")
@@ -166,17 +171,18 @@ def upload_images(shop, product_id: uuid.UUID):
     product = _product(shop, product_id)
     form = ImageUploadForm()
     if not form.validate_on_submit():
-        return _images_answer(shop, product, upload_error="Your form expired. Reload the page and try again.",
+        return _images_answer(shop, product, upload_error=_("Your form expired. Reload the page and try again."),
                               status=422)
     files = [(f.filename, f.read()) for f in uploaded_files(form.images)]
     if not files:
-        return _images_answer(shop, product, upload_error="Choose one or more images to upload.", status=422)
+        return _images_answer(shop, product, upload_error=_("Choose one or more images to upload."), status=422)
     try:
         with unit_of_work.attempt():  # the answer shows the images as they were (and drops the stored files)
             add_uploads(shop, product, files)
     except DomainError as error:
         return _images_answer(shop, product, upload_error=error.message, status=422)
-    return _images_answer(shop, product, message=f"{len(files)} image{'s' if len(files) > 1 else ''} added.")
+    return _images_answer(shop, product, message=ngettext("%(num)d image added.", "%(num)d images added.",
+                                                                len(files)))
 
 
 @bp.post("/products/<uuid:product_id>/images/<uuid:image_id>/move")
@@ -186,11 +192,11 @@ def move_image(shop, product_id: uuid.UUID, image_id: uuid.UUID):
     product = _product(shop, product_id)
     offset = -1 if request.form.get("direction") == "up" else 1
     if not ActionForm().validate_on_submit():
-        return _images_answer(shop, product, error="Your form expired. Reload the page.", status=422)
+        return _images_answer(shop, product, error=_("Your form expired. Reload the page."), status=422)
     try:
         product_images.move_image(shop, product, image_id, offset)
     except NotFound:
-        raise HTTPNotFound("No such image.") from None
+        raise HTTPNotFound(_("No such image.")) from None
     return _images_answer(shop, product)
 
 
@@ -200,10 +206,10 @@ def delete_image(shop, product_id: uuid.UUID, image_id: uuid.UUID):
     """The shop's owner: delete an image (variants showing it fall back to the first image)."""
     product = _product(shop, product_id)
     if not ActionForm().validate_on_submit():
-        return _images_answer(shop, product, error="Your form expired. Reload the page.", status=422)
+        return _images_answer(shop, product, error=_("Your form expired. Reload the page."), status=422)
     try:
         product_images.delete_image(shop, product, image_id)
     except NotFound:
-        raise HTTPNotFound("No such image.") from None
-    return _images_answer(shop, product, message="Image deleted.")
+        raise HTTPNotFound(_("No such image.")) from None
+    return _images_answer(shop, product, message=_("Image deleted."))
 

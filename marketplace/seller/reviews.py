@@ -2,6 +2,7 @@
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.models import Review, Shop
@@ -48,7 +49,7 @@ def reply_review(shop: Shop, review_id: uuid.UUID):
             apply_errors(form, error)
             review = reviews.shop_review(current_user, review_id)
     if saved and not is_htmx():
-        flash("Your reply is published.", "success")
+        flash(_("Your reply is published."), "success")
         return redirect(url_for("seller.list_reviews") + f"#seller-review-{review.id}")
     row = review_queries.ReviewRow(review, review_queries.product_title(review.product_id))
     template = "seller/partials/_review_card.html" if is_htmx() else "seller/reply.html"

@@ -1,6 +1,7 @@
 """Seller center: opening a shop, the shop profile, and the door to the seller center."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.seller import bp
@@ -41,8 +42,8 @@ def register_shop():
         except DomainError as error:  # the 422 rolls back, and deletes a logo already stored
             show_errors(form, error)
             return render_template("seller/register_shop.html", form=form, shop=None), 422
-        flash(f"“{shop.name}” is registered. An administrator will review it soon; "
-              "meanwhile you can add products.", "success")
+        flash(_("“%(name)s” is registered. An administrator will review it soon; "
+                "meanwhile you can add products.", name=shop.name), "success")
         return redirect(url_for("seller.register_shop"))
     status = 422 if form.is_submitted() else 200
     return render_template("seller/register_shop.html", form=form, shop=None), status
@@ -62,7 +63,7 @@ def edit_shop(shop):
         except DomainError as error:
             show_errors(form, error)
             return _profile_page(shop, form), 422
-        flash("Shop profile saved.", "success")
+        flash(_("Shop profile saved."), "success")
         return redirect(url_for("seller.edit_shop"))
     return _profile_page(shop, form), 422 if form.is_submitted() else 200
 
@@ -78,7 +79,7 @@ def resubmit_shop(shop):
     """The owner of a rejected shop: ask for another review (back to PENDING)."""
     form = ActionForm()
     if not form.validate_on_submit():
-        flash("Your form expired. Reload the page and try again.", "danger")
+        flash(_("Your form expired. Reload the page and try again."), "danger")
         return redirect(url_for("seller.edit_shop"))
     try:
         with unit_of_work.attempt():  # the refusal's redirect would otherwise commit it
@@ -86,5 +87,5 @@ def resubmit_shop(shop):
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("seller.edit_shop"))
-    flash("Sent for review again. We'll notify you when an administrator decides.", "success")
+    flash(_("Sent for review again. We'll notify you when an administrator decides."), "success")
     return redirect(url_for("seller.edit_shop"))

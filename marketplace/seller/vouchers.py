@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from marketplace.models.base import utcnow
 from marketplace.seller import bp
@@ -62,7 +63,7 @@ def new_voucher(shop):
         start = utcnow().replace(second=0, microsecond=0)
         form.starts_at.data, form.ends_at.data = utc_local(start), utc_local(start + timedelta(days=30))
     elif _save(form, lambda values: voucher_service.create_voucher(shop, **values)):
-        flash(f"Voucher {form.code.data.strip().upper()} created.", "success")
+        flash(_("Voucher %(code)s created.", code=form.code.data.strip().upper()), "success")
         return redirect(url_for("seller.list_vouchers"))
     status = 422 if request.method == "POST" else 200
     return render_template("seller/vouchers_form.html", form=form, voucher=None), status
@@ -77,7 +78,7 @@ def edit_voucher(shop, voucher_id: uuid.UUID):
     if request.method == "GET":
         form.fill_from(voucher)
     elif _save(form, lambda values: voucher_service.update_voucher(shop, voucher_id, **values)):
-        flash(f"Voucher {voucher.code} saved.", "success")
+        flash(_("Voucher %(code)s saved.", code=voucher.code), "success")
         return redirect(url_for("seller.list_vouchers"))
     else:
         voucher = voucher_service.get_shop_voucher(shop, voucher_id)
@@ -91,5 +92,5 @@ def deactivate_voucher(shop, voucher_id: uuid.UUID):
     """Seller with a shop: stop one of its vouchers from being used (uses so far stay)."""
     ActionForm()  # CSRF is checked globally for every POST
     voucher = voucher_service.deactivate_voucher(shop, voucher_id)
-    flash(f"Voucher {voucher.code} deactivated.", "success")
+    flash(_("Voucher %(code)s deactivated.", code=voucher.code), "success")
     return redirect(url_for("seller.list_vouchers"))

@@ -9,6 +9,8 @@ price, stock) stays variant_input.py's: a combination is a variant's `options` d
 import itertools
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from marketplace.services.catalog.variant_input import MAX_OPTIONS, MAX_VARIANTS, OPTION_NAME_MAX, OPTION_VALUE_MAX
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.core.text import nfc
@@ -36,25 +38,27 @@ def split_values(text: str | None) -> list[str]:
 
 def _name_problem(name: str, taken: set[str]) -> str | None:
     if len(name) > OPTION_NAME_MAX:
-        return f"Keep an option's name under {OPTION_NAME_MAX + 1} characters."
+        return _("Keep an option's name under %(max)d characters.", max=OPTION_NAME_MAX + 1)
     if any(char in name for char in _NOT_IN_NAME):
-        return "Leave =, ; and commas out of an option's name."
+        return _("Leave =, ; and commas out of an option's name.")
     if name.casefold() in taken:
-        return f"The option “{name}” is given twice."
+        return _("The option “%(name)s” is given twice.", name=name)
     return None
 
 
 def _values_problem(name: str, values: list[str]) -> str | None:
     if not values:
-        return f"Give {name or 'this option'} its values, separated by commas, e.g. Đỏ, Xanh."
+        if not name:
+            return _("Give this option its values, separated by commas, e.g. Đỏ, Xanh.")
+        return _("Give %(name)s its values, separated by commas, e.g. Đỏ, Xanh.", name=name)
     seen: set[str] = set()
     for value in values:
         if len(value) > OPTION_VALUE_MAX:
-            return f"Keep each value under {OPTION_VALUE_MAX + 1} characters."
+            return _("Keep each value under %(max)d characters.", max=OPTION_VALUE_MAX + 1)
         if ";" in value:
-            return "Leave ; out of the values (commas separate them)."
+            return _("Leave ; out of the values (commas separate them).")
         if value.casefold() in seen:
-            return f"“{value}” is given twice."
+            return _("“%(value)s” is given twice.", value=value)
         seen.add(value.casefold())
     return None
 
@@ -71,7 +75,7 @@ def parse_axes(typed: list[tuple[str | None, str | None]]) -> list[Axis]:
         if not name and not values:
             continue
         prefix = f"options-{index}-"
-        problem = "Name this option, e.g. Màu or Size." if not name else _name_problem(name, taken)
+        problem = _("Name this option, e.g. Màu or Size.") if not name else _name_problem(name, taken)
         if problem:
             errors[prefix + "name"] = problem
         if problem := _values_problem(name, values):
@@ -79,13 +83,13 @@ def parse_axes(typed: list[tuple[str | None, str | None]]) -> list[Axis]:
         taken.add(name.casefold())
         axes.append(Axis(name, tuple(values)))
     if len(axes) > MAX_OPTIONS:
-        errors["options"] = f"A product can have at most {MAX_OPTIONS} options."
+        errors["options"] = _("A product can have at most %(max)d options.", max=MAX_OPTIONS)
     rows = 1
     for axis in axes:
         rows *= max(1, len(axis.values))
     if rows > MAX_VARIANTS:
-        errors["options"] = (f"These options make {rows} combinations; a product can have at most "
-                             f"{MAX_VARIANTS} variants. Use fewer values.")
+        errors["options"] = _("These options make %(rows)d combinations; a product can have at most %(max)d "
+                              "variants. Use fewer values.", rows=rows, max=MAX_VARIANTS)
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors, code="options_invalid")
     return axes

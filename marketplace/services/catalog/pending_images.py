@@ -14,12 +14,13 @@ saved is never swept under it.
 import uuid
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import PendingImage, Product, ProductImage, Shop
 from marketplace.models.base import utcnow
-from marketplace.services.catalog.product_images import MAX_IMAGES
+from marketplace.services.catalog.product_images import MAX_IMAGES, too_many_images
 from marketplace.services.catalog.product_images import check_room as check_product_room
 from marketplace.services.catalog.products import check_owner
 from marketplace.services.core import images
@@ -28,7 +29,7 @@ from marketplace.services.core.errors import ValidationFailed
 
 KEEP_FOR = timedelta(hours=24)
 SWEEP_BATCH = 50
-GONE = "A picture you chose earlier is no longer here (removed, or kept too long). Choose it again."
+GONE = _l("A picture you chose earlier is no longer here (removed, or kept too long). Choose it again.")
 
 
 def check_room(kept: int, adding: int, field: str = "images") -> None:
@@ -36,9 +37,7 @@ def check_room(kept: int, adding: int, field: str = "images") -> None:
     decoding any of them."""
     if kept + adding > MAX_IMAGES:
         room = MAX_IMAGES - kept
-        hint = "Remove one first." if room <= 0 else f"There is room for {room} more."
-        raise ValidationFailed(f"A product can have at most {MAX_IMAGES} images. {hint}", field=field,
-                               code="too_many_images")
+        raise ValidationFailed(too_many_images(room, on_form=True), field=field, code="too_many_images")
 
 
 def keep_upload(shop: Shop, data: bytes, *, kept: int = 0, field: str = "images") -> PendingImage:
@@ -61,7 +60,7 @@ def owned(shop: Shop, ids: list, field: str = "images") -> list[PendingImage]:
         try:
             wanted.append(uuid.UUID(str(value)))
         except ValueError:
-            raise ValidationFailed(GONE, field=field, code="pending_image_gone") from None
+            raise ValidationFailed(str(GONE), field=field, code="pending_image_gone") from None
     wanted = list(dict.fromkeys(wanted))
     if not wanted:
         return []
@@ -69,7 +68,7 @@ def owned(shop: Shop, ids: list, field: str = "images") -> list[PendingImage]:
         select(PendingImage).where(PendingImage.id.in_(wanted), PendingImage.shop_id == shop.id)
         .order_by(PendingImage.id).with_for_update())}
     if len(found) != len(wanted):
-        raise ValidationFailed(GONE, field=field, code="pending_image_gone")
+        raise ValidationFailed(str(GONE), field=field, code="pending_image_gone")
     return [found[i] for i in wanted]
 
 

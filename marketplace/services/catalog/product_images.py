@@ -6,6 +6,7 @@ shows that picture (order lines keep the image key they were placed with).
 """
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from marketplace.extensions import db
@@ -22,7 +23,7 @@ def _get_image(product: Product, image_id) -> ProductImage:
     for image in product.images:
         if str(image.id) == str(image_id):
             return image
-    raise NotFound("No such image.")
+    raise NotFound(_("No such image."))
 
 
 def _renumber(product: Product) -> None:
@@ -30,13 +31,22 @@ def _renumber(product: Product) -> None:
         image.position = position
 
 
+def too_many_images(room: int, *, on_form: bool = False) -> str:
+    """Why more pictures are refused: the limit, and how many still fit (or what to take away: a
+    picture chosen on the form is removed, a saved image deleted)."""
+    if room > 0:
+        return _("A product can have at most %(max)d images. There is room for %(room)d more.", max=MAX_IMAGES,
+                 room=room)
+    if on_form:
+        return _("A product can have at most %(max)d images. Remove one first.", max=MAX_IMAGES)
+    return _("A product can have at most %(max)d images. Delete one first.", max=MAX_IMAGES)
+
+
 def check_room(product: Product, adding: int, field: str = "images") -> None:
     """Refuse `adding` more images past MAX_IMAGES: call it before decoding any of them."""
     if len(product.images) + adding > MAX_IMAGES:
         room = MAX_IMAGES - len(product.images)
-        hint = "Delete one first." if room <= 0 else f"There is room for {room} more."
-        raise ValidationFailed(f"A product can have at most {MAX_IMAGES} images. {hint}", field=field,
-                               code="too_many_images")
+        raise ValidationFailed(too_many_images(room), field=field, code="too_many_images")
 
 
 def add_image(shop: Shop, product: Product, data: bytes, field: str = "images") -> ProductImage:
@@ -57,7 +67,7 @@ def reorder_images(shop: Shop, product: Product, ordered_ids: list) -> list[Prod
     by_id = {str(i.id): i for i in product.images}
     wanted = [str(i) for i in ordered_ids]
     if sorted(wanted) != sorted(by_id):
-        raise ValidationFailed("The images changed while you were ordering them. Reload the page and try again.",
+        raise ValidationFailed(_("The images changed while you were ordering them. Reload the page and try again."),
                                field="images", code="images_changed")
     for position, key in enumerate(wanted):
         by_id[key].position = position

@@ -3,6 +3,8 @@ all at once (every mistake in one answer), before services/catalog/products.py w
 The rows' own rules are variant_input.py's."""
 import uuid
 
+from flask_babel import gettext as _
+
 from marketplace.extensions import db
 from marketplace.models import Category, Product, ProductVariant, Shop
 from marketplace.services.catalog.variant_input import check_skus, check_variant_set, clean_rows_apart
@@ -23,7 +25,7 @@ def category_of(category_id) -> uuid.UUID:
     except ValueError:
         value = None
     if value is None or db.session.get(Category, value) is None:
-        raise ValidationFailed("Choose a category.", field="category_id", code="category_invalid")
+        raise ValidationFailed(_("Choose a category."), field="category_id", code="category_invalid")
     return value
 
 
@@ -37,8 +39,8 @@ def check_product(shop: Shop, *, title, description, category_id, variants: list
     values: dict = {}
     refusals: list[DomainError] = []
     checks = (
-        ("title", lambda: clean_text(title, field="title", label="title", min_len=TITLE_MIN, max_len=TITLE_MAX)),
-        ("description", lambda: clean_text(description, field="description", label="description",
+        ("title", lambda: clean_text(title, field="title", label=_("title"), min_len=TITLE_MIN, max_len=TITLE_MAX)),
+        ("description", lambda: clean_text(description, field="description", label=_("description"),
                                            max_len=DESCRIPTION_MAX)),
         ("category_id", lambda: category_of(category_id)),
         ("rows", lambda: clean_rows_apart(variants)),

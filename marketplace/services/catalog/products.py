@@ -15,6 +15,8 @@ under the row lock checkout takes (see `adjusted_stock`). New variants take the 
 import uuid
 from datetime import datetime
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -54,13 +56,13 @@ def get_seller_product(shop: Shop, product_id: uuid.UUID | str) -> Product:
     try:
         product_id = uuid.UUID(str(product_id))
     except ValueError:
-        raise NotFound("No such product.") from None
+        raise NotFound(_("No such product.")) from None
     product = db.session.scalar(
         select(Product).where(Product.id == product_id, Product.shop_id == shop.id,
                               Product.status != ProductStatus.DELETED)
     )
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 
@@ -77,7 +79,7 @@ def _seller_status(status, field: str = "status") -> ProductStatus:
     except ValueError:
         status = None
     if status not in SELLER_STATUSES:
-        raise ValidationFailed("A product is either a draft or active.", field=field, code="status_invalid")
+        raise ValidationFailed(_("A product is either a draft or active."), field=field, code="status_invalid")
     return status
 
 
@@ -105,9 +107,9 @@ def update_product(shop: Shop, product: Product, *, title: str | None = None, de
     """Edit the product's text, category or DRAFT/ACTIVE status (a HIDDEN product stays hidden)."""
     check_owner(shop, product)
     if title is not None:
-        product.title = clean_text(title, field="title", label="title", min_len=TITLE_MIN, max_len=TITLE_MAX)
+        product.title = clean_text(title, field="title", label=_("title"), min_len=TITLE_MIN, max_len=TITLE_MAX)
     if description is not None:
-        product.description = clean_text(description, field="description", label="description",
+        product.description = clean_text(description, field="description", label=_("description"),
                                          max_len=DESCRIPTION_MAX)
     if category_id is not None:
         product.category_id = category_of(category_id)
@@ -139,9 +141,11 @@ def set_product_status(shop: Shop, product: Product, status) -> Product:
     check_owner(shop, product)
     status = _seller_status(status)
     if product.status == ProductStatus.HIDDEN:
-        reason = f" Reason: {product.status_reason}" if product.status_reason else ""
-        raise Conflict("An administrator hid this product, so only an administrator can make it visible again."
-                       + reason, field="status", code="product_hidden")
+        message = _("An administrator hid this product, so only an administrator can make it visible again.")
+        if product.status_reason:
+            message = _("An administrator hid this product, so only an administrator can make it visible again. "
+                        "Reason: %(reason)s", reason=product.status_reason)
+        raise Conflict(message, field="status", code="product_hidden")
     product.status = status
     db.session.flush()
     return product
@@ -165,7 +169,7 @@ def delete_product(shop: Shop, product: Product) -> Product:
 
 def check_owner(shop: Shop, product: Product) -> None:
     if product.shop_id != shop.id or product.status == ProductStatus.DELETED:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
 
 
 # --- variants ---------------------------------------------------------------------------
@@ -174,7 +178,7 @@ def get_variant(product: Product, variant_id) -> ProductVariant:
     for variant in live_variants(product):
         if str(variant.id) == str(variant_id):
             return variant
-    raise NotFound("No such variant.")
+    raise NotFound(_("No such variant."))
 
 
 def add_variant(shop: Shop, product: Product, spec: dict) -> ProductVariant:
@@ -184,7 +188,7 @@ def add_variant(shop: Shop, product: Product, spec: dict) -> ProductVariant:
     values = clean_variant(spec, row)
     existing = [(v.id, {"options": v.options}) for v in live_variants(product)]
     if len(existing) >= MAX_VARIANTS:
-        raise ValidationFailed(f"A product can have at most {MAX_VARIANTS} variants.", field="variants",
+        raise ValidationFailed(_("A product can have at most %(max)d variants.", max=MAX_VARIANTS), field="variants",
                                code="too_many_variants")
     check_variant_set(existing + [(row, values)])
     check_skus(shop.id, [(row, values)], set())
@@ -222,7 +226,7 @@ def remove_variant(shop: Shop, product: Product, variant_id) -> ProductVariant:
     check_owner(shop, product)
     variant = get_variant(product, variant_id)
     if len(live_variants(product)) <= 1:
-        raise ValidationFailed("A product needs at least one variant: add another before removing this one.",
+        raise ValidationFailed(_("A product needs at least one variant: add another before removing this one."),
                                field="variants", code="last_variant")
     variant.deleted_at = utcnow()
     refresh_min_price(product)
@@ -284,7 +288,7 @@ def _check_variant_ids(product: Product, specs: list[dict]) -> None:
     live = {str(v.id) for v in live_variants(product)}
     for spec in specs:
         if spec.get("id") and str(spec["id"]) not in live:
-            raise NotFound("No such variant.")
+            raise NotFound(_("No such variant."))
 
 
 # --- stock ------------------------------------------------------------------------------
@@ -327,9 +331,13 @@ def _refusal(stock_now: int, seen: int | None) -> str:
     if seen is None:
         # An old page, or a caller that doesn't say what it started from: writing its number
         # back would undo every sale since, so it starts again from today's stock.
-        return f"We can't tell which stock this page showed: it is {stock_now} now. Check the stock and save again."
-    left = f"Only {stock_now} left now" if stock_now else "None left now"
-    return f"{left}: {seen - stock_now} sold since you opened this page. Check the stock and save again."
+        return _("We can't tell which stock this page showed: it is %(stock)s now. Check the stock and save again.",
+                 stock=format_number(stock_now))
+    if not stock_now:
+        return _("None left now: %(sold)s sold since you opened this page. Check the stock and save again.",
+                 sold=format_number(seen))
+    return _("Only %(stock)s left now: %(sold)s sold since you opened this page. Check the stock and save again.",
+             stock=format_number(stock_now), sold=format_number(seen - stock_now))
 
 
 def _adjusted_stocks(rows: list[tuple[object, ProductVariant, dict, dict]]) -> dict[uuid.UUID, int]:
@@ -348,7 +356,8 @@ def _adjusted_stocks(rows: list[tuple[object, ProductVariant, dict, dict]]) -> d
             errors[field] = _refusal(variant.stock, seen)
             stock_now[row] = variant.stock
         elif new > STOCK_MAX:
-            errors[field] = f"That would make the stock {new:,}: it must be between 0 and {STOCK_MAX:,}."
+            errors[field] = _("That would make the stock %(stock)s: it must be between 0 and %(max)s.",
+                              stock=format_number(new), max=format_number(STOCK_MAX))
         stocks[variant.id] = new
     if stock_now:
         raise StockChanged(errors, stock_now)

@@ -7,6 +7,8 @@ every bad field of a row is reported at once.
 import re
 import uuid
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -37,22 +39,26 @@ def parse_options(value: dict | str | None, field: str = "options") -> dict[str,
             if not sep:
                 name, sep, val = part.partition(":")
             if not sep:
-                raise ValidationFailed("Write options as Name=Value pairs separated by commas, e.g. Màu=Đỏ, Size=M.",
+                raise ValidationFailed(_("Write options as Name=Value pairs separated by commas, e.g. Màu=Đỏ, Size=M."),
                                        field=field, code="options_invalid")
             pairs.append((name, val))
     options: dict[str, str] = {}
     for name, val in pairs:
         name, val = nfc(name), nfc(val)
         if not name or not val:
-            raise ValidationFailed("Each option needs a name and a value, e.g. Size=M.", field=field, code="options_invalid")
+            raise ValidationFailed(_("Each option needs a name and a value, e.g. Size=M."), field=field,
+                                   code="options_invalid")
         if len(name) > OPTION_NAME_MAX or len(val) > OPTION_VALUE_MAX:
-            raise ValidationFailed(f"Keep option names under {OPTION_NAME_MAX + 1} and values under "
-                                   f"{OPTION_VALUE_MAX + 1} characters.", field=field, code="options_invalid")
+            raise ValidationFailed(_("Keep option names under %(name_max)d and values under %(value_max)d characters.",
+                                     name_max=OPTION_NAME_MAX + 1, value_max=OPTION_VALUE_MAX + 1),
+                                   field=field, code="options_invalid")
         if name.casefold() in (n.casefold() for n in options):
-            raise ValidationFailed(f"The option “{name}” is given twice.", field=field, code="options_invalid")
+            raise ValidationFailed(_("The option “%(name)s” is given twice.", name=name), field=field,
+                                   code="options_invalid")
         options[name] = val
     if len(options) > MAX_OPTIONS:
-        raise ValidationFailed(f"A variant can have at most {MAX_OPTIONS} options.", field=field, code="options_invalid")
+        raise ValidationFailed(_("A variant can have at most %(max)d options.", max=MAX_OPTIONS), field=field,
+                               code="options_invalid")
     return options
 
 
@@ -72,17 +78,18 @@ def _parse_price(value, field: str) -> int:
     else:
         text = nfc(str(value or ""))
         if not text:
-            raise ValidationFailed("Enter a price.", field=field, code="required")
+            raise ValidationFailed(_("Enter a price."), field=field, code="required")
         if text.startswith("-"):  # say so, rather than why "-3" isn't a number we read
-            raise ValidationFailed("The price must be more than zero.", field=field, code="price_invalid")
+            raise ValidationFailed(_("The price must be more than zero."), field=field, code="price_invalid")
         try:
             price = parse_money(text)
         except ValueError as exc:
-            raise ValidationFailed(f"That is not a price: {exc}", field=field, code="price_invalid") from None
+            raise ValidationFailed(_("That is not a price: %(reason)s", reason=exc), field=field,
+                                       code="price_invalid") from None
     if price <= 0:
-        raise ValidationFailed("The price must be more than zero.", field=field, code="price_invalid")
+        raise ValidationFailed(_("The price must be more than zero."), field=field, code="price_invalid")
     if price > PRICE_MAX:
-        raise ValidationFailed("That price is too high.", field=field, code="price_invalid")
+        raise ValidationFailed(_("That price is too high."), field=field, code="price_invalid")
     return price
 
 
@@ -90,10 +97,11 @@ def _parse_stock(value, field: str) -> int:
     try:
         stock = int(str(value).strip()) if value not in (None, "") else 0
     except ValueError:
-        raise ValidationFailed("Enter the stock as a whole number, e.g. 12.", field=field,
+        raise ValidationFailed(_("Enter the stock as a whole number, e.g. 12."), field=field,
                                code="stock_invalid") from None
     if not 0 <= stock <= STOCK_MAX:
-        raise ValidationFailed(f"Stock must be between 0 and {STOCK_MAX:,}.", field=field, code="stock_invalid")
+        raise ValidationFailed(_("Stock must be between 0 and %(max)s.", max=format_number(STOCK_MAX)), field=field,
+                               code="stock_invalid")
     return stock
 
 
@@ -103,9 +111,9 @@ def clean_variant(spec: dict, row) -> dict:
     values, errors = {}, {}
     sku = nfc(spec.get("sku"))
     if not sku:
-        errors[prefix + "sku"] = "Enter a SKU."
+        errors[prefix + "sku"] = _("Enter a SKU.")
     elif not SKU_RE.match(sku):
-        errors[prefix + "sku"] = "Use up to 64 letters, digits, dots, dashes, slashes or underscores (no spaces)."
+        errors[prefix + "sku"] = _("Use up to 64 letters, digits, dots, dashes, slashes or underscores (no spaces).")
     values["sku"] = sku
     for name, parse in (("options", parse_options), ("price", _parse_price), ("stock", _parse_stock)):
         try:
@@ -126,8 +134,8 @@ def check_variant_set(rows: list[tuple[object, dict]]) -> None:
     for row, values in rows:
         key = tuple(sorted((k.casefold(), v.casefold()) for k, v in values["options"].items()))
         if key in seen:
-            errors[f"variants-{row}-options"] = ("Give each variant its options, e.g. Màu=Đỏ or Size=M." if not key
-                                                 else "Two variants have the same options.")
+            errors[f"variants-{row}-options"] = (_("Give each variant its options, e.g. Màu=Đỏ or Size=M.") if not key
+                                                 else _("Two variants have the same options."))
         seen.setdefault(key, row)
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors, code="variant_duplicate")
@@ -140,7 +148,7 @@ def check_skus(shop_id: uuid.UUID, rows: list[tuple[object, dict]], touched: set
     errors = {}
     for row, values in rows:
         if values["sku"] in seen:
-            errors[f"variants-{row}-sku"] = f"SKU “{values['sku']}” is used twice in this form."
+            errors[f"variants-{row}-sku"] = _("SKU “%(sku)s” is used twice in this form.", sku=values["sku"])
         seen.setdefault(values["sku"], row)
     query = (select(ProductVariant.sku, Product.title)
              .join(Product, Product.id == ProductVariant.product_id)
@@ -149,7 +157,8 @@ def check_skus(shop_id: uuid.UUID, rows: list[tuple[object, dict]], touched: set
     if touched:
         query = query.where(ProductVariant.id.not_in(touched))
     for sku, title in db.session.execute(query) if seen else ():
-        errors.setdefault(f"variants-{seen[sku]}-sku", f"SKU “{sku}” is already used by “{title}”.")
+        errors.setdefault(f"variants-{seen[sku]}-sku", _("SKU “%(sku)s” is already used by “%(title)s”.", sku=sku,
+                                                           title=title))
     if errors:
         raise Conflict(next(iter(errors.values())), fields=errors, code="sku_taken")
 
@@ -160,7 +169,7 @@ def flush_variants() -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError as exc:
-        raise Conflict("One of these SKUs was just used by another product. Choose another SKU.",
+        raise Conflict(_("One of these SKUs was just used by another product. Choose another SKU."),
                        field="variants", code="sku_taken") from exc
 
 
@@ -178,10 +187,10 @@ def clean_rows_apart(variants: list[dict]) -> tuple[list[tuple[object, dict]], d
     """The rows that are right and the errors of the others (repeated options among them), so a
     caller can check the good rows further (their SKUs) and report everything in one answer."""
     if not variants:
-        raise ValidationFailed("Add at least one variant (its SKU, price and stock).", field="variants",
+        raise ValidationFailed(_("Add at least one variant (its SKU, price and stock)."), field="variants",
                                code="variants_required")
     if len(variants) > MAX_VARIANTS:
-        raise ValidationFailed(f"A product can have at most {MAX_VARIANTS} variants.", field="variants",
+        raise ValidationFailed(_("A product can have at most %(max)d variants.", max=MAX_VARIANTS), field="variants",
                                code="too_many_variants")
     rows, errors = [], {}
     for index, spec in enumerate(variants):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 from sqlalchemy.dialects.postgresql import array_agg
 
@@ -39,7 +40,7 @@ def get_visible_shop(slug: str) -> Shop:
     if "\x00" not in slug:  # PostgreSQL refuses NUL in text: such a slug simply matches nothing
         shop = db.session.scalar(select(Shop).where(Shop.slug == slug, Shop.status == ShopStatus.ACTIVE))
     if shop is None:
-        raise NotFound("That shop is not open.", code="shop_not_found")
+        raise NotFound(_("That shop is not open."), code="shop_not_found")
     return shop
 
 
@@ -75,7 +76,7 @@ def get_shop_page(slug: str) -> ShopPage:
             .where(Shop.slug == slug, Shop.status == ShopStatus.ACTIVE)
         ).one_or_none()
     if row is None:
-        raise NotFound("That shop is not open.", code="shop_not_found")
+        raise NotFound(_("That shop is not open."), code="shop_not_found")
     shop, products, reviews, rating_sum, category_ids = row
     return ShopPage(shop, products, int(reviews), int(rating_sum),
                     frozenset(c for c in (category_ids or ()) if c is not None))
@@ -115,7 +116,7 @@ def seller_card(slug: str) -> SellerCard:
             .where(Shop.slug == slug, Shop.status == ShopStatus.ACTIVE)
         ).one_or_none()
     if row is None:
-        raise NotFound("That shop is not open.", code="shop_not_found")
+        raise NotFound(_("That shop is not open."), code="shop_not_found")
     return SellerCard(*(int(value) for value in row))
 
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -75,8 +77,8 @@ def validate_slug(slug: str, field: str = "slug") -> str:
     slug = (slug or "").strip().lower()
     if not SLUG_MIN <= len(slug) <= SLUG_MAX or not SLUG_RE.match(slug):
         raise ValidationFailed(
-            f"Use {SLUG_MIN}–{SLUG_MAX} lowercase letters (a–z), digits and single hyphens, "
-            "not starting or ending with a hyphen.", field=field, code="slug_invalid")
+            _("Use %(min)d–%(max)d lowercase letters (a–z), digits and single hyphens, "
+              "not starting or ending with a hyphen.", min=SLUG_MIN, max=SLUG_MAX), field=field, code="slug_invalid")
     return slug
 
 
@@ -110,16 +112,18 @@ def register_shop(user: User, name: str, slug: str | None = None, description: s
     two simultaneous requests cannot both win; the loser gets the same clear error.
     """
     if not user.is_verified:
-        raise Forbidden("Verify your phone number or email before opening a shop.", code="not_verified")
+        raise Forbidden(_("Verify your phone number or email before opening a shop."), code="not_verified")
     if user.role == Role.ADMIN:
-        raise Forbidden("Administrator accounts can't open a shop; use a separate account.", code="admin_cannot_sell")
+        raise Forbidden(_("Administrator accounts can't open a shop; use a separate account."),
+                        code="admin_cannot_sell")
     if shop_of(user) is not None:
-        raise Conflict("You already have a shop: each account can open one.", code="shop_exists")
-    name = clean_text(name, field="name", label="shop name", min_len=NAME_MIN, max_len=NAME_MAX)
+        raise Conflict(_("You already have a shop: each account can open one."), code="shop_exists")
+    name = clean_text(name, field="name", label=_("shop name"), min_len=NAME_MIN, max_len=NAME_MAX)
     slug = validate_slug(slug) if (slug or "").strip() else suggest_slug(name)
-    description = clean_text(description, field="description", label="description", max_len=DESCRIPTION_MAX)
+    description = clean_text(description, field="description", label=_("description"), max_len=DESCRIPTION_MAX)
     if slug_taken(slug):
-        raise Conflict(f"The address “{slug}” is taken. Try “{suggest_slug(slug)}”.", field="slug", code="slug_taken")
+        raise Conflict(_("The address “%(slug)s” is taken. Try “%(suggestion)s”.", slug=slug,
+                         suggestion=suggest_slug(slug)), field="slug", code="slug_taken")
     shop = Shop(owner_id=user.id, name=name, slug=slug, description=description, status=ShopStatus.PENDING)
     if logo:
         shop.logo_key = store_image(logo, "logos", field="logo", max_side=LOGO_SIDE, thumbnail=False).key
@@ -138,8 +142,9 @@ def _insert_shop(shop: Shop) -> None:
     except IntegrityError as exc:
         constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", "") or ""
         if "slug" in constraint:
-            raise Conflict("That shop address was just taken. Choose another.", field="slug", code="slug_taken") from exc
-        raise Conflict("You already have a shop: each account can open one.", code="shop_exists") from exc
+            raise Conflict(_("That shop address was just taken. Choose another."), field="slug",
+                           code="slug_taken") from exc
+        raise Conflict(_("You already have a shop: each account can open one."), code="shop_exists") from exc
 
 
 def update_shop(shop: Shop, *, name: str | None = None, description: str | None = None,
@@ -147,9 +152,9 @@ def update_shop(shop: Shop, *, name: str | None = None, description: str | None 
                 banner: bytes | None = None, remove_banner: bool = False) -> Shop:
     """Change the profile; a replaced or removed logo or banner file is deleted after the commit."""
     if name is not None:
-        shop.name = clean_text(name, field="name", label="shop name", min_len=NAME_MIN, max_len=NAME_MAX)
+        shop.name = clean_text(name, field="name", label=_("shop name"), min_len=NAME_MIN, max_len=NAME_MAX)
     if description is not None:
-        shop.description = clean_text(description, field="description", label="description", max_len=DESCRIPTION_MAX)
+        shop.description = clean_text(description, field="description", label=_("description"), max_len=DESCRIPTION_MAX)
     old_logo, old_banner = shop.logo_key, shop.banner_key
     if logo:
         shop.logo_key = store_image(logo, "logos", field="logo", max_side=LOGO_SIDE, thumbnail=False).key
@@ -169,9 +174,10 @@ def update_shop(shop: Shop, *, name: str | None = None, description: str | None 
 # --- lifecycle ------------------------------------------------------------------------
 
 def _clean_reason(reason: str | None, required: bool) -> str | None:
-    text = clean_text(reason, field="reason", label="reason", max_len=REASON_MAX)
+    text = clean_text(reason, field="reason", label=_("reason"), max_len=REASON_MAX)
     if required and not text:
-        raise ValidationFailed("Give a reason: the shop owner will read it.", field="reason", code="reason_required")
+        raise ValidationFailed(_("Give a reason: the shop owner will read it."), field="reason",
+                               code="reason_required")
     return text or None
 
 
@@ -183,20 +189,22 @@ def transition_shop(actor: User, shop: Shop, action: str, reason: str | None = N
     """
     move = TRANSITIONS.get(action)
     if move is None:
-        raise ValidationFailed(f"Unknown shop action “{action}”.", code="unknown_action")
+        raise ValidationFailed(_("Unknown shop action “%(action)s”.", action=action), code="unknown_action")
     if move.by_admin and actor.role != Role.ADMIN:
-        raise Forbidden("Only administrators can do that.")
+        raise Forbidden(_("Only administrators can do that."))
     if not move.by_admin and actor.id != shop.owner_id:
-        raise NotFound("No such shop.")
+        raise NotFound(_("No such shop."))
     reason = _clean_reason(reason, move.needs_reason)
     db.session.refresh(shop, with_for_update=True)
     if shop.status != move.source:
         raise TransitionNotAllowed(
-            f"This shop is {shop.status.value.lower()}; only a {move.source.value.lower()} shop can be "
-            f"{_past(action)}.")
+            _("This shop is %(status)s; only a %(source)s shop can be %(action)s.", status=_state(shop.status),
+              source=_state(move.source), action=_past(action)))
     if move.target == ShopStatus.ACTIVE and _owner_suspended(shop):
-        raise Conflict("The owner's account is suspended: unsuspend it on the users screen first, then "
-                       f"{'approve' if action == 'approve' else 'reopen'} the shop.", code="owner_suspended")
+        raise Conflict(_("The owner's account is suspended: unsuspend it on the users screen first, then "
+                         "approve the shop.") if action == "approve" else
+                       _("The owner's account is suspended: unsuspend it on the users screen first, then "
+                         "reopen the shop."), code="owner_suspended")
     previous = shop.status
     shop.status = move.target
     shop.status_reason = reason if move.needs_reason else None
@@ -224,9 +232,19 @@ _NOTICE_BODIES = {
 }
 
 
+# Words inside a sentence ("this shop is pending; only an active shop can be suspended"), with a
+# context: other screens say "pending" or "suspended" of other things, in other words.
+def _state(status: ShopStatus) -> str:
+    return {ShopStatus.PENDING: pgettext("shop status", "pending"),
+            ShopStatus.ACTIVE: pgettext("shop status", "active"),
+            ShopStatus.REJECTED: pgettext("shop status", "rejected"),
+            ShopStatus.SUSPENDED: pgettext("shop status", "suspended")}[status]
+
+
 def _past(action: str) -> str:
-    return {"approve": "approved", "reject": "rejected", "suspend": "suspended",
-            "reinstate": "reinstated", "resubmit": "resubmitted"}[action]
+    return {"approve": pgettext("shop action", "approved"), "reject": pgettext("shop action", "rejected"),
+            "suspend": pgettext("shop action", "suspended"), "reinstate": pgettext("shop action", "reinstated"),
+            "resubmit": pgettext("shop action", "resubmitted")}[action]
 
 
 def approve_shop(actor: User, shop: Shop) -> Shop:
