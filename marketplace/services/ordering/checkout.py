@@ -35,6 +35,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -120,6 +121,7 @@ class _Line:
     product: Product
     shop: Shop
     image_key: str | None
+    owner_locale: str | None  # the shop owner's language, for the notification of their new order
 
     @property
     def label(self) -> str:
@@ -205,23 +207,20 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     for order in orders:
         if order.voucher_id:
             db.session.add(VoucherUsage(voucher_id=order.voucher_id, user_id=user.id, order_id=order.id))
-    _tell_the_sellers(user, orders)
+    _tell_the_sellers(user, orders, {line.shop.id: line.owner_locale for line in lines})
     if buy_now is None and clear_lines(user, [line.line_id for line in lines]) != len(lines):
         raise CartChanged()  # step 2's guard: never reached while the lines are read FOR UPDATE
     db.session.flush()
     return PlacedOrders(orders=orders, checkout_id=checkout_id, replayed=False)
 
 
-def _tell_the_sellers(user: User, orders: list[Order]) -> None:
-    """A notification to each shop's owner, in their language: one SELECT of their languages and one
-    INSERT, however many shops the cart spans."""
-    owners = {row.id: row for row in db.session.execute(
-        select(User.id, User.locale).where(User.id.in_({order.shop.owner_id for order in orders})))}
+def _tell_the_sellers(user: User, orders: list[Order], languages: dict[uuid.UUID, str | None]) -> None:
+    """A notification to each shop's owner, in their language (`languages`: by shop, read with the
+    lines): one INSERT, however many shops the cart spans."""
     messages = []
     for order in orders:
-        owner_id = order.shop.owner_id
-        with i18n.in_language_of(owners.get(owner_id)):
-            messages.append((owner_id, "order.placed", _("New order %(number)s", number=order.number),
+        with i18n.in_language_of(SimpleNamespace(locale=languages.get(order.shop_id))):
+            messages.append((order.shop.owner_id, "order.placed", _("New order %(number)s", number=order.number),
                              ngettext("%(name)s ordered %(num)d item.", "%(name)s ordered %(num)d items.",
                                       sum(i.quantity for i in order.items), name=user.full_name),
                              f"/seller/orders/{order.id}"))
@@ -307,18 +306,20 @@ def _own_address(user: User, address_id) -> Address:
 @lru_cache(maxsize=2)
 def _lines_statement(chosen: bool):
     """Built once per shape: the user's cart lines (all, or the chosen ids) with their variant,
-    product, shop and the picture copied into the order: the variant's own, else the product's
-    first (one statement). The lines are locked (step 2 of the module doc); the catalogue rows are
+    product, shop, the picture copied into the order (the variant's own, else the product's
+    first) and the shop owner's language (one statement). The lines are locked (step 2 of the module doc); the catalogue rows are
     not: stock is taken by conditional UPDATEs, prices are read again under those locks."""
     first_image = (
         select(ProductImage.storage_key).where(ProductImage.product_id == Product.id)
         .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
     )
     stmt = (
-        select(CartItem, ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image))
+        select(CartItem, ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image),
+               User.locale)
         .join(ProductVariant, ProductVariant.id == CartItem.variant_id)
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
+        .join(User, User.id == Shop.owner_id)
         .outerjoin(ProductImage, ProductImage.id == ProductVariant.image_id)
         .where(CartItem.user_id == bindparam("user_id"))
         .with_for_update(of=CartItem)
@@ -356,9 +357,10 @@ def _buy_now_statement():
         .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
     )
     return (
-        select(ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image))
+        select(ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image), User.locale)
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
+        .join(User, User.id == Shop.owner_id)
         .outerjoin(ProductImage, ProductImage.id == ProductVariant.image_id)
         .where(ProductVariant.id == bindparam("variant_id"))
     )
