@@ -307,8 +307,9 @@ def _own_address(user: User, address_id) -> Address:
 def _lines_statement(chosen: bool):
     """Built once per shape: the user's cart lines (all, or the chosen ids) with their variant,
     product, shop, the picture copied into the order (the variant's own, else the product's
-    first) and the shop owner's language (one statement). The lines are locked (step 2 of the module doc); the catalogue rows are
-    not: stock is taken by conditional UPDATEs, prices are read again under those locks."""
+    first) and the shop owner's language (one statement). The lines are locked (step 2 of the
+    module doc); the catalogue rows are not: stock is taken by conditional UPDATEs, prices are
+    read again under those locks."""
     first_image = (
         select(ProductImage.storage_key).where(ProductImage.product_id == Product.id)
         .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
@@ -350,8 +351,8 @@ def _load_lines(user: User, cart_item_ids) -> list[_Line]:
 
 @lru_cache(maxsize=1)
 def _buy_now_statement():
-    """A "Buy now" line: the variant with its product, shop and picture, as _lines_statement reads
-    them, without a cart line (none is locked: the stock UPDATE is the lock that matters)."""
+    """A "Buy now" line: the variant with its product, shop, picture and owner's language, as
+    _lines_statement reads them, without a cart line (none is locked: the stock UPDATE is the lock that matters)."""
     first_image = (
         select(ProductImage.storage_key).where(ProductImage.product_id == Product.id)
         .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
