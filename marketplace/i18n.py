@@ -26,7 +26,8 @@ SOURCES = (
     ("templates/**.html", "jinja2", {"extensions": "jinja2.ext.loopcontrols"}),
 )
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
-            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
+            "lazy_pgettext": ((1, "c"), 2)}
 
 
 def catalog_path(locale: str, suffix: str = "po") -> Path:
@@ -135,19 +136,22 @@ def _has_translation(string) -> bool:
 
 
 def missing(locale: str) -> dict[str, str]:
-    """The untranslated messages of `locale`'s catalog, as {msgid: ""} (plurals by their singular)."""
-    return {_key(m.id): "" for m in untranslated(read(locale))}
+    """The untranslated messages of `locale`'s catalog, as {msgid: ""} (plurals by their singular, a
+    message with a context as "context\x04msgid", gettext's own key)."""
+    return {_key(m.id, m.context): "" for m in untranslated(read(locale))}
 
 
 def fill(locale: str, translations: dict[str, str]) -> int:
     """Set the translations of `locale`'s catalog from {msgid: text}; a plural's key is its singular and
-    its text serves every form (Vietnamese has one). Unknown msgids are ignored. Returns how many were set."""
+    its text serves every form (Vietnamese has one), a message with a context is keyed as `missing` says.
+    Unknown msgids are ignored. Returns how many were set."""
     catalog = read(locale)
     count = 0
     for message in catalog:
-        if not message.id or not translations.get(_key(message.id)):
+        key = _key(message.id, message.context)
+        if not message.id or not translations.get(key):
             continue
-        text = translations[_key(message.id)]
+        text = translations[key]
         message.string = tuple([text] * catalog.num_plurals) if isinstance(message.id, (tuple, list)) else text
         message.flags.discard("fuzzy")
         count += 1
@@ -155,8 +159,10 @@ def fill(locale: str, translations: dict[str, str]) -> int:
     return count
 
 
-def _key(msgid) -> str:
-    return msgid[0] if isinstance(msgid, (tuple, list)) else msgid
+def _key(msgid, context: str | None = None) -> str:
+    # A context keeps one English word apart from itself: "Shipping" the fee and "Shipping" the status.
+    text = msgid[0] if isinstance(msgid, (tuple, list)) else msgid
+    return f"{context}\x04{text}" if context else text
 
 
 def compile_all(force: bool = False) -> list[str]:

@@ -24,6 +24,7 @@ cart (`buy_variant`, `buy_quantity` ride in the form): the cart is neither read 
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.checkout import bp
@@ -87,7 +88,7 @@ def _buy_from(form_data) -> BuyNow | None:
         return BuyNow(uuid.UUID(variant), parse_whole(form_data.get("buy_quantity", ""), minimum=1,
                                                       maximum=MAX_QUANTITY))
     except ValueError:
-        raise NotFound("That product does not exist.") from None
+        raise NotFound(_("That product does not exist.")) from None
 
 
 def _view(buy: BuyNow | None):
@@ -108,7 +109,7 @@ def _render(form: CheckoutForm, buy: BuyNow | None = None, lines=None, codes=Non
 def checkout():
     """Verified user: the checkout page for their cart (all buyable lines chosen)."""
     if cart_queries.cart_count(current_user) == 0:
-        flash("Your cart is empty.", "info")
+        flash(_("Your cart is empty."), "info")
         return redirect(url_for("cart.view_cart"))
     form = CheckoutForm(idempotency_key=uuid.uuid4().hex)
     ticked = request.args.getlist("line") or None
@@ -123,7 +124,7 @@ def buy_now():
     back = local_path(form.next.data) or url_for("cart.view_cart")
     try:
         if not form.variant_id.data:
-            raise NotFound("Choose an option first.", field="variant_id")
+            raise NotFound(_("Choose an option first."), field="variant_id")
         buyer = current_user if current_user.is_authenticated else None
         buy = check_buy_now(buyer, form.variant_id.data, form.quantity.data)
     except DomainError as error:
@@ -146,7 +147,7 @@ def buy_now_page():
     try:
         variant = uuid.UUID(request.args.get("variant", ""))
     except ValueError:
-        raise NotFound("That product does not exist.") from None
+        raise NotFound(_("That product does not exist.")) from None
     try:
         buy = check_buy_now(current_user, variant, quantity)
     except NotFound:
@@ -178,12 +179,12 @@ def place_order():
     lines = _parse_ids(raw_lines)
     buy = _buy_from(request.form)
     if not form.validate():
-        return _render(form, buy, lines, codes, status=422, error="Please check the form.")
+        return _render(form, buy, lines, codes, status=422, error=_("Please check the form."))
     done = placed_checkout(current_user, form.idempotency_key.data)
     if done is not None:  # a double submit: the orders are placed once, before anything below could differ
         return redirect(url_for("checkout.confirmation", checkout_id=done))
     if lines is not None and not lines:
-        return _render(form, buy, lines, codes, status=422, error="Choose at least one item to buy.")
+        return _render(form, buy, lines, codes, status=422, error=_("Choose at least one item to buy."))
     view = _view(buy)
     chosen = preview_checkout(current_user, view, lines, codes)
     ticked = [line for line in view.lines if lines is None or line.id in set(lines)]
@@ -213,7 +214,7 @@ def place_order():
     if placed.replayed:
         unit_of_work.discard()  # a double submit: drop the new address it may have made again
     else:
-        flash(f"Thank you! {_orders_placed(len(placed.orders))}", "success")
+        flash(_("Thank you! %(placed)s", placed=_orders_placed(len(placed.orders))), "success")
     return redirect(url_for("checkout.confirmation", checkout_id=placed.checkout_id))
 
 
@@ -221,16 +222,18 @@ def _not_as_shown(chosen) -> tuple[int, str] | None:
     """(status, message) when the order sent is not the quote the page showed; None when it is."""
     wrong = next((shop for shop in chosen.shops if shop.selected and shop.voucher_error), None)
     if wrong is not None:
-        return 422, f"Voucher: {wrong.voucher_error}"
+        return 422, _("Voucher: %(problem)s", problem=wrong.voucher_error)
     shown = request.form.get("quote_key")
     if shown is not None and shown != chosen.quote_key:
-        return 409, (f"Nothing was ordered yet: with the items and vouchers you chose, your total is "
-                     f"{format_money(chosen.total)}. Check it, then place your order.")
+        return 409, _("Nothing was ordered yet: with the items and vouchers you chose, your total is %(total)s. "
+                      "Check it, then place your order.", total=format_money(chosen.total))
     return None
 
 
 def _orders_placed(count: int) -> str:
-    return "Your order was placed." if count == 1 else f"Your {count} orders were placed, one per shop."
+    if count == 1:
+        return _("Your order was placed.")
+    return _("Your %(count)s orders were placed, one per shop.", count=count)
 
 
 def _address_id(form: CheckoutForm):
@@ -244,11 +247,11 @@ def _refused(form: CheckoutForm, buy, lines, codes, error: DomainError):
     409 when the cart changed under the page (another tab ordered its lines), 422 otherwise."""
     error_line = error.line_id if isinstance(error, CheckoutLineError) else None
     if isinstance(error, VoucherInvalid):
-        message = f"Voucher: {error.message}"
+        message = _("Voucher: %(problem)s", problem=error.message)
     elif form.address_id.data == NEW_ADDRESS and error.fields and set(error.fields) <= set(form.new_address.form._fields):
         for name, text in error.fields.items():
             form.new_address.form[name].errors = [*form.new_address.form[name].errors, text]
-        message = "Please check the new address."
+        message = _("Please check the new address.")
     else:
         message = error.message
         if error.fields.get("address_id") or error.code == "address_limit":
@@ -263,5 +266,5 @@ def confirmation(checkout_id: uuid.UUID):
     """Logged-in user: the orders one of their checkouts placed."""
     orders = orders_of_checkout(current_user, checkout_id)
     if not orders:
-        raise NotFound("We couldn't find that checkout.")
+        raise NotFound(_("We couldn't find that checkout."))
     return render_template("checkout/confirmation.html", orders=orders)

@@ -7,12 +7,14 @@ at #order-panel gets the panel back, re-rendered in place. A refused transition 
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.orders import bp
 from marketplace.orders.forms import BuyAgainForm, BuyerCancelForm, ConfirmReceiptForm
 from marketplace.services.core.errors import ValidationFailed
-from marketplace.services.ordering import orders
+from marketplace.services.ordering import orders, statuses
 from marketplace.services.ordering.buy_again import buy_again as buy_again_service
 from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed
 from marketplace.services.reviews import review_queries
@@ -21,6 +23,18 @@ from marketplace.web.auth import login_required
 from marketplace.web.htmx import htmx_target, render_htmx
 
 PANEL = "order-panel"
+
+
+@bp.app_template_global()
+def order_status_label(status) -> str:
+    """An order status as people read it, in their language: every order page's badge (buyer, seller, admin)."""
+    return statuses.label(status)
+
+
+@bp.app_template_global()
+def order_step_title(status) -> str:
+    """What reaching `status` means, for an order's timeline ("Handed to the carrier")."""
+    return statuses.step(status)
 
 
 @bp.get("/orders")
@@ -50,7 +64,7 @@ def cancel_order(order_id: uuid.UUID):
     """Logged-in user: cancel their PENDING order (optional reason); restocks and returns the voucher."""
     form = BuyerCancelForm()
     return _act(order_id, lambda: orders.cancel_by_buyer(current_user, order_id, form.checked("reason")),
-                "Your order was cancelled.", cancel_form=form)
+                _("Your order was cancelled."), cancel_form=form)
 
 
 @bp.post("/orders/<uuid:order_id>/buy-again")
@@ -60,9 +74,10 @@ def buy_again(order_id: uuid.UUID):
     bought), then show the cart saying what could not be added and why."""
     result = buy_again_service(current_user, order_id)  # someone else's order is a 404
     if result.added:
-        flash(f"Added {result.added} {'item' if result.added == 1 else 'items'} to your cart.", "success")
+        flash(ngettext("Added %(num)d item to your cart.", "Added %(num)d items to your cart.", result.added),
+              "success")
     for problem in result.problems:
-        flash(f"Not added: {problem}", "warning")
+        flash(_("Not added: %(problem)s", problem=problem), "warning")
     return redirect(url_for("cart.view_cart"))
 
 
@@ -71,7 +86,7 @@ def buy_again(order_id: uuid.UUID):
 def confirm_receipt(order_id: uuid.UUID):
     """Logged-in user: confirm their DELIVERED order arrived (it becomes COMPLETED)."""
     return _act(order_id, lambda: orders.confirm_receipt(current_user, order_id),
-                "Thanks! The order is complete.")
+                _("Thanks! The order is complete."))
 
 
 def _act(order_id: uuid.UUID, change, done: str, cancel_form: BuyerCancelForm | None = None):

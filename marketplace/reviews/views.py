@@ -4,6 +4,7 @@ which calls the `review_section` template global registered here."""
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -103,7 +104,7 @@ def new_review():
         except ValidationFailed as error:  # refused before anything is written; the 422 rolls back
             apply_errors(form, error)
         else:
-            flash("Thank you! Your review is published.", "success")
+            flash(_("Thank you! Your review is published."), "success")
             return redirect(url_for("reviews.product_reviews", product_id=review.product_id)
                             if _is_visible(review.product_id) else url_for("reviews.my_reviews", tab="written"))
     status = 422 if form.is_submitted() else 200
@@ -120,7 +121,7 @@ def edit_review(review_id: uuid.UUID):
     """The review's author, within 30 days: change rating, text and photos."""
     review = reviews.editable_review(current_user, review_id)  # 404 for others, 403 after 30 days
     form = EditReviewForm(data={"rating": review.rating, "body": review.body} if request.method == "GET" else None)
-    form.remove_images.choices = [SelectChoice(str(image.id), f"Photo {n}") for n, image in enumerate(review.images, 1)]
+    form.remove_images.choices = [SelectChoice(str(image.id), _("Photo %(number)s", number=n)) for n, image in enumerate(review.images, 1)]
     if form.validate_on_submit():
         try:
             reviews.update_review(current_user, review.id, rating=form.rating.data, body=form.body.data,
@@ -128,7 +129,7 @@ def edit_review(review_id: uuid.UUID):
         except ValidationFailed as error:  # refused before the review is changed; the 422 rolls back
             apply_errors(form, error)
         else:
-            flash("Your review is updated.", "success")
+            flash(_("Your review is updated."), "success")
             return redirect(url_for("reviews.my_reviews", tab="written"))
     status = 422 if form.is_submitted() else 200
     return render_template("reviews/edit.html", form=form, review=review), status

@@ -7,6 +7,7 @@ of the buyer's own shop is left out. Every line not taken over in full is named,
 import uuid
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -30,13 +31,13 @@ def buy_again(buyer: User, order_id: uuid.UUID) -> BuyAgain:
         .order_by(OrderItem.product_title, OrderItem.id)
     ).all()
     if not items:
-        raise NotFound("We couldn't find that order.")
+        raise NotFound(_("We couldn't find that order."))
     result = BuyAgain()
     wanted: dict[uuid.UUID, int] = {}
     for item in items:
         if item.variant_id is None:  # the seller deleted the variant for good
             label = f"{item.product_title} ({item.variant_name})" if item.variant_name else item.product_title
-            result.problems.append(f"{label} is no longer sold.")
+            result.problems.append(_("%(item)s is no longer sold.", item=label))
         else:
             wanted[item.variant_id] = wanted.get(item.variant_id, 0) + item.quantity
     notes = merge_guest_cart(buyer, wanted) if wanted else []

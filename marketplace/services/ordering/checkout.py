@@ -35,15 +35,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import DateTime, String, Uuid, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from marketplace import metrics
+from marketplace import i18n, metrics
 from marketplace.extensions import db
 from marketplace.models import (
     Address, CartItem, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod, Product, ProductImage,
@@ -86,8 +88,8 @@ class CartChanged(Conflict):
     code = "cart_changed"
 
     def __init__(self):
-        super().__init__("One of the chosen items is no longer in your cart: it was ordered from another tab or "
-                         "device, or removed. Check your cart and orders before ordering again.",
+        super().__init__(_("One of the chosen items is no longer in your cart: it was ordered from another tab or "
+                           "device, or removed. Check your cart and orders before ordering again."),
                          field="cart_item_ids")
 
 
@@ -98,8 +100,9 @@ class PricesChanged(Conflict):
     code = "prices_changed"
 
     def __init__(self, total: int):
-        super().__init__(f"Your total has changed since you last saw it: it is now {format_money(total)}. "
-                         "Check your order and place it again.", field="expected_total")
+        super().__init__(_("Your total has changed since you last saw it: it is now %(total)s. "
+                           "Check your order and place it again.", total=format_money(total)),
+                         field="expected_total")
         self.total = total
 
 
@@ -118,6 +121,7 @@ class _Line:
     product: Product
     shop: Shop
     image_key: str | None
+    owner_locale: str | None  # the shop owner's language, for the notification of their new order
 
     @property
     def label(self) -> str:
@@ -148,7 +152,7 @@ def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vou
     """
     try:
         if buy_now is not None and cart_item_ids is not None:
-            raise ValidationFailed("Buy now orders one product: choose no cart lines with it.",
+            raise ValidationFailed(_("Buy now orders one product: choose no cart lines with it."),
                                    code="buy_now_with_cart_lines", field="cart_item_ids")
         placed = _place(user, address_id, payment_method, cart_item_ids, vouchers, idempotency_key, expected_total,
                         buy_now)
@@ -163,10 +167,10 @@ def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vou
 def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict | None,
            idempotency_key: str | None, expected_total: int | None, buy_now: tuple | None) -> PlacedOrders:
     if not user.is_verified:
-        raise Forbidden("Verify your account before placing an order.", code="unverified")
+        raise Forbidden(_("Verify your account before placing an order."), code="unverified")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 100:
-        raise ValidationFailed("A checkout needs an idempotency key of 1 to 100 characters.",
+        raise ValidationFailed(_("A checkout needs an idempotency key of 1 to 100 characters."),
                                code="idempotency_key_required", field="idempotency_key")
     method = _payment_method(payment_method)
     checkout_id = db.session.execute(_CLAIM, {"user_id": user.id, "idempotency_key": key, "id": uuid.uuid4(),
@@ -203,15 +207,24 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     for order in orders:
         if order.voucher_id:
             db.session.add(VoucherUsage(voucher_id=order.voucher_id, user_id=user.id, order_id=order.id))
-    # One INSERT for every shop's notification, however many shops the cart spans.
-    notify_all((order.shop.owner_id, "order.placed", _l("New order %(number)s", number=order.number),
-                _l("%(name)s ordered %(count)d item(s).", name=user.full_name,
-                   count=sum(i.quantity for i in order.items)),
-                f"/seller/orders/{order.id}") for order in orders)
+    _tell_the_sellers(user, orders, {line.shop.id: line.owner_locale for line in lines})
     if buy_now is None and clear_lines(user, [line.line_id for line in lines]) != len(lines):
         raise CartChanged()  # step 2's guard: never reached while the lines are read FOR UPDATE
     db.session.flush()
     return PlacedOrders(orders=orders, checkout_id=checkout_id, replayed=False)
+
+
+def _tell_the_sellers(user: User, orders: list[Order], languages: dict[uuid.UUID, str | None]) -> None:
+    """A notification to each shop's owner, in their language (`languages`: by shop, read with the
+    lines): one INSERT, however many shops the cart spans."""
+    messages = []
+    for order in orders:
+        with i18n.in_language_of(SimpleNamespace(locale=languages.get(order.shop_id))):
+            messages.append((order.shop.owner_id, "order.placed", _("New order %(number)s", number=order.number),
+                             ngettext("%(name)s ordered %(num)d item.", "%(name)s ordered %(num)d items.",
+                                      sum(i.quantity for i in order.items), name=user.full_name),
+                             f"/seller/orders/{order.id}"))
+    notify_all(messages)
 
 
 def _check_amounts(by_shop: dict[uuid.UUID, list[_Line]], subtotals: dict[uuid.UUID, int]) -> None:
@@ -221,12 +234,13 @@ def _check_amounts(by_shop: dict[uuid.UUID, list[_Line]], subtotals: dict[uuid.U
     for shop_id, group in by_shop.items():
         for line in group:
             if not pricing.fits_a_line(line.variant.price, line.quantity):
-                raise CheckoutLineError(f"{line.label}: one line can't be over {format_money(MONEY_MAX)}. "
-                                        "Lower the quantity.", line_id=line.line_id, code="order_too_large")
+                raise CheckoutLineError(_("%(item)s: one line can't be over %(amount)s. Lower the quantity.",
+                                          item=line.label, amount=format_money(MONEY_MAX)),
+                                        line_id=line.line_id, code="order_too_large")
         if not pricing.fits_an_order(subtotals[shop_id], pricing.shipping_fee()):
-            raise ValidationFailed(f"One order can't be over {format_money(MONEY_MAX)}: buy fewer of "
-                                   f"{group[0].shop.name}'s items at once.", code="order_too_large",
-                                   field="cart_item_ids")
+            raise ValidationFailed(_("One order can't be over %(amount)s: buy fewer of %(shop)s's items at once.",
+                                     amount=format_money(MONEY_MAX), shop=group[0].shop.name),
+                                   code="order_too_large", field="cart_item_ids")
 
 
 def _check_expected_total(expected_total: int | None, rows) -> None:
@@ -234,7 +248,7 @@ def _check_expected_total(expected_total: int | None, rows) -> None:
     the orders' totals are computed from what was read under the locks."""
     if expected_total is None:
         return
-    total = sum(order["total"] for order, _, _, _ in rows)
+    total = sum(order["total"] for order, *__ in rows)
     if total != expected_total:
         raise PricesChanged(total)
 
@@ -265,7 +279,7 @@ def _payment_method(value) -> PaymentMethod:
     try:
         return value if isinstance(value, PaymentMethod) else PaymentMethod(str(value).upper())
     except ValueError:
-        raise ValidationFailed("Choose cash on delivery (COD).", code="invalid_payment_method",
+        raise ValidationFailed(_("Choose cash on delivery (COD)."), code="invalid_payment_method",
                                field="payment_method") from None
 
 
@@ -285,25 +299,28 @@ def _own_address(user: User, address_id) -> Address:
     except ValueError:
         address = None
     if address is None or address.user_id != user.id:
-        raise NotFound("Choose one of your shipping addresses.", code="address_not_found", field="address_id")
+        raise NotFound(_("Choose one of your shipping addresses."), code="address_not_found", field="address_id")
     return address
 
 
 @lru_cache(maxsize=2)
 def _lines_statement(chosen: bool):
     """Built once per shape: the user's cart lines (all, or the chosen ids) with their variant,
-    product, shop and the picture copied into the order: the variant's own, else the product's
-    first (one statement). The lines are locked (step 2 of the module doc); the catalogue rows are
-    not: stock is taken by conditional UPDATEs, prices are read again under those locks."""
+    product, shop, the picture copied into the order (the variant's own, else the product's
+    first) and the shop owner's language (one statement). The lines are locked (step 2 of the
+    module doc); the catalogue rows are not: stock is taken by conditional UPDATEs, prices are
+    read again under those locks."""
     first_image = (
         select(ProductImage.storage_key).where(ProductImage.product_id == Product.id)
         .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
     )
     stmt = (
-        select(CartItem, ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image))
+        select(CartItem, ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image),
+               User.locale)
         .join(ProductVariant, ProductVariant.id == CartItem.variant_id)
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
+        .join(User, User.id == Shop.owner_id)
         .outerjoin(ProductImage, ProductImage.id == ProductVariant.image_id)
         .where(CartItem.user_id == bindparam("user_id"))
         .with_for_update(of=CartItem)
@@ -318,15 +335,15 @@ def _load_lines(user: User, cart_item_ids) -> list[_Line]:
         try:
             wanted = {uuid.UUID(str(i)) for i in cart_item_ids}
         except ValueError:
-            raise NotFound("One of the chosen items is not in your cart.", field="cart_item_ids") from None
+            raise NotFound(_("One of the chosen items is not in your cart."), field="cart_item_ids") from None
         params["line_ids"] = list(wanted)
     lines = [_Line(item.id, item.quantity, *rest)
              for item, *rest in db.session.execute(_lines_statement(wanted is not None), params).all()]
     if wanted is not None and len(lines) != len(wanted):
         raise CartChanged()  # someone else's line reads the same: not in this cart
     if not lines:
-        raise ValidationFailed("Choose at least one item to buy." if wanted is not None
-                               else "Your cart is empty: there is nothing to order.",
+        raise ValidationFailed(_("Choose at least one item to buy.") if wanted is not None
+                               else _("Your cart is empty: there is nothing to order."),
                                code="empty_selection", field="cart_item_ids")
     _check_buyable(user, lines)
     return lines
@@ -334,16 +351,17 @@ def _load_lines(user: User, cart_item_ids) -> list[_Line]:
 
 @lru_cache(maxsize=1)
 def _buy_now_statement():
-    """A "Buy now" line: the variant with its product, shop and picture, as _lines_statement reads
-    them, without a cart line (none is locked: the stock UPDATE is the lock that matters)."""
+    """A "Buy now" line: the variant with its product, shop, picture and owner's language, as
+    _lines_statement reads them, without a cart line (none is locked: the stock UPDATE is the lock that matters)."""
     first_image = (
         select(ProductImage.storage_key).where(ProductImage.product_id == Product.id)
         .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
     )
     return (
-        select(ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image))
+        select(ProductVariant, Product, Shop, func.coalesce(ProductImage.storage_key, first_image), User.locale)
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
+        .join(User, User.id == Shop.owner_id)
         .outerjoin(ProductImage, ProductImage.id == ProductVariant.image_id)
         .where(ProductVariant.id == bindparam("variant_id"))
     )
@@ -354,10 +372,10 @@ def _buy_now_lines(user: User, variant_id, quantity) -> list[_Line]:
     try:
         variant_id = uuid.UUID(str(variant_id))
     except ValueError:
-        raise NotFound("That product does not exist.", field="variant_id") from None
+        raise NotFound(_("That product does not exist."), field="variant_id") from None
     row = db.session.execute(_buy_now_statement(), {"variant_id": variant_id}).first()
     if row is None:
-        raise NotFound("That product does not exist.", field="variant_id")
+        raise NotFound(_("That product does not exist."), field="variant_id")
     lines = [_Line(variant_id, quantity, *row)]
     _check_buyable(user, lines, in_cart=False)
     return lines
@@ -366,11 +384,14 @@ def _buy_now_lines(user: User, variant_id, quantity) -> list[_Line]:
 def _check_buyable(user: User, lines: list[_Line], in_cart: bool = True) -> None:
     for line in lines:
         if is_own_shop(line.shop.owner_id, user.id):  # merged from a guest cart, or older than the rule
-            fix = " Remove it from your cart." if in_cart else ""
-            raise CheckoutLineError(f"{own_shop_message(line.label)}{fix}", line_id=line.line_id, code=OWN_SHOP)
+            message = own_shop_message(line.label)
+            if in_cart:
+                message = _("%(problem)s Remove it from your cart.", problem=message)
+            raise CheckoutLineError(message, line_id=line.line_id, code=OWN_SHOP)
         if not is_purchasable(line.variant, line.product, line.shop):
-            fix = ": remove it from your cart" if in_cart else ""
-            raise CheckoutLineError(f"{line.label} is no longer available{fix}.", line_id=line.line_id)
+            message = (_("%(item)s is no longer available: remove it from your cart.", item=line.label) if in_cart
+                       else _("%(item)s is no longer available.", item=line.label))
+            raise CheckoutLineError(message, line_id=line.line_id)
 
 
 def _voucher_codes(vouchers: dict | None, by_shop: dict) -> dict[uuid.UUID, str]:
@@ -383,7 +404,7 @@ def _voucher_codes(vouchers: dict | None, by_shop: dict) -> dict[uuid.UUID, str]
         except ValueError:
             shop_id = None
         if shop_id not in by_shop:
-            raise ValidationFailed("A voucher was given for a shop you are not buying from.",
+            raise ValidationFailed(_("A voucher was given for a shop you are not buying from."),
                                    code="voucher_shop_not_in_checkout", field="vouchers")
         codes[shop_id] = str(code).strip()
     return codes
@@ -402,9 +423,10 @@ def _take_stock(line: _Line) -> None:
     if left is None:
         now = db.session.scalar(select(ProductVariant.stock).where(ProductVariant.id == line.variant.id)) or 0
         if now == 0:
-            message = f"{line.label} is sold out: remove it from your cart."
+            message = _("%(item)s is sold out: remove it from your cart.", item=line.label)
         else:
-            message = f"Only {now} of {line.label} left (you asked for {quantity}): lower the quantity."
+            message = _("Only %(left)s of %(item)s left (you asked for %(quantity)s): lower the quantity.",
+                        left=now, item=line.label, quantity=quantity)
         raise OutOfStock(message, line_id=line.line_id)
     set_committed_value(line.variant, "stock", left.stock)
     set_committed_value(line.variant, "price", left.price)
@@ -418,8 +440,8 @@ def _order_numbers(count: int) -> list[str]:
     day = datetime.now(timezone.utc).strftime("%y%m%d")
     numbers: list[str] = []
     while len(numbers) < count:
-        drawn = {f"MP{day}{''.join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))}"
-                 for _ in range(count - len(numbers))}
+        drawn = {f"MP{day}{''.join(secrets.choice(NUMBER_ALPHABET) for __ in range(6))}"
+                 for __ in range(count - len(numbers))}
         taken = set(db.session.scalars(_NUMBERS_TAKEN, {"numbers": list(drawn)}))
         numbers.extend(sorted(drawn - taken - set(numbers)))
     return numbers
@@ -461,9 +483,9 @@ def _insert_orders(rows: list[tuple[dict, list[dict], dict, Shop]]) -> list[Orde
     """INSERT the orders, their first events, then their lines: three plain statements however many
     shops (the ORM's flush of the same rows costs several times more CPU). The Order objects are
     then put in the session as if loaded from these rows, with their shop, lines and events."""
-    db.session.execute(_INSERT_ORDERS, [order for order, _, _, _ in rows])
-    db.session.execute(_INSERT_EVENTS, [event for _, _, event, _ in rows])
-    db.session.execute(_INSERT_ITEMS, [item for _, items, _, _ in rows for item in items])
+    db.session.execute(_INSERT_ORDERS, [order for order, *__ in rows])
+    db.session.execute(_INSERT_EVENTS, [event for __, __, event, __ in rows])
+    db.session.execute(_INSERT_ITEMS, [item for __, items, *__ in rows for item in items])
     orders = []
     for values, items, event, shop in rows:
         order = _as_loaded(Order(**values))  # updated_at (the database's default) loads if asked for

@@ -7,6 +7,7 @@ fixed number of statements whatever the page length.
 """
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,20 +16,13 @@ from marketplace.models import Order, OrderEvent, OrderStatus, Shop, ShopSalesDa
 from marketplace.services.core import paging, rollups
 from marketplace.services.core.errors import NotFound, ValidationFailed
 from marketplace.services.core.paging import Page
+from marketplace.services.ordering import statuses
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
 
-# The tabs of both order pages, in the order they are shown: (status or None for all, label).
-STATUS_TABS: list[tuple[OrderStatus | None, str]] = [
-    (None, "All"),
-    (OrderStatus.PENDING, "To confirm"),
-    (OrderStatus.CONFIRMED, "To ship"),
-    (OrderStatus.SHIPPING, "Shipping"),
-    (OrderStatus.DELIVERED, "Delivered"),
-    (OrderStatus.COMPLETED, "Completed"),
-    (OrderStatus.CANCELLED, "Cancelled"),
-]
+# The tabs of both order pages (statuses.py names them in the viewer's language).
+STATUS_TABS = statuses.TABS
 
 
 def parse_status(value: str | None, field: str = "status") -> OrderStatus | None:
@@ -38,7 +32,7 @@ def parse_status(value: str | None, field: str = "status") -> OrderStatus | None
     try:
         return OrderStatus(value.upper())
     except ValueError:
-        raise ValidationFailed("Unknown order status.", field=field, code="invalid_status") from None
+        raise ValidationFailed(_("Unknown order status."), field=field, code="invalid_status") from None
 
 
 def list_buyer_orders(buyer: User, status: OrderStatus | None = None, cursor: str | None = None,
@@ -89,7 +83,7 @@ def _detail(query: Select) -> Order:
         ).execution_options(populate_existing=True)
     )
     if order is None:
-        raise NotFound("We couldn't find that order.")
+        raise NotFound(_("We couldn't find that order."))
     return order
 
 

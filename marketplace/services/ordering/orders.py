@@ -27,10 +27,11 @@ from marketplace.models import (
     Order, OrderEvent, OrderItem, OrderStatus, Product, ProductVariant, Role, Shop, User, Voucher, VoucherUsage,
 )
 from marketplace.models.base import utcnow
-from marketplace.services.accounts.notifications import lazy_format, notify
+from marketplace.services.accounts.notifications import notify
 from marketplace.services.core import audit
 from marketplace.services.core.effects import after_commit
 from marketplace.services.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.services.ordering import statuses
 
 REASON_MAX = 500
 TRACKING_MAX = 64  # orders.tracking_number is VARCHAR(64)
@@ -82,13 +83,27 @@ _PROGRESS = {
     S.PENDING_PAYMENT: 1, S.PENDING: 1, S.CONFIRMED: 2, S.SHIPPING: 3, S.DELIVERED: 4, S.COMPLETED: 5,
     S.CANCELLED: 6,
 }
-_PAST_PARTICIPLE = {
-    Action.CONFIRM: "confirmed", Action.SHIP: "shipped", Action.DELIVER: "marked delivered",
-    Action.COMPLETE: "marked as received", Action.CANCEL: "cancelled",
+# The refusals, whole sentences for the translators; %(status)s is statuses.IN_A_SENTENCE.
+_NOT_YET = {
+    Action.CONFIRM: _l("This order is %(status)s; it can't be confirmed yet."),
+    Action.SHIP: _l("This order is %(status)s; it can't be shipped yet."),
+    Action.DELIVER: _l("This order is %(status)s; it can't be marked delivered yet."),
+    Action.COMPLETE: _l("This order is %(status)s; it can't be marked as received yet."),
+    Action.CANCEL: _l("This order is %(status)s; it can't be cancelled yet."),
 }
-_INFINITIVE = {
-    Action.CONFIRM: "confirm", Action.SHIP: "ship", Action.DELIVER: "mark delivered",
-    Action.COMPLETE: "confirm receipt of", Action.CANCEL: "cancel",
+_NO_LONGER = {
+    Action.CONFIRM: _l("This order is %(status)s; it can no longer be confirmed."),
+    Action.SHIP: _l("This order is %(status)s; it can no longer be shipped."),
+    Action.DELIVER: _l("This order is %(status)s; it can no longer be marked delivered."),
+    Action.COMPLETE: _l("This order is %(status)s; it can no longer be marked as received."),
+    Action.CANCEL: _l("This order is %(status)s; it can no longer be cancelled."),
+}
+# Who may, for the actions one role alone may take (every role may cancel).
+_ONLY = {
+    Action.CONFIRM: _l("Only the seller can confirm this order."),
+    Action.SHIP: _l("Only the seller can ship this order."),
+    Action.DELIVER: _l("Only the seller can mark this order delivered."),
+    Action.COMPLETE: _l("Only the buyer can confirm receipt of this order."),
 }
 
 
@@ -100,14 +115,12 @@ def allowed_actions(order: Order, role: ActorRole) -> set[Action]:
 def check_transition(status: OrderStatus, role: ActorRole, action: Action) -> Transition:
     """The transition `role` may make with `action` from `status`, or TransitionNotAllowed."""
     transition = TRANSITIONS.get((role, action))
-    done = _PAST_PARTICIPLE[action]
     if transition is None:
-        who = " or ".join(f"the {r.value}" for (r, a) in TRANSITIONS if a is action)
-        raise TransitionNotAllowed(f"Only {who} can {_INFINITIVE[action]} this order.")
+        raise TransitionNotAllowed(str(_ONLY[action]))
     if status not in transition.sources:
         earliest = min(_PROGRESS[s] for s in transition.sources)
-        when = "can't be {} yet" if _PROGRESS[status] < earliest else "can no longer be {}"
-        raise TransitionNotAllowed(f"This order is {status.value}; it {when.format(done)}.")
+        sentence = _NOT_YET[action] if _PROGRESS[status] < earliest else _NO_LONGER[action]
+        raise TransitionNotAllowed(sentence % {"status": statuses.IN_A_SENTENCE[status]})
     return transition
 
 
@@ -157,7 +170,8 @@ def _clean(value: str | None, *, field: str, required: bool, limit: int, missing
             raise ValidationFailed(missing, field=field, code=f"{field}_required")
         return None
     if len(text) > limit:
-        raise ValidationFailed(f"Use at most {limit} characters.", field=field, code=f"{field}_too_long")
+        raise ValidationFailed(_("Use at most %(limit)s characters.", limit=limit), field=field,
+                               code=f"{field}_too_long")
     return text
 
 
@@ -169,11 +183,11 @@ def _locked_order(order_id: uuid.UUID, actor: User, role: ActorRole) -> Order:
     elif role is ActorRole.SELLER:
         query = query.where(Order.shop_id.in_(select(Shop.id).where(Shop.owner_id == actor.id)))
     elif actor.role != Role.ADMIN:
-        raise NotFound("We couldn't find that order.")
+        raise NotFound(_("We couldn't find that order."))
     # populate_existing: an Order already in the session may hold a status read before the lock.
     order = db.session.scalar(query.with_for_update().execution_options(populate_existing=True))
     if order is None:
-        raise NotFound("We couldn't find that order.")
+        raise NotFound(_("We couldn't find that order."))
     return order
 
 
@@ -185,11 +199,13 @@ def transition(order_id: uuid.UUID, actor: User, role: ActorRole, action: Action
     note = None
     if action is Action.CANCEL:
         note = _clean(reason, field="reason", required=role is not ActorRole.BUYER, limit=REASON_MAX,
-                      missing="Give a reason: the other party will see it.")
+                      missing=_("Give a reason: the other party will see it."))
     elif action is Action.SHIP:
         tracking = _clean(tracking_number, field="tracking_number", required=True, limit=TRACKING_MAX,
-                          missing="Enter the carrier's tracking number.")
+                          missing=_("Enter the carrier's tracking number."))
         order.tracking_number = tracking
+        # The record's words, in English like the API that shows them; the order pages say it in the
+        # reader's language from order.tracking_number (macros/_orders.html).
         note = f"Tracking number: {tracking}"
 
     previous = order.status
@@ -264,9 +280,8 @@ def _return_voucher(order: Order) -> None:
 _BUYER_NEWS = {
     S.CONFIRMED: ("order.confirmed", _l("Order %(number)s was confirmed"), _l("%(shop)s is preparing your order.")),
     S.SHIPPING: ("order.shipped", _l("Order %(number)s is on its way"), _l("Tracking number: %(tracking)s.")),
-    S.DELIVERED: ("order.delivered", _l("Order %(number)s was delivered"),
-                  _l("Please confirm you received it.")),
-    S.CANCELLED: ("order.cancelled", _l("Order %(number)s was cancelled"), "%(reason)s"),
+    S.DELIVERED: ("order.delivered", _l("Order %(number)s was delivered"), _l("Please confirm you received it.")),
+    S.CANCELLED: ("order.cancelled", _l("Order %(number)s was cancelled"), None),
 }
 _SMS = {
     S.SHIPPING: _l("Your order %(number)s from %(shop)s is on its way. Tracking number: %(tracking)s."),
@@ -276,31 +291,40 @@ _SMS = {
 
 
 def _tell_the_other_party(order: Order, role: ActorRole, note: str | None) -> None:
-    """One notification per person who didn't make the change; SMS after the commit."""
+    """One notification per person who didn't make the change, in their language; SMS after the commit."""
     shop = db.session.get(Shop, order.shop_id)
-    values = {"number": order.number, "shop": shop.name, "tracking": order.tracking_number or "",
-              "reason": _l("Reason: %(reason)s", reason=note) if note else ""}
+    values = {"number": order.number, "shop": shop.name, "tracking": order.tracking_number or ""}
     buyer_link, seller_link = f"/orders/{order.id}", f"/seller/orders/{order.id}"
     status = order.status
-    if role is not ActorRole.BUYER and status in _BUYER_NEWS:
+    told_buyer = role is not ActorRole.BUYER and status in _BUYER_NEWS
+    buyer = db.session.get(User, order.buyer_id) if told_buyer or status in _SMS else None
+    if told_buyer:
         kind, title, body = _BUYER_NEWS[status]
-        notify(order.buyer_id, kind, lazy_format(title, **values), lazy_format(body, **values), buyer_link)
-    if role is not ActorRole.SELLER:
-        if status is S.CANCELLED:
-            title = (_l("Order %(number)s was cancelled by the buyer", number=order.number) if role is ActorRole.BUYER
-                     else _l("Order %(number)s was cancelled by an administrator", number=order.number))
-            notify(shop.owner_id, "order.cancelled", title, values["reason"], seller_link)
-        elif status is S.COMPLETED:
-            notify(shop.owner_id, "order.completed", _l("Order %(number)s was received by the buyer", number=order.number),
-                   _l("The buyer confirmed receipt; the order is complete."), seller_link)
+        with i18n.in_language_of(buyer):
+            notify(order.buyer_id, kind, title % values, _reason(note) if body is None else body % values,
+                   buyer_link)
+    if role is not ActorRole.SELLER and status in (S.CANCELLED, S.COMPLETED):
+        with i18n.in_language_of(db.session.get(User, shop.owner_id)):
+            if status is S.COMPLETED:
+                notify(shop.owner_id, "order.completed",
+                       _("Order %(number)s was received by the buyer", number=order.number),
+                       _("The buyer confirmed receipt; the order is complete."), seller_link)
+            else:
+                title = (_("Order %(number)s was cancelled by the buyer", number=order.number)
+                         if role is ActorRole.BUYER
+                         else _("Order %(number)s was cancelled by an administrator", number=order.number))
+                notify(shop.owner_id, "order.cancelled", title, _reason(note), seller_link)
     if status in _SMS:
-        buyer = db.session.get(User, order.buyer_id)
         contact = buyer.phone or buyer.email
         if contact:
             with i18n.in_language_of(buyer):
                 subject = _("Order %(number)s", number=order.number)
-                text = str(lazy_format(_SMS[status], site=current_app.config["SITE_NAME"], **values))
+                text = _SMS[status] % dict(values, site=current_app.config["SITE_NAME"])
             after_commit(db.session, messaging.send_to_contact, contact, subject, text)
+
+
+def _reason(note: str | None) -> str:
+    return _("Reason: %(reason)s", reason=note) if note else ""
 
 
 # Reads live in their own module; re-exported so callers can use one name for orders.

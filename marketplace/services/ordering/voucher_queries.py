@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, or_, select
 
 from marketplace.extensions import db
@@ -22,9 +23,11 @@ class VoucherOffer:
 
 
 def gives(kind: VoucherKind, value: int, max_discount: int | None) -> str:
+    if kind == VoucherKind.PERCENT and max_discount:
+        return _("%(percent)s%% off, up to %(cap)s", percent=value, cap=format_money(max_discount))
     if kind == VoucherKind.PERCENT:
-        return f"{value}% off" + (f", up to {format_money(max_discount)}" if max_discount else "")
-    return f"{format_money(value)} off"
+        return _("%(percent)s%% off", percent=value)
+    return _("%(amount)s off", amount=format_money(value))
 
 
 @lru_cache(maxsize=1)

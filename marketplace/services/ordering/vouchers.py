@@ -5,9 +5,12 @@ Amounts are integers in minor units. A discount never exceeds the shop subtotal.
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 
+from babel.dates import format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -58,15 +61,19 @@ def compute_discount(kind: VoucherKind, value: int, max_discount: int | None, su
 
 def describe(voucher: Voucher) -> str:
     """A short human summary, e.g. "10% off (up to $5.00) on orders from $20.00"."""
+    values = {"percent": voucher.value, "amount": format_money(voucher.value),
+              "cap": format_money(voucher.max_discount), "spend": format_money(voucher.min_spend)}
+    if voucher.kind == VoucherKind.PERCENT and voucher.max_discount:
+        if voucher.min_spend:
+            return _("%(percent)s%% off (up to %(cap)s) on orders from %(spend)s", **values)
+        return _("%(percent)s%% off (up to %(cap)s)", **values)
     if voucher.kind == VoucherKind.PERCENT:
-        text = f"{voucher.value}% off"
-        if voucher.max_discount:
-            text += f" (up to {format_money(voucher.max_discount)})"
-    else:
-        text = f"{format_money(voucher.value)} off"
+        if voucher.min_spend:
+            return _("%(percent)s%% off on orders from %(spend)s", **values)
+        return _("%(percent)s%% off", **values)
     if voucher.min_spend:
-        text += f" on orders from {format_money(voucher.min_spend)}"
-    return text
+        return _("%(amount)s off on orders from %(spend)s", **values)
+    return _("%(amount)s off", **values)
 
 
 # --- the seller's CRUD ----------------------------------------------------------------
@@ -79,35 +86,35 @@ def _clean(values: dict) -> dict:
         try:
             values["kind"] = VoucherKind(str(values["kind"]).upper())
         except ValueError:
-            raise ValidationFailed("Choose percent or fixed amount.", field="kind") from None
+            raise ValidationFailed(_("Choose percent or fixed amount."), field="kind") from None
     return values
 
 
 def _check(voucher: Voucher) -> None:
     """The rules of a well-formed voucher, checked after every create and update."""
     if not CODE_PATTERN.match(voucher.code or ""):
-        raise ValidationFailed("Use 3 to 40 letters, digits, - or _.", field="code", code="invalid_code")
+        raise ValidationFailed(_("Use 3 to 40 letters, digits, - or _."), field="code", code="invalid_code")
     if voucher.kind == VoucherKind.PERCENT and not (1 <= (voucher.value or 0) <= 100):
-        raise ValidationFailed("A percentage is between 1 and 100.", field="value")
+        raise ValidationFailed(_("A percentage is between 1 and 100."), field="value")
     if voucher.kind == VoucherKind.FIXED and (voucher.value or 0) <= 0:
-        raise ValidationFailed("The amount must be more than zero.", field="value")
+        raise ValidationFailed(_("The amount must be more than zero."), field="value")
     if voucher.kind == VoucherKind.FIXED:
         voucher.max_discount = None  # a fixed amount is its own cap
     if voucher.max_discount is not None and voucher.max_discount <= 0:
-        raise ValidationFailed("The maximum discount must be more than zero.", field="max_discount")
+        raise ValidationFailed(_("The maximum discount must be more than zero."), field="max_discount")
     if (voucher.min_spend or 0) < 0:
-        raise ValidationFailed("The minimum spend cannot be negative.", field="min_spend")
+        raise ValidationFailed(_("The minimum spend cannot be negative."), field="min_spend")
     if not voucher.starts_at or not voucher.ends_at:
-        raise ValidationFailed("Give a start and an end.", field="ends_at")
+        raise ValidationFailed(_("Give a start and an end."), field="ends_at")
     if voucher.ends_at <= voucher.starts_at:
-        raise ValidationFailed("The end must be after the start.", field="ends_at")
+        raise ValidationFailed(_("The end must be after the start."), field="ends_at")
     if voucher.usage_limit is not None and voucher.usage_limit < max(1, voucher.used_count or 0):
         raise ValidationFailed(
-            f"The limit cannot be below the {voucher.used_count or 0} uses so far (and at least 1).",
+            _("The limit cannot be below the %(uses)s uses so far (and at least 1).", uses=voucher.used_count or 0),
             field="usage_limit",
         )
     if voucher.per_user_limit is not None and voucher.per_user_limit < 1:
-        raise ValidationFailed("The per-buyer limit is at least 1.", field="per_user_limit")
+        raise ValidationFailed(_("The per-buyer limit is at least 1."), field="per_user_limit")
 
 
 def _flush_unique(voucher: Voucher) -> None:
@@ -121,12 +128,14 @@ def _flush_unique(voucher: Voucher) -> None:
     if taken:
         if voucher in db.session.new:
             db.session.expunge(voucher)
-        raise Conflict(f"Your shop already has a voucher {voucher.code}.", field="code", code="duplicate_code")
+        raise Conflict(_("Your shop already has a voucher %(code)s.", code=voucher.code), field="code",
+                       code="duplicate_code")
     try:
         with db.session.begin_nested():  # a concurrent create of the same code loses here
             db.session.flush()
     except IntegrityError:
-        raise Conflict(f"Your shop already has a voucher {voucher.code}.", field="code", code="duplicate_code") from None
+        raise Conflict(_("Your shop already has a voucher %(code)s.", code=voucher.code), field="code",
+                       code="duplicate_code") from None
 
 
 def create_voucher(shop: Shop, **values) -> Voucher:
@@ -144,7 +153,7 @@ def create_voucher(shop: Shop, **values) -> Voucher:
 def get_shop_voucher(shop: Shop, voucher_id) -> Voucher:
     voucher = db.session.get(Voucher, voucher_id) if isinstance(voucher_id, uuid.UUID) else None
     if voucher is None or voucher.shop_id != shop.id:
-        raise NotFound("That voucher does not exist.")
+        raise NotFound(_("That voucher does not exist."))
     return voucher
 
 
@@ -176,7 +185,7 @@ def list_shop_vouchers(shop: Shop, cursor: str | None = None, limit: int = 20) -
 def _find(shop_id: uuid.UUID, code: str) -> Voucher:
     code = (code or "").strip()
     if not code:
-        raise VoucherInvalid("Enter a voucher code.", code="unknown", shop_id=shop_id)
+        raise VoucherInvalid(_("Enter a voucher code."), code="unknown", shop_id=shop_id)
     voucher = db.session.scalar(
         select(Voucher).where(Voucher.shop_id == shop_id, func.lower(Voucher.code) == code.lower())
     )
@@ -184,8 +193,9 @@ def _find(shop_id: uuid.UUID, code: str) -> Voucher:
         return voucher
     elsewhere = db.session.scalar(select(Voucher.id).where(func.lower(Voucher.code) == code.lower()).limit(1))
     if elsewhere:
-        raise VoucherInvalid(f"{code.upper()} is not a voucher of this shop.", code="wrong_shop", shop_id=shop_id)
-    raise VoucherInvalid(f"There is no voucher {code.upper()}.", code="unknown", shop_id=shop_id)
+        raise VoucherInvalid(_("%(code)s is not a voucher of this shop.", code=code.upper()), code="wrong_shop",
+                             shop_id=shop_id)
+    raise VoucherInvalid(_("There is no voucher %(code)s.", code=code.upper()), code="unknown", shop_id=shop_id)
 
 
 def _uses_by(voucher_id: uuid.UUID, user: User | None) -> int:
@@ -203,21 +213,29 @@ def _refuse_if_unusable(voucher: Voucher, subtotal: int, user: User | None, now:
     def no(message: str, code: str):
         raise VoucherInvalid(message, code=code, shop_id=voucher.shop_id)
 
+    code = voucher.code
     if not voucher.is_active:
-        no(f"{voucher.code} is no longer active.", "inactive")
+        no(_("%(code)s is no longer active.", code=code), "inactive")
     if now < voucher.starts_at:
-        no(f"{voucher.code} starts on {voucher.starts_at:%d %b %Y %H:%M} UTC.", "not_started")
+        no(_("%(code)s starts on %(when)s UTC.", code=code, when=_utc(voucher.starts_at)), "not_started")
     if now >= voucher.ends_at:
-        no(f"{voucher.code} expired on {voucher.ends_at:%d %b %Y %H:%M} UTC.", "expired")
+        no(_("%(code)s expired on %(when)s UTC.", code=code, when=_utc(voucher.ends_at)), "expired")
     if subtotal < voucher.min_spend:
-        no(f"{voucher.code} needs a minimum spend of {format_money(voucher.min_spend)} at this shop "
-           f"(add {format_money(voucher.min_spend - subtotal)} more).", "min_spend_not_met")
+        no(_("%(code)s needs a minimum spend of %(spend)s at this shop (add %(missing)s more).", code=code,
+             spend=format_money(voucher.min_spend), missing=format_money(voucher.min_spend - subtotal)),
+           "min_spend_not_met")
     used_by_others = voucher.used_count - (1 if claimed else 0)
     if voucher.usage_limit is not None and used_by_others >= voucher.usage_limit:
-        no(f"{voucher.code} has been used up.", "used_up")
+        no(_("%(code)s has been used up.", code=code), "used_up")
     if voucher.per_user_limit is not None and _uses_by(voucher.id, user) >= voucher.per_user_limit:
-        times = f" {voucher.per_user_limit} times" if voucher.per_user_limit > 1 else ""
-        no(f"You have already used {voucher.code}{times}.", "already_used")
+        limit = voucher.per_user_limit
+        no(_("You have already used %(code)s %(times)s times.", code=code, times=limit) if limit > 1
+           else _("You have already used %(code)s.", code=code), "already_used")
+
+
+def _utc(moment: datetime) -> str:
+    """"01 Mar 2026 10:00" (UTC), the month in the reader's language."""
+    return format_datetime(moment, "dd MMM yyyy HH:mm", tzinfo=timezone.utc, locale=get_locale() or "en")
 
 
 def quote(shop_id: uuid.UUID, code: str, subtotal: int, user: User | None, now: datetime | None = None) -> Quote:
@@ -256,7 +274,8 @@ def claim(voucher: Voucher, subtotal: int, user: User) -> int:
     db.session.refresh(voucher)
     if claimed is None:
         _refuse_if_unusable(voucher, subtotal, user, now)
-        raise VoucherInvalid(f"{voucher.code} has been used up.", code="used_up", shop_id=voucher.shop_id)
+        raise VoucherInvalid(_("%(code)s has been used up.", code=voucher.code), code="used_up",
+                             shop_id=voucher.shop_id)
     _refuse_if_unusable(voucher, subtotal, user, now, claimed=True)
     return compute_discount(voucher.kind, voucher.value, voucher.max_discount, subtotal)
 

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import Integer, bindparam, func, select, tuple_
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -94,7 +95,7 @@ def clean_rating_filter(rating) -> int | None:
     except (TypeError, ValueError):
         value = 0
     if not 1 <= value <= 5:
-        raise ValidationFailed("Filter by a rating from 1 to 5 stars.", field="rating", code="rating_invalid")
+        raise ValidationFailed(_("Filter by a rating from 1 to 5 stars."), field="rating", code="rating_invalid")
     return value
 
 
@@ -102,7 +103,7 @@ def list_product_reviews(product_id: uuid.UUID, *, rating=None, with_images: boo
                          cursor: str | None = None, limit: int = PAGE_SIZE) -> Page[PublishedReview]:
     """Visible reviews of a product, newest first, with authors and photos: ONE statement, so the
     product page costs the same with or without reviews."""
-    page, _ = _product_reviews(product_id, rating=rating, with_images=with_images, cursor=cursor, limit=limit)
+    page, __ = _product_reviews(product_id, rating=rating, with_images=with_images, cursor=cursor, limit=limit)
     return page
 
 

@@ -10,10 +10,12 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_number
+from flask_babel import gettext as _
 from sqlalchemy import Numeric, case, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import Order, OrderItem, OrderStatus, Product, Review, ReviewImage, Role, Shop, User
 from marketplace.services.accounts.notifications import notify
@@ -23,6 +25,7 @@ from marketplace.services.core.effects import after_commit
 from marketplace.services.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.services.core.images import StoredImage, delete_image, store_image
 from marketplace.services.core.text import nfc
+from marketplace.services.ordering import statuses
 
 REVIEWABLE_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
 EDIT_WINDOW = timedelta(days=30)
@@ -42,7 +45,7 @@ def clean_rating(rating) -> int:
     except (TypeError, ValueError, OverflowError):
         value = None
     if value is None or not 1 <= value <= 5:
-        raise ValidationFailed("Choose a rating from 1 to 5 stars.", field="rating", code="rating_invalid")
+        raise ValidationFailed(_("Choose a rating from 1 to 5 stars."), field="rating", code="rating_invalid")
     return value
 
 
@@ -50,14 +53,16 @@ def clean_body(body: str | None) -> str:
     text = nfc(body)
     if len(text) > BODY_MAX:
         raise ValidationFailed(
-            f"Keep your review to {BODY_MAX:,} characters (it has {len(text):,}).", field="body", code="body_too_long"
+            _("Keep your review to %(limit)s characters (it has %(length)s).", limit=format_number(BODY_MAX),
+              length=format_number(len(text))),
+            field="body", code="body_too_long",
         )
     return text
 
 
 def _check_image_count(count: int) -> None:
     if count > IMAGES_MAX:
-        raise ValidationFailed(f"A review can have at most {IMAGES_MAX} photos.", field="images",
+        raise ValidationFailed(_("A review can have at most %(limit)s photos.", limit=IMAGES_MAX), field="images",
                                code="too_many_images")
 
 
@@ -117,21 +122,22 @@ def reviewable_line(user: User, order_item_id: uuid.UUID) -> OrderItem:
         .where(OrderItem.id == order_item_id)
     ).first()
     if row is None:
-        raise NotFound("We couldn't find that purchase.", code="order_item_not_found")
+        raise NotFound(_("We couldn't find that purchase."), code="order_item_not_found")
     item, buyer_id, status, owner_id = row
     if buyer_id != user.id:
-        raise Forbidden("Only the buyer of this order can review it.", code="not_the_buyer")
+        raise Forbidden(_("Only the buyer of this order can review it."), code="not_the_buyer")
     if is_own_shop(owner_id, user.id):  # bought before the rule, or the shop changed hands to its buyer
-        raise Forbidden("You can't review a product of your own shop.", code=OWN_SHOP)
+        raise Forbidden(_("You can't review a product of your own shop."), code=OWN_SHOP)
     if status not in REVIEWABLE_STATUSES:
         raise Forbidden(
-            f"You can review this product once your order has been delivered (it is {status.value.lower()} now).",
+            _("You can review this product once your order has been delivered (it is %(status)s now).",
+              status=statuses.label(status).lower()),
             code="order_not_delivered",
         )
     if item.product_id is None:
-        raise Forbidden("This product no longer exists, so it can't be reviewed.", code="product_gone")
+        raise Forbidden(_("This product no longer exists, so it can't be reviewed."), code="product_gone")
     if db.session.scalar(select(Review.id).where(Review.order_item_id == item.id)) is not None:
-        raise Conflict("You have already reviewed this purchase. You can edit your review instead.",
+        raise Conflict(_("You have already reviewed this purchase. You can edit your review instead."),
                        code="already_reviewed")
     return item
 
@@ -160,14 +166,16 @@ def create_review(user: User, order_item_id: uuid.UUID, rating, body: str | None
     except IntegrityError as exc:
         for image in stored:
             delete_image(image.key, image.thumb_key)
-        raise Conflict("You have already reviewed this purchase. You can edit your review instead.",
+        raise Conflict(_("You have already reviewed this purchase. You can edit your review instead."),
                        code="already_reviewed") from exc
     _bump_product_rating(item.product_id, rating, 1)
-    title, owner_id = db.session.execute(
-        select(Product.title, Shop.owner_id).join(Shop, Shop.id == Product.shop_id).where(Product.id == item.product_id)
+    title, owner = db.session.execute(
+        select(Product.title, User).join(Shop, Shop.id == Product.shop_id).join(User, User.id == Shop.owner_id)
+        .where(Product.id == item.product_id)
     ).one()
-    notify(owner_id, "review.new", _l("New %(rating)d-star review of “%(title)s”", rating=rating, title=_short(title)),
-           body=body[:200], link="/seller/reviews")
+    with i18n.in_language_of(owner):
+        notify(owner.id, "review.new", _("New %(rating)s-star review of “%(product)s”", rating=rating,
+                                         product=_short(title)), body=body[:200], link="/seller/reviews")
     return review
 
 
@@ -175,11 +183,11 @@ def editable_review(user: User, review_id: uuid.UUID, *, lock: bool = False) -> 
     """`user`'s own review if it may still be edited: 404 for anyone else's, 403 after 30 days."""
     review = db.session.get(Review, review_id, with_for_update=lock or None, populate_existing=lock)
     if review is None or review.user_id != user.id:
-        raise NotFound("We couldn't find that review.", code="review_not_found")
+        raise NotFound(_("We couldn't find that review."), code="review_not_found")
     if not is_editable(review):
         raise Forbidden(
-            f"Reviews can be edited for {EDIT_WINDOW.days} days after they are written; "
-            f"this one was written on {review.created_at:%d %b %Y}.",
+            _("Reviews can be edited for %(days)s days after they are written; this one was written on %(date)s.",
+              days=EDIT_WINDOW.days, date=format_date(review.created_at, "dd MMM yyyy")),
             code="edit_window_closed",
         )
     return review
@@ -223,7 +231,7 @@ def remove_review_image(user: User, review_id: uuid.UUID, image_id: uuid.UUID) -
     update_review, which ignores ids that are not on the review, an unknown photo is a 404."""
     review = editable_review(user, review_id)
     if all(image.id != image_id for image in review.images):
-        raise NotFound("We couldn't find that photo on your review.", code="review_image_not_found")
+        raise NotFound(_("We couldn't find that photo on your review."), code="review_image_not_found")
     return update_review(user, review_id, remove_image_ids=[image_id])
 
 
@@ -236,7 +244,7 @@ def shop_review(seller: User, review_id: uuid.UUID) -> Review:
         .where(Review.id == review_id, Shop.owner_id == seller.id)
     )
     if review is None:
-        raise NotFound("We couldn't find that review.", code="review_not_found")
+        raise NotFound(_("We couldn't find that review."), code="review_not_found")
     return review
 
 
@@ -245,9 +253,10 @@ def set_seller_reply(seller: User, review: Review, text: str | None) -> Review:
     shop_review(seller, review.id)
     reply = nfc(text)
     if not reply:
-        raise ValidationFailed("Write a reply before sending it.", field="reply", code="reply_required")
+        raise ValidationFailed(_("Write a reply before sending it."), field="reply", code="reply_required")
     if len(reply) > REPLY_MAX:
-        raise ValidationFailed(f"Keep your reply to {REPLY_MAX:,} characters (it has {len(reply):,}).",
+        raise ValidationFailed(_("Keep your reply to %(limit)s characters (it has %(length)s).",
+                                 limit=format_number(REPLY_MAX), length=format_number(len(reply))),
                                field="reply", code="reply_too_long")
     first_reply = review.seller_reply is None
     review.seller_reply = reply
@@ -255,9 +264,10 @@ def set_seller_reply(seller: User, review: Review, text: str | None) -> Review:
     db.session.flush()
     if first_reply:
         title = db.session.scalar(select(Product.title).where(Product.id == review.product_id))
-        notify(review.user_id, "review.reply", _l("The seller replied to your review of “%(title)s”",
-                                                  title=_short(title)),
-               body=reply[:200], link="/account/reviews?tab=written")
+        with i18n.in_language_of(db.session.get(User, review.user_id)):
+            notify(review.user_id, "review.reply",
+                   _("The seller replied to your review of “%(product)s”", product=_short(title)),
+                   body=reply[:200], link="/account/reviews?tab=written")
     return review
 
 
@@ -268,15 +278,15 @@ def set_review_hidden(actor_admin: User, review: Review, hidden: bool, reason: s
     the author editing, cannot apply the counter change twice.
     """
     if actor_admin.role != Role.ADMIN:
-        raise Forbidden("Only administrators can hide or show reviews.", code="not_admin")
+        raise Forbidden(_("Only administrators can hide or show reviews."), code="not_admin")
     reason = nfc(reason) or None
     if hidden and not reason:
-        raise ValidationFailed("Give a reason for hiding this review.", field="reason", code="reason_required")
+        raise ValidationFailed(_("Give a reason for hiding this review."), field="reason", code="reason_required")
     if reason and len(reason) > REASON_MAX:
-        raise ValidationFailed(f"Keep the reason to {REASON_MAX} characters.", field="reason", code="reason_too_long")
+        raise ValidationFailed(_("Keep the reason to %(limit)s characters.", limit=REASON_MAX), field="reason", code="reason_too_long")
     db.session.refresh(review, with_for_update=True)
     if review.is_hidden == hidden:
-        raise Conflict("This review is already hidden." if hidden else "This review is not hidden.",
+        raise Conflict(_("This review is already hidden.") if hidden else _("This review is not hidden."),
                        code="already_hidden" if hidden else "not_hidden")
     review.is_hidden = hidden
     review.hidden_reason = reason if hidden else None
