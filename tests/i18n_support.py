@@ -51,10 +51,13 @@ def _literal_text(env: Environment, source: str):
     The template is rebuilt with every expression and tag as a blank mark (lines kept), then read
     by an HTML parser, so an expression inside a tag or an attribute does not confuse it."""
     pieces, in_trans, depth, tokens = [], 0, 0, list(env.lex(source))
-    strings = []
+    strings, last = [], None  # last: the kind of the last token that is not whitespace
     for i, (lineno, kind, value) in enumerate(tokens):
-        if kind == "name" and pieces and pieces[-1] == "\x00" and value in ("trans", "pluralize", "endtrans"):
+        # the tag's name follows its `{%` (after any whitespace token the lexer yields)
+        if kind == "name" and last == "block_begin" and value in ("trans", "pluralize", "endtrans"):
             in_trans = value != "endtrans"
+        if kind != "whitespace":
+            last = kind
         if kind == "string" and _text_argument(tokens, i) and _has_words(value):
             strings.append((lineno, value.strip("\"'")))
         if kind == "data" and not in_trans:
