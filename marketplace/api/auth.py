@@ -6,6 +6,7 @@ verify-otp, resend-otp, forgot- and reset-password name an account by its phone 
 so they answer alike whether or not it exists (services/accounts/otp.py, "contact-named").
 """
 from flask import jsonify, make_response, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from spectree import Response
@@ -86,7 +87,7 @@ def resend_otp():
     Always 202 with the same body: a "too soon" would come only for real accounts, so the
     app counts `resend_after` down itself."""
     accounts.resend_for_contact(_contact(_body()))
-    message = "If this account is waiting for verification, a new code is on its way (one a minute at most)."
+    message = _("If this account is waiting for verification, a new code is on its way (one a minute at most).")
     return AcceptedOut(message=message, resend_after=int(otp.RESEND_AFTER.total_seconds())), 202
 
 
@@ -118,7 +119,7 @@ def logout():
 def forgot_password():
     """Anyone: send a reset code; the same answer whether or not the account exists."""
     accounts.forgot_password(_contact(_body()))
-    message = "If an account uses this contact, a code is on its way (one a minute at most). It works for 5 minutes."
+    message = _("If an account uses this contact, a code is on its way (one a minute at most). It works for 5 minutes.")
     return AcceptedOut(message=message), 202
 
 

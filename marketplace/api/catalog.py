@@ -3,6 +3,7 @@ import uuid
 from decimal import Decimal
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from spectree import Response
 
 from marketplace.api import bp
@@ -33,7 +34,7 @@ def _category_ids(tree: CategoryTree, value: str | None) -> list[uuid.UUID] | No
     except ValueError:
         node = tree.get_by_slug(value)
     if node is None:
-        raise ValidationFailed("No category has that id or slug.", field="category", code="category_not_found")
+        raise ValidationFailed(_("No category has that id or slug."), field="category", code="category_not_found")
     return tree.subtree_ids(node.id)
 
 

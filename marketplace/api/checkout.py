@@ -11,6 +11,7 @@ A cart line is ordered once whatever the keys: a checkout racing another for the
 refused (409 cart_changed).
 """
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from spectree import Response
 
@@ -62,7 +63,7 @@ def quote_orders():
         preview = preview_checkout(current_user, cart_queries.view_cart(current_user), body.cart_item_ids, vouchers)
     else:
         if body.cart_item_ids is not None:
-            raise ValidationFailed("Buy now orders one product: choose no cart lines with it.",
+            raise ValidationFailed(_("Buy now orders one product: choose no cart lines with it."),
                                    code="buy_now_with_cart_lines", field="cart_item_ids")
         buy = check_buy_now(current_user, body.buy_now.variant_id, body.buy_now.quantity)
         preview = preview_checkout(current_user, buy_now_view(current_user, buy), None, vouchers)

@@ -1,5 +1,7 @@
 """The API's own error face: every failure becomes {"error": {code, message, fields}}."""
 from flask import abort, current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from marketplace.api import bp
@@ -8,7 +10,29 @@ from marketplace.services.core.errors import DomainError
 FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MULTIPART = "multipart/form-data"
 BODY_METHODS = ("POST", "PUT", "PATCH")
-SEND_JSON = "Send the request body as JSON (Content-Type: application/json)."
+# pydantic's messages for the common field errors (its English, word for word), in the asker's
+# language; placeholders are the error's ctx. Others keep pydantic's English.
+FIELD_MESSAGES = {
+    "missing": _l("Field required"),
+    "string_type": _l("Input should be a valid string"),
+    "string_too_short": _l("String should have at least %(min_length)s characters"),
+    "string_too_long": _l("String should have at most %(max_length)s characters"),
+    "greater_than": _l("Input should be greater than %(gt)s"),
+    "greater_than_equal": _l("Input should be greater than or equal to %(ge)s"),
+    "less_than": _l("Input should be less than %(lt)s"),
+    "less_than_equal": _l("Input should be less than or equal to %(le)s"),
+    "int_type": _l("Input should be a valid integer"),
+    "int_parsing": _l("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": _l("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": _l("Input should be a valid number, unable to parse string as a number"),
+    "bool_parsing": _l("Input should be a valid boolean, unable to interpret input"),
+    "uuid_parsing": _l("Input should be a valid UUID"),
+    "enum": _l("Input should be %(expected)s"),
+    "literal_error": _l("Input should be %(expected)s"),
+    "dict_type": _l("Input should be a valid dictionary"),
+    "list_type": _l("Input should be a valid list"),
+    "extra_forbidden": _l("Extra inputs are not permitted"),
+}
 
 
 def takes_files(view):
@@ -53,15 +77,19 @@ def check_body_type():
         return
     if view_takes_files(request.endpoint):
         if request.mimetype != MULTIPART:
-            abort(415, description="Send the files as multipart/form-data (Content-Type: multipart/form-data).")
+            abort(415, description=_("Send the files as multipart/form-data (Content-Type: multipart/form-data)."))
         return
     if request.mimetype in FORM_MIMETYPES:
-        abort(415, description=SEND_JSON)
+        abort(415, description=_send_json())
     if not view_takes_json(request.endpoint) or not request.get_data(cache=True):
         return
     if not request.is_json:
-        abort(415, description=SEND_JSON)
+        abort(415, description=_send_json())
     request.get_json()  # a 400 (web/json_input.py) when it isn't JSON; spectree reads the cached value
+
+
+def _send_json() -> str:
+    return _("Send the request body as JSON (Content-Type: application/json).")
 
 
 class RequestInvalid(DomainError):
@@ -78,6 +106,19 @@ class RequestInvalid(DomainError):
             if len(parts) > 1 and parts[0] == "body":  # a location prefix; alone, it is the field `body` (reviews)
                 parts = parts[1:]
             name = ".".join(parts) or "_"
-            message = item["msg"].removeprefix("Value error, ")
-            fields.setdefault(name, message)
-        return cls("Some fields are missing or invalid.", fields=fields)
+            fields.setdefault(name, _field_message(item))
+        return cls(_("Some fields are missing or invalid."), fields=fields)
+
+
+def _field_message(item: dict) -> str:
+    """A field's error for people: our validators' own message (already in the asker's language), or
+    pydantic's, translated when it is a common one."""
+    if item["type"] == "value_error":
+        return item["msg"].removeprefix("Value error, ")
+    template = FIELD_MESSAGES.get(item["type"])
+    if template is None:
+        return item["msg"]
+    try:
+        return str(template) % {key: str(value) for key, value in (item.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return item["msg"]

@@ -6,6 +6,7 @@ POST reviews/{id}/images, the one multipart body of this area (api/errors.py tak
 import uuid
 
 from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from spectree import Response
 
@@ -34,7 +35,7 @@ def _review_out(review_id: uuid.UUID) -> ReviewOut:
 def list_product_reviews(product_id: uuid.UUID):
     """Anyone: a visible product's reviews, newest first, filtered by rating / with photos, keyset-paged."""
     if db.session.scalar(visible_products().where(Product.id == product_id)) is None:
-        abort(404, description="We couldn't find that product.")
+        abort(404, description=_("We couldn't find that product."))
     query = request.context.query
     page = review_queries.list_product_reviews(product_id, rating=query.rating, with_images=query.with_images,
                                                cursor=query.cursor, limit=query.limit)

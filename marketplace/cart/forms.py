@@ -1,6 +1,7 @@
 """Cart forms. Quantities are checked by the cart service (1 to MAX_QUANTITY), so the message is
 the same everywhere; these only read them, in ASCII digits: anything else is None, which the
 service refuses. The wide range lets the service say "at most 999" to a number too large."""
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Optional
 
@@ -9,13 +10,13 @@ from marketplace.web.forms import PageForm, WholeNumberField
 
 
 class AddToCartForm(PageForm):
-    variant_id = HiddenField("Variant", validators=[DataRequired(message="Choose an option.")])
-    quantity = WholeNumberField("Quantity", default=1, validators=[Optional()], maximum=INT8_MAX)
+    variant_id = HiddenField(_l("Variant"), validators=[DataRequired(message=_l("Choose an option."))])
+    quantity = WholeNumberField(_l("Quantity"), default=1, validators=[Optional()], maximum=INT8_MAX)
     next = HiddenField()
 
 
 class QuantityForm(PageForm):
-    quantity = WholeNumberField("Quantity", validators=[Optional()], maximum=INT8_MAX)
+    quantity = WholeNumberField(_l("Quantity"), validators=[Optional()], maximum=INT8_MAX)
 
 
 class RemoveLineForm(PageForm):

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import flash, g, has_request_context, redirect, render_template, session, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -59,7 +60,7 @@ def nav_cart_count() -> int:
 @bp.app_template_filter("items")
 def items_in_words(count: int) -> str:
     """A number of items in words, the one way the badge, the cart and the checkout say it: "3 items"."""
-    return f"{count} item" if count == 1 else f"{count} items"
+    return ngettext("%(num)d item", "%(num)d items", count)
 
 
 @bp.app_context_processor
@@ -93,7 +94,7 @@ def add_item():
         # A refusal answered with a redirect must not commit: attempt() rolls it back at once.
         with unit_of_work.attempt():
             if not form.variant_id.data:
-                raise NotFound("Choose an option first.", field="variant_id")
+                raise NotFound(_("Choose an option first."), field="variant_id")
             _keep(current_cart().add(form.variant_id.data, form.quantity.data))
     except DomainError as error:
         if is_htmx():
@@ -102,7 +103,7 @@ def add_item():
         return redirect(back)
     if is_htmx():
         return render_template("cart/partials/_added.html", error=None, count=nav_cart_count())
-    flash("Added to your cart.", "success")
+    flash(_("Added to your cart."), "success")
     return redirect(back)
 
 
@@ -122,7 +123,7 @@ def update_line(line_id: uuid.UUID):
         raise  # someone else's line, or gone: a 404 like any object that isn't yours
     except DomainError as error:
         return _refused_quantity(line_id, error, (form.quantity.raw_data or [""])[0])
-    return _changed(line_id, "Quantity updated.")
+    return _changed(line_id, _("Quantity updated."))
 
 
 @bp.post("/cart/lines/<uuid:line_id>/remove")
@@ -131,7 +132,7 @@ def remove_line(line_id: uuid.UUID):
     form = RemoveLineForm()
     _keep(current_cart().remove(line_id))  # NotFound (someone else's line, or gone) is a 404
     if not is_htmx():
-        flash("Removed from your cart.", "success")
+        flash(_("Removed from your cart."), "success")
         return redirect(url_for("cart.view_cart"))
     view = current_cart().view()
     try:
@@ -139,7 +140,7 @@ def remove_line(line_id: uuid.UUID):
     except ValueError:
         group = None
     return render_template("cart/partials/_removed.html", group=group, count=nav_cart_count(),
-                           status_message="Removed from your cart.", **_page_context(view))
+                           status_message=_("Removed from your cart."), **_page_context(view))
 
 
 def _changed(line_id: uuid.UUID, done: str):
@@ -170,7 +171,7 @@ def _refused_quantity(line_id: uuid.UUID, error: DomainError, typed: str):
     if line is None:  # not readable any more (a guest line whose product vanished): say it on the page
         flash(error.message, "danger")
         return redirect(url_for("cart.view_cart"))
-    problem = LineProblem(f"{error.message} Your cart still has {line.quantity}.", typed[:12])
+    problem = LineProblem(_("%(reason)s Your cart still has %(num)d.", reason=error.message, num=line.quantity), typed[:12])
     context = dict(line_problems={line.id: problem}, count=nav_cart_count(), status_message=problem.message,
                    **_page_context(view))
     if is_htmx():
@@ -197,4 +198,4 @@ def merge_guest_cart_on_login(sender, user, **extra):
         session[GUEST_KEY] = lines
         return
     for note in notes:
-        flash(f"{note.message} We adjusted your cart.", "warning")
+        flash(_("%(note)s We adjusted your cart.", note=note.message), "warning")

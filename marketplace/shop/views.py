@@ -1,5 +1,6 @@
 """Storefront pages: the home page and public shop pages (public, read-only)."""
 from flask import abort, g, render_template, request
+from flask_babel import gettext as _
 
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
 from marketplace.services.catalog import storefront_cache
@@ -52,7 +53,7 @@ def view_shop(slug: str):
     return render_listing(
         "shop/shop.html", form, page, shop=info.shop, header=info, offers=shop_offers(slug),
         shop_categories=[node for node in tree.walk() if node.id in info.category_ids], chosen_category=chosen,
-        hidden_filters=[("category", chosen.slug)] if chosen else [], empty_prompt="This shop hasn't listed anything yet.")
+        hidden_filters=[("category", chosen.slug)] if chosen else [], empty_prompt=_("This shop hasn't listed anything yet."))
 
 
 @bp.get("/s/<slug>/seller-card")

@@ -6,6 +6,8 @@ A full page is redirected to the login form; the JSON API and htmx requests get
 from functools import wraps
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
 from marketplace.models import Role, User, UserStatus
@@ -16,7 +18,7 @@ from marketplace.web.htmx import is_htmx, wants_json
 
 def configure_login(login_manager: LoginManager) -> None:
     login_manager.login_view = "account.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
@@ -33,7 +35,7 @@ def configure_login(login_manager: LoginManager) -> None:
     def unauthorized():
         if wants_json() or is_htmx():
             abort(401)
-        flash(login_manager.login_message, "info")
+        flash(str(login_manager.login_message), "info")
         return redirect(url_for("account.login", next=request.full_path.rstrip("?")))
 
 
@@ -49,25 +51,22 @@ def login_required(view):
     return wrapped
 
 
-def _requires(check, message: str):
+def _requires(check, message):
+    """`message`: lazy, said in the asker's language when they are refused."""
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             if not check(current_user):
                 if wants_json() or is_htmx():
-                    abort(403, description=message)
-                flash(message, "warning")
+                    abort(403, description=str(message))
+                flash(str(message), "warning")
                 return redirect(url_for("shop.home"))
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
-
-
-UNVERIFIED_API_MESSAGE = ("Verify your phone or email first: send the code we sent you to "
-                          "POST /api/v1/auth/verify-otp (POST /api/v1/auth/resend-otp sends a new one).")
 
 
 def verified_required(view):
@@ -82,10 +81,12 @@ def verified_required(view):
     def wrapped(*args, **kwargs):
         if not current_user.is_verified:
             if wants_json():
-                raise Forbidden(UNVERIFIED_API_MESSAGE, code="unverified")
+                raise Forbidden(_("Verify your phone or email first: send the code we sent you to "
+                                  "POST /api/v1/auth/verify-otp (POST /api/v1/auth/resend-otp sends a new one)."),
+                                code="unverified")
             if is_htmx():
-                abort(403, description="Verify your account before continuing.")
-            flash("Verify your phone or email first: we sent you a code.", "warning")
+                abort(403, description=_("Verify your account before continuing."))
+            flash(_("Verify your phone or email first: we sent you a code."), "warning")
             return redirect(url_for("account.verify", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 
@@ -93,6 +94,6 @@ def verified_required(view):
 
 
 seller_required = _requires(
-    lambda user: user.role == Role.SELLER, "Only sellers can open the seller center."
+    lambda user: user.role == Role.SELLER, _l("Only sellers can open the seller center.")
 )
-admin_required = _requires(lambda user: user.role == Role.ADMIN, "Only administrators can do that.")
+admin_required = _requires(lambda user: user.role == Role.ADMIN, _l("Only administrators can do that."))

@@ -13,7 +13,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.core.input_rules import (
-    COUNT_MAX, DIGITS_MESSAGE, only_ascii_digits, parse_whole, strip_controls, text_problem,
+    COUNT_MAX, digits_message, only_ascii_digits, parse_whole, strip_controls, text_problem,
 )
 
 SUBMIT_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -72,7 +72,7 @@ class AsciiDigits:
 
     def __call__(self, form, field):
         if isinstance(field.data, str) and not only_ascii_digits(field.data):
-            raise StopValidation(DIGITS_MESSAGE)
+            raise StopValidation(digits_message())
 
 
 ASCII_DIGITS = AsciiDigits()

@@ -4,6 +4,7 @@ import time
 import uuid
 
 from flask import Flask, abort, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import inspect
 
@@ -35,7 +36,7 @@ def register_request_hooks(app: Flask) -> None:
     def refuse_nul_bytes():
         # PostgreSQL text can't hold NUL and psycopg2 raises on it: a 400 here instead of a 500 later.
         if _has_nul_byte():
-            abort(400, description="The request contains a NUL character, which no field accepts.")
+            abort(400, description=_("The request contains a NUL character, which no field accepts."))
 
     @app.after_request
     def finish(response):

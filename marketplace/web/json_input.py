@@ -7,9 +7,8 @@ RecursionError, which nothing expects: every route that read a JSON body answere
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask.wrappers import Request
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
-
-TOO_DEEP = "The JSON body is nested too deeply."
 
 
 class JSONTooDeep(ValueError):
@@ -21,7 +20,7 @@ class JSONProvider(DefaultJSONProvider):
         try:
             return super().loads(s, **kwargs)
         except RecursionError:
-            raise JSONTooDeep(TOO_DEEP) from None
+            raise JSONTooDeep("The JSON body is nested too deeply.") from None
 
 
 class JSONRequest(Request):
@@ -30,8 +29,8 @@ class JSONRequest(Request):
         if e is None:  # not sent as JSON at all: werkzeug's 415
             return super().on_json_loading_failed(e)
         if isinstance(e, JSONTooDeep):
-            raise BadRequest(TOO_DEEP)
-        raise BadRequest("The request body is not valid JSON.")
+            raise BadRequest(_("The JSON body is nested too deeply."))
+        raise BadRequest(_("The request body is not valid JSON."))
 
 
 def use_json_input(app: Flask) -> None:

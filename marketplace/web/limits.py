@@ -6,19 +6,21 @@ count (and the API's PUT /profile): looking at the login page is free. The strin
 (RATELIMIT_LOGIN, ...) and are read per request, so tests and deployments can tune them.
 """
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from marketplace.extensions import limiter
 from marketplace.services.accounts.accounts import normalize_email, normalize_phone
 from marketplace.services.core.errors import DomainError
 
-OTP_SEND_MESSAGE = "Too many codes requested. Wait a little before asking for another."
+OTP_SEND_MESSAGE = _l("Too many codes requested. Wait a little before asking for another.")
 
 
-def _shared(setting: str, scope: str, message: str, methods: tuple[str, ...] = ("POST",), **options):
-    # override_defaults=False: under /api/v1 the API's own budget still applies as well.
+def _shared(setting: str, scope: str, message, methods: tuple[str, ...] = ("POST",), **options):
+    # override_defaults=False: under /api/v1 the API's own budget still applies as well. The message
+    # (lazy) is read when a limit is hit, in the asker's language.
     return limiter.shared_limit(lambda: current_app.config[setting], scope=scope, methods=list(methods),
-                                error_message=message, override_defaults=False, **options)
+                                error_message=lambda: str(message), override_defaults=False, **options)
 
 
 def _submitted() -> dict:
@@ -51,15 +53,15 @@ def keeps_contacts() -> bool:
 
 
 login_limit = _shared("RATELIMIT_LOGIN", "account-login",
-                      "Too many login attempts. Wait a little and try again.")
+                      _l("Too many login attempts. Wait a little and try again."))
 register_limit = _shared("RATELIMIT_REGISTER", "account-register",
-                         "Too many sign-ups from your connection. Wait a little and try again.")
+                         _l("Too many sign-ups from your connection. Wait a little and try again."))
 otp_send_limit = _shared("RATELIMIT_OTP_SEND", "account-otp-send", OTP_SEND_MESSAGE)
 # A new phone or email on the profile (page POST, API PUT) is sent a code: it spends the same
 # budget, under the same scope and key, as asking for a code again.
 contact_change_limit = _shared("RATELIMIT_OTP_SEND", "account-otp-send", OTP_SEND_MESSAGE,
                                methods=("POST", "PUT"), exempt_when=keeps_contacts)
 otp_verify_limit = _shared("RATELIMIT_OTP_VERIFY", "account-otp-verify",
-                           "Too many code attempts. Wait a little and try again.")
+                           _l("Too many code attempts. Wait a little and try again."))
 password_reset_limit = _shared("RATELIMIT_PASSWORD_RESET", "account-password-reset",
-                               "Too many password reset attempts. Wait a little and try again.")
+                               _l("Too many password reset attempts. Wait a little and try again."))

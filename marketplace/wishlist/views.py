@@ -7,6 +7,7 @@ and comes back to the same page.
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.services.core.errors import DomainError
@@ -55,7 +56,7 @@ def toggle_saved(product_id: uuid.UUID):
     the other way round). Visitors are sent to log in."""
     back = local_path(request.form.get("next"))
     if not current_user.is_authenticated:
-        return _to_login(back, "Log in to save products for later.")
+        return _to_login(back, _("Log in to save products for later."))
     wanted = _wanted("saved")
     try:
         with unit_of_work.attempt():
@@ -80,9 +81,9 @@ def toggle_saved(product_id: uuid.UUID):
         return state.heart_html(product_id, title, saved, state.slot("heart", request.headers.get("HX-Trigger")),
                                 back or _product_page(product_id))
     if saved:
-        flash(f"Saved “{title}”. Find it under Saved in your menu.", "success")
+        flash(_("Saved “%(title)s”. Find it under Saved in your menu.", title=title), "success")
     else:
-        flash(f"Removed “{title}” from Saved.", "success")
+        flash(_("Removed “%(title)s” from Saved.", title=title), "success")
     return redirect(back or _product_page(product_id))
 
 
@@ -104,7 +105,7 @@ def toggle_follow(shop_id: uuid.UUID):
     other way round). Visitors are sent to log in."""
     back = local_path(request.form.get("next"))
     if not current_user.is_authenticated:
-        return _to_login(back, "Log in to follow shops.")
+        return _to_login(back, _("Log in to follow shops."))
     wanted = _wanted("follow")
     if wanted is None:
         following = follows.toggle(current_user, shop_id)
@@ -120,5 +121,6 @@ def toggle_follow(shop_id: uuid.UUID):
         return render_template("wishlist/partials/_follow.html", shop=shop, back=back or shop_page,
                                follow=follow_queries.follow_state(current_user.id, shop_id),
                                slot=state.slot("follow", request.headers.get("HX-Trigger")))
-    flash(f"You follow {shop.name}." if following else f"You no longer follow {shop.name}.", "success")
+    flash(_("You follow %(shop)s.", shop=shop.name) if following else _("You no longer follow %(shop)s.", shop=shop.name),
+          "success")
     return redirect(back or shop_page)

@@ -75,7 +75,7 @@ def test_signed_in_visitors_guests_with_a_cart_and_flashed_messages_are_never_se
     member = another_visitor(app)
     login(member, buyer)
     state, page = visit(member, "/")
-    assert state is None and "Lan" in page
+    assert state is None and "Lan Tran" in page
 
     flashed = another_visitor(app)
     with flashed.session_transaction() as session:
@@ -84,7 +84,7 @@ def test_signed_in_visitors_guests_with_a_cart_and_flashed_messages_are_never_se
     assert state is None and "Welcome back" in page
     # and the shared copy never picked up anyone's cart, name or message
     state, page = visit(another_visitor(app), "/")
-    assert state == "HIT" and "Lan" not in page and "Welcome back" not in page
+    assert state == "HIT" and "Lan Tran" not in page and "Welcome back" not in page
 
 
 def test_a_remember_me_cookie_bypasses_the_cache(app, client):

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from marketplace.services.core.input_rules import (
-    COUNT_MAX, DIGITS_MESSAGE, only_ascii_digits, strip_controls, text_problem,
+    COUNT_MAX, digits_message, only_ascii_digits, strip_controls, text_problem,
 )
 
 
@@ -33,7 +33,7 @@ def _multi_line(value: str) -> str:
 
 def _ascii_digits(value: Any) -> Any:
     if isinstance(value, str) and not only_ascii_digits(value):
-        raise ValueError(DIGITS_MESSAGE)
+        raise ValueError(digits_message())
     return value
 
 

@@ -6,20 +6,20 @@ which is how OpenAPI describes a file part. Its content is checked by services/c
 """
 from typing import Annotated, Any
 
+from flask_babel import gettext as _
 from pydantic import PlainValidator, ValidationError, WithJsonSchema, model_validator
 from werkzeug.datastructures import FileStorage
 
 from marketplace.api.schemas import ApiModel
 
-NOT_A_FILE = "Attach an image file here (multipart/form-data), not text."
 BINARY = {"type": "string", "format": "binary"}
 
 
 def _one_file(value: Any) -> FileStorage:
     if isinstance(value, list):
-        raise ValueError("Send one file here.")
+        raise ValueError(_("Send one file here."))
     if not isinstance(value, FileStorage):
-        raise ValueError(NOT_A_FILE)
+        raise ValueError(_("Attach an image file here (multipart/form-data), not text."))
     return value
 
 
@@ -28,7 +28,7 @@ def _files(value: Any) -> list[FileStorage]:
     as a whole, so an error names the field (`images`), as the service's own errors do."""
     files = value if isinstance(value, list) else [value]
     if not all(isinstance(item, FileStorage) for item in files):
-        raise ValueError(NOT_A_FILE)
+        raise ValueError(_("Attach an image file here (multipart/form-data), not text."))
     return files
 
 

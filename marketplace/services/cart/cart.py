@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask_babel import gettext as _
 from sqlalchemy import DateTime, Integer, Uuid, and_, bindparam, delete, func, select, text
 
 from marketplace.extensions import db
@@ -22,9 +23,6 @@ from marketplace.services.core.errors import NotFound, ValidationFailed
 from marketplace.services.core.rows import execute_rows
 
 MAX_QUANTITY = 999
-# A line's quantity is never set to 0: removing is its own action, so a 0 typed by mistake
-# (or a spinner run down) never empties a line the shopper meant to keep.
-ZERO_MESSAGE = "Choose at least 1. To take it out of your cart, use Remove."
 
 
 @dataclass(frozen=True)
@@ -47,16 +45,20 @@ class MergeNote:
 def check_quantity(quantity) -> int:
     """The quantity of an add (1 to MAX_QUANTITY), or ValidationFailed saying the range."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-        raise ValidationFailed("Choose a quantity of at least 1.", code="invalid_quantity", field="quantity")
+        raise ValidationFailed(_("Choose a quantity of at least 1."), code="invalid_quantity", field="quantity")
     if quantity > MAX_QUANTITY:
-        raise ValidationFailed(f"Choose at most {MAX_QUANTITY}.", code="invalid_quantity", field="quantity")
+        raise ValidationFailed(_("Choose at most %(num)d.", num=MAX_QUANTITY), code="invalid_quantity", field="quantity")
     return quantity
 
 
 def check_line_quantity(quantity) -> int:
-    """The new quantity of a line already in the cart: as check_quantity, and a 0 says to use Remove."""
+    """The new quantity of a line already in the cart: as check_quantity, and a 0 says to use Remove.
+
+    A line's quantity is never set to 0: removing is its own action, so a 0 typed by mistake (or a
+    spinner run down) never empties a line the shopper meant to keep."""
     if quantity == 0 and not isinstance(quantity, bool):
-        raise ValidationFailed(ZERO_MESSAGE, code="invalid_quantity", field="quantity")
+        raise ValidationFailed(_("Choose at least 1. To take it out of your cart, use Remove."),
+                               code="invalid_quantity", field="quantity")
     return check_quantity(quantity)
 
 
@@ -66,13 +68,13 @@ def load_variant(variant_id, in_cart_of: User | None = None):
     try:
         variant_id = uuid.UUID(str(variant_id))
     except ValueError:
-        raise NotFound("That product does not exist.", field="variant_id") from None
+        raise NotFound(_("That product does not exist."), field="variant_id") from None
     if in_cart_of is None:
         rows = execute_rows(_variant_statement(), {"variant_id": variant_id})
     else:
         rows = execute_rows(_variant_in_cart_statement(), {"variant_id": variant_id, "user_id": in_cart_of.id})
     if not rows:
-        raise NotFound("That product does not exist.", field="variant_id")
+        raise NotFound(_("That product does not exist."), field="variant_id")
     return rows[0]
 
 
@@ -107,15 +109,17 @@ def check_can_hold(variant, total: int, in_cart: int, buyer_id: uuid.UUID | None
     if is_own_shop(variant.owner_id, buyer_id):
         raise ValidationFailed(own_shop_message(_label(variant)), code=OWN_SHOP, field="variant_id")
     if not variant.purchasable:
-        raise ValidationFailed(f"{_label(variant)} is no longer available.", code="unavailable", field="variant_id")
+        raise ValidationFailed(_("%(item)s is no longer available.", item=_label(variant)), code="unavailable",
+                               field="variant_id")
     if variant.stock == 0:
-        raise ValidationFailed(f"{_label(variant)} is out of stock.", code="out_of_stock", field="quantity")
+        raise ValidationFailed(_("%(item)s is out of stock.", item=_label(variant)), code="out_of_stock", field="quantity")
     if total > variant.stock:
-        already = f"; you already have {in_cart} in your cart" if in_cart else ""
-        raise ValidationFailed(
-            f"Only {variant.stock} of {_label(variant)} available{already}.",
-            code="insufficient_stock", field="quantity",
-        )
+        if in_cart:
+            message = _("Only %(stock)d of %(item)s available; you already have %(num)d in your cart.",
+                        stock=variant.stock, item=_label(variant), num=in_cart)
+        else:
+            message = _("Only %(stock)d of %(item)s available.", stock=variant.stock, item=_label(variant))
+        raise ValidationFailed(message, code="insufficient_stock", field="quantity")
 
 
 # --- the account cart -----------------------------------------------------------------
@@ -123,7 +127,7 @@ def check_can_hold(variant, total: int, in_cart: int, buyer_id: uuid.UUID | None
 def _own_line(user: User, line_id) -> CartItem:
     line = db.session.get(CartItem, line_id) if isinstance(line_id, uuid.UUID) else None
     if line is None or line.user_id != user.id:
-        raise NotFound("That item is not in your cart.")
+        raise NotFound(_("That item is not in your cart."))
     return line
 
 
@@ -211,13 +215,14 @@ def merge_guest_cart(user: User, guest_lines) -> list[MergeNote]:
             notes.append(MergeNote(variant.id, label, quantity, 0, own_shop_message(label)))
             continue
         if not variant.purchasable:
-            notes.append(MergeNote(variant.id, label, quantity, 0, f"{label} is no longer available."))
+            notes.append(MergeNote(variant.id, label, quantity, 0, _("%(item)s is no longer available.", item=label)))
             continue
         capped = min(have + quantity, variant.stock, MAX_QUANTITY)
         if capped < have + quantity:
             kept = max(capped - have, 0)
-            reason = (f"{label} is out of stock." if variant.stock == 0
-                      else f"Only {variant.stock} of {label} available: your cart has {max(capped, have)}.")
+            reason = (_("%(item)s is out of stock.", item=label) if variant.stock == 0
+                      else _("Only %(stock)d of %(item)s available: your cart has %(num)d.",
+                             stock=variant.stock, item=label, num=max(capped, have)))
             notes.append(MergeNote(variant.id, label, quantity, kept, reason))
         if capped > have:
             _upsert(user.id, variant.id, capped, add=False)

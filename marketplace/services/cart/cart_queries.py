@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
@@ -101,14 +102,14 @@ class CartView:
 
 def _flag(line: CartLine, purchasable: bool, own: bool) -> None:
     if own:
-        line.flag, line.flag_message = OWN_SHOP, "From your own shop: you can't buy it. Remove it from your cart."
+        line.flag, line.flag_message = OWN_SHOP, _("From your own shop: you can't buy it. Remove it from your cart.")
     elif not purchasable:
-        line.flag, line.flag_message = FLAG_UNAVAILABLE, "No longer available: remove it from your cart."
+        line.flag, line.flag_message = FLAG_UNAVAILABLE, _("No longer available: remove it from your cart.")
     elif line.stock == 0:
-        line.flag, line.flag_message = FLAG_OUT_OF_STOCK, "Out of stock: remove it or check back later."
+        line.flag, line.flag_message = FLAG_OUT_OF_STOCK, _("Out of stock: remove it or check back later.")
     elif line.stock < line.quantity:
         line.flag = FLAG_LOW_STOCK
-        line.flag_message = f"Only {line.stock} left: lower the quantity to {line.stock} or less."
+        line.flag_message = _("Only %(stock)d left: lower the quantity to %(stock)d or less.", stock=line.stock)
 
 
 def build_view(rows, quantities: dict[uuid.UUID, tuple[uuid.UUID, int]],

@@ -11,6 +11,7 @@ Each claim forgets the user's keys older than KEPT, in the same statement.
 import uuid
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import DateTime, Integer, String, Uuid, bindparam, select, text
 
 from marketplace.extensions import db
@@ -56,7 +57,7 @@ def add_item(user: User, variant_id: uuid.UUID, quantity: int, idempotency_key: 
     if claimed is None:
         first = db.session.execute(_CLAIMED, params).one()
         if (first.variant_id, first.quantity) != (variant_id, quantity):
-            raise ValidationFailed("This Idempotency-Key was used for another add to the cart: send a new key.",
+            raise ValidationFailed(_("This Idempotency-Key was used for another add to the cart: send a new key."),
                                    code="idempotency_key_reused", field="Idempotency-Key")
         return True
     cart.add_item(user, variant_id, quantity)

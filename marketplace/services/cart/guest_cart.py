@@ -7,6 +7,7 @@ Line ids of a guest cart are the variant ids.
 import uuid
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from marketplace.extensions import db
 from marketplace.models import ProductVariant, Shop
@@ -47,7 +48,7 @@ def add_item(lines: dict, variant_id, quantity) -> dict[str, int]:
     variant = load_variant(variant_id)
     pairs = guest_pairs(lines)
     if variant.id not in pairs and len(pairs) >= GUEST_MAX_LINES:
-        raise ValidationFailed("Your cart is full. Log in to add more products.", code="cart_full")
+        raise ValidationFailed(_("Your cart is full. Log in to add more products."), code="cart_full")
     in_cart = pairs.get(variant.id, 0)
     check_can_hold(variant, in_cart + quantity, in_cart)
     pairs[variant.id] = in_cart + quantity
@@ -58,7 +59,7 @@ def set_quantity(lines: dict, variant_id: uuid.UUID, quantity) -> dict[str, int]
     """cart.set_quantity for a guest."""
     pairs = guest_pairs(lines)
     if variant_id not in pairs:
-        raise NotFound("That item is not in your cart.")
+        raise NotFound(_("That item is not in your cart."))
     quantity = check_line_quantity(quantity)
     check_can_hold(load_variant(variant_id), quantity, 0)
     pairs[variant_id] = quantity
@@ -69,5 +70,5 @@ def remove_line(lines: dict, variant_id: uuid.UUID) -> dict[str, int]:
     """cart.remove_line for a guest."""
     pairs = guest_pairs(lines)
     if pairs.pop(variant_id, None) is None:
-        raise NotFound("That item is not in your cart.")
+        raise NotFound(_("That item is not in your cart."))
     return {str(k): v for k, v in pairs.items()}

@@ -2,6 +2,8 @@
 them and reviews refuse their authors, all through these two functions and one error code."""
 import uuid
 
+from flask_babel import gettext as _
+
 OWN_SHOP = "own_shop"  # a flag, and the error code of every refusal of the own-shop rule
 
 
@@ -12,4 +14,4 @@ def is_own_shop(owner_id: uuid.UUID | None, user_id: uuid.UUID | None) -> bool:
 
 
 def own_shop_message(label: str) -> str:
-    return f"{label} is from your own shop: you can't buy it."
+    return _("%(item)s is from your own shop: you can't buy it.", item=label)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, select
 
 from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Shop
@@ -139,7 +140,7 @@ def get_product_detail(product_id: uuid.UUID, tree: CategoryTree | None = None) 
     """
     rows = execute_rows(_detail_statement(), {"product_id": product_id})
     if not rows:
-        raise NotFound("That product is not available.", code="product_not_found")
+        raise NotFound(_("That product is not available."), code="product_not_found")
     return _detail(rows[0], tree)
 
 
@@ -172,6 +173,6 @@ def get_product_preview(shop: Shop, product_id: uuid.UUID, tree: CategoryTree | 
     deleted ones are NotFound."""
     rows = execute_rows(_preview_statement(), {"product_id": product_id, "shop_id": shop.id})
     if not rows:
-        raise NotFound("No such product.", code="product_not_found")
+        raise NotFound(_("No such product."), code="product_not_found")
     row = rows[0]
     return ProductPreview(_detail(row, tree), not_public_reason(row.product_status, row.shop_status))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
+
 from marketplace.services.catalog import storefront_cache
 from marketplace.services.catalog.listing_queries import ListingQuery, ProductCard, Sort, cards_by_ids
 from marketplace.services.core.errors import NotFound
@@ -59,5 +61,5 @@ def recently_viewed(ids: list[uuid.UUID], viewing: uuid.UUID) -> list[ProductCar
     the viewed one too: NotFound when it is not visible, so a hidden product is never remembered)."""
     cards = cards_by_ids([viewing, *(i for i in ids if i != viewing)][:SHELF + 1])
     if not cards or cards[0].id != viewing:
-        raise NotFound("That product is not available.", code="product_not_found")
+        raise NotFound(_("That product is not available."), code="product_not_found")
     return cards[1:]

@@ -3,6 +3,7 @@
 Every listing, search, product page, cart check and checkout uses these helpers,
 so hiding a product or suspending a shop takes effect everywhere at once.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, select
 
 from marketplace.models import Product, ProductStatus, ProductVariant, Shop, ShopStatus
@@ -36,10 +37,10 @@ def is_purchasable(variant: ProductVariant, product: Product, shop: Shop) -> boo
     )
 
 
-_PRODUCT_REASONS = {ProductStatus.DRAFT: "Draft", ProductStatus.HIDDEN: "hidden by an administrator",
-                    ProductStatus.DELETED: "deleted"}
-_SHOP_REASONS = {ShopStatus.PENDING: "shop pending approval", ShopStatus.REJECTED: "shop not approved",
-                 ShopStatus.SUSPENDED: "shop suspended"}
+_PRODUCT_REASONS = {ProductStatus.DRAFT: _l("Draft"), ProductStatus.HIDDEN: _l("hidden by an administrator"),
+                    ProductStatus.DELETED: _l("deleted")}
+_SHOP_REASONS = {ShopStatus.PENDING: _l("shop pending approval"), ShopStatus.REJECTED: _l("shop not approved"),
+                 ShopStatus.SUSPENDED: _l("shop suspended")}
 
 
 def not_public_reason(product_status: ProductStatus, shop_status: ShopStatus) -> str | None:
@@ -47,7 +48,7 @@ def not_public_reason(product_status: ProductStatus, shop_status: ShopStatus) ->
     approval"), or None when they can."""
     reasons = []
     if product_status != ProductStatus.ACTIVE:
-        reasons.append(_PRODUCT_REASONS.get(product_status, product_status.value.lower()))
+        reasons.append(str(_PRODUCT_REASONS.get(product_status, product_status.value.lower())))
     if shop_status != ShopStatus.ACTIVE:
-        reasons.append(_SHOP_REASONS.get(shop_status, "shop not open"))
+        reasons.append(str(_SHOP_REASONS.get(shop_status, _l("shop not open"))))
     return "; ".join(reasons) or None

@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -58,13 +59,14 @@ def _size_label(limit: int) -> str:
 
 def _megapixels(limit: int) -> str:
     if limit < 100_000:  # only ever in tests; "0 megapixels" would be no answer
-        return f"{limit} pixels"
+        return _("%(num)d pixels", num=limit)
     amount = round(limit / 1_000_000, 1)
-    return f"{amount:g} megapixel{'' if amount == 1 else 's'}"
+    shown = f"{amount:g}"
+    return _("1 megapixel") if amount == 1 else _("%(amount)s megapixels", amount=shown)
 
 
 def _unreadable(field: str) -> ValidationFailed:
-    return ValidationFailed("That file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.",
+    return ValidationFailed(_("That file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."),
                             field=field, code="image_invalid")
 
 
@@ -77,33 +79,34 @@ def _open_checked(data: bytes, field: str) -> Image.Image:
     """
     limit = current_app.config["MAX_IMAGE_BYTES"]
     if len(data) > limit:
-        raise ValidationFailed(f"That image is larger than {_size_label(limit)}. Upload a smaller one.",
+        raise ValidationFailed(_("That image is larger than %(size)s. Upload a smaller one.", size=_size_label(limit)),
                                field=field, code="image_too_large")
     if not data:
-        raise ValidationFailed("That file is empty.", field=field, code="image_invalid")
+        raise ValidationFailed(_("That file is empty."), field=field, code="image_invalid")
     pixel_limit = current_app.config["MAX_IMAGE_PIXELS"]
     # Hostile or broken files make Pillow raise many kinds of errors (OSError, SyntaxError,
     # struct.error, ValueError, ...): any failure to read means "not an image".
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
-        raise ValidationFailed(f"This picture has more than {_megapixels(2 * Image.MAX_IMAGE_PIXELS)}; "
-                               f"the limit is {_megapixels(pixel_limit)}.",
+        raise ValidationFailed(_("This picture has more than %(size)s; the limit is %(limit)s.",
+                                 size=_megapixels(2 * Image.MAX_IMAGE_PIXELS), limit=_megapixels(pixel_limit)),
                                field=field, code="image_too_many_pixels") from exc
     except Exception as exc:
         raise _unreadable(field) from exc
     if image.format not in ALLOWED_FORMATS:
-        raise ValidationFailed("Upload a JPEG, PNG, WebP or GIF image.", field=field, code="image_invalid")
+        raise ValidationFailed(_("Upload a JPEG, PNG, WebP or GIF image."), field=field, code="image_invalid")
     width, height = image.size
     if width * height > pixel_limit:
-        raise ValidationFailed(f"This picture is {width} x {height} pixels; the limit is {_megapixels(pixel_limit)}.",
+        raise ValidationFailed(_("This picture is %(width)d x %(height)d pixels; the limit is %(limit)s.",
+                                 width=width, height=height, limit=_megapixels(pixel_limit)),
                                field=field, code="image_too_many_pixels")
     try:
         frames = getattr(image, "n_frames", 1)  # from the header, or by skipping frames (GIF): no decoding
     except Exception as exc:
         raise _unreadable(field) from exc
     if frames > MAX_FRAMES:
-        raise ValidationFailed(f"This animation has {frames} frames; the limit is {MAX_FRAMES}.",
+        raise ValidationFailed(_("This animation has %(num)d frames; the limit is %(limit)d.", num=frames, limit=MAX_FRAMES),
                                field=field, code="image_too_many_frames")
     return image
 

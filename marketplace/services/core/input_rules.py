@@ -13,13 +13,16 @@ notifications, emails and the seller's order list. Multi-line fields keep newlin
 """
 import re
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+
 INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1  # PostgreSQL INTEGER: prices, stock, quantities, totals, limits
 INT8_MAX = 2**63 - 1  # PostgreSQL BIGINT; also the most a sum of INTEGER amounts may reach here
 MONEY_MAX = INT4_MAX  # minor units: 21,474,836.47 in a currency with cents
 COUNT_MAX = INT4_MAX  # quantities, stock, usage limits
 TOTAL_MAX = INT8_MAX  # a checkout's grand total sums several orders' INTEGER totals; no column holds it
 
-DIGITS_MESSAGE = "Use the digits 0-9."
+DIGITS_MESSAGE = "Use the digits 0-9."  # in English; digits_message() says it in the asker's language
 _WHOLE = re.compile(r"[0-9]+")
 _MAX_DIGITS = len(str(INT8_MAX))  # more digits than this is out of every range we have
 
@@ -45,9 +48,15 @@ def text_problem(value: str | None, *, multiline: bool = False) -> str | None:
         return None
     char = found.group()
     if char in _LINE_BREAKS:
-        return "Keep this to one line: remove the line breaks."
-    name = "text-direction control" if "\u202a" <= char <= "\u2069" else "control character"
-    return f"Remove the invisible {name} (U+{ord(char):04X})."
+        return _("Keep this to one line: remove the line breaks.")
+    code = f"{ord(char):04X}"
+    if "\u202a" <= char <= "\u2069":
+        return _("Remove the invisible text-direction control (U+%(code)s).", code=code)
+    return _("Remove the invisible control character (U+%(code)s).", code=code)
+
+
+def digits_message() -> str:
+    return _("Use the digits 0-9.")
 
 
 def strip_controls(value):
@@ -59,11 +68,12 @@ def parse_whole(text: str, *, maximum: int, minimum: int = 0) -> int:
     """ASCII digits (surrounding spaces allowed) within [minimum, maximum]; ValueError says what to type."""
     digits = text.strip()
     if not only_ascii_digits(digits):
-        raise ValueError(DIGITS_MESSAGE)
+        raise ValueError(digits_message())
     # Length first: int() of thousands of digits is slow, and refused past 4,300 of them.
     if not _WHOLE.fullmatch(digits) or len(digits.lstrip("0")) > _MAX_DIGITS \
             or not minimum <= int(digits) <= maximum:
-        raise ValueError(f"Enter a whole number from {minimum:,} to {maximum:,}.")
+        raise ValueError(_("Enter a whole number from %(minimum)s to %(maximum)s.",
+                           minimum=format_number(minimum), maximum=format_number(maximum)))
     return int(digits)
 
 

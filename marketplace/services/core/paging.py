@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, or_, tuple_
 
 from marketplace.extensions import db
@@ -35,9 +36,9 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: "[[[[…" a thousand deep
-        raise InvalidCursor("That page link is no longer valid.") from exc
+        raise InvalidCursor(_("That page link is no longer valid.")) from exc
     if not isinstance(values, list):
-        raise InvalidCursor("That page link is no longer valid.")
+        raise InvalidCursor(_("That page link is no longer valid."))
     return values
 
 
@@ -63,7 +64,7 @@ def after_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
             return None
         return datetime.fromisoformat(values[0]), uuid.UUID(str(values[1]))
     except (InvalidCursor, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
+        raise ValidationFailed(_("That page link is no longer valid."), field="cursor", code="invalid_cursor") from exc
 
 
 def newest_first(query: Select, created_col, id_col, cursor: str | None, limit: int) -> Select:
@@ -102,7 +103,7 @@ def after_ranked_cursor(cursor: str | None) -> tuple[int, datetime, uuid.UUID] |
             return None
         return int(values[0]), datetime.fromisoformat(values[1]), uuid.UUID(values[2])
     except (InvalidCursor, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise ValidationFailed("That page link is no longer valid.", field="cursor", code="invalid_cursor") from exc
+        raise ValidationFailed(_("That page link is no longer valid."), field="cursor", code="invalid_cursor") from exc
 
 
 def ranked_newest_first_page(query: Select, rank, rank_of: Callable[[Any], int], created_col, id_col,

@@ -7,6 +7,8 @@ max_len=) and slugify(value, max_len).)
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from marketplace.services.core.errors import ValidationFailed
 
 # Letters that Unicode does not decompose into base letter + combining mark.
@@ -35,11 +37,14 @@ def nfc(value: str | None) -> str:
 
 
 def clean_text(value: str | None, *, field: str, label: str, min_len: int = 0, max_len: int | None = None) -> str:
-    """Trimmed NFC text without control characters, within its length limits."""
+    """Trimmed NFC text without control characters, within its length limits. `label` names the field
+    inside the message ("shop name"): pass it in the asker's language."""
     text = _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
     if len(text) < min_len:
-        message = f"Enter a {label}." if not text else f"The {label} needs at least {min_len} characters."
+        message = (_("Enter a %(label)s.", label=label) if not text else
+                   _("The %(label)s needs at least %(num)d characters.", label=label, num=min_len))
         raise ValidationFailed(message, field=field, code="too_short" if text else "required")
     if max_len is not None and len(text) > max_len:
-        raise ValidationFailed(f"The {label} can be at most {max_len} characters.", field=field, code="too_long")
+        raise ValidationFailed(_("The %(label)s can be at most %(num)d characters.", label=label, num=max_len),
+                               field=field, code="too_long")
     return text

@@ -3,6 +3,7 @@
 (follow_queries.py counts the rows)."""
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -11,16 +12,13 @@ from marketplace.models import Shop, ShopFollow, User
 from marketplace.services.catalog.visibility import shop_visible_condition
 from marketplace.services.core.errors import NotFound, ValidationFailed
 
-NOT_OPEN = "That shop is not open."
-OWN_SHOP = "This is your own shop: shoppers follow it, you run it."
-
 
 def _require_open(user: User, shop_id: uuid.UUID) -> None:
     owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == shop_id, shop_visible_condition()))
     if owner_id is None:
-        raise NotFound(NOT_OPEN, code="shop_not_found")
+        raise NotFound(_("That shop is not open."), code="shop_not_found")
     if owner_id == user.id:
-        raise ValidationFailed(OWN_SHOP, code="own_shop")
+        raise ValidationFailed(_("This is your own shop: shoppers follow it, you run it."), code="own_shop")
 
 
 def follow(user: User, shop_id: uuid.UUID) -> bool:
@@ -49,7 +47,7 @@ def unfollow(user: User, shop_id: uuid.UUID) -> bool:
     if removed is None:
         owner_id = db.session.scalar(select(Shop.owner_id).where(Shop.id == shop_id, shop_visible_condition()))
         if owner_id is None:
-            raise NotFound(NOT_OPEN, code="shop_not_found")
+            raise NotFound(_("That shop is not open."), code="shop_not_found")
     return removed is not None
 
 

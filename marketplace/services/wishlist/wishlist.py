@@ -2,6 +2,7 @@
 product (uq_wishlist_items_user_product): a second save changes nothing."""
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -10,14 +11,12 @@ from marketplace.models import Product, Shop, User, WishlistItem
 from marketplace.services.catalog.visibility import visible_condition
 from marketplace.services.core.errors import NotFound
 
-NOT_AVAILABLE = "That product is not available."
-
 
 def _require_visible(product_id: uuid.UUID) -> None:
     visible = db.session.scalar(select(Product.id).join(Shop, Shop.id == Product.shop_id)
                                 .where(Product.id == product_id, visible_condition()))
     if visible is None:
-        raise NotFound(NOT_AVAILABLE, code="product_not_found")
+        raise NotFound(_("That product is not available."), code="product_not_found")
 
 
 def save(user: User, product_id: uuid.UUID) -> bool:
