@@ -39,6 +39,7 @@ document.body.addEventListener("htmx:responseError", function (event) {
   var alert = document.createElement("div");
   alert.className = "alert alert-danger py-2";
   alert.setAttribute("role", "alert");
-  alert.textContent = "Those files are too large to send at once. Upload fewer or smaller images.";
+  var said = document.querySelector("[data-too-large]");  // the sentence, in the page's language
+  alert.textContent = said ? said.dataset.tooLarge : "Those files are too large to send at once.";
   (panel.querySelector(".card-body") || panel).prepend(alert);
 });
