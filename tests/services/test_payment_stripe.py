@@ -12,6 +12,7 @@ import pytest
 import responses
 from flask_babel import force_locale
 
+from marketplace.services.payments.providers import stripe as stripe_provider
 from marketplace.services.payments.providers.base import Ack, BadNotification, Charge, Outcome
 from marketplace.services.payments.providers.errors import ProviderError
 from marketplace.services.payments.providers.stripe import IgnoredEvent, StripeProvider
@@ -179,5 +180,6 @@ def test_the_browser_return_is_never_believed(provider):
 
 
 def test_from_config_reads_the_keys():
-    provider = StripeProvider.from_config({"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET})
-    assert provider.name == "stripe" and provider.webhook_secret == WEBHOOK_SECRET
+    config = {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET}
+    for provider in (StripeProvider.from_config(config), stripe_provider.from_config(config)):
+        assert provider.name == "stripe" and provider.webhook_secret == WEBHOOK_SECRET

@@ -18,6 +18,7 @@ import requests
 import responses
 from flask_babel import force_locale
 
+from marketplace.services.payments.providers import vnpay
 from marketplace.services.payments.providers.base import Ack, BadNotification, Charge, Outcome
 from marketplace.services.payments.providers.errors import ProviderError
 from marketplace.services.payments.providers.vnpay import VNPayProvider, canonical_query, plain_text
@@ -233,7 +234,7 @@ def test_a_refund_not_made_is_a_provider_error(provider, merchant_api, case):
 
 
 def test_from_config_reads_the_settings():
-    provider = VNPayProvider.from_config({"VNPAY_TMN_CODE": TMN_CODE, "VNPAY_HASH_SECRET": SECRET,
-                                          "VNPAY_PAY_URL": PAY_URL, "VNPAY_API_URL": API_URL,
-                                          "PAYMENT_HOLD_MINUTES": 10})
-    assert (provider.name, provider.tmn_code, provider.expire_minutes) == ("vnpay", TMN_CODE, 10)
+    config = {"VNPAY_TMN_CODE": TMN_CODE, "VNPAY_HASH_SECRET": SECRET, "VNPAY_PAY_URL": PAY_URL,
+              "VNPAY_API_URL": API_URL, "PAYMENT_HOLD_MINUTES": 10}
+    for provider in (VNPayProvider.from_config(config), vnpay.from_config(config)):
+        assert (provider.name, provider.tmn_code, provider.expire_minutes) == ("vnpay", TMN_CODE, 10)

@@ -107,3 +107,8 @@ class StripeProvider:
             log.warning("stripe: refund of %d on %s failed: %s", amount, reference, error)
             raise ProviderError(_("The payment service did not make the refund. Please try again later.")) from error
         return refund.id
+
+
+def from_config(config: Mapping) -> StripeProvider:
+    """What providers.get_provider calls on the module PAYMENT_PROVIDER names."""
+    return StripeProvider.from_config(config)

@@ -188,3 +188,8 @@ class VNPayProvider:
                         data.get("vnp_Message"))
             raise ProviderError(_("The payment service did not make the refund. Please try again later."))
         return str(data.get("vnp_TransactionNo") or fields["vnp_RequestId"])
+
+
+def from_config(config: Mapping) -> VNPayProvider:
+    """What providers.get_provider calls on the module PAYMENT_PROVIDER names."""
+    return VNPayProvider.from_config(config)
