@@ -144,6 +144,15 @@ class Config:
     PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
     PAGE_CACHE_TTL = env_int("PAGE_CACHE_TTL", 600)
 
+    # Online payment providers (README "Online payment providers"), read when PAYMENT_PROVIDER names them.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")  # whsec_...: the endpoint's signing secret
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")  # for Stripe Elements in the browser
+    VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
+    VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+    VNPAY_PAY_URL = os.environ.get("VNPAY_PAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html")
+    VNPAY_API_URL = os.environ.get("VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction")
+
 
 class DevelopmentConfig(Config):
     DEBUG = env_bool("FLASK_DEBUG", False)
