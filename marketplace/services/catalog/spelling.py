@@ -1,0 +1,111 @@
+"""Search that forgives typos: a query's unknown words corrected against the catalogue's own words.
+
+search_words (migration srch01) holds every folded word of the active products' titles with how
+many products use it, kept by the database in the transaction that changes a product. Each
+process loads it once per 'catalog' cache version (a new value at the commit of any product
+change) and matches in-process with rapidfuzz: no round trip per word, and no contrib extension
+(the embedded server ships no pg_trgm). A word is only corrected when the catalogue does not
+know it; the closest known word of a similar length wins, the more common one on a tie. Words
+typed without their space ("tainghe") split into two known words unless one typo away from a
+single word ("denin" is "denim", not "den in").
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from flask import current_app
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.models import SearchWord
+from marketplace.services.core import rollups
+from marketplace.services.core.text import fold_accents
+
+# Shorter words are too ambiguous to correct: "ao" is one edit away from a dozen words.
+MIN_WORD = 3
+# fuzz.ratio (100 x (1 - insertions and deletions / both lengths)): "hodie" -> "hoodie" scores 91,
+# "nge" -> "nghe" 86, a swapped pair of letters in six ("hoodei") 83; unrelated words stay under 60.
+SCORE_CUTOFF = 75
+LENGTH_SLACK = 2  # a candidate has at most this many letters more or fewer than the typed word
+CANDIDATES = 5
+_WORD = re.compile(r"[^\W_]+")  # what search.prefix_tsquery_text and websearch_to_tsquery see as words
+_KNOWABLE = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")  # the shape of a search_words entry (srch01)
+_CACHE = "search_vocabulary"
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The catalogue's words with their product counts, and the same words by length for matching."""
+
+    counts: dict[str, int]
+    by_length: dict[int, list[str]]
+
+    @classmethod
+    def of(cls, rows) -> Vocabulary:
+        counts = dict(rows)
+        by_length: dict[int, list[str]] = {}
+        for word in counts:
+            by_length.setdefault(len(word), []).append(word)
+        return cls(counts, by_length)
+
+    def correct_word(self, word: str) -> str | None:
+        """The known word (or two) `word` was probably meant to be; None when it is known, too short
+        to guess or like nothing in the catalogue."""
+        if word in self.counts or len(word) < MIN_WORD or not _KNOWABLE.fullmatch(word):
+            return None
+        best = None  # (score, products, candidate)
+        for length in range(len(word) - LENGTH_SLACK, len(word) + LENGTH_SLACK + 1):
+            words = self.by_length.get(length)
+            if not words:
+                continue
+            for candidate, score, _ in process.extract(word, words, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF,
+                                                       limit=CANDIDATES):
+                ranked = (round(score), self.counts[candidate], candidate)
+                if best is None or ranked > best:
+                    best = ranked
+        closest = best[2] if best else None
+        if closest is not None and OSA.distance(word, closest) <= 1:  # one letter added, lost, changed or swapped
+            return closest
+        return self._split(word) or closest
+
+    def _split(self, word: str) -> str | None:
+        """"tainghe" -> "tai nghe": the split into two known words of 2+ letters whose rarer half is most common."""
+        splits = [(min(self.counts[word[:i]], self.counts[word[i:]]), f"{word[:i]} {word[i:]}")
+                  for i in range(2, len(word) - 1) if word[:i] in self.counts and word[i:] in self.counts]
+        return max(splits)[1] if splits else None
+
+
+def vocabulary() -> Vocabulary:
+    """This process's copy of search_words, read again when the 'catalog' version has moved."""
+    version = rollups.cache_versions().get("catalog")
+    cached = current_app.extensions.get(_CACHE)
+    if cached is not None and version is not None and cached[0] == version:
+        return cached[1]
+    with _LOCK:  # one thread loads; the others wait for its copy instead of loading their own
+        cached = current_app.extensions.get(_CACHE)
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+        loaded = Vocabulary.of(db.session.execute(select(SearchWord.word, SearchWord.products)).tuples())
+        current_app.extensions[_CACHE] = (version, loaded)
+        return loaded
+
+
+def correct(q: str) -> str | None:
+    """`q` with each word the catalogue does not know replaced by the closest one it does ("áo hodie"
+    -> "áo hoodie"; the other words keep their accents); None when there is nothing to correct."""
+    words = list(_WORD.finditer(q))
+    if not words:
+        return None
+    known = vocabulary()
+    pieces, end, changed = [], 0, False
+    for match in words:
+        fix = known.correct_word(fold_accents(match.group()))
+        if fix is not None:
+            pieces += [q[end:match.start()], fix]
+            end, changed = match.end(), True
+    return "".join(pieces) + q[end:] if changed else None
