@@ -53,7 +53,7 @@ def _literal_text(env: Environment, source: str):
     pieces, in_trans, depth, tokens = [], 0, 0, list(env.lex(source))
     strings = []
     for i, (lineno, kind, value) in enumerate(tokens):
-        if kind == "name" and pieces and pieces[-1] == "\x00" and value in ("trans", "pluralize", "endtrans"):
+        if kind == "name" and value in ("trans", "pluralize", "endtrans") and _opens_tag(tokens, i):
             in_trans = value != "endtrans"
         if kind == "string" and _text_argument(tokens, i) and _has_words(value):
             strings.append((lineno, value.strip("\"'")))
@@ -70,6 +70,14 @@ def _literal_text(env: Environment, source: str):
     reader.feed("".join(pieces))
     reader.close()
     return reader.found + strings
+
+
+def _opens_tag(tokens, i: int) -> bool:
+    """Whether the name at `i` is the first word of a {% tag %} (the lexer keeps the whitespace before it)."""
+    i -= 1
+    while i >= 0 and tokens[i][1] == "whitespace":
+        i -= 1
+    return i >= 0 and tokens[i][1] == "block_begin"
 
 
 # Macro arguments that carry text (macros/_forms.html, _paging.html, ...): `label="Save"`, `submit("Save")`.
