@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, select, tuple_, union_all
 
 from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Shop
@@ -47,8 +49,8 @@ class Sort(str, enum.Enum):
 
 
 SORT_LABELS = {
-    Sort.RELEVANCE: "Best match", Sort.NEWEST: "Newest", Sort.PRICE_ASC: "Price: low to high",
-    Sort.PRICE_DESC: "Price: high to low", Sort.TOP_RATED: "Top rated", Sort.BEST_SELLING: "Best selling",
+    Sort.RELEVANCE: _l("Best match"), Sort.NEWEST: _l("Newest"), Sort.PRICE_ASC: _l("Price: low to high"),
+    Sort.PRICE_DESC: _l("Price: high to low"), Sort.TOP_RATED: _l("Top rated"), Sort.BEST_SELLING: _l("Best selling"),
 }
 # A search sorted by relevance ranks at most this many of its matches: the best sellers among them.
 # Ranking every match of a common word read every matching row: "ao" in a million products (47,440
@@ -154,7 +156,7 @@ def _params(q: ListingQuery, after: tuple | None, limit: int) -> dict:
 
 
 def _bad_cursor() -> ValidationFailed:
-    return ValidationFailed("That page link is no longer valid. Start again from the first page.",
+    return ValidationFailed(_("That page link is no longer valid. Start again from the first page."),
                             field="cursor", code="invalid_cursor")
 
 

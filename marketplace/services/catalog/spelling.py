@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 from rapidfuzz import fuzz, process
@@ -22,7 +22,12 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import SearchWord
+from marketplace.services.catalog import storefront_cache
+from marketplace.services.catalog.listing_queries import ListingQuery, ProductCard
+from marketplace.services.catalog.search import Suggestion
+from marketplace.services.catalog.search import suggest as suggest_titles
 from marketplace.services.core import rollups
+from marketplace.services.core.paging import Page
 from marketplace.services.core.text import fold_accents
 
 # Shorter words are too ambiguous to correct: "ao" is one edit away from a dozen words.
@@ -90,7 +95,7 @@ def vocabulary() -> Vocabulary:
         cached = current_app.extensions.get(_CACHE)
         if cached is not None and version is not None and cached[0] == version:
             return cached[1]
-        loaded = Vocabulary.of(db.session.execute(select(SearchWord.word, SearchWord.products)).tuples())
+        loaded = Vocabulary.of(db.session.execute(select(SearchWord.word, SearchWord.products)).all())
         current_app.extensions[_CACHE] = (version, loaded)
         return loaded
 
@@ -109,3 +114,45 @@ def correct(q: str) -> str | None:
             pieces += [q[end:match.start()], fix]
             end, changed = match.end(), True
     return "".join(pieces) + q[end:] if changed else None
+
+
+# A first page with fewer results than this asks whether the words were misspelt.
+FEW_RESULTS = 5
+
+
+@dataclass(frozen=True)
+class Forgiven:
+    """A search's page, and what it says about spelling."""
+
+    page: Page[ProductCard]
+    query: str  # the words the page shows results for
+    instead_of: str | None = None  # the typed words, when the page shows their correction's results
+    did_you_mean: str | None = None  # a correction with more results than the typed words (which are shown)
+
+
+def search(query: ListingQuery, exact: bool = False) -> Forgiven:
+    """The first page of a search, or of its corrected words when the typed ones find nothing and the
+    correction finds something; a typed search with a few results offers the correction instead.
+    A later page (a cursor) and an `exact` search take the words as they are."""
+    page = storefront_cache.cached_listing(query)
+    if exact or query.cursor or len(page.items) >= FEW_RESULTS:
+        return Forgiven(page, query.text)
+    corrected = correct(query.text)
+    if corrected is None:
+        return Forgiven(page, query.text)
+    other = storefront_cache.cached_listing(replace(query, text=corrected))
+    if not page.items and other.items:
+        return Forgiven(other, corrected, instead_of=query.text)
+    if len(other.items) > len(page.items):
+        return Forgiven(page, query.text, did_you_mean=corrected)
+    return Forgiven(page, query.text)
+
+
+def suggest(q: str) -> tuple[list[Suggestion], str | None]:
+    """Search-as-you-type titles for `q`; when it finds none, those of its corrected words, with them."""
+    found = suggest_titles(q)
+    if found:
+        return found, None
+    corrected = correct(q)
+    found = suggest_titles(corrected) if corrected else []
+    return found, corrected if found else None
