@@ -143,6 +143,6 @@ def render_listing(page_template: str, form: ListingFilterForm, page, url_change
     target = htmx_target()
     if target == LOAD_MORE_TARGET:
         return render_template("catalog/partials/_page_items.html", **context), status
-    if target == RESULTS_TARGET:
-        return render_template("catalog/partials/_results.html", **context), status
+    if target == RESULTS_TARGET:  # with what else shows the filters' effect (a search's facets), out of band
+        return render_template("catalog/partials/_results.html", oob=True, **context), status
     return render_template(page_template, **context), status

@@ -4,10 +4,11 @@ search_words (migration srch01) holds every folded word of the active products' 
 many products use it, kept by the database in the transaction that changes a product. Each
 process loads it once per 'catalog' cache version (a new value at the commit of any product
 change) and matches in-process with rapidfuzz: no round trip per word, and no contrib extension
-(the embedded server ships no pg_trgm). A word is only corrected when the catalogue does not
-know it; the closest known word of a similar length wins, the more common one on a tie. Words
-typed without their space ("tainghe") split into two known words unless one typo away from a
-single word ("denin" is "denim", not "den in").
+(the embedded server ships no pg_trgm). A word is corrected when the catalogue does not know it,
+or knows it from a few titles only while a far more common word is one typo away; the closest
+known word of a similar length wins, the more common one on a tie. Words typed without their
+space ("tainghe") split into two known words unless one typo away from a single word ("denin" is
+"denim", not "den in").
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ MIN_WORD = 3
 SCORE_CUTOFF = 75
 LENGTH_SLACK = 2  # a candidate has at most this many letters more or fewer than the typed word
 CANDIDATES = 5
+RARE_RATIO = 5  # a known word yields to one typo away used by this many times more products
 _WORD = re.compile(r"[^\W_]+")  # what search.prefix_tsquery_text and websearch_to_tsquery see as words
 _KNOWABLE = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")  # the shape of a search_words entry (srch01)
 _CACHE = "search_vocabulary"
@@ -59,24 +61,27 @@ class Vocabulary:
         return cls(counts, by_length)
 
     def correct_word(self, word: str) -> str | None:
-        """The known word (or two) `word` was probably meant to be; None when it is known, too short
-        to guess or like nothing in the catalogue."""
-        if word in self.counts or len(word) < MIN_WORD or not _KNOWABLE.fullmatch(word):
+        """The known word (or two) `word` was probably meant to be; None when it is too short to guess, like
+        nothing in the catalogue, or known (unless one typo away from a word RARE_RATIO times as common:
+        a seller's own typo makes "hodie" known, yet the shopper meant "hoodie")."""
+        if len(word) < MIN_WORD or not _KNOWABLE.fullmatch(word):
             return None
+        closest = self._closest(word)
+        near = closest is not None and OSA.distance(word, closest) <= 1  # a letter added, lost, changed or swapped
+        if word in self.counts:
+            return closest if near and self.counts[closest] >= RARE_RATIO * self.counts[word] else None
+        return closest if near else self._split(word) or closest
+
+    def _closest(self, word: str) -> str | None:
+        """The other known word of a similar length most like `word`, the most common one on a tie."""
         best = None  # (score, products, candidate)
         for length in range(len(word) - LENGTH_SLACK, len(word) + LENGTH_SLACK + 1):
-            words = self.by_length.get(length)
-            if not words:
-                continue
-            for candidate, score, _ in process.extract(word, words, scorer=fuzz.ratio, score_cutoff=SCORE_CUTOFF,
-                                                       limit=CANDIDATES):
+            for candidate, score, _ in process.extract(word, self.by_length.get(length, ()), scorer=fuzz.ratio,
+                                                       score_cutoff=SCORE_CUTOFF, limit=CANDIDATES):
                 ranked = (round(score), self.counts[candidate], candidate)
-                if best is None or ranked > best:
+                if candidate != word and (best is None or ranked > best):
                     best = ranked
-        closest = best[2] if best else None
-        if closest is not None and OSA.distance(word, closest) <= 1:  # one letter added, lost, changed or swapped
-            return closest
-        return self._split(word) or closest
+        return best[2] if best else None
 
     def _split(self, word: str) -> str | None:
         """"tainghe" -> "tai nghe": the split into two known words of 2+ letters whose rarer half is most common."""
