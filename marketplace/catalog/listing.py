@@ -84,7 +84,7 @@ def listing_query(form: ListingFilterForm, *, category_ids: list[uuid.UUID] | No
     )
 
 
-def listing_url(**changes) -> str:
+def _listing_url(**changes) -> str:
     """This listing's first page with `changes` to its query string (None removes a parameter)."""
     args = {k: v for k, v in request.args.items() if k not in ("cursor", "pages") and v != ""}
     args.update(changes)
@@ -99,9 +99,9 @@ def next_page_links(page, **changes) -> dict | None:
     if page is None or not page.next_cursor:
         return None
     shown = pages_shown() + 1
-    return {"next_url": listing_url(cursor=page.next_cursor, **changes),
-            "fragment_url": listing_url(cursor=page.next_cursor, pages=shown, **changes),
-            "restore_url": listing_url(pages=shown, **changes) if shown <= RESTORED_PAGES else None}
+    return {"next_url": _listing_url(cursor=page.next_cursor, **changes),
+            "fragment_url": _listing_url(cursor=page.next_cursor, pages=shown, **changes),
+            "restore_url": _listing_url(pages=shown, **changes) if shown <= RESTORED_PAGES else None}
 
 
 _FILTER_FIELDS = "rendered_filter_fields"

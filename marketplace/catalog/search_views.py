@@ -4,7 +4,8 @@ but for the recent-searches cookie).
 A search that finds nothing shows the results of its corrected words, one that finds a few
 offers them ("Did you mean …?"): services/catalog/spelling.py. Beside the filters, facet counts
 (services/catalog/facets.py) link to the same search narrowed by a category, a price band or a
-rating. Recent searches live in a cookie, written after the page cache (so a cached page stays
+rating; they are a fragment of their own, loaded once the results are shown, so counting never
+delays the results (nor costs the page's SQL budget), and both are cached. Recent searches live in a cookie, written after the page cache (so a cached page stays
 the same for everyone) and shown by the suggestions when the box is empty, and on the empty
 search page (whose cache key includes the cookie).
 """
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 
 from marketplace.catalog import bp
 from marketplace.catalog.forms import RATING_CHOICES, ListingFilterForm
-from marketplace.catalog.listing import filter_form, listing_query, listing_url, render_listing
+from marketplace.catalog.listing import filter_form, listing_query, render_listing
 from marketplace.extensions import limiter
 from marketplace.money import format_money
 from marketplace.services.catalog import facets, recent_searches, search, spelling
@@ -48,29 +49,57 @@ def _empty_page_key():
 @limiter.limit(_search_limit)
 @anonymous_page(live_key=_empty_page_key)
 def search_products():
-    """Anyone: full-text search over visible products that forgives typos, with the listing filters, sorts
-    and facet counts (`?exact=1` takes the words as typed)."""
+    """Anyone: full-text search over visible products that forgives typos, with the listing filters and sorts
+    (`?exact=1` takes the words as typed). The facet counts load after the results (search_facets), or
+    inline with `?counts=1` (the link shown without JavaScript)."""
     form = filter_form(searching=True)
     q = search.normalize_query(form.q.data)
     if not q:
         form.validate()
         return render_listing("catalog/search.html", form, None, q=q, recent=_recent())
-    node = form.category_node
-    query = listing_query(form, text=q, category_ids=form.categories.subtree_ids(node.id) if node else None)
+    query = _listing_query(form, q)
     if query is None:
-        return render_listing("catalog/search.html", form, None, q=q)
+        return render_listing("catalog/search.html", form, None, q=q, facets=None)
     found = spelling.search(query, exact=request.args.get("exact") == "1")
-    counted = None
-    if htmx_target() != "load-more":
-        counted = facets.cached_facets(facets.FacetQuery(
-            text=found.query, category_ids=tuple(query.category_ids) if query.category_ids else None,
-            shop_id=query.shop_id, min_price=query.min_price, max_price=query.max_price,
-            min_rating=query.min_rating, in_stock=query.in_stock), current_app.config["CURRENCY"])
+    inline = request.args.get("counts") == "1"
+    counted = _count(query, found.query) if inline and htmx_target() != "load-more" else None
     return render_listing(
         "catalog/search.html", form, found.page, url_changes={"q": found.query} if found.instead_of else None,
-        q=q, found=found, facets=facet_links(counted, form) if counted else None, hidden_filters=_hidden_filters(form),
-        exact_url=listing_url(q=found.instead_of, exact="1") if found.instead_of else None,
-        did_you_mean_url=listing_url(q=found.did_you_mean) if found.did_you_mean else None)
+        q=q, found=found, hidden_filters=_hidden_filters(form), facets=facet_links(counted, form) if counted else None,
+        facets_url=None if inline else search_url("catalog.search_facets", q=found.query), counts_url=search_url(counts="1"),
+        exact_url=search_url(q=found.instead_of, exact="1") if found.instead_of else None,
+        did_you_mean_url=search_url(q=found.did_you_mean) if found.did_you_mean else None)
+
+
+@bp.get("/search/facets")
+@limiter.limit(_search_limit)
+@anonymous_page()
+def search_facets():
+    """Anyone: a search's facet counts (an htmx fragment the search page loads beside its filters)."""
+    form = filter_form(searching=True)
+    q = search.normalize_query(form.q.data)
+    query = _listing_query(form, q) if q else None
+    counted = _count(query, q) if query is not None else None
+    return render_template("catalog/partials/_facets.html", facets=facet_links(counted, form) if counted else None)
+
+
+def _listing_query(form: ListingFilterForm, q: str):
+    node = form.category_node
+    return listing_query(form, text=q, category_ids=form.categories.subtree_ids(node.id) if node else None)
+
+
+def _count(query, words: str) -> facets.Facets:
+    return facets.cached_facets(facets.FacetQuery(
+        text=words, category_ids=tuple(query.category_ids) if query.category_ids else None, shop_id=query.shop_id,
+        min_price=query.min_price, max_price=query.max_price, min_rating=query.min_rating,
+        in_stock=query.in_stock), current_app.config["CURRENCY"])
+
+
+def search_url(endpoint: str = "catalog.search", **changes) -> str:
+    """The search's first page (or its facets) with `changes` to the query string (None removes one)."""
+    args = {k: v for k, v in request.args.items() if k not in ("cursor", "pages") and v != ""}
+    args.update(changes)
+    return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
 
 
 def _hidden_filters(form: ListingFilterForm) -> list[tuple[str, str]]:
@@ -95,7 +124,7 @@ def facet_links(counted: facets.Facets, form: ListingFilterForm) -> dict:
         node = tree.get(category_id)
         if node is not None:
             active = chosen is not None and chosen.id == node.id
-            categories.append(FacetLink(node.name, count, listing_url(category=None if active else node.slug), active))
+            categories.append(FacetLink(node.name, count, search_url(category=None if active else node.slug), active))
     currency = current_app.config["CURRENCY"]
     unit = 10 ** get_currency_precision(currency)
     bands = []
@@ -107,7 +136,7 @@ def facet_links(counted: facets.Facets, form: ListingFilterForm) -> dict:
             label = _("From %(amount)s", amount=format_money(band.low, currency))
         else:
             label = _("%(low)s – %(high)s", low=format_money(band.low, currency), high=format_money(band.high, currency))
-        url = listing_url(min_price=None, max_price=None) if active else listing_url(
+        url = search_url(min_price=None, max_price=None) if active else search_url(
             min_price=None if band.low is None else str(band.low // unit),
             max_price=None if band.high is None else str(band.high // unit))
         bands.append(FacetLink(label, band.count, url, active))
@@ -115,9 +144,9 @@ def facet_links(counted: facets.Facets, form: ListingFilterForm) -> dict:
     for floor, count in counted.ratings:
         active = form.min_rating.data == str(floor)
         ratings.append(FacetLink(str(_RATING_LABELS[str(floor)]), count,
-                                 listing_url(min_rating=None if active else str(floor)), active))
-    return {"total": counted.total, "categories": categories, "chosen_category": chosen,
-            "any_category_url": listing_url(category=None), "bands": bands, "ratings": ratings}
+                                 search_url(min_rating=None if active else str(floor)), active))
+    return {"total": counted.total, "capped": counted.capped, "categories": categories, "chosen_category": chosen,
+            "any_category_url": search_url(category=None), "bands": bands, "ratings": ratings}
 
 
 @bp.after_request

@@ -5,7 +5,7 @@ from html import unescape
 import pytest
 
 from marketplace.catalog.search_views import SEARCHES_COOKIE
-from marketplace.services.catalog import recent_searches
+from marketplace.services.catalog import facets, recent_searches
 from marketplace.services.core import rollups
 from tests.catalog_support import htmx, product_at
 from tests.factories import make_category
@@ -95,8 +95,17 @@ def facet(html: str, heading: str) -> list[tuple[str, str]]:
             for label, count in re.findall(r'<span(?: class="me-auto")?>(.*?)</span>\s*<span[^>]*>(\d+)', block)]
 
 
+def test_the_page_loads_its_facets_after_the_results_or_inline_without_javascript(client, shelves):
+    html = html_of(client.get("/search?q=ao&min_rating=3"))
+    assert 'hx-get="/search/facets?q=ao&amp;min_rating=3" hx-trigger="load"' in html and "facet-total" not in html
+    assert 'href="/search?q=ao&amp;min_rating=3&amp;counts=1">Show how many products each filter finds' in html
+    inline = html_of(client.get("/search?q=ao&min_rating=3&counts=1"))
+    assert 'data-testid="facet-total">3 products found' in inline and "hx-trigger" not in inline.split('id="facets"')[1][:200]
+
+
 def test_facet_counts_for_categories_price_bands_and_ratings(client, shelves):
-    html = html_of(client.get("/search?q=ao"))
+    html = html_of(client.get("/search/facets?q=ao", headers=htmx("facets")))
+    assert html.strip().startswith('<div id="facets"') and "<html" not in html
     assert 'data-testid="facet-total">4 products found' in html
     assert facet(html, "category") == [("Áo thun", "3"), ("Áo khoác", "1")]
     assert facet(html, "price") == [("Up to $10.00", "2"), ("$10.00 – $25.00", "1"), ("$25.00 – $50.00", "1"),
@@ -106,19 +115,31 @@ def test_facet_counts_for_categories_price_bands_and_ratings(client, shelves):
 
 
 def test_each_facet_counts_under_the_other_filters_and_its_link_narrows(client, shelves):
-    html = html_of(client.get("/search?q=ao&category=ao-thun&min_rating=3"))
-    assert card_titles(html) and set(card_titles(html)) == {"Áo thun basic", "Áo thun form rộng"}
+    page = html_of(client.get("/search?q=ao&category=ao-thun&min_rating=3"))
+    assert set(card_titles(page)) == {"Áo thun basic", "Áo thun form rộng"}
+    assert '<input type="hidden" name="category" value="ao-thun">' in page
+    html = html_of(client.get("/search/facets?q=ao&category=ao-thun&min_rating=3", headers=htmx("facets")))
     assert 'data-testid="facet-total">2 products found' in html
     assert facet(html, "category") == [("Áo thun", "2"), ("Áo khoác", "1")]  # the rating still applies
     assert facet(html, "rating")[:2] == [("4★ & up", "1"), ("3★ & up", "2")]  # the category still applies
     assert 'aria-current="true"' in html and 'href="/search?q=ao&amp;min_rating=3"' in html  # unpick the category
-    assert '<input type="hidden" name="category" value="ao-thun">' in html
+
+
+def test_past_the_counted_products_every_count_is_at_least(client, shelves, monkeypatch):
+    monkeypatch.setattr(facets, "COUNTED", 2)
+    facets._statement.cache_clear()
+    try:
+        html = html_of(client.get("/search/facets?q=ao", headers=htmx("facets")))
+    finally:
+        facets._statement.cache_clear()
+    assert 'data-testid="facet-total">2+ products found' in html and re.search(r">\d\+</span>", html)
 
 
 def test_an_htmx_filter_change_swaps_the_facets_out_of_band(client, shelves):
     html = html_of(client.get("/search?q=ao&min_price=40", headers=htmx("results")))
-    assert html.strip().startswith('<div id="results"') and 'id="facets"' in html and 'hx-swap-oob="true"' in html
-    assert 'data-testid="facet-total">1 product found' in html
+    assert html.strip().startswith('<div id="results"') and 'hx-swap-oob="true"' in html
+    assert 'hx-get="/search/facets?q=ao&amp;min_price=40"' in html
+    assert 'data-testid="facet-total">1 product found' in html_of(client.get("/search/facets?q=ao&min_price=40"))
     more = html_of(client.get("/search?q=ao", headers=htmx("load-more")))
     assert 'id="facets"' not in more
 
