@@ -114,3 +114,22 @@ def test_recent_searches_newest_first_distinct_eight_at_most():
                                  base64.urlsafe_b64encode(b'[1, ["x"], "ok\\u0000"]').decode(), "A" * 5000])
 def test_a_cookie_holding_anything_else_is_read_as_little_as_possible(raw):
     assert recent_searches.parse(raw) in ([], ["ok"])
+
+
+def test_few_titles_counts_the_rarest_word_of_a_plain_query():
+    assert VOCABULARY.few_titles("Áo denim", 48) and VOCABULARY.few_titles("hodie", 48)
+    assert not VOCABULARY.few_titles("ao thun", 48)
+    assert not VOCABULARY.few_titles("ao -zq12", 48) and not VOCABULARY.few_titles('"ao denim"', 48)
+    assert not VOCABULARY.few_titles("denim or ao", 48)
+    assert not VOCABULARY.few_titles("!! c", 48)  # nothing the words can tell
+
+
+def test_few_title_matches_skips_the_walk_and_lists_the_same_cards():
+    from marketplace.services.catalog.listing_queries import ListingQuery, list_products, listing_statement
+
+    for n in range(5):
+        make_product(title=f"Capybara plush {n}", description="Soft.")
+    make_product(title="Soft toy", description="A capybara plush, soft.")
+    plain, shortcut = ListingQuery(text="capybara plush"), ListingQuery(text="capybara plush", few_title_matches=True)
+    assert "title_matches" in str(listing_statement(plain)) and "title_matches" not in str(listing_statement(shortcut))
+    assert list_products(plain).items == list_products(shortcut).items

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import SearchWord
 from marketplace.services.catalog import storefront_cache
+from marketplace.services.catalog.listing_queries import TITLE_MATCHES_ENOUGH as ENOUGH
 from marketplace.services.catalog.listing_queries import ListingQuery, ProductCard
 from marketplace.services.catalog.search import Suggestion
 from marketplace.services.catalog.search import suggest as suggest_titles
@@ -83,6 +84,16 @@ class Vocabulary:
                     best = ranked
         return best[2] if best else None
 
+    def few_titles(self, q: str, few: int) -> bool:
+        """Whether fewer than `few` active products' titles hold every word of `q` (no more than its rarest
+        word's count). Only a plain query says: a "-word", an "or" or a quote changes what the words mean;
+        words the catalogue's words can't tell (one letter, other scripts) are left out."""
+        if any(mark in q for mark in '-"') or " or " in f" {q.lower()} ":
+            return False
+        counts = [self.counts.get(word, 0) for word in map(fold_accents, _WORD.findall(q))
+                  if len(word) >= 2 and _KNOWABLE.fullmatch(word)]
+        return bool(counts) and min(counts) < few
+
     def _split(self, word: str) -> str | None:
         """"tainghe" -> "tai nghe": the split into two known words of 2+ letters whose rarer half is most common."""
         splits = [(min(self.counts[word[:i]], self.counts[word[i:]]), f"{word[:i]} {word[i:]}")
@@ -138,14 +149,18 @@ class Forgiven:
 def search(query: ListingQuery, exact: bool = False) -> Forgiven:
     """The first page of a search, or of its corrected words when the typed ones find nothing and the
     correction finds something; a typed search with a few results offers the correction instead.
-    A later page (a cursor) and an `exact` search take the words as they are."""
-    page = storefront_cache.cached_listing(query)
+    A later page (a cursor) and an `exact` search take the words as they are. Words that few titles
+    hold (a typo: none) skip the relevance walk of the best sellers' titles, which would read all
+    of its 50,000 entries to give up (listing_queries.TITLE_WALK): the same page, for a fraction."""
+    known = vocabulary()
+    page = storefront_cache.cached_listing(replace(query, few_title_matches=known.few_titles(query.text, ENOUGH)))
     if exact or query.cursor or len(page.items) >= FEW_RESULTS:
         return Forgiven(page, query.text)
     corrected = correct(query.text)
     if corrected is None:
         return Forgiven(page, query.text)
-    other = storefront_cache.cached_listing(replace(query, text=corrected))
+    other = storefront_cache.cached_listing(replace(query, text=corrected,
+                                                    few_title_matches=known.few_titles(corrected, ENOUGH)))
     if not page.items and other.items:
         return Forgiven(other, corrected, instead_of=query.text)
     if len(other.items) > len(page.items):
