@@ -103,9 +103,9 @@ def search_url(endpoint: str = "catalog.search", **changes) -> str:
 
 
 def _hidden_filters(form: ListingFilterForm) -> list[tuple[str, str]]:
-    """What the filter form keeps without showing it: the category facet, and `exact`."""
+    """What the filter form keeps without showing it: the category facet, `exact` and `counts`."""
     kept = [("category", form.category.data)] if form.category_node else []
-    return kept + ([("exact", "1")] if request.args.get("exact") == "1" else [])
+    return kept + [(flag, "1") for flag in ("exact", "counts") if request.args.get(flag) == "1"]
 
 
 @dataclass(frozen=True)
