@@ -75,6 +75,14 @@ def _literal_text(env: Environment, source: str):
     return reader.found + strings
 
 
+def _opens_tag(tokens, i: int) -> bool:
+    """Whether the name at `i` is the first word of a {% tag %} (the lexer keeps the whitespace before it)."""
+    i -= 1
+    while i >= 0 and tokens[i][1] == "whitespace":
+        i -= 1
+    return i >= 0 and tokens[i][1] == "block_begin"
+
+
 # Macro arguments that carry text (macros/_forms.html, _paging.html, ...): `label="Save"`, `submit("Save")`.
 TEXT_KEYWORDS = {"label", "help", "placeholder", "title", "heading", "empty", "text", "hint", "caption"}
 TEXT_POSITIONAL = {"submit": 0, "side_link": 1}

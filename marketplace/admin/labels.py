@@ -3,14 +3,14 @@ viewer's language. The codes themselves stay English: they are the data, the URL
 from flask_babel import lazy_gettext as _l
 
 from marketplace.admin import bp
+from marketplace.services.ordering import statuses as order_statuses
 
 STATUSES = {
-    # accounts, shops and products
+    # orders: their own labels (services/ordering/statuses.py), where "Shipping" is the status, not the fee
+    **{status.value: label for status, label in order_statuses.LABELS.items()},
+    # accounts, shops and products (PENDING: a shop waiting for approval, said plainly)
     "ACTIVE": _l("Active"), "PENDING": _l("Pending"), "SUSPENDED": _l("Suspended"), "REJECTED": _l("Rejected"),
     "DRAFT": _l("Draft"), "HIDDEN": _l("Hidden"), "DELETED": _l("Deleted"),
-    # orders
-    "PENDING_PAYMENT": _l("Pending payment"), "CONFIRMED": _l("Confirmed"), "SHIPPING": _l("Shipping"),
-    "DELIVERED": _l("Delivered"), "COMPLETED": _l("Completed"), "CANCELLED": _l("Cancelled"),
 }
 ROLES = {"BUYER": _l("Buyer"), "SELLER": _l("Seller"), "ADMIN": _l("Admin")}
 # What the audit log's entries are about (its Target column and filter).

@@ -1,4 +1,4 @@
-"""Catalog pages: category listings, search, suggestions and the product page (all public, read-only)."""
+"""Catalog pages: category listings and the product page (all public, read-only); search is search_views.py."""
 import uuid
 from functools import lru_cache
 
@@ -7,9 +7,8 @@ from markupsafe import Markup
 
 from marketplace.catalog import bp
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
-from marketplace.extensions import limiter
 from marketplace.money import format_money
-from marketplace.services.catalog import product_queries, related_queries, search, storefront_cache
+from marketplace.services.catalog import product_queries, related_queries, storefront_cache
 from marketplace.services.catalog.category_queries import get_tree, storefront_children, storefront_roots
 from marketplace.services.core.text import slugify
 from marketplace.storage import media_url
@@ -18,10 +17,6 @@ from marketplace.web.page_cache import anonymous_page
 from marketplace.web.templating import static_url
 from marketplace.web.i18n import locale_code
 from marketplace.wishlist.state import card_hearts
-
-
-def _search_limit() -> str:
-    return current_app.config["RATELIMIT_SEARCH"]
 
 
 @bp.app_template_global()
@@ -119,27 +114,6 @@ def view_category(slug: str):
     page = run_listing(form, category_ids=tree.subtree_ids(node.id))
     return render_listing("catalog/category.html", form, page, category=node,
                           breadcrumbs=tree.ancestors(node.id), subcategories=storefront_children(node, tree))
-
-
-@bp.get("/search", endpoint="search")
-@limiter.limit(_search_limit)
-@anonymous_page()
-def search_products():
-    """Anyone: full-text search over visible products, with the listing filters and sorts."""
-    form = filter_form(searching=True)
-    q = search.normalize_query(form.q.data)
-    page = run_listing(form, text=q) if q else None
-    if not q:
-        form.validate()
-    return render_listing("catalog/search.html", form, page, q=q)
-
-
-@bp.get("/search/suggest")
-@limiter.limit(_search_limit)
-def suggest():
-    """Anyone: the header search box's suggestions (an htmx fragment: a listbox's options)."""
-    q = search.normalize_query(request.args.get("q"))
-    return render_template("catalog/partials/_suggestions.html", q=q, suggestions=search.suggest(q))
 
 
 def requested_variant() -> uuid.UUID | None:

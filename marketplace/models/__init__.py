@@ -8,6 +8,7 @@ from marketplace.models.notifications import AuditLog, Notification
 from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod
 from marketplace.models.reviews import Review, ReviewImage
 from marketplace.models.rollups import CacheVersion, ProductCount, ProductSalesDaily, SalesDaily, ShopSalesDaily
+from marketplace.models.search import SearchWord
 from marketplace.models.shops import Shop, ShopStatus
 from marketplace.models.users import Address, LoginSession, OtpCode, OtpPurpose, Role, User, UserStatus
 from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
@@ -17,6 +18,6 @@ __all__ = [
     "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
     "LoginSession", "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose",
     "PaymentMethod", "PendingImage", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus",
-    "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "Shop", "ShopFollow", "ShopSalesDaily",
+    "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "SearchWord", "Shop", "ShopFollow", "ShopSalesDaily",
     "ShopStatus", "User", "UserStatus", "Voucher", "VoucherKind", "VoucherUsage", "WishlistItem",
 ]

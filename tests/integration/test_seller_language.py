@@ -46,7 +46,7 @@ def test_the_dashboard_speaks_vietnamese_by_profile_or_cookie(client, locale):
                  "(từ 5 trở xuống)", "Còn 2", "Chưa có đánh giá nào.", "Hồ sơ shop"):
         assert text in html, text
     assert re.search(r'data-metric="orders">1</span> đơn hàng', html)
-    assert re.search(r'data-status="PENDING">\s*<a href="[^"]+">Đang chờ</a>', html)
+    assert re.search(r'data-status="PENDING">\s*<a href="[^"]+">Chờ xác nhận</a>', html)
     for english in ("Seller center", "Low stock", "Revenue, last 30 days", "Orders by status"):
         assert english not in html, english
 

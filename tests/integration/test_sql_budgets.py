@@ -30,6 +30,10 @@ BUDGETS = {
     "category": (2, 1, 1),      # versions, the page of cards
     "category_more": (2, 1, 1),
     "search": (2, 1, 1),
+    # a typo ("hodie"): versions, the typed words' page (empty), the corrected words' page (the
+    # catalogue's words are read once per process and catalog version: one more then)
+    "search_typo": (3, 1, 1),
+    "search_facets": (2, 1, 1),  # the search's facet counts (htmx fragment): versions, one grouped statement
     "category_restored": (2, 1, 1),  # ?pages=3 (Back after two "Load more"s): three pages, one statement
     # the product page's shelves (htmx): versions, the product, its shop's best sellers, its category's;
     # warm: versions and the product (the shelves are cached listings)
@@ -156,6 +160,21 @@ def test_search(app, client, count_queries, size):
     shelf_products(size, category=make_category())
     make_product(title="Nồi cơm điện")
     assert cold_and_warm(app, count_queries, lambda: client.get("/search?q=ao+thun")) == BUDGETS["search"]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_search_facets(app, client, count_queries, size):
+    shelf_products(size, category=make_category())
+    facets = lambda: client.get("/search/facets?q=ao+thun&min_price=5", headers=htmx("facets"))  # noqa: E731
+    assert cold_and_warm(app, count_queries, facets) == BUDGETS["search_facets"]
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_search_with_a_typo(app, client, count_queries, size):
+    shelf_products(size, category=make_category(), title="Áo hoodie nỉ")
+    typo = lambda: client.get("/search?q=hodie")  # noqa: E731
+    assert cold_and_warm(app, count_queries, typo) == BUDGETS["search_typo"]
+    assert "Showing results for" in typo().get_data(as_text=True)
 
 
 @pytest.mark.parametrize("size, vouchers", [(2, 0), (40, 3)])

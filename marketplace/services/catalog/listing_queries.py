@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, select, tuple_, union_all
 
 from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Shop
@@ -47,8 +49,8 @@ class Sort(str, enum.Enum):
 
 
 SORT_LABELS = {
-    Sort.RELEVANCE: "Best match", Sort.NEWEST: "Newest", Sort.PRICE_ASC: "Price: low to high",
-    Sort.PRICE_DESC: "Price: high to low", Sort.TOP_RATED: "Top rated", Sort.BEST_SELLING: "Best selling",
+    Sort.RELEVANCE: _l("Best match"), Sort.NEWEST: _l("Newest"), Sort.PRICE_ASC: _l("Price: low to high"),
+    Sort.PRICE_DESC: _l("Price: high to low"), Sort.TOP_RATED: _l("Top rated"), Sort.BEST_SELLING: _l("Best selling"),
 }
 # A search sorted by relevance ranks at most this many of its matches: the best sellers among them.
 # Ranking every match of a common word read every matching row: "ao" in a million products (47,440
@@ -85,6 +87,9 @@ class ListingQuery:
     min_rating: Decimal | None = None
     in_stock: bool = False
     text: str | None = None
+    # Fewer than TITLE_MATCHES_ENOUGH titles can match the words (the catalogue's words say so:
+    # services/catalog/spelling.py): a relevance search skips the title walk it would give up on.
+    few_title_matches: bool = False
     sort: Sort | None = None  # default: relevance when searching, newest otherwise
     cursor: str | None = None
     limit: int = DEFAULT_PAGE_SIZE
@@ -140,7 +145,8 @@ def in_stock_condition():
 def _shape(q: ListingQuery) -> tuple:
     """What decides the statement's SQL text: which filters are set, the sort, a cursor or not."""
     return (q.effective_sort, q.category_ids is not None, q.shop_id is not None, q.min_price is not None,
-            q.max_price is not None, q.min_rating is not None, bool(q.in_stock), bool(q.text), bool(q.cursor))
+            q.max_price is not None, q.min_rating is not None, bool(q.in_stock), bool(q.text), bool(q.cursor),
+            bool(q.text and q.few_title_matches))
 
 
 def _params(q: ListingQuery, after: tuple | None, limit: int) -> dict:
@@ -154,7 +160,7 @@ def _params(q: ListingQuery, after: tuple | None, limit: int) -> dict:
 
 
 def _bad_cursor() -> ValidationFailed:
-    return ValidationFailed("That page link is no longer valid. Start again from the first page.",
+    return ValidationFailed(_("That page link is no longer valid. Start again from the first page."),
                             field="cursor", code="invalid_cursor")
 
 
@@ -191,7 +197,7 @@ def _encode(sort: Sort, card: ProductCard) -> str:
 
 @lru_cache(maxsize=512)
 def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_price: bool, min_rating: bool,
-               in_stock: bool, text: bool, cursor: bool):
+               in_stock: bool, text: bool, cursor: bool, few_title_matches: bool):
     """The SELECT for one shape of listing, with every value a bound parameter.
 
     Built once per shape and reused: building a statement and computing its cache key
@@ -222,7 +228,7 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
         # filters and the visibility rule choose the candidates.
         candidates = (select(Product.id).join(Shop, Shop.id == Product.shop_id).where(and_(*conditions))
                       .order_by(Product.sold_count.desc(), Product.id.desc()).limit(RELEVANCE_CANDIDATES))
-        if not (categories or shop or min_price or max_price or min_rating or in_stock):
+        if not (categories or shop or min_price or max_price or min_rating or in_stock or few_title_matches):
             candidates = _title_walk_or(candidates.subquery("matches"), tsquery)
         conditions = [Product.id.in_(candidates)]
     else:
