@@ -11,8 +11,8 @@ SERVICES = Path(__file__).resolve().parents[2] / "marketplace" / "services"
 # Each package may use the ones before it, never the ones after.
 LAYERS = ["core", "accounts", "catalog", "shops", "wishlist", "cart", "ordering", "reviews", "admin"]
 # What services may take from the rest of the application: no blueprint, no web/, no api/.
-ALLOWED_OUTSIDE = {"marketplace.extensions", "marketplace.models", "marketplace.money", "marketplace.storage",
-                   "marketplace.metrics", "marketplace.messaging"}
+ALLOWED_OUTSIDE = {"marketplace.extensions", "marketplace.models", "marketplace.money", "marketplace.dates",
+                   "marketplace.storage", "marketplace.metrics", "marketplace.messaging"}
 # Calls that change the database; a query module makes none of them.
 WRITING_METHODS = {"add", "add_all", "flush", "delete", "merge", "commit", "rollback", "begin_nested",
                    "with_for_update", "after_commit"}
