@@ -101,6 +101,7 @@ def set_time_zone(name: str) -> None:
     session = db.session()
     session.execute(text("SELECT now() AT TIME ZONE :zone"), {"zone": name})  # PostgreSQL must know it
     session.execute(text("LOCK TABLE orders IN SHARE MODE"))
+    include_pending()  # this transaction's own staged order changes, or the rebuild would count them twice
     session.execute(text("CREATE OR REPLACE FUNCTION sales_rollup_zone() RETURNS text LANGUAGE sql STABLE "
                          f"PARALLEL SAFE AS $$ SELECT text '{name}' $$"))
     session.execute(text("SELECT refresh_sales_rollups()"))
