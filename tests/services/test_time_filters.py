@@ -8,7 +8,8 @@ from flask_babel import refresh
 from flask_login import login_user
 
 from marketplace import dates
-from tests.factories import login, make_order, make_user
+from marketplace.services.ordering import vouchers
+from tests.factories import login, make_order, make_user, make_voucher
 
 MOMENT = datetime(2026, 12, 6, 7, 5, tzinfo=timezone.utc)  # 14:05 in Hồ Chí Minh City, 08:05 in Paris
 ISO = 'datetime="2026-12-06T07:05:00+00:00"'
@@ -81,3 +82,11 @@ def test_an_order_page_shows_the_buyers_local_time_without_utc(client):
     html = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert '<time datetime="2026-12-06T16:30:00+00:00">23:30 6 thg 12, 2026</time>' in html
     assert " UTC" not in html
+
+
+def test_a_vouchers_dates_are_told_in_local_time():
+    starts = datetime(2031, 1, 1, 17, 30, tzinfo=timezone.utc)  # 00:30 on 2 January in Hồ Chí Minh City
+    voucher = make_voucher(starts_at=starts, ends_at=starts + timedelta(days=9))
+    with pytest.raises(vouchers.VoucherInvalid) as caught:
+        vouchers.validate(voucher.shop_id, voucher.code, 5000, make_user())
+    assert caught.value.message == f"{voucher.code} starts on Jan 2, 2031, 12:30{NNBSP}AM."

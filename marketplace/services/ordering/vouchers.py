@@ -11,6 +11,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import dates
 from marketplace.extensions import db
 from marketplace.models import Shop, User, Voucher, VoucherKind, VoucherUsage
 from marketplace.models.base import utcnow
@@ -206,9 +207,9 @@ def _refuse_if_unusable(voucher: Voucher, subtotal: int, user: User | None, now:
     if not voucher.is_active:
         no(f"{voucher.code} is no longer active.", "inactive")
     if now < voucher.starts_at:
-        no(f"{voucher.code} starts on {voucher.starts_at:%d %b %Y %H:%M} UTC.", "not_started")
+        no(f"{voucher.code} starts on {dates.format_datetime(voucher.starts_at)}.", "not_started")
     if now >= voucher.ends_at:
-        no(f"{voucher.code} expired on {voucher.ends_at:%d %b %Y %H:%M} UTC.", "expired")
+        no(f"{voucher.code} expired on {dates.format_datetime(voucher.ends_at)}.", "expired")
     if subtotal < voucher.min_spend:
         no(f"{voucher.code} needs a minimum spend of {format_money(voucher.min_spend)} at this shop "
            f"(add {format_money(voucher.min_spend - subtotal)} more).", "min_spend_not_met")
