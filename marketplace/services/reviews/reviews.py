@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Numeric, case, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import dates
 from marketplace.extensions import db
 from marketplace.models import Order, OrderItem, OrderStatus, Product, Review, ReviewImage, Role, Shop, User
 from marketplace.services.accounts.notifications import notify
@@ -178,7 +179,7 @@ def editable_review(user: User, review_id: uuid.UUID, *, lock: bool = False) -> 
     if not is_editable(review):
         raise Forbidden(
             f"Reviews can be edited for {EDIT_WINDOW.days} days after they are written; "
-            f"this one was written on {review.created_at:%d %b %Y}.",
+            f"this one was written on {dates.format_date(review.created_at)}.",
             code="edit_window_closed",
         )
     return review
