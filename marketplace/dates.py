@@ -30,11 +30,11 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def local(moment: datetime, where: tzinfo | None = None) -> datetime:
-    """`moment` in the viewer's zone (or `where`); a naive one is taken as UTC, as the database keeps it."""
+def local(moment: datetime) -> datetime:
+    """`moment` in the viewer's zone; a naive one is taken as UTC, as the database keeps it."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(where or viewer_zone())
+    return moment.astimezone(viewer_zone())
 
 
 def wall_clock(moment: datetime) -> datetime:
@@ -45,11 +45,6 @@ def wall_clock(moment: datetime) -> datetime:
 def from_wall_clock(value: datetime | None) -> datetime | None:
     """What the viewer typed in a datetime-local input (their zone's wall clock), as an aware moment."""
     return value.replace(tzinfo=viewer_zone()) if value is not None else None
-
-
-def today(where: tzinfo | None = None) -> date:
-    """The viewer's calendar day now (or the day in `where`)."""
-    return local(datetime.now(timezone.utc), where).date()
 
 
 @cache

@@ -87,25 +87,28 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def _known(name: str) -> bool:
+    try:
+        _zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def set_time_zone(name: str) -> None:
     """Count the sales rollups by the days of zone `name` from now on: sales_rollup_zone() says it,
     and every rollup row is rebuilt from the orders. Holds a SHARE lock on `orders` until the
     transaction ends (no order is placed or changes status meanwhile: the rebuilt sums stay exact);
     seconds on a large database, so run it off-peak (`flask sales-rollups`)."""
-    try:
-        if not _ZONE_NAME.fullmatch(name):
-            raise ZoneInfoNotFoundError(name)
-        _zone(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"Not a time zone: {name!r} (an IANA name such as Asia/Ho_Chi_Minh).") from None
+    if not _ZONE_NAME.fullmatch(name) or not _known(name):  # the name goes into the function's SQL
+        raise ValueError(f"Not a time zone: {name!r} (an IANA name such as Asia/Ho_Chi_Minh).")
     session = db.session()
     session.execute(text("SELECT now() AT TIME ZONE :zone"), {"zone": name})  # PostgreSQL must know it
     session.execute(text("LOCK TABLE orders IN SHARE MODE"))
     include_pending()  # this transaction's own staged order changes, or the rebuild would count them twice
     session.execute(text("CREATE OR REPLACE FUNCTION sales_rollup_zone() RETURNS text LANGUAGE sql STABLE "
                          f"PARALLEL SAFE AS $$ SELECT text '{name}' $$"))
-    session.execute(text("SELECT refresh_sales_rollups()"))
-    session.info.pop(_SEEN_ZONE, None)
+    session.execute(text("SELECT refresh_sales_rollups()"))  # (any such statement forgets the zone read)
 
 
 @event.listens_for(Engine, "before_cursor_execute")
