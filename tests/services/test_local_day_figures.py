@@ -105,3 +105,11 @@ def test_changing_the_zone_rebuilds_every_day(sales):
 def test_an_unknown_zone_is_refused(name):
     with pytest.raises(ValueError, match="Not a time zone"):
         rollups.set_time_zone(name)
+
+
+def test_the_days_zone_is_named_in_the_viewers_language(client):
+    seller, _, _ = seller_with_product()
+    seller.locale = "vi"
+    login(client, seller)
+    html = client.get("/seller/dashboard").get_data(as_text=True)
+    assert "Đơn hàng chưa hủy, theo ngày đặt hàng (Giờ Việt Nam)." in html
