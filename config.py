@@ -5,6 +5,9 @@ Every variable is listed in `.env.example`. `create_app` picks a class by
 """
 import os
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import get_currency_precision
 
 DEFAULT_SECRET_KEY = "dev-insecure-change-me"
 
@@ -19,6 +22,24 @@ def env_bool(name: str, default: bool = False) -> bool:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+# A shop order's flat shipping fee when SHIPPING_FEE is not set, in the currency's major unit.
+DEFAULT_SHIPPING_FEES = {"VND": "30000", "USD": "3.00"}
+
+
+def shipping_fee(currency: str) -> int:
+    """SHIPPING_FEE (typed in the currency's major unit, as people read it: 30000 for VND, 3.00 for USD),
+    else the currency's default, in minor units as every amount is kept."""
+    text = os.environ.get("SHIPPING_FEE") or DEFAULT_SHIPPING_FEES.get(currency, "0")
+    try:
+        fee = Decimal(text).scaleb(get_currency_precision(currency))
+    except InvalidOperation:
+        raise RuntimeError(f"SHIPPING_FEE must be an amount in {currency}, e.g. {DEFAULT_SHIPPING_FEES.get(currency, '3.00')}; "
+                           f"got {text!r}.") from None
+    if fee != fee.to_integral_value() or fee < 0:
+        raise RuntimeError(f"SHIPPING_FEE {text!r} is not an amount of {currency} (too many decimals, or negative).")
+    return int(fee)
 
 
 class Config:
@@ -40,7 +61,8 @@ class Config:
     SQL_COUNT_HEADER = env_bool("SQL_COUNT_HEADER", False)  # X-SQL-Statements on every response (bench)
 
     SITE_NAME = os.environ.get("SITE_NAME", "Chợ Phố")  # the brand in the header, page titles and footer
-    CURRENCY = os.environ.get("CURRENCY", "USD").upper()
+    # Every amount's currency (ISO 4217), formatted by Babel in the viewer's language (marketplace/money.py).
+    CURRENCY = os.environ.get("CURRENCY", "VND").upper()
     # The interface's languages (message catalogs under marketplace/translations) and the one a visitor
     # gets when neither their choice (cookie, profile) nor their browser's Accept-Language picks one.
     LOCALES = ("vi", "en")
@@ -48,7 +70,7 @@ class Config:
     # Times are stored in UTC and shown in the viewer's zone: theirs (profile) or this one.
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")
     DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "VN").upper()
-    SHIPPING_FEE = env_int("SHIPPING_FEE", 300)  # minor units, flat per shop order
+    SHIPPING_FEE = shipping_fee(CURRENCY)  # minor units, flat per shop order
     LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
     NOTIFICATIONS_POLL_SECONDS = env_int("NOTIFICATIONS_POLL_SECONDS", 30)  # the navbar bell's unread count
 
@@ -162,6 +184,9 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     DEFAULT_LOCALE = "en"  # the suite reads English unless a test asks for Vietnamese
+    # The suite's amounts are US cents ($3.00 shipping) unless a test asks for VND (make_test_config).
+    CURRENCY = "USD"
+    SHIPPING_FEE = 300
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "")
     RATELIMIT_ENABLED = False
     SMS_BACKEND = "memory"

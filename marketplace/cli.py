@@ -45,6 +45,24 @@ def register(app: Flask) -> None:
         verb = "Created" if created else "Promoted"
         click.echo(f"{verb} admin {user.login_name}. They can log in now.")
 
+    @app.cli.command("sales-rollups")
+    @click.option("--time-zone", default=None, help="The zone whose days to count (default: DEFAULT_TIMEZONE).")
+    def sales_rollups_command(time_zone: str | None) -> None:
+        """Rebuild the daily sales figures of the dashboards from the orders, by the calendar days of
+        TIME_ZONE: after DEFAULT_TIMEZONE changed. New orders wait for it to finish (seconds)."""
+        from flask import current_app
+
+        from marketplace.services.core import rollups
+        from marketplace.web import unit_of_work
+
+        zone = time_zone or current_app.config["DEFAULT_TIMEZONE"]
+        try:
+            with unit_of_work.transaction():
+                rollups.set_time_zone(zone)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Sales rollups rebuilt by the days of {zone}.")
+
     @app.cli.command("seed-bench")
     @click.option("--products", default=100_000, show_default=True, help="How many products to generate.")
     @click.option("--shops", default=1_000, show_default=True, help="How many shops (each with an owner).")

@@ -2,9 +2,11 @@
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from marketplace import dates
 from marketplace.admin import bp
 from marketplace.money import exponent
 from marketplace.services.admin import admin_figures
+from marketplace.services.core import rollups
 from marketplace.web.auth import admin_required
 
 CHART_DAYS = 30
@@ -49,4 +51,5 @@ def dashboard():
     return render_template(
         "admin/dashboard.html", counts=counts, days=days, summary=summary, chart=chart,
         by_status=admin_figures.orders_by_status(), queues=_queues(counts), chart_days=CHART_DAYS,
+        figures_zone=dates.zone_label(rollups.time_zone()),
     )

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.models import Product, User
 from marketplace.seed import catalog_data as data
+from marketplace.seed import prices as demo_prices
 from marketplace.seed.bench_people import DOMAIN, seed_people
 from marketplace.seed.pictures import PicturePool, kind_for
 from marketplace.services.core.text import slugify
@@ -83,6 +84,8 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
         raise RuntimeError("seed-bench needs a database without products: create a fresh one for it.")
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
+    currency = current_app.config["CURRENCY"]
+    size_step = demo_prices.amount(125_000, currency)  # each bigger size: 125.000 ₫ or $5 more
     started = time.perf_counter()
     # one front picture per (kind, colour), shared by every product that shows it: at most
     # len(KINDS) x 6 pictures, drawn once each, whatever the number of products
@@ -140,11 +143,11 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
             category_id, bases = rng.choice(leaves)
             base = rng.choice(bases)
             title = f"{base} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
-            base_price = rng.randint(2, 2000) * 100 + 99
+            base_price = demo_prices.price(rng.randint(50, 50_000) * 1000, currency)  # 59.000 ₫ to 49.999.000 ₫; $1.99 to $1999.99
             status = rng.choice(product_statuses)
             prices, colours = [], []
             for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
-                price, variant_id = base_price + k * 500, uuid.uuid4()
+                price, variant_id = base_price + k * size_step, uuid.uuid4()
                 prices.append(price)
                 deleted = now if rng.random() < 0.02 else None
                 colours.append(rng.choice(data.COLOURS_VI))
@@ -183,7 +186,8 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
         cursor.execute(f"ANALYZE {table}")
     if buyers and orders and sample:
         made.update(seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
-                                big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"],
+                                                big_shop_sample=big_shop_sample, currency=currency,
+                                shipping_fee=current_app.config["SHIPPING_FEE"],
                                 owners=dict(zip(shop_ids, owner_ids)), echo=echo))
         echo(f"  {buyers:,} buyers, {orders:,} orders: {time.perf_counter() - started:.1f} s")
     made.update(shops=shops, categories=len(category_rows), seconds=round(time.perf_counter() - started, 1))
@@ -223,7 +227,7 @@ def complete_bench(password_hash: str, buyers: int = 20_000, orders: int = 200_0
     cursor.execute("SELECT id, owner_id FROM shops")
     owners = dict(cursor.fetchall())
     made = seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
-                       big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"], owners=owners,
-                       echo=echo)
+                       big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"],
+                       shipping_fee=current_app.config["SHIPPING_FEE"], owners=owners, echo=echo)
     made["seconds"] = round(time.perf_counter() - started, 1)
     return made

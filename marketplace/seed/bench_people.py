@@ -38,11 +38,11 @@ PAGE_VERSION_TRIGGER = "reviews_page_version_insert"
 
 
 def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: str, *, buyers: int, orders: int,
-                sample: list[tuple], big_shop_sample: list[tuple], currency: str,
+                sample: list[tuple], big_shop_sample: list[tuple], currency: str, shipping_fee: int,
                 owners: dict | None = None, echo=lambda *_: None) -> dict:
     """`sample` / `big_shop_sample`: (product_id, variant_id, shop_id, title, variant name, sku, price) of
     visible variants; a tenth of the orders go to the big shop so its seller center has real volume.
-    `owners`: shop id -> owner id (the actor of seller transitions)."""
+    `owners`: shop id -> owner id (the actor of seller transitions). Amounts in `currency`'s minor unit."""
     owners = owners or {}
     buyer_ids = [uuid.uuid4() for _ in range(buyers)]
     admin_id = uuid.uuid4()
@@ -69,7 +69,7 @@ def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: 
     cursor.execute(f"ALTER TABLE reviews DISABLE TRIGGER {PAGE_VERSION_TRIGGER}")
     for start in range(0, orders, CHUNK):
         rows = _history(rng, now, range(start, min(start + CHUNK, orders)), buyer_ids, sample, big_shop_sample,
-                        by_shop, owners, currency)
+                        by_shop, owners, currency, shipping_fee)
         for table, columns, chunk in zip(
             ("checkout_requests", "orders", "order_items", "order_events", "reviews"),
             (("id", "user_id", "idempotency_key", "created_at"),
@@ -100,7 +100,7 @@ def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: 
     return made
 
 
-def _history(rng, now, numbers, buyer_ids, sample, big_shop_sample, by_shop, owners, currency):
+def _history(rng, now, numbers, buyer_ids, sample, big_shop_sample, by_shop, owners, currency, fee):
     checkouts, orders, items, events, reviews = [], [], [], [], []
     for n in numbers:
         first = rng.choice(big_shop_sample if big_shop_sample and rng.random() < 0.1 else sample)
@@ -129,8 +129,8 @@ def _history(rng, now, numbers, buyer_ids, sample, big_shop_sample, by_shop, own
                 reviews.append((uuid.uuid4(), product_id, item_id, buyer_id, rng.choice(RATINGS),
                                 rng.choice(REVIEW_TEXTS), False, False, at, at))
         checkouts.append((checkout_id, buyer_id, f"bench-{n}", created))
-        orders.append((order_id, f"B{n:010d}", checkout_id, buyer_id, shop_id, status, "COD", currency, subtotal, 300,
-                       0, subtotal + 300, f"Bench Buyer {buyer}", f"+8490{buyer:07d}", f"{buyer % 300 + 1} Lê Lợi",
+        orders.append((order_id, f"B{n:010d}", checkout_id, buyer_id, shop_id, status, "COD", currency, subtotal, fee,
+                       0, subtotal + fee, f"Bench Buyer {buyer}", f"+8490{buyer:07d}", f"{buyer % 300 + 1} Lê Lợi",
                        "Bến Nghé", "Quận 1", CITIES[buyer % len(CITIES)], "700000",
                        "Hết hàng" if status == "CANCELLED" else None, delivered_at, completed_at, created,
                        trail[-1][1]))

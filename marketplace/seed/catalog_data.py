@@ -1,7 +1,8 @@
 """Vocabulary of the demo catalog: categories, shops, product names, options and price ranges.
 
 Names mix Vietnamese (with diacritics) and English, as the marketplace's first sellers write.
-Prices are in US cents; demo_catalog converts them when CURRENCY is VND.
+Price ranges are in thousands of đồng, what the goods cost in Vietnam; demo_catalog gives them in
+the configured currency (seed/prices.py).
 """
 
 # option schemes: name -> list of (option name, values); the first value list is the "colour"
@@ -26,97 +27,97 @@ OPTION_SCHEMES = {
 PRICE_STEPS = {"Dung lượng": 1.25, "Storage": 1.25, "Khối lượng": 1.9, "Weight": 1.9,
                "Kích thước": 1.3, "Size": 1.0}
 
-# top level -> (colour of its pictures, {middle -> {leaf: (scheme, (min, max cents), [base names], [modifiers])}})
+# top level -> (colour of its pictures, {middle -> {leaf: (scheme, (min, max thousand đồng), [base names], [modifiers])}})
 CATEGORIES = {
     "Thời trang": ((232, 62, 140), {
         "Áo": {
-            "Áo thun": ("apparel", (599, 2499), ["Áo thun cotton", "Basic T-shirt", "Áo thun oversize", "Graphic tee"],
+            "Áo thun": ("apparel", (99, 249), ["Áo thun cotton", "Basic T-shirt", "Áo thun oversize", "Graphic tee"],
                         ["basic", "in hình mèo", "trơn", "Saigon edition", "unisex", "form rộng"]),
-            "Áo sơ mi": ("apparel", (1299, 3999), ["Áo sơ mi linen", "Oxford shirt", "Áo sơ mi kẻ sọc"],
+            "Áo sơ mi": ("apparel", (179, 449), ["Áo sơ mi linen", "Oxford shirt", "Áo sơ mi kẻ sọc"],
                          ["tay dài", "tay ngắn", "slim fit", "công sở"]),
-            "Áo khoác": ("apparel", (2499, 8999), ["Áo khoác gió", "Denim jacket", "Áo hoodie nỉ", "Bomber jacket"],
+            "Áo khoác": ("apparel", (249, 890), ["Áo khoác gió", "Denim jacket", "Áo hoodie nỉ", "Bomber jacket"],
                          ["chống nước", "2 lớp", "basic", "Hà Nội winter"]),
         },
         "Quần": {
-            "Quần jeans": ("apparel", (1999, 5999), ["Quần jeans ống đứng", "Slim jeans", "Quần jeans rách gối"],
+            "Quần jeans": ("apparel", (249, 599), ["Quần jeans ống đứng", "Slim jeans", "Quần jeans rách gối"],
                            ["xanh đậm", "wash nhạt", "co giãn"]),
-            "Quần short": ("apparel", (899, 2499), ["Quần short kaki", "Running shorts", "Quần short đũi"],
+            "Quần short": ("apparel", (99, 259), ["Quần short kaki", "Running shorts", "Quần short đũi"],
                            ["mùa hè", "thể thao", "basic"]),
         },
         "Giày dép": {
-            "Sneakers": ("shoes", (2999, 11999), ["Giày sneaker trắng", "Canvas sneakers", "Running shoes"],
+            "Sneakers": ("shoes", (399, 1890), ["Giày sneaker trắng", "Canvas sneakers", "Running shoes"],
                          ["classic", "đế cao su", "Pro", "2026"]),
-            "Dép & sandal": ("shoes", (599, 2999), ["Dép quai ngang", "Sandal da", "Slides"], ["êm chân", "basic", "đi biển"]),
+            "Dép & sandal": ("shoes", (59, 359), ["Dép quai ngang", "Sandal da", "Slides"], ["êm chân", "basic", "đi biển"]),
         },
     }),
     "Điện tử": ((13, 110, 253), {
         "Điện thoại": {
-            "Smartphones": ("phone", (14999, 99999), ["Điện thoại Galaxy", "Smartphone Nova", "Phone X"],
+            "Smartphones": ("phone", (2990, 24990), ["Điện thoại Galaxy", "Smartphone Nova", "Phone X"],
                             ["5G", "Lite", "Pro Max", "2 SIM"]),
-            "Ốp lưng & phụ kiện": ("colour", (299, 1999), ["Ốp lưng silicon", "Cáp sạc USB-C", "Kính cường lực", "Fast charger"],
+            "Ốp lưng & phụ kiện": ("colour", (39, 199), ["Ốp lưng silicon", "Cáp sạc USB-C", "Kính cường lực", "Fast charger"],
                                    ["chống sốc", "1m", "20W", "trong suốt"]),
         },
         "Âm thanh": {
-            "Tai nghe": ("colour", (999, 19999), ["Wireless earbuds", "Tai nghe chụp tai", "Tai nghe bluetooth"],
+            "Tai nghe": ("colour", (199, 1290), ["Wireless earbuds", "Tai nghe chụp tai", "Tai nghe bluetooth"],
                          ["Pro", "chống ồn", "Sport", "Mini"]),
-            "Loa bluetooth": ("colour", (1999, 14999), ["Loa bluetooth mini", "Portable speaker", "Loa karaoke"],
+            "Loa bluetooth": ("colour", (299, 2490), ["Loa bluetooth mini", "Portable speaker", "Loa karaoke"],
                               ["chống nước", "Bass+", "Party"]),
         },
         "Máy tính": {
-            "Bàn phím & chuột": ("colour", (999, 12999), ["Bàn phím cơ", "Wireless mouse", "Chuột gaming"],
+            "Bàn phím & chuột": ("colour", (149, 1990), ["Bàn phím cơ", "Wireless mouse", "Chuột gaming"],
                                  ["RGB", "không dây", "Silent", "TKL"]),
-            "Laptop": ("none", (39999, 199999), ["Laptop văn phòng", "Ultrabook Air", "Gaming laptop"],
+            "Laptop": ("none", (8990, 39990), ["Laptop văn phòng", "Ultrabook Air", "Gaming laptop"],
                        ["14 inch", "16GB RAM", "Ryzen 7", "OLED"]),
         },
     }),
     "Nhà cửa": ((253, 126, 20), {
         "Nhà bếp": {
-            "Dụng cụ nấu ăn": ("size", (799, 6999), ["Chảo chống dính", "Nồi inox", "Chef knife", "Thớt gỗ"],
+            "Dụng cụ nấu ăn": ("size", (89, 890), ["Chảo chống dính", "Nồi inox", "Chef knife", "Thớt gỗ"],
                                ["3 đáy", "Nhật Bản", "cao cấp", "24cm"]),
-            "Bình & ly": ("colour", (499, 3999), ["Bình giữ nhiệt", "Ly sứ", "Glass tumbler", "Bình nước thể thao"],
+            "Bình & ly": ("colour", (49, 399), ["Bình giữ nhiệt", "Ly sứ", "Glass tumbler", "Bình nước thể thao"],
                           ["500ml", "có nắp", "cute", "1 lít"]),
         },
         "Trang trí": {
-            "Đèn": ("colour", (999, 8999), ["Đèn ngủ", "Desk lamp", "Đèn LED dây"], ["gỗ", "cảm ứng", "vintage", "RGB"]),
-            "Cây cảnh": ("size", (399, 4999), ["Cây sen đá", "Monstera", "Cây lưỡi hổ", "Chậu gốm"],
+            "Đèn": ("colour", (99, 899), ["Đèn ngủ", "Desk lamp", "Đèn LED dây"], ["gỗ", "cảm ứng", "vintage", "RGB"]),
+            "Cây cảnh": ("size", (39, 499), ["Cây sen đá", "Monstera", "Cây lưỡi hổ", "Chậu gốm"],
                          ["mini", "để bàn", "Bát Tràng", "kèm chậu"]),
         },
     }),
     "Cà phê & Trà": ((111, 66, 193), {
         "Cà phê": {
-            "Cà phê hạt": ("weight", (699, 3999), ["Cà phê Arabica rang xay", "Robusta Đắk Lắk", "Espresso blend",
+            "Cà phê hạt": ("weight", (89, 399), ["Cà phê Arabica rang xay", "Robusta Đắk Lắk", "Espresso blend",
                                                   "Cà phê Culi"], ["Cầu Đất", "rang mộc", "medium roast", "nguyên hạt"]),
-            "Cà phê phin": ("none", (299, 2499), ["Phin nhôm", "Cà phê phin giấy", "Drip coffee bags", "Café sữa hòa tan"],
+            "Cà phê phin": ("none", (29, 249), ["Phin nhôm", "Cà phê phin giấy", "Drip coffee bags", "Café sữa hòa tan"],
                             ["10 gói", "truyền thống", "3in1", "inox"]),
         },
         "Trà": {
-            "Trà xanh": ("weight", (499, 2999), ["Trà xanh Thái Nguyên", "Matcha latte", "Trà sen Tây Hồ", "Green tea"],
+            "Trà xanh": ("weight", (49, 349), ["Trà xanh Thái Nguyên", "Matcha latte", "Trà sen Tây Hồ", "Green tea"],
                          ["thượng hạng", "túi lọc", "organic", "đặc biệt"]),
-            "Trà thảo mộc": ("weight", (399, 1999), ["Trà atiso Đà Lạt", "Herbal tea", "Trà gừng", "Trà hoa cúc"],
+            "Trà thảo mộc": ("weight", (39, 199), ["Trà atiso Đà Lạt", "Herbal tea", "Trà gừng", "Trà hoa cúc"],
                              ["túi lọc", "organic", "mật ong", "relax"]),
         },
     }),
     "Sắc đẹp": ((214, 51, 132), {
         "Chăm sóc da": {
-            "Kem chống nắng": ("none", (599, 2999), ["Kem chống nắng SPF50", "Sunscreen gel", "Xịt chống nắng"],
+            "Kem chống nắng": ("none", (99, 449), ["Kem chống nắng SPF50", "Sunscreen gel", "Xịt chống nắng"],
                                ["dịu nhẹ", "không nhờn", "50ml", "kiềm dầu"]),
-            "Sữa rửa mặt": ("none", (399, 1999), ["Sữa rửa mặt trà xanh", "Gentle cleanser", "Gel rửa mặt"],
+            "Sữa rửa mặt": ("none", (69, 299), ["Sữa rửa mặt trà xanh", "Gentle cleanser", "Gel rửa mặt"],
                             ["150ml", "da dầu", "da nhạy cảm"]),
         },
         "Trang điểm": {
-            "Son môi": ("colour", (499, 2999), ["Son kem lì", "Matte lipstick", "Son dưỡng có màu"],
+            "Son môi": ("colour", (79, 399), ["Son kem lì", "Matte lipstick", "Son dưỡng có màu"],
                         ["lâu trôi", "mini", "velvet"]),
         },
     }),
     "Thể thao & Dã ngoại": ((32, 201, 151), {
         "Tập luyện": {
-            "Thảm yoga": ("colour", (999, 4999), ["Thảm yoga TPE", "Yoga mat", "Thảm tập gym"], ["6mm", "chống trượt", "kèm túi"]),
-            "Tạ & dây kháng lực": ("size", (499, 5999), ["Tạ tay", "Resistance bands", "Dây nhảy"],
+            "Thảm yoga": ("colour", (149, 599), ["Thảm yoga TPE", "Yoga mat", "Thảm tập gym"], ["6mm", "chống trượt", "kèm túi"]),
+            "Tạ & dây kháng lực": ("size", (59, 599), ["Tạ tay", "Resistance bands", "Dây nhảy"],
                                    ["bọc cao su", "set 5 dây", "có đếm số"]),
         },
         "Dã ngoại": {
-            "Lều trại": ("size", (2999, 14999), ["Lều cắm trại", "Camping tent", "Võng dù"], ["2 người", "4 người", "chống mưa"]),
-            "Balo": ("colour", (1499, 7999), ["Balo du lịch", "Hiking backpack", "Balo laptop"], ["30L", "chống nước", "40L"]),
+            "Lều trại": ("size", (399, 2490), ["Lều cắm trại", "Camping tent", "Võng dù"], ["2 người", "4 người", "chống mưa"]),
+            "Balo": ("colour", (199, 990), ["Balo du lịch", "Hiking backpack", "Balo laptop"], ["30L", "chống nước", "40L"]),
         },
     }),
 }

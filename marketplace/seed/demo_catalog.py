@@ -19,6 +19,7 @@ from marketplace.models import (
     Category, Product, ProductImage, ProductStatus, ProductVariant, Role, Shop, ShopStatus, User,
 )
 from marketplace.seed import catalog_data as data
+from marketplace.seed import prices as demo_prices
 from marketplace.seed.pictures import PicturePool, default_colour, kind_for, render_banner, render_logo, store_png
 from marketplace.services.core.text import slugify
 from marketplace.services.shops.shops import BANNER_WIDTH, LOGO_SIDE
@@ -102,10 +103,8 @@ def _shop(owner: User, spec: tuple, status: ShopStatus, now: datetime, code: str
 
 
 def _price(rng: random.Random, low: int, high: int) -> int:
-    cents = rng.randint(low, high) // 100 * 100 + 99  # $12.99-style prices
-    if current_app.config["CURRENCY"] == "VND":
-        return max(1000, round(cents * 250, -3))  # 1 US cent ~ 250 ₫, rounded to 1.000 ₫
-    return cents
+    """A price in the leaf's range (thousands of đồng), most of them near its low end, as in shops."""
+    return demo_prices.price(round(rng.triangular(low, high, low)) * 1000, current_app.config["CURRENCY"])
 
 
 def _options(rng: random.Random, scheme: str, lang: str) -> list[tuple[str, list[str], list[int]]]:
@@ -141,7 +140,7 @@ def _product(rng, now, pictures: PicturePool, leaf: dict, shop: dict, title: str
     for position, combo in enumerate(combos[:MAX_VARIANTS]):
         price = base
         for (name, _, _), (_, index) in zip(options, combo):
-            price = int(price * data.PRICE_STEPS.get(name, 1.0) ** index)
+            price = demo_prices.scaled(price, data.PRICE_STEPS.get(name, 1.0) ** index, current_app.config["CURRENCY"])
         values = {name: value for (name, _, _), (value, _) in zip(options, combo)}
         stock = 0 if rng.random() < 0.08 else rng.randint(1, 200)
         variants.append(ProductVariant(

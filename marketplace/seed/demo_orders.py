@@ -18,6 +18,7 @@ from marketplace.models import (
     Address, CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, Product, ProductImage, ProductStatus,
     ProductVariant, Review, Role, Shop, ShopStatus, User, Voucher, VoucherKind,
 )
+from marketplace.seed import prices as demo_prices
 from marketplace.services.ordering.checkout import NUMBER_ALPHABET
 
 SEED = 20261127
@@ -72,7 +73,7 @@ def seed_orders(buyer: User, seller: User, password_hash: str, now: datetime, sh
         _order(rng, buyer, catalog[seller_shop.id], status, now - timedelta(days=age), now, shipping_fee, currency,
                review=status == OrderStatus.COMPLETED)
         made["orders"] += 1
-    _vouchers(seller_shop, now)
+    _vouchers(seller_shop, now, currency)
     db.session.flush()
     _recount_products()
     return made
@@ -169,15 +170,20 @@ def _order(rng, user: User, goods: list, status: OrderStatus, placed_at: datetim
     return made
 
 
-def _vouchers(shop: Shop, now: datetime) -> None:
+def _vouchers(shop: Shop, now: datetime, currency: str) -> None:
+    def money(dong: int) -> int:
+        return demo_prices.amount(dong, currency)
+
     db.session.add_all([
-        Voucher(shop_id=shop.id, code="GIAM10", kind=VoucherKind.PERCENT, value=10, max_discount=500, min_spend=2000,
-                starts_at=now - timedelta(days=7), ends_at=now + timedelta(days=60), usage_limit=100, per_user_limit=1),
-        Voucher(shop_id=shop.id, code="CHAOBAN", kind=VoucherKind.FIXED, value=300, min_spend=1500,
+        Voucher(shop_id=shop.id, code="GIAM10", kind=VoucherKind.PERCENT, value=10, max_discount=money(50_000),
+                min_spend=money(200_000), starts_at=now - timedelta(days=7), ends_at=now + timedelta(days=60),
+                usage_limit=100, per_user_limit=1),
+        Voucher(shop_id=shop.id, code="CHAOBAN", kind=VoucherKind.FIXED, value=money(20_000), min_spend=money(200_000),
                 starts_at=now - timedelta(days=7), ends_at=now + timedelta(days=60), usage_limit=None, per_user_limit=2),
         # over: the shop page no longer offers it
-        Voucher(shop_id=shop.id, code="TET2026", kind=VoucherKind.PERCENT, value=15, max_discount=800, min_spend=3000,
-                starts_at=now - timedelta(days=90), ends_at=now - timedelta(days=30), usage_limit=50, per_user_limit=1),
+        Voucher(shop_id=shop.id, code="TET2026", kind=VoucherKind.PERCENT, value=15, max_discount=money(80_000),
+                min_spend=money(300_000), starts_at=now - timedelta(days=90), ends_at=now - timedelta(days=30),
+                usage_limit=50, per_user_limit=1),
     ])
     others = db.session.scalars(select(Shop).where(Shop.status == ShopStatus.ACTIVE, Shop.id != shop.id)
                                 .order_by(Shop.slug)).all()
@@ -185,8 +191,9 @@ def _vouchers(shop: Shop, now: datetime) -> None:
         percent = n % 2 == 0
         db.session.add(Voucher(
             shop_id=other.id, code=f"{other.slug.split('-')[0].upper()[:8]}{5 + 5 * (n % 3)}",
-            kind=VoucherKind.PERCENT if percent else VoucherKind.FIXED, value=5 + 5 * (n % 3) if percent else 200 + 100 * n,
-            max_discount=1000 if percent else None, min_spend=1000 + 500 * (n % 4),
+            kind=VoucherKind.PERCENT if percent else VoucherKind.FIXED,
+            value=5 + 5 * (n % 3) if percent else money(15_000 + 5_000 * n),
+            max_discount=money(100_000) if percent else None, min_spend=money(100_000 + 50_000 * (n % 4)),
             starts_at=now - timedelta(days=3), ends_at=now + timedelta(days=14 + 7 * n), usage_limit=200,
             per_user_limit=1))
 

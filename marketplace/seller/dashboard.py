@@ -6,9 +6,11 @@ from datetime import datetime, timezone
 from flask import current_app, render_template, url_for
 from werkzeug.routing import BuildError
 
+from marketplace import dates
 from marketplace.models import OrderStatus, Shop
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
+from marketplace.services.core import rollups
 from marketplace.services.reviews import review_queries
 from marketplace.services.shops import seller_figures
 from marketplace.services.shops.seller_figures import DayFigure
@@ -39,7 +41,7 @@ def chart_bars(days: list[DayFigure]) -> tuple[list[Bar], int]:
     last = len(days) - 1
     for i, day in enumerate(days):
         height = round(plot * day.revenue / scale, 1)
-        label = day.day.strftime("%d %b") if (last - i) % 7 == 0 else None
+        label = dates.format_date(day.day, "MMMd") if (last - i) % 7 == 0 else None
         # The last label ends at the chart's edge instead of being centred past it.
         label_x, anchor = (CHART_WIDTH, "end") if i == last else (round((i + 0.5) * slot, 1), "middle")
         bars.append(Bar(round(i * slot + 1, 1), round(plot - height, 1), round(slot - 2, 1), height, day, label,
@@ -74,4 +76,5 @@ def dashboard(shop: Shop):
         low_stock=seller_figures.low_stock_variants(shop.id, threshold),
         threshold=threshold,
         latest_reviews=review_queries.list_shop_reviews(shop.id, limit=5).items,
+        figures_zone=dates.zone_label(rollups.time_zone()),
     )

@@ -1,6 +1,5 @@
 """Seller center forms. They check shape and size only; the rules live in the services,
 whose field errors are put back on these fields by `show_errors`."""
-from datetime import datetime, timezone
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +10,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from marketplace import dates
 from marketplace.models import Voucher, VoucherKind
 from marketplace.money import current_currency, exponent, parse_money
 from marketplace.services.catalog.option_grid import MAX_AXES
@@ -116,9 +116,9 @@ class VoucherForm(PageForm):
     value = StringField(_l("Value"), validators=[InputRequired(_l("Enter the percent or the amount.")), ASCII_DIGITS])
     max_discount = StringField(_l("Maximum discount (percent vouchers)"), validators=[Optional(), ASCII_DIGITS])
     min_spend = StringField(_l("Minimum spend"), default="0", validators=[Optional(), ASCII_DIGITS])
-    starts_at = DateTimeLocalField(_l("Starts (UTC)"), format=DATETIME_FORMAT,
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
                                    validators=[InputRequired(_l("Choose when it starts."))])
-    ends_at = DateTimeLocalField(_l("Ends (UTC)"), format=DATETIME_FORMAT,
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT,
                                  validators=[InputRequired(_l("Choose when it ends."))])
     usage_limit = WholeNumberField(_l("Total uses (empty: unlimited)"), validators=[Optional()], minimum=1)
     per_user_limit = WholeNumberField(_l("Uses per buyer (empty: unlimited)"), validators=[Optional()], minimum=1)
@@ -129,7 +129,7 @@ class VoucherForm(PageForm):
         self.value.data = str(voucher.value) if voucher.kind == VoucherKind.PERCENT else price_input(voucher.value)
         self.max_discount.data = price_input(voucher.max_discount) if voucher.max_discount else ""
         self.min_spend.data = price_input(voucher.min_spend)
-        self.starts_at.data, self.ends_at.data = utc_local(voucher.starts_at), utc_local(voucher.ends_at)
+        self.starts_at.data, self.ends_at.data = dates.wall_clock(voucher.starts_at), dates.wall_clock(voucher.ends_at)
         self.usage_limit.data, self.per_user_limit.data = voucher.usage_limit, voucher.per_user_limit
         self.is_active.data = voucher.is_active
 
@@ -137,7 +137,8 @@ class VoucherForm(PageForm):
         """The service's keyword arguments, or None after putting parse errors on the fields."""
         values = {"code": self.code.data, "kind": self.kind.data, "usage_limit": self.usage_limit.data,
                   "per_user_limit": self.per_user_limit.data, "is_active": self.is_active.data,
-                  "starts_at": _utc(self.starts_at.data), "ends_at": _utc(self.ends_at.data)}
+                  "starts_at": dates.from_wall_clock(self.starts_at.data),
+                  "ends_at": dates.from_wall_clock(self.ends_at.data)}
         if self.kind.data == VoucherKind.PERCENT.value:
             ok = self._percent(values)
         else:
@@ -170,15 +171,6 @@ class VoucherForm(PageForm):
             field.errors.append(str(error))
             return False
         return True
-
-
-def utc_local(moment: datetime) -> datetime:
-    """An aware moment as the naive UTC value of a datetime-local input."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=timezone.utc) if moment else None
 
 
 def price_input(amount: int | None) -> str:

@@ -10,10 +10,11 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from marketplace import dates
 from marketplace.models.base import utcnow
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
-from marketplace.seller.forms import ActionForm, VoucherForm, utc_local
+from marketplace.seller.forms import ActionForm, VoucherForm
 from marketplace.services.core.errors import DomainError, ValidationFailed
 from marketplace.services.ordering import vouchers as voucher_service
 from marketplace.web import unit_of_work
@@ -61,7 +62,7 @@ def new_voucher(shop):
     form = VoucherForm()
     if request.method == "GET":
         start = utcnow().replace(second=0, microsecond=0)
-        form.starts_at.data, form.ends_at.data = utc_local(start), utc_local(start + timedelta(days=30))
+        form.starts_at.data, form.ends_at.data = dates.wall_clock(start), dates.wall_clock(start + timedelta(days=30))
     elif _save(form, lambda values: voucher_service.create_voucher(shop, **values)):
         flash(_("Voucher %(code)s created.", code=form.code.data.strip().upper()), "success")
         return redirect(url_for("seller.list_vouchers"))

@@ -1,19 +1,23 @@
 """Jinja filters and globals available to every template."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 
-from marketplace.money import format_money
+from marketplace import dates
+from marketplace.money import money_filter
 from marketplace.storage import media_url
 from marketplace.web.i18n import locale_code
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters["money"] = format_money
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["timeago"] = time_ago
+    app.jinja_env.filters["money"] = money_filter
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["date_text"] = date_text_filter
+    app.jinja_env.filters["timeago"] = time_ago_filter
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["icon"] = icon
@@ -24,6 +28,9 @@ def register_template_helpers(app: Flask) -> None:
         return {"currency": current_app.config["CURRENCY"], "current_user": current_user,
                 "app_version": current_app.config["APP_VERSION"]}
 
+
+# Skeletons of a month ("March 2025"): their <time> says the month, not an instant.
+MONTH_FORMATS = ("yMMMM", "yMMM", "yMM", "yM")
 
 _ICONS: dict[tuple[str, str, str], Markup] = {}
 
@@ -74,20 +81,41 @@ def static_url(filename: str) -> str:
     return fingerprinted_url(filename)
 
 
-def format_datetime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), value.strftime(fmt) + " UTC")
+def _time(value: datetime | date, text: str) -> Markup:
+    """`text` in a <time> element carrying the moment in UTC (ISO 8601), or the calendar day."""
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), text)
 
 
-def time_ago(value: datetime | None) -> str:
+# The filters read the page's language from its context (web/i18n.py), a dict lookup.
+
+@pass_context
+def datetime_filter(context, value: datetime | None) -> Markup | str:
+    """`{{ order.created_at|datetime }}`: date and time of day in the viewer's zone and language."""
+    return "" if value is None else _time(value, dates.format_datetime(value, context.get("current_locale")))
+
+
+@pass_context
+def date_filter(context, value: date | datetime | None, format: str = "medium") -> Markup | str:
+    """`{{ review.created_at|date }}`, `{{ shop.created_at|date("yMMMM") }}` (dates.format_date's formats).
+    A month's <time> says the month ("2025-03")."""
     if value is None:
         return ""
-    seconds = int((datetime.now(timezone.utc) - value).total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = seconds // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
+    text = dates.format_date(value, format, context.get("current_locale"))
+    if format in MONTH_FORMATS:
+        month = dates.local(value) if isinstance(value, datetime) else value
+        return Markup('<time datetime="{}">{}</time>').format(month.strftime("%Y-%m"), text)
+    return _time(value, text)
+
+
+@pass_context
+def date_text_filter(context, value: date | datetime | None, format: str = "medium") -> str:
+    """The same day as plain text, where markup can't go (an SVG <title>)."""
+    return dates.format_date(value, format, context.get("current_locale"))
+
+
+@pass_context
+def time_ago_filter(context, value: datetime | None) -> Markup | str:
+    """`{{ n.created_at|timeago }}`: "2 giờ trước", "2 hours ago"."""
+    return "" if value is None else _time(value, dates.format_time_ago(value, locale=context.get("current_locale")))

@@ -1,6 +1,7 @@
 """The seller dashboard page: figures equal the ones computed here from the orders; access control."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, ProductVariant, Role
@@ -10,11 +11,16 @@ from tests.factories import make_order, make_product, make_user
 from tests.reviews_support import bought_line, login, seller_with_product
 
 S = OrderStatus
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # DEFAULT_TIMEZONE: the dashboard's days are its days
 
 
 def midnight(days_back: int = 0) -> datetime:
-    today = datetime.now(timezone.utc).date() - timedelta(days=days_back)
-    return datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
+    today = datetime.now(LOCAL).date() - timedelta(days=days_back)
+    return datetime(today.year, today.month, today.day, tzinfo=LOCAL)
+
+
+def local_day(order):
+    return order.created_at.astimezone(LOCAL).date()
 
 
 def cards(html: str) -> list[tuple[str, str]]:
@@ -55,9 +61,9 @@ def test_dashboard_figures_equal_the_orders(client):
     bars = dict(re.findall(r'data-day="([\d-]+)" data-revenue="(\d+)"', html))
     assert len(bars) == 30
     for order in orders:
-        day = order.created_at.date().isoformat()
+        day = local_day(order).isoformat()
         if day in bars:
-            same_day = [o for o in orders if o.created_at.date() == order.created_at.date() and o.status != S.CANCELLED]
+            same_day = [o for o in orders if local_day(o) == local_day(order) and o.status != S.CANCELLED]
             assert int(bars[day]) == sum(o.total for o in same_day)
 
     statuses = dict(re.findall(r'data-status="(\w+)">.*?<span class="badge[^"]*">(\d+)</span>', html, re.S))

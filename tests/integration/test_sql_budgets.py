@@ -53,8 +53,8 @@ BUDGETS = {
     "buyer_orders": 4,          # user, orders + shops, their lines, cart badge
     "buyer_orders_delivered": 5,  # the same + which of the delivered lines are reviewed ("Write a review")
     "seller_orders": 6,         # user, shop, orders, lines, counts per status (rollup), cart badge
-    "seller_dashboard": 9,      # user, shop, 4 rollup reads, low stock, reviews + authors + photos, cart badge
-    "admin_dashboard": 6,       # user, head counts, days, summary, statuses (rollup), cart badge
+    "seller_dashboard": 10,     # user, shop, rollups' zone, 4 rollup reads, low stock, reviews + authors + photos, cart badge
+    "admin_dashboard": 7,       # user, head counts, rollups' zone, days, summary, statuses (rollup), cart badge
     # user, shop + owner, its history + actors, its products + first pictures, its figures, cart badge
     "admin_shop_review": 6,
     # the storefront signed in: + ONE read of the shopper's saved products for every heart on the page

@@ -11,9 +11,10 @@ SERVICES = Path(__file__).resolve().parents[2] / "marketplace" / "services"
 # Each package may use the ones before it, never the ones after.
 LAYERS = ["core", "accounts", "catalog", "shops", "wishlist", "cart", "ordering", "payments", "reviews", "admin"]
 # What services may take from the rest of the application: no blueprint, no web/, no api/.
-# marketplace.i18n: a message for another person is rendered in their language (i18n.in_language_of).
-ALLOWED_OUTSIDE = {"marketplace.extensions", "marketplace.models", "marketplace.money", "marketplace.storage",
-                   "marketplace.metrics", "marketplace.messaging", "marketplace.i18n"}
+# marketplace.i18n: a message for another person is rendered in their language (i18n.in_language_of);
+# marketplace.dates: times in the viewer's zone and language.
+ALLOWED_OUTSIDE = {"marketplace.extensions", "marketplace.models", "marketplace.money", "marketplace.dates",
+                   "marketplace.storage", "marketplace.metrics", "marketplace.messaging", "marketplace.i18n"}
 # Calls that change the database; a query module makes none of them.
 WRITING_METHODS = {"add", "add_all", "flush", "delete", "merge", "commit", "rollback", "begin_nested",
                    "with_for_update", "after_commit"}

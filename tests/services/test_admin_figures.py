@@ -1,19 +1,24 @@
-"""Admin dashboard figures: each equals the same figure computed independently here."""
+"""Admin dashboard figures: each equals the same figure computed independently here.
+
+Days are the marketplace's (DEFAULT_TIMEZONE, Asia/Ho_Chi_Minh), not UTC's."""
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, Product, ProductStatus, Role, Shop, ShopStatus, User, UserStatus
 from marketplace.services.admin import admin_figures
+from marketplace.services.core import rollups
 from tests.factories import make_order, make_product, make_shop, make_user
 
-TODAY = datetime.now(timezone.utc).date()
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+TODAY = datetime.now(LOCAL).date()
 
 
 def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour, minute), tzinfo=LOCAL)
 
 
 def test_platform_counts_match_the_rows_counted_one_by_one():
@@ -63,7 +68,7 @@ def _orders_fixture():
         (TODAY - timedelta(days=30), 7, OrderStatus.PENDING),    # just outside it
     ]
     orders = [make_order(buyer, product, quantity=q, status=s, created_at=at(d)) for d, q, s in placed]
-    # Late in the UTC day: still that day whatever the connection's time zone says.
+    # Late in the local day (16:30 UTC): still that day whatever the connection's time zone says.
     orders.append(make_order(buyer, product, quantity=4, status=OrderStatus.SHIPPING,
                              created_at=at(TODAY - timedelta(days=1), 23, 30)))
     return orders
@@ -73,7 +78,7 @@ def _expected_by_day(orders, days=30):
     first = TODAY - timedelta(days=days - 1)
     count, gmv = Counter(), defaultdict(int)
     for order in orders:
-        day = order.created_at.astimezone(timezone.utc).date()
+        day = order.created_at.astimezone(LOCAL).date()
         if first <= day <= TODAY:
             count[day] += 1
             if order.status != OrderStatus.CANCELLED:
@@ -82,10 +87,10 @@ def _expected_by_day(orders, days=30):
             for i in range(days)}
 
 
-def test_daily_sales_match_orders_grouped_here_by_utc_day():
+def test_daily_sales_match_orders_grouped_here_by_local_day():
     baseline = {p.day: (p.orders, p.gmv) for p in admin_figures.daily_sales(30)}
     orders = _orders_fixture()
-    db.session.execute(text("SET LOCAL TIME ZONE 'Asia/Ho_Chi_Minh'"))  # UTC+7 must not move the days
+    db.session.execute(text("SET LOCAL TIME ZONE 'America/Los_Angeles'"))  # the connection's zone must not move the days
 
     series = admin_figures.daily_sales(30)
 
@@ -102,7 +107,7 @@ def test_sales_summary_is_the_window_total():
     before = admin_figures.sales_summary(30)
     orders = _orders_fixture()
     after = admin_figures.sales_summary(30)
-    window = [o for o in orders if o.created_at.date() >= TODAY - timedelta(days=29)]
+    window = [o for o in orders if o.created_at.astimezone(LOCAL).date() >= TODAY - timedelta(days=29)]
     assert after.orders - before.orders == len(window)
     assert after.gmv - before.gmv == sum(o.total for o in window if o.status != OrderStatus.CANCELLED)
     assert after.day == TODAY - timedelta(days=29)
@@ -119,6 +124,7 @@ def test_orders_by_status_lists_every_status():
 
 def test_figures_are_single_sql_aggregates(count_queries):
     _orders_fixture()
+    rollups.time_zone()  # read once per transaction: the figures' days are this zone's
     with count_queries() as queries:
         admin_figures.platform_counts()
         admin_figures.daily_sales(30)

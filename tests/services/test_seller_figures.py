@@ -1,5 +1,8 @@
-"""services/shops/seller_figures.py: every figure equals the same figure computed here from the orders."""
+"""services/shops/seller_figures.py: every figure equals the same figure computed here from the orders.
+
+Days are the marketplace's (DEFAULT_TIMEZONE, Asia/Ho_Chi_Minh: UTC+7), not UTC's."""
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from marketplace.extensions import db
 from marketplace.models import OrderStatus, ProductStatus
@@ -7,8 +10,9 @@ from marketplace.services.shops import seller_figures
 from tests.factories import make_order, make_product
 from tests.reviews_support import seller_with_product
 
-NOW = datetime(2024, 6, 15, 10, 30, tzinfo=timezone.utc)
-MIDNIGHT = datetime(2024, 6, 15, tzinfo=timezone.utc)
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2024, 6, 15, 10, 30, tzinfo=timezone.utc)  # 17:30 in Hồ Chí Minh City
+MIDNIGHT = datetime(2024, 6, 15, tzinfo=LOCAL)  # 17:00 UTC the day before
 S = OrderStatus
 
 
@@ -48,9 +52,10 @@ def test_sales_windows_and_daily_revenue_equal_the_orders():
     assert windows[0].revenue == 1250 + 300 + 2500  # spelled out once, as a sanity anchor
 
     days = seller_figures.revenue_by_day(shop.id, NOW)
-    assert len(days) == 30 and days[0].day == (MIDNIGHT - timedelta(days=29)).date() and days[-1].day == NOW.date()
+    assert len(days) == 30 and days[0].day == (MIDNIGHT - timedelta(days=29)).date()
+    assert days[-1].day == NOW.astimezone(LOCAL).date()
     for figure in days:
-        on_day = [o for o in orders if o.created_at.date() == figure.day and o.status != S.CANCELLED]
+        on_day = [o for o in orders if o.created_at.astimezone(LOCAL).date() == figure.day and o.status != S.CANCELLED]
         assert (figure.revenue, figure.orders) == (sum(o.total for o in on_day), len(on_day)), figure.day
     assert sum(d.revenue for d in days) == windows[2].revenue
 

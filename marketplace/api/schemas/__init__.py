@@ -8,6 +8,7 @@ column's range, in ASCII digits when sent as strings (query strings always are; 
 and pydantic's lax mode reads numeric strings). tests/security/test_hostile_numbers.py and
 test_hostile_text.py walk every input model to keep them in use.
 """
+from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -35,6 +36,15 @@ def _ascii_digits(value: Any) -> Any:
     if isinstance(value, str) and not only_ascii_digits(value):
         raise ValueError(digits_message())
     return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+# A moment, answered in UTC with its offset ("2026-12-06T07:05:00Z") whatever zone the database
+# session handed it in: the pages show local times, API clients convert for their user.
+Moment = Annotated[datetime, AfterValidator(_in_utc)]
 
 
 # Factories rather than plain aliases: a constraint must come before the validator in the

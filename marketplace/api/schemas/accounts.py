@@ -1,11 +1,10 @@
 """Schemas of the auth and profile API. Phone/email/password rules are checked by the
 services (one rule, two faces); these models only fix the shape and sizes."""
 import uuid
-from datetime import datetime
 
 from pydantic import Field
 
-from marketplace.api.schemas import ApiModel, one_line
+from marketplace.api.schemas import ApiModel, Moment, one_line
 from marketplace.api.schemas.uploads import FilesIn, UploadedFile
 from marketplace.models import Address, User
 from marketplace.services.accounts.profile import thumb_key
@@ -24,7 +23,7 @@ class UserOut(ApiModel):
     is_verified: bool
     avatar_url: str | None
     avatar_thumb_url: str | None = None
-    created_at: datetime
+    created_at: Moment
 
     @classmethod
     def of(cls, user: User) -> "UserOut":
@@ -116,7 +115,7 @@ class AddressOut(ApiModel):
     city: str
     postal_code: str | None
     is_default: bool
-    created_at: datetime
+    created_at: Moment
 
     @classmethod
     def of(cls, address: Address) -> "AddressOut":

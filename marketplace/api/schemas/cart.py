@@ -3,11 +3,10 @@
 Money fields are integers in minor units beside a `currency` field.
 """
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from marketplace.api.schemas import ApiModel, one_line, whole
+from marketplace.api.schemas import ApiModel, Moment, one_line, whole
 from marketplace.api.schemas.orders import ShopRef
 from marketplace.models import PaymentMethod
 from marketplace.services.cart.cart import MAX_QUANTITY
@@ -203,8 +202,8 @@ class VoucherOut(ApiModel):
     value: int = Field(description="Percent (1-100) or an amount in minor units")
     max_discount: int | None
     min_spend: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     description: str
     currency: str
 

@@ -5,12 +5,11 @@ Query models forbid unknown parameters, so a typo is a clear 422 rather than a s
 ignored filter.
 """
 import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from marketplace.api.schemas import ApiModel, number, one_line, search_text, whole
+from marketplace.api.schemas import ApiModel, Moment, number, one_line, search_text, whole
 from marketplace.services.core.input_rules import MONEY_MAX
 
 SortName = Literal["newest", "price_asc", "price_desc", "top_rated", "best_selling"]
@@ -69,7 +68,7 @@ class ProductCardOut(ApiModel):
     average_rating: float
     review_count: int
     sold_count: int
-    created_at: datetime
+    created_at: Moment
     shop: CatalogShopOut
     thumb_url: str | None = None
 
@@ -120,7 +119,7 @@ class ProductDetailOut(ApiModel):
     average_rating: float
     review_count: int
     sold_count: int
-    created_at: datetime
+    created_at: Moment
     category: CategoryRefOut | None
     breadcrumbs: list[CategoryRefOut]
     shop: CatalogShopOut

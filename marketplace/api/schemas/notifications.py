@@ -1,10 +1,9 @@
 """Schemas of the notifications API."""
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from marketplace.api.schemas import ApiModel, one_line, whole
+from marketplace.api.schemas import ApiModel, Moment, one_line, whole
 from marketplace.models import Notification
 
 
@@ -15,8 +14,8 @@ class NotificationOut(ApiModel):
     body: str
     link: str | None = Field(None, description="A path on the web site about it")
     is_read: bool
-    read_at: datetime | None = None
-    created_at: datetime
+    read_at: Moment | None = None
+    created_at: Moment
 
     @classmethod
     def of(cls, n: Notification) -> "NotificationOut":

@@ -4,11 +4,10 @@
 returns orders answers with the same shape. Money fields are integers in minor units.
 """
 import uuid
-from datetime import datetime
 
 from pydantic import Field
 
-from marketplace.api.schemas import ApiModel, multi_line, one_line, whole
+from marketplace.api.schemas import ApiModel, Moment, multi_line, one_line, whole
 from marketplace.storage import media_url
 
 
@@ -50,7 +49,7 @@ class OrderEventOut(ApiModel):
     from_status: str | None
     to_status: str
     note: str | None = None
-    created_at: datetime
+    created_at: Moment
 
 
 class OrderOut(ApiModel):
@@ -67,7 +66,7 @@ class OrderOut(ApiModel):
     voucher_code: str | None = None
     items: list[OrderItemOut]
     shipping_address: ShippingAddressOut
-    created_at: datetime
+    created_at: Moment
     tracking_number: str | None = None
     cancel_reason: str | None = None
     events: list[OrderEventOut] = Field(default_factory=list, description="The timeline, oldest first")

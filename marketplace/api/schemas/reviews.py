@@ -2,11 +2,10 @@
 review) live in services/reviews/reviews.py; these models fix the shape, so a rating of 6 gets the
 service's own message in the usual 422 error."""
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from marketplace.api.schemas import ApiModel, multi_line, one_line, whole
+from marketplace.api.schemas import ApiModel, Moment, multi_line, one_line, whole
 from marketplace.api.schemas.uploads import FilesIn, UploadedFiles
 from marketplace.models import Review
 from marketplace.services.core.input_rules import INT4_MAX, INT4_MIN
@@ -33,11 +32,11 @@ class ReviewOut(ApiModel):
     images: list[ReviewImageOut]
     author_name: str = Field(description="The reviewer's first name and last initial")
     seller_reply: str | None = None
-    seller_replied_at: datetime | None = None
+    seller_replied_at: Moment | None = None
     is_hidden: bool = Field(False, description="Only ever true on your own reviews: moderators hid it")
-    created_at: datetime
-    updated_at: datetime | None = None
-    editable_until: datetime
+    created_at: Moment
+    updated_at: Moment | None = None
+    editable_until: Moment
 
     @classmethod
     def of(cls, review: Review) -> "ReviewOut":

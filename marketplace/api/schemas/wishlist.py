@@ -1,10 +1,9 @@
 """Schemas of the wishlist (saved products) and following (followed shops) API."""
 import uuid
-from datetime import datetime
 
 from pydantic import Field
 
-from marketplace.api.schemas import ApiModel, one_line, whole
+from marketplace.api.schemas import ApiModel, Moment, one_line, whole
 from marketplace.api.schemas.catalog import ProductCardOut
 
 
@@ -26,7 +25,7 @@ class FollowedShopOut(ApiModel):
     product_count: int = Field(description="Products on sale")
     review_count: int = Field(description="Reviews of its products on sale")
     average_rating: float = Field(description="Average of those reviews, 0 without any")
-    followed_at: datetime
+    followed_at: Moment
 
 
 class FollowingListOut(ApiModel):

@@ -1,12 +1,12 @@
 """Platform figures for the admin dashboard, each computed by one SQL aggregate.
 
-Days are UTC calendar days (times are stored in UTC). GMV is the sum of the totals
-of orders that were not cancelled; "orders" counts every order placed that day. Order
-figures come from the sales_daily rollup (migration perf01), so the dashboard costs the
-same with 200,000 orders as with 20.
+Days are the marketplace's calendar days (the rollups' zone, DEFAULT_TIMEZONE; times are stored
+in UTC: services/core/rollups.py). GMV is the sum of the totals of orders that were not
+cancelled; "orders" counts every order placed that day. Order figures come from the sales_daily
+rollup (migration perf01), so the dashboard costs the same with 200,000 orders as with 20.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -71,13 +71,13 @@ def platform_counts_statement():
 
 
 def daily_sales(days: int = 30, today: date | None = None) -> list[DailySales]:
-    """Orders placed and GMV for each of the last `days` UTC days (today included), zero days too.
+    """Orders placed and GMV for each of the last `days` local days (today included), zero days too.
 
     Read from the sales_daily rollup (a few rows per day, kept by the database at each
     commit; services/core/rollups.py), not from the orders themselves.
     """
-    first, today, _, _ = _window(days, today)
     rollups.include_pending()
+    first, today = _window(days, today)
     found = {
         day: (int(orders), int(gmv))
         for day, orders, gmv in db.session.execute(
@@ -102,18 +102,16 @@ def orders_by_status() -> dict[OrderStatus, int]:
     return {status: int(found.get(status) or 0) for status in OrderStatus}
 
 
-def _window(days: int, today: date | None) -> tuple[date, date, datetime, datetime]:
-    today = today or datetime.now(timezone.utc).date()
-    first = today - timedelta(days=days - 1)
-    start = datetime.combine(first, datetime.min.time(), tzinfo=timezone.utc)
-    end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc)
-    return first, today, start, end
+def _window(days: int, today: date | None) -> tuple[date, date]:
+    """(first day, last day) of the `days` days ending `today` (by default today in the rollups' zone)."""
+    today = today or rollups.local_today()
+    return today - timedelta(days=days - 1), today
 
 
 def sales_summary(days: int = 30, today: date | None = None) -> DailySales:
     """Orders and GMV over the whole window (`day` is its first day)."""
-    first, today, _, _ = _window(days, today)
     rollups.include_pending()
+    first, today = _window(days, today)
     orders, gmv = db.session.execute(
         select(func.coalesce(func.sum(SalesDaily.orders), 0), _gmv(SalesDaily))
         .where(SalesDaily.day >= first, SalesDaily.day <= today)

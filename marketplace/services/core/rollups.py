@@ -13,8 +13,18 @@ statements per connection until its transaction ends (commit or rollback).
 Cache versions: `cache_versions()` reads every version with one primary-key scan and keeps
 the answer for the session until it writes or its transaction ends; a process compares
 them with the versions its cached copies were built from.
+
+Days: a rollup day is a calendar day in the zone sales_rollup_zone() names (migration tz01: the
+marketplace's DEFAULT_TIMEZONE when the rollups were built). The dashboards count "today" in
+that zone (`time_zone()`), so their days and the rows agree; `set_time_zone()` changes it and
+rebuilds every row.
 """
 from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -29,6 +39,9 @@ DEFERRED_TRIGGERS = ("orders_sales_rollup", "orders_sales_rollup_change", "produ
 _NAMES = ", ".join(DEFERRED_TRIGGERS)
 _FOLD_PENDING = text(f"SET CONSTRAINTS {_NAMES} IMMEDIATE; SET CONSTRAINTS {_NAMES} DEFERRED")
 _VERSIONS = text("SELECT name, version FROM cache_versions")
+_ZONE = text("SELECT sales_rollup_zone()")
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*")  # IANA names: Asia/Ho_Chi_Minh, Etc/GMT+7
+_SEEN_ZONE = "sales_rollup_zone"  # on the session's info
 _WROTE = "wrote_in_transaction"  # on the DBAPI connection's info: unflushed trigger events may be pending
 _SEEN_VERSIONS = "cache_versions"  # on the session's info
 _WRITES = ("INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "TRUNCATE", "WITH")
@@ -55,6 +68,49 @@ def cache_versions() -> dict[str, int]:
     return versions
 
 
+def time_zone() -> ZoneInfo:
+    """The zone whose calendar days the sales rollups count, read once per transaction."""
+    session = db.session()
+    name = session.info.get(_SEEN_ZONE)
+    if name is None:
+        name = session.info[_SEEN_ZONE] = session.scalar(_ZONE)
+    return _zone(name)
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today (the day of `now`) in the rollups' zone: the last day of the dashboards' windows."""
+    return (now or datetime.now(timezone.utc)).astimezone(time_zone()).date()
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _known(name: str) -> bool:
+    try:
+        _zone(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def set_time_zone(name: str) -> None:
+    """Count the sales rollups by the days of zone `name` from now on: sales_rollup_zone() says it,
+    and every rollup row is rebuilt from the orders. Holds a SHARE lock on `orders` until the
+    transaction ends (no order is placed or changes status meanwhile: the rebuilt sums stay exact);
+    seconds on a large database, so run it off-peak (`flask sales-rollups`)."""
+    if not _ZONE_NAME.fullmatch(name) or not _known(name):  # the name goes into the function's SQL
+        raise ValueError(f"Not a time zone: {name!r} (an IANA name such as Asia/Ho_Chi_Minh).")
+    session = db.session()
+    session.execute(text("SELECT now() AT TIME ZONE :zone"), {"zone": name})  # PostgreSQL must know it
+    session.execute(text("LOCK TABLE orders IN SHARE MODE"))
+    include_pending()  # this transaction's own staged order changes, or the rebuild would count them twice
+    session.execute(text("CREATE OR REPLACE FUNCTION sales_rollup_zone() RETURNS text LANGUAGE sql STABLE "
+                         f"PARALLEL SAFE AS $$ SELECT text '{name}' $$"))
+    session.execute(text("SELECT refresh_sales_rollups()"))  # (any such statement forgets the zone read)
+
+
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
     # "WITH" may hide an UPDATE; a read-only CTE only costs one spare SET CONSTRAINTS later.
@@ -71,6 +127,7 @@ def _transaction_over(conn) -> None:
 
 def _forget(session) -> None:
     session.info.pop(_SEEN_VERSIONS, None)
+    session.info.pop(_SEEN_ZONE, None)
 
 
 @event.listens_for(Session, "after_flush")
@@ -81,7 +138,7 @@ def _flushed(session, flush_context) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state) -> None:
     # Anything but a SELECT (an UPDATE of products, raw SQL...) may change what the versions say.
-    if not state.is_select and state.statement is not _FOLD_PENDING and state.statement is not _VERSIONS:
+    if not state.is_select and all(state.statement is not own for own in (_FOLD_PENDING, _VERSIONS, _ZONE)):
         _forget(state.session)
 
 

@@ -5,15 +5,14 @@ Amounts are integers in minor units. A discount never exceeds the shop subtotal.
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 
-from babel.dates import format_datetime
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import dates
 from marketplace.extensions import db
 from marketplace.models import Shop, User, Voucher, VoucherKind, VoucherUsage
 from marketplace.models.base import utcnow
@@ -217,9 +216,9 @@ def _refuse_if_unusable(voucher: Voucher, subtotal: int, user: User | None, now:
     if not voucher.is_active:
         no(_("%(code)s is no longer active.", code=code), "inactive")
     if now < voucher.starts_at:
-        no(_("%(code)s starts on %(when)s UTC.", code=code, when=_utc(voucher.starts_at)), "not_started")
+        no(_("%(code)s starts on %(when)s.", code=code, when=dates.format_datetime(voucher.starts_at)), "not_started")
     if now >= voucher.ends_at:
-        no(_("%(code)s expired on %(when)s UTC.", code=code, when=_utc(voucher.ends_at)), "expired")
+        no(_("%(code)s expired on %(when)s.", code=code, when=dates.format_datetime(voucher.ends_at)), "expired")
     if subtotal < voucher.min_spend:
         no(_("%(code)s needs a minimum spend of %(spend)s at this shop (add %(missing)s more).", code=code,
              spend=format_money(voucher.min_spend), missing=format_money(voucher.min_spend - subtotal)),
@@ -231,11 +230,6 @@ def _refuse_if_unusable(voucher: Voucher, subtotal: int, user: User | None, now:
         limit = voucher.per_user_limit
         no(_("You have already used %(code)s %(times)s times.", code=code, times=limit) if limit > 1
            else _("You have already used %(code)s.", code=code), "already_used")
-
-
-def _utc(moment: datetime) -> str:
-    """"01 Mar 2026 10:00" (UTC), the month in the reader's language."""
-    return format_datetime(moment, "dd MMM yyyy HH:mm", tzinfo=timezone.utc, locale=get_locale() or "en")
 
 
 def quote(shop_id: uuid.UUID, code: str, subtotal: int, user: User | None, now: datetime | None = None) -> Quote:

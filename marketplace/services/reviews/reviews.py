@@ -10,12 +10,13 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import format_date, format_number
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import Numeric, case, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace import i18n
+from marketplace import dates
 from marketplace.extensions import db
 from marketplace.models import Order, OrderItem, OrderStatus, Product, Review, ReviewImage, Role, Shop, User
 from marketplace.services.accounts.notifications import notify
@@ -187,7 +188,7 @@ def editable_review(user: User, review_id: uuid.UUID, *, lock: bool = False) -> 
     if not is_editable(review):
         raise Forbidden(
             _("Reviews can be edited for %(days)s days after they are written; this one was written on %(date)s.",
-              days=EDIT_WINDOW.days, date=format_date(review.created_at, "dd MMM yyyy")),
+              days=EDIT_WINDOW.days, date=dates.format_date(review.created_at)),
             code="edit_window_closed",
         )
     return review

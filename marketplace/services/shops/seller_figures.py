@@ -4,14 +4,17 @@ Order figures come from shop_sales_daily and product_sales_daily (migration perf
 exact by the database at every commit), so a shop with 20,000 orders costs what one with
 20 does.
 
-Days are UTC calendar days: "today" starts at UTC midnight, "7 days" is today and the
-six days before it, "30 days" today and the 29 before. Revenue is the sum of order
-totals (what the buyer pays, shipping included) of every order not cancelled.
+Days are the marketplace's calendar days (the rollups' zone, DEFAULT_TIMEZONE: a sale at 23:30
+in Hồ Chí Minh City counts for that day, not the next UTC one; services/core/rollups.py):
+"today" starts at local midnight, "7 days" is today and the six days before it, "30 days"
+today and the 29 before. Revenue is the sum of order totals (what the buyer pays, shipping
+included) of every order not cancelled.
 """
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select
 
 from marketplace.extensions import db
@@ -58,21 +61,23 @@ class LowStockVariant:
     stock: int
 
 
-def day_start(now: datetime | None = None, days_back: int = 0) -> datetime:
-    """UTC midnight of today (or of `days_back` days ago)."""
-    today = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
-    return datetime.combine(today - timedelta(days=days_back), time.min, tzinfo=timezone.utc)
+WINDOWS = ((_l("Today"), 0), (_l("7 days"), 6), (_l("30 days"), CHART_DAYS - 1))  # (label, days before today)
+
+
+def first_day(now: datetime | None = None, days_back: int = 0) -> date:
+    """Today in the marketplace's zone (or the day `days_back` days before it)."""
+    return rollups.local_today(now) - timedelta(days=days_back)
 
 
 def sales_windows(shop_id: uuid.UUID, now: datetime | None = None) -> list[Window]:
     """Revenue, orders and cancellations for today, 7 and 30 days: one statement with FILTERs
     over the shop's daily rollup (services/core/rollups.py)."""
-    starts = [("Today", day_start(now)), ("7 days", day_start(now, 6)), ("30 days", day_start(now, CHART_DAYS - 1))]
     rollups.include_pending()
+    starts = [(label, first_day(now, back)) for label, back in WINDOWS]
     live = ShopSalesDaily.status != OrderStatus.CANCELLED
     columns = []
     for _, since in starts:
-        recent = ShopSalesDaily.day >= since.date()
+        recent = ShopSalesDaily.day >= since
         columns += [
             func.coalesce(func.sum(ShopSalesDaily.total).filter(live, recent), 0),
             func.coalesce(func.sum(ShopSalesDaily.orders).filter(live, recent), 0),
@@ -80,26 +85,25 @@ def sales_windows(shop_id: uuid.UUID, now: datetime | None = None) -> list[Windo
                                                                  recent), 0),
         ]
     row = db.session.execute(
-        select(*columns).where(ShopSalesDaily.shop_id == shop_id, ShopSalesDaily.day >= starts[-1][1].date())
+        select(*columns).where(ShopSalesDaily.shop_id == shop_id, ShopSalesDaily.day >= starts[-1][1])
     ).one()
-    return [Window(label, int(row[3 * i]), int(row[3 * i + 1]), int(row[3 * i + 2]))
+    return [Window(str(label), int(row[3 * i]), int(row[3 * i + 1]), int(row[3 * i + 2]))
             for i, (label, _) in enumerate(starts)]
 
 
 def revenue_by_day(shop_id: uuid.UUID, now: datetime | None = None, days: int = CHART_DAYS) -> list[DayFigure]:
-    """Revenue and order count per UTC day for the last `days` days (days without orders are 0)."""
-    since = day_start(now, days - 1)
+    """Revenue and order count per local day for the last `days` days (days without orders are 0)."""
     rollups.include_pending()
+    first = first_day(now, days - 1)
     totals = {
         d: (int(revenue), int(orders))
         for d, revenue, orders in db.session.execute(
             select(ShopSalesDaily.day, func.sum(ShopSalesDaily.total), func.sum(ShopSalesDaily.orders))
             .where(ShopSalesDaily.shop_id == shop_id, ShopSalesDaily.status != OrderStatus.CANCELLED,
-                   ShopSalesDaily.day >= since.date())
+                   ShopSalesDaily.day >= first)
             .group_by(ShopSalesDaily.day)
         )
     }
-    first = since.date()
     return [DayFigure(d, *totals.get(d, (0, 0))) for d in (first + timedelta(days=i) for i in range(days))]
 
 
@@ -125,7 +129,7 @@ def top_products(shop_id: uuid.UUID, now: datetime | None = None, days: int = CH
     per_title = (
         select(ProductSalesDaily.product_key, ProductSalesDaily.title,
                func.sum(ProductSalesDaily.units).label("units"), func.sum(ProductSalesDaily.revenue).label("revenue"))
-        .where(ProductSalesDaily.shop_id == shop_id, ProductSalesDaily.day >= day_start(now, days - 1).date())
+        .where(ProductSalesDaily.shop_id == shop_id, ProductSalesDaily.day >= first_day(now, days - 1))
         .group_by(ProductSalesDaily.product_key, ProductSalesDaily.title)
         .having(func.sum(ProductSalesDaily.units) > 0)
         .subquery()
