@@ -34,7 +34,7 @@
   // The recent searches: what the suggestions answer for an empty box.
   function showRecent() {
     if (input.value.trim() || !window.htmx) return;
-    window.htmx.ajax("GET", input.getAttribute("hx-get"), { source: input, target: list, swap: "innerHTML" });
+    window.htmx.ajax("GET", input.getAttribute("hx-get"), { source: input, target: list });
   }
 
   document.body.addEventListener("htmx:afterSwap", function (event) {
