@@ -9,7 +9,7 @@ STATUSES = {
     "ACTIVE": _l("Active"), "PENDING": _l("Pending"), "SUSPENDED": _l("Suspended"), "REJECTED": _l("Rejected"),
     "DRAFT": _l("Draft"), "HIDDEN": _l("Hidden"), "DELETED": _l("Deleted"),
     # orders
-    "PENDING_PAYMENT": _l("Pending payment"), "CONFIRMED": _l("Confirmed"), "SHIPPING": _l("Shipping"),
+    "AWAITING_PAYMENT": _l("Pending payment"), "CONFIRMED": _l("Confirmed"), "SHIPPING": _l("Shipping"),
     "DELIVERED": _l("Delivered"), "COMPLETED": _l("Completed"), "CANCELLED": _l("Cancelled"),
 }
 ROLES = {"BUYER": _l("Buyer"), "SELLER": _l("Seller"), "ADMIN": _l("Admin")}

@@ -19,7 +19,7 @@ from marketplace.models import OrderStatus, Product, ProductSalesDaily, ProductS
 from marketplace.services.core import rollups
 
 SOLD_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
-STATUS_ORDER = [OrderStatus.PENDING_PAYMENT, OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING,
+STATUS_ORDER = [OrderStatus.AWAITING_PAYMENT, OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING,
                 OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.CANCELLED]
 CHART_DAYS = 30
 NO_PRODUCT = literal(uuid.UUID(int=0))  # product_sales_daily's key for lines whose product row is gone
@@ -69,7 +69,7 @@ def sales_windows(shop_id: uuid.UUID, now: datetime | None = None) -> list[Windo
     over the shop's daily rollup (services/core/rollups.py)."""
     starts = [("Today", day_start(now)), ("7 days", day_start(now, 6)), ("30 days", day_start(now, CHART_DAYS - 1))]
     rollups.include_pending()
-    live = ShopSalesDaily.status != OrderStatus.CANCELLED
+    live = ShopSalesDaily.status.notin_((OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT))  # paid orders only
     columns = []
     for _, since in starts:
         recent = ShopSalesDaily.day >= since.date()
@@ -94,7 +94,8 @@ def revenue_by_day(shop_id: uuid.UUID, now: datetime | None = None, days: int = 
         d: (int(revenue), int(orders))
         for d, revenue, orders in db.session.execute(
             select(ShopSalesDaily.day, func.sum(ShopSalesDaily.total), func.sum(ShopSalesDaily.orders))
-            .where(ShopSalesDaily.shop_id == shop_id, ShopSalesDaily.status != OrderStatus.CANCELLED,
+            .where(ShopSalesDaily.shop_id == shop_id,
+                   ShopSalesDaily.status.notin_((OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT)),
                    ShopSalesDaily.day >= since.date())
             .group_by(ShopSalesDaily.day)
         )
@@ -111,7 +112,7 @@ def orders_by_status(shop_id: uuid.UUID) -> list[tuple[OrderStatus, int]]:
         .where(ShopSalesDaily.shop_id == shop_id).group_by(ShopSalesDaily.status)
     )}
     return [(status, counts.get(status, 0)) for status in STATUS_ORDER
-            if status != OrderStatus.PENDING_PAYMENT or counts.get(status)]
+            if status != OrderStatus.AWAITING_PAYMENT or counts.get(status)]
 
 
 def top_products(shop_id: uuid.UUID, now: datetime | None = None, days: int = CHART_DAYS,
