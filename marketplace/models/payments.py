@@ -25,7 +25,7 @@ class CheckoutPayment(UUIDPrimaryKey, Timestamped, Base):
     __table_args__ = (
         CheckConstraint("status IN ('PENDING', 'PAID', 'EXPIRED', 'REFUNDED')", name="status_known"),
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("attempt > 0", name="attempt_positive"),
+        CheckConstraint("attempt >= 0", name="attempt_not_negative"),
         # expire_due's sweep: only the pending ones, by deadline.
         Index("ix_checkout_payments_pending_hold", "hold_until", postgresql_where=text("status = 'PENDING'")),
     )

@@ -40,7 +40,7 @@ def upgrade():
         sa.CheckConstraint("status IN ('PENDING', 'PAID', 'EXPIRED', 'REFUNDED')",
                            name=op.f("ck_checkout_payments_status_known")),
         sa.CheckConstraint("amount > 0", name=op.f("ck_checkout_payments_amount_positive")),
-        sa.CheckConstraint("attempt > 0", name=op.f("ck_checkout_payments_attempt_positive")),
+        sa.CheckConstraint("attempt >= 0", name=op.f("ck_checkout_payments_attempt_not_negative")),
         sa.ForeignKeyConstraint(["buyer_id"], ["users.id"], name=op.f("fk_checkout_payments_buyer_id_users"),
                                 ondelete="RESTRICT"),
         sa.ForeignKeyConstraint(["checkout_id"], ["checkout_requests.id"],
