@@ -13,6 +13,7 @@ refused (409 cart_changed).
 (its redirect_url or client_secret, and hold_until); the provider's notification makes them PENDING.
 """
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from spectree import Response
 
@@ -67,7 +68,7 @@ def quote_orders():
         preview = preview_checkout(current_user, cart_queries.view_cart(current_user), body.cart_item_ids, vouchers)
     else:
         if body.cart_item_ids is not None:
-            raise ValidationFailed("Buy now orders one product: choose no cart lines with it.",
+            raise ValidationFailed(_("Buy now orders one product: choose no cart lines with it."),
                                    code="buy_now_with_cart_lines", field="cart_item_ids")
         buy = check_buy_now(current_user, body.buy_now.variant_id, body.buy_now.quantity)
         preview = preview_checkout(current_user, buy_now_view(current_user, buy), None, vouchers)
