@@ -142,3 +142,11 @@ def test_the_expire_command_cancels_what_is_due(client, app):
     result = app.test_cli_runner().invoke(args=["payments", "expire"])
     assert result.exit_code == 0 and "Expired 1 unpaid checkout(s)." in result.output
     assert _payment(data).status == "EXPIRED" and {o.status for o in _orders(data)} == {S.CANCELLED}
+
+
+def test_the_openapi_document_has_the_payment_fields_and_the_webhook(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    payment = next(schema for name, schema in schemas.items() if name.startswith("PaymentOut"))
+    assert {"redirect_url", "client_secret", "hold_until", "status"} <= set(payment["properties"])
+    assert "POST /payments/notify/{provider}" in document["webhooks"]["paymentNotification"]["post"]["summary"]
