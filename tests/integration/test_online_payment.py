@@ -147,6 +147,6 @@ def test_the_expire_command_cancels_what_is_due(client, app):
 def test_the_openapi_document_has_the_payment_fields_and_the_webhook(client):
     document = client.get("/api/v1/openapi.json").get_json()
     schemas = document["components"]["schemas"]
-    payment = next(schema for name, schema in schemas.items() if name.startswith("PaymentOut"))
+    payment = next(schema for name, schema in schemas.items() if name.endswith(".PaymentOut"))
     assert {"redirect_url", "client_secret", "hold_until", "status"} <= set(payment["properties"])
     assert "POST /payments/notify/{provider}" in document["webhooks"]["paymentNotification"]["post"]["summary"]
