@@ -150,3 +150,23 @@ def test_the_openapi_document_has_the_payment_fields_and_the_webhook(client):
     payment = next(schema for name, schema in schemas.items() if name.endswith(".PaymentOut"))
     assert {"redirect_url", "client_secret", "hold_until", "status"} <= set(payment["properties"])
     assert "POST /payments/notify/{provider}" in document["webhooks"]["paymentNotification"]["post"]["summary"]
+
+
+def test_placing_online_queues_the_expiry_for_when_the_hold_ends(client, queued, redis_conn):
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+    from rq.serializers import JSONSerializer
+
+    from marketplace import jobs
+
+    data, __ = _checkout_online(client)
+    payment = _payment(data)
+    registry = ScheduledJobRegistry(jobs.QUEUE_NAME, connection=redis_conn, serializer=JSONSerializer)
+    [job_id] = registry.get_job_ids()
+    job = Job.fetch(job_id, connection=redis_conn, serializer=JSONSerializer)
+    assert job.func_name == "marketplace.jobs.expire_payments"
+    assert abs(registry.get_scheduled_time(job) - (payment.hold_until + timedelta(seconds=1))) < timedelta(seconds=1)
+    payment.hold_until -= timedelta(minutes=20)
+    db.session.commit()
+    assert jobs.expire_payments() == 1  # what the worker runs then
+    assert _payment(data).status == "EXPIRED"
