@@ -101,7 +101,7 @@ def pay(payment_id: uuid.UUID):
         started = starting.again(current_user, payment_id)
     except DomainError as error:
         flash(error.message, "danger")
-        return redirect(request.referrer or url_for("orders.list_orders"))
+        return redirect(url_for("orders.list_orders"))
     return redirect(started.redirect_url, 303)
 
 

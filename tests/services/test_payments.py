@@ -171,3 +171,16 @@ def two_shop_cod():
     product = make_product(shop=make_shop(), variants=[{"price": 900, "stock": 2}])
     cart.add_item(buyer, product.variants[0].id, 1)
     return place_orders(buyer, address.id, "COD", idempotency_key="cod-1")
+
+
+def test_the_shops_figures_count_an_online_order_once_paid(app):
+    from marketplace.services.shops import seller_figures
+
+    data = online_checkout()
+    shop_a = data["shops"][0]
+    assert seller_figures.sales_windows(shop_a.id)[0].revenue == 0
+    assert dict(seller_figures.orders_by_status(shop_a.id))[S.PENDING] == 0
+    payments.handle_notification("sandbox", notification(data["payment"]))
+    order_a = next(o for o in _orders(data) if o.shop_id == shop_a.id)
+    assert seller_figures.sales_windows(shop_a.id)[0].revenue == order_a.total
+    assert dict(seller_figures.orders_by_status(shop_a.id))[S.PENDING] == 1

@@ -19,8 +19,9 @@ from marketplace.models import OrderStatus, Product, ProductSalesDaily, ProductS
 from marketplace.services.core import rollups
 
 SOLD_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
-STATUS_ORDER = [OrderStatus.AWAITING_PAYMENT, OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING,
-                OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.CANCELLED]
+# The shop's statuses: an order awaiting payment is not the shop's work yet.
+STATUS_ORDER = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING, OrderStatus.DELIVERED,
+                OrderStatus.COMPLETED, OrderStatus.CANCELLED]
 CHART_DAYS = 30
 NO_PRODUCT = literal(uuid.UUID(int=0))  # product_sales_daily's key for lines whose product row is gone
 
@@ -105,14 +106,13 @@ def revenue_by_day(shop_id: uuid.UUID, now: datetime | None = None, days: int = 
 
 
 def orders_by_status(shop_id: uuid.UUID) -> list[tuple[OrderStatus, int]]:
-    """How many of the shop's orders are in each status (all time), in lifecycle order."""
+    """How many of the shop's orders are in each status (all time), in lifecycle order (STATUS_ORDER)."""
     rollups.include_pending()
     counts = {status: int(n) for status, n in db.session.execute(
         select(ShopSalesDaily.status, func.sum(ShopSalesDaily.orders))
         .where(ShopSalesDaily.shop_id == shop_id).group_by(ShopSalesDaily.status)
     )}
-    return [(status, counts.get(status, 0)) for status in STATUS_ORDER
-            if status != OrderStatus.AWAITING_PAYMENT or counts.get(status)]
+    return [(status, counts.get(status, 0)) for status in STATUS_ORDER]
 
 
 def top_products(shop_id: uuid.UUID, now: datetime | None = None, days: int = CHART_DAYS,
