@@ -170,3 +170,33 @@ def test_placing_online_queues_the_expiry_for_when_the_hold_ends(client, queued,
     db.session.commit()
     assert jobs.expire_payments() == 1  # what the worker runs then
     assert _payment(data).status == "EXPIRED"
+
+
+def test_the_api_reads_a_payment_and_pays_again(client):
+    data = setup_cart(client)
+    placed = client.post("/api/v1/orders", json={"address_id": str(data["address"].id), "payment_method": "ONLINE"},
+                         headers={"Idempotency-Key": "api-online-2"}).get_json()
+    payment_id = placed["payment"]["id"]
+    read = client.get(f"/api/v1/payments/{payment_id}")
+    assert read.status_code == 200 and read.get_json()["status"] == "PENDING"
+    again = client.post(f"/api/v1/payments/{payment_id}/attempts")
+    assert again.status_code == 201
+    assert again.get_json()["redirect_url"] != placed["payment"]["redirect_url"]
+    payment = _payment(data)
+    assert payment.attempt == 2
+    payment.hold_until -= timedelta(minutes=20)
+    db.session.commit()
+    closed = client.post(f"/api/v1/payments/{payment_id}/attempts")
+    assert closed.status_code == 409 and closed.get_json()["error"]["code"] == "payment_closed"
+
+
+def test_someone_elses_payment_is_a_404(client):
+    from tests.factories import login, make_user
+
+    data = setup_cart(client)
+    placed = client.post("/api/v1/orders", json={"address_id": str(data["address"].id), "payment_method": "ONLINE"},
+                         headers={"Idempotency-Key": "api-online-3"}).get_json()
+    login(client, make_user())
+    assert client.get(f"/api/v1/payments/{placed['payment']['id']}").status_code == 404
+    assert client.post(f"/api/v1/payments/{placed['payment']['id']}/attempts").status_code == 404
+    assert client.post(f"/payments/{placed['payment']['id']}/pay").status_code == 302
