@@ -49,6 +49,8 @@ def test_pay_on_the_sandbox_page_makes_both_orders_pending(client):
     assert _payment(data).status == "PAID"
     done = client.get(back.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert "Payment received" in done and "Paid" in done
+    timeline = client.get(f"/orders/{_orders(data)[0].id}").get_data(as_text=True)
+    assert "Paid online" in timeline and "Pay now" not in timeline
 
 
 def test_declined_then_paid_again(client):
