@@ -209,7 +209,8 @@ def place_order():
             placed = place_orders(current_user, address_id, form.payment_method.data, cart_item_ids=picked,
                                   vouchers=vouchers, idempotency_key=form.idempotency_key.data,
                                   expected_total=form.expected_total.data, buy_now=buy_now_line)
-            __, started = payment_start(current_user, placed)
+            # A double submit's orders already have their payment: its confirmation page offers "Pay now".
+            started = None if placed.replayed else payment_start(current_user, placed)[1]
     except PricesChanged as error:
         flash(error.message, "warning")
         return _render(form, buy, lines, codes, status=409)  # the page now shows the new total

@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from marketplace.models import OrderStatus
 from marketplace.orders import bp
 from marketplace.orders.forms import BuyAgainForm, BuyerCancelForm, ConfirmReceiptForm
-from marketplace.models import OrderStatus
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.ordering import orders, statuses
 from marketplace.services.ordering.buy_again import buy_again as buy_again_service

@@ -202,3 +202,11 @@ def test_someone_elses_payment_is_a_404(client):
     assert client.get(f"/api/v1/payments/{placed['payment']['id']}").status_code == 404
     assert client.post(f"/api/v1/payments/{placed['payment']['id']}/attempts").status_code == 404
     assert client.post(f"/payments/{placed['payment']['id']}/pay").status_code == 302
+
+
+def test_the_same_online_checkout_twice_places_once_and_offers_pay_now(client):
+    data, page = _checkout_online(client, key="q" * 32)
+    again = client.post("/checkout", data=form_data(data, key="q" * 32, payment_method="ONLINE"))
+    assert again.status_code == 302 and "/checkout/done/" in again.headers["Location"]
+    assert count(CheckoutPayment) == 1 and len(_orders(data)) == 2
+    assert "Pay now" in client.get(again.headers["Location"]).get_data(as_text=True)
