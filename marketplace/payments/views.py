@@ -24,7 +24,6 @@ from werkzeug.test import Client
 
 from marketplace.extensions import csrf, limiter
 from marketplace.payments import bp, starting
-from marketplace.services.core.errors import DomainError
 from marketplace.services.payments import payments
 from marketplace.services.payments.providers import get_provider
 from marketplace.services.payments.providers import sandbox as sandbox_provider
@@ -99,7 +98,7 @@ def pay(payment_id: uuid.UUID):
     """The buyer: "Pay now" / "Pay again": a new attempt with the provider, while the hold lasts."""
     try:
         started = starting.again(current_user, payment_id)
-    except DomainError as error:
+    except payments.PaymentClosed as error:  # someone else's payment stays a 404
         flash(error.message, "danger")
         return redirect(url_for("orders.list_orders"))
     return redirect(started.redirect_url, 303)
@@ -145,11 +144,14 @@ def _deliver(url: str, body: bytes, headers: dict[str, str]) -> None:
             answer = Client(current_app).post(target.path, data=body, headers=headers,
                                               base_url=f"{target.scheme}://{target.netloc}")
         status = answer.status_code
-    else:
+    elif target.scheme in ("http", "https"):  # the URL comes from our own signed session, never a visitor
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=10) as r:
+            outgoing = urllib.request.Request(url, data=body, headers=headers)
+            with urllib.request.urlopen(outgoing, timeout=10) as r:  # nosec B310: http(s) only, checked above
                 status = r.status
         except URLError as error:
             status = getattr(error, "code", None)
+    else:
+        status = None
     if status is None or status >= 400:
         logger.warning("sandbox notification answered %s", status, extra={"notify_url": url})

@@ -201,7 +201,7 @@ def test_someone_elses_payment_is_a_404(client):
     login(client, make_user())
     assert client.get(f"/api/v1/payments/{placed['payment']['id']}").status_code == 404
     assert client.post(f"/api/v1/payments/{placed['payment']['id']}/attempts").status_code == 404
-    assert client.post(f"/payments/{placed['payment']['id']}/pay").status_code == 302
+    assert client.post(f"/payments/{placed['payment']['id']}/pay").status_code == 404
 
 
 def test_the_same_online_checkout_twice_places_once_and_offers_pay_now(client):
