@@ -159,7 +159,9 @@ def schedule_payment_expiry(hold_until: datetime) -> None:
         get_queue().enqueue_at(hold_until + timedelta(seconds=1), expire_payments,
                                description="expire unpaid online checkouts", result_ttl=0,
                                failure_ttl=current_app.config["JOB_FAILURE_TTL"])
-    except (JobsNotConfigured, RedisError):
+    except JobsNotConfigured:
+        return  # no worker to run it: `flask payments expire` from cron does
+    except RedisError:
         logger.warning("could not queue the payment expiry: `flask payments expire` must run", exc_info=True)
 
 

@@ -73,6 +73,8 @@ def test_the_buyers_order_page_says_pay_now_with_the_time_left(client):
     order = _orders(data)[0]
     page = client.get(f"/orders/{order.id}").get_data(as_text=True)
     assert "Pay now" in page and "within 15 min" in page
+    listed = client.get("/orders").get_data(as_text=True)
+    assert "#payment-box" in listed and f"for order {order.number}" in listed
 
 
 def test_the_seller_does_not_see_an_unpaid_order(client, app):
