@@ -184,3 +184,22 @@ def test_the_shops_figures_count_an_online_order_once_paid(app):
     order_a = next(o for o in _orders(data) if o.shop_id == shop_a.id)
     assert seller_figures.sales_windows(shop_a.id)[0].revenue == order_a.total
     assert dict(seller_figures.orders_by_status(shop_a.id))[S.PENDING] == 1
+
+
+def test_a_checkout_its_vouchers_pay_whole_needs_no_payment(app, monkeypatch):
+    from marketplace.models import VoucherKind
+    from tests.factories import make_voucher
+
+    monkeypatch.setitem(app.config, "SHIPPING_FEE", 0)
+    buyer = make_user()
+    address = make_address(buyer)
+    shop = make_shop()
+    product = make_product(shop=shop, variants=[{"price": 900, "stock": 2}])
+    voucher = make_voucher(shop, kind=VoucherKind.FIXED, value=5000)
+    cart.add_item(buyer, product.variants[0].id, 1)
+    placed = place_orders(buyer, address.id, "ONLINE", vouchers={str(shop.id): voucher.code}, idempotency_key="free")
+    assert placed.orders[0].total == 0
+    assert payments.start_payment(buyer, placed, links) == (None, None)
+    db.session.refresh(placed.orders[0])
+    assert placed.orders[0].status is S.PENDING and _count(CheckoutPayment) == 0
+    assert _count(Notification, Notification.kind == "order.placed") == 1
