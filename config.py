@@ -73,6 +73,11 @@ class Config:
     SHIPPING_FEE = shipping_fee(CURRENCY)  # minor units, flat per shop order
     LOW_STOCK_THRESHOLD = env_int("LOW_STOCK_THRESHOLD", 5)
     NOTIFICATIONS_POLL_SECONDS = env_int("NOTIFICATIONS_POLL_SECONDS", 30)  # the navbar bell's unread count
+    # Online payment: who collects it (sandbox, stripe, vnpay) and how long an unpaid checkout holds its stock.
+    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "sandbox").strip().lower()
+    PAYMENT_HOLD_MINUTES = env_int("PAYMENT_HOLD_MINUTES", 15)
+    # The sandbox signs its notifications with this; empty: a key derived from SECRET_KEY.
+    SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -13,6 +13,7 @@ import os
 import random
 import time
 import uuid
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from locust import FastHttpUser, constant, events, task
 from traffic import (
@@ -188,6 +189,30 @@ class PlaceOrder(Buyer):
                        expect=(201,))
         self.post_json("/api/v1/orders", {"address_id": self.account["address_id"], "payment_method": "COD"},
                        "place order", expect=(201,), **{"Idempotency-Key": uuid.uuid4().hex})
+
+
+class PlaceOrderOnline(PlaceOrder):
+    """As PlaceOrder, paid online: the sandbox's page, then its "Pay" (the signed notification the
+    server posts itself, which makes the orders PENDING) up to the redirect back."""
+
+    pool = "online"
+
+    @task
+    def place_order(self):
+        self.post_json("/api/v1/cart/items", {"variant_id": self.variant, "quantity": 1}, "online: cart add",
+                       expect=(201,))
+        placed = self.post_json("/api/v1/orders", {"address_id": self.account["address_id"], "payment_method": "ONLINE"},
+                                "online: place order", expect=(201,), **{"Idempotency-Key": uuid.uuid4().hex})
+        if placed.status_code != 201:
+            return
+        page = urlsplit(placed.json()["payment"]["redirect_url"])
+        self.client.get(f"{page.path}?{page.query}", name="online: sandbox page")
+        form = urlencode({"session": parse_qs(page.query)["session"][0], "choice": "pay"})
+        with self.client.post(page.path, data=form, name="online: pay", allow_redirects=False, catch_response=True,
+                              headers={"X-CSRFToken": self.csrf,
+                                       "Content-Type": "application/x-www-form-urlencoded"}) as response:
+            if response.status_code != 303:
+                response.failure(f"status {response.status_code}")
 
 
 class BuyerOrders(Buyer):

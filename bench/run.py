@@ -75,6 +75,7 @@ SCENARIOS = [
     ("cart add (API)", "CartAdd", 8, None),
     ("cart add + view", "CartAddAndView", 8, None),
     ("place order", "PlaceOrder", 8, None),
+    ("online checkout", "PlaceOrderOnline", 8, None),
     ("buyer order list", "BuyerOrders", 8, None),
     ("seller orders + dashboard", "SellerCenter", 4, None),
     ("admin dashboard", "AdminDashboard", 4, None),
@@ -84,7 +85,7 @@ WRK_NAMES = {"static": "static file", "home": "home", "search": "search", "cold-
              "product": "product detail", "first": "category first page", "more": "category load more"}
 POOL_SIZE = max([64, *CHECKOUT_SWEEP])  # accounts per buyer scenario: one per virtual user, never shared
 ORDER_VARIANTS = max([100, *CHECKOUT_SWEEP])  # the order scenarios' variants: one per buyer of the sweep
-POOLS = ("cart", "add", "order", "orders")  # the buyer scenarios' pools (locustfile.py); the race takes the rest
+POOLS = ("cart", "add", "order", "orders", "online")  # the buyer scenarios' pools (locustfile.py); the race takes the rest
 
 
 def bench_database_url() -> tuple[str, object | None]:
@@ -384,8 +385,12 @@ def check_orders(engine, variant_ids: list[str], before: dict) -> dict:
             "SELECT coalesce(sum(i.quantity), 0), count(DISTINCT o.id) FROM order_items i JOIN orders o "
             "ON o.id = i.order_id WHERE o.created_at >= :at AND i.variant_id = ANY(CAST(:ids AS uuid[]))"),
             {"at": before["at"], "ids": variant_ids}).one()
+        # Online orders: those the sandbox's "Pay" made PENDING (one still unpaid when the run stopped holds its stock).
+        awaiting = conn.scalar(text("SELECT count(*) FROM orders WHERE created_at >= :at AND status = 'AWAITING_PAYMENT'"),
+                               {"at": before["at"]})
     taken = before["stock"] - after["stock"]
-    return {"orders_placed": orders, "units_sold": int(sold), "stock_taken": int(taken), "ok": int(sold) == int(taken)}
+    return {"orders_placed": orders, "units_sold": int(sold), "stock_taken": int(taken), "unpaid": int(awaiting),
+            "ok": int(sold) == int(taken)}
 
 
 def check_race(engine, fixtures: dict, samples: dict) -> dict:
@@ -449,7 +454,8 @@ def main() -> None:
             users = int(os.environ.get("BENCH_USERS", users))
             generator = "wrk" if wrk and mix else "locust"
             print(f"… {scenario} ({users} users, {generator}, {WARMUP} s warm-up + {SECONDS} s)", flush=True)
-            before = stock_state(engine, fixtures["order_variant_ids"]) if user_class == "PlaceOrder" else None
+            ordering = user_class in ("PlaceOrder", "PlaceOrderOnline")
+            before = stock_state(engine, fixtures["order_variant_ids"]) if ordering else None
             run = {"wrk": wrk, "user_class": user_class, "mix": mix, "users": users, "fixtures": fixtures,
                    "fixtures_path": fixtures_path}
             if WARMUP:
@@ -466,7 +472,7 @@ def main() -> None:
                               "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"],
                               "generator": generator})
             if before is not None:
-                checks["place order"] = check_orders(engine, fixtures["order_variant_ids"], before)
+                checks[scenario] = check_orders(engine, fixtures["order_variant_ids"], before)
         for users in CHECKOUT_SWEEP if not only or "sweep" in only else ():
             print(f"… checkout sweep: {users} buyers, each on a product of their own "
                   f"({WARMUP} s warm-up + {SECONDS} s)", flush=True)

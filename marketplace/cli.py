@@ -8,6 +8,15 @@ def register(app: Flask) -> None:
 
     jobs.register_commands(app)  # `flask worker`, `flask jobs failed|retry`
 
+    @app.cli.group("payments")
+    def payments_group() -> None:
+        """Online payments."""
+
+    @payments_group.command("expire")
+    def payments_expire_command() -> None:
+        """Cancel the orders of online checkouts not paid before their hold ended (what the worker's job does)."""
+        click.echo(f"Expired {jobs.expire_payments()} unpaid checkout(s).")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def seed_demo_command(if_empty: bool) -> None:

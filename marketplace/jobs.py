@@ -19,7 +19,7 @@ import os
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
@@ -148,6 +148,30 @@ def run_worker(burst: bool = False, with_scheduler: bool = True) -> bool:
     worker = Worker([QUEUE_NAME], connection=Redis.from_url(current_app.config["REDIS_URL"]),
                     serializer=JSONSerializer)
     return worker.work(burst=burst, with_scheduler=with_scheduler, logging_level=current_app.config["LOG_LEVEL"])
+
+
+# -- the payment hold ------------------------------------------------------------------
+
+def schedule_payment_expiry(hold_until: datetime) -> None:
+    """Queue the sweep for a second after a payment's hold ends (the worker's scheduler starts it).
+    Without Redis nothing is queued: `flask payments expire` run by cron does the same work."""
+    try:
+        get_queue().enqueue_at(hold_until + timedelta(seconds=1), expire_payments,
+                               description="expire unpaid online checkouts", result_ttl=0,
+                               failure_ttl=current_app.config["JOB_FAILURE_TTL"])
+    except JobsNotConfigured:
+        return  # no worker to run it: `flask payments expire` from cron does
+    except RedisError:
+        logger.warning("could not queue the payment expiry: `flask payments expire` must run", exc_info=True)
+
+
+def expire_payments() -> int:
+    """The job: cancel the orders of every payment whose hold has ended (services/payments)."""
+    from marketplace.services.payments.payments import expire_due
+    from marketplace.web import unit_of_work
+
+    with _app_context(), unit_of_work.transaction():
+        return expire_due()
 
 
 # -- dead letters -----------------------------------------------------------------------

@@ -33,6 +33,6 @@ from marketplace.api import auth  # noqa: E402,F401
 from marketplace.api import notifications, reviews  # noqa: E402,F401
 from marketplace.api import profile  # noqa: E402,F401
 from marketplace.api import orders  # noqa: E402,F401
-from marketplace.api import cart, checkout, vouchers  # noqa: E402,F401
+from marketplace.api import cart, checkout, payments, vouchers  # noqa: E402,F401
 from marketplace.api import catalog  # noqa: E402,F401
 from marketplace.api import wishlist  # noqa: E402,F401

@@ -9,6 +9,8 @@ same key places the orders once the buyer agrees. A placed checkout is committed
 of work once the handler has answered.
 A cart line is ordered once whatever the keys: a checkout racing another for the same line is
 refused (409 cart_changed).
+`payment_method: "ONLINE"` places the orders AWAITING_PAYMENT and answers the checkout's payment
+(its redirect_url or client_secret, and hold_until); the provider's notification makes them PENDING.
 """
 from flask import request
 from flask_babel import gettext as _
@@ -18,8 +20,9 @@ from spectree import Response
 from marketplace.api import bp
 from marketplace.api.schemas import ErrorOut
 from marketplace.api.schemas.cart import IdempotencyHeaders, PlaceOrdersIn, QuoteIn, QuoteOut
-from marketplace.api.schemas.orders import OrderOut, PlacedOrdersOut
+from marketplace.api.schemas.orders import OrderOut, PaymentOut, PlacedOrdersOut
 from marketplace.api.spec import SESSION_CSRF, spec
+from marketplace.payments.starting import start as payment_start
 from marketplace.services.cart import cart_queries
 from marketplace.services.cart.buy_now import buy_now_view, check_buy_now
 from marketplace.services.core.errors import ValidationFailed
@@ -44,7 +47,9 @@ def place_order():
         expected_total=body.expected_total,
         buy_now=(body.buy_now.variant_id, body.buy_now.quantity) if body.buy_now else None,
     )
-    out = PlacedOrdersOut(orders=[OrderOut.from_order(order) for order in placed.orders])
+    payment, started = payment_start(current_user, placed)
+    out = PlacedOrdersOut(orders=[OrderOut.from_order(order) for order in placed.orders],
+                          payment=PaymentOut.of(payment, started) if payment else None)
     return out, (200 if placed.replayed else 201)
 
 

@@ -34,7 +34,33 @@ class _SpecTree(SpecTree):
                     responses["400"]["description"] += ", or a body that is not valid JSON"
                     responses.setdefault("415", {"description": "The body was not sent as application/json",
                                                  **error})
+        document["webhooks"] = PAYMENT_WEBHOOKS
         return document
+
+
+# Not the app's to call: the payment provider's server posts here (marketplace/payments/views.py).
+PAYMENT_WEBHOOKS = {"paymentNotification": {"post": {
+    "summary": "POST /payments/notify/{provider}: the payment provider tells us what happened to an attempt",
+    "description": (
+        "Sent by the provider configured in PAYMENT_PROVIDER (sandbox, stripe, vnpay), in its own format, "
+        "signed its own way (sandbox: X-Sandbox-Signature, the hex HMAC-SHA256 of the body). No session, no "
+        "CSRF token. Each notification is processed once by its event id; a copy is answered as the first "
+        "was. Refused and kept: an unknown payment, an amount or currency other than the payment's."
+    ),
+    "parameters": [{"name": "provider", "in": "path", "required": True,
+                    "schema": {"type": "string", "enum": ["sandbox", "stripe", "vnpay"]}}],
+    "requestBody": {"content": {"application/json": {"schema": {
+        "type": "object", "description": "The sandbox's body; Stripe and VNPay send theirs",
+        "properties": {"event_id": {"type": "string"}, "reference": {"type": "string"},
+                       "outcome": {"type": "string", "enum": ["paid", "failed", "cancelled"]},
+                       "amount": {"type": "integer"}, "currency": {"type": "string"}}}}}},
+    "responses": {
+        "200": {"description": "Accepted, or a duplicate of one accepted before"},
+        "400": {"description": "Bad or missing signature, or a malformed body: nothing is kept"},
+        "404": {"description": "No such payment (or not the configured provider)"},
+        "422": {"description": "The amount or currency is not the payment's"},
+    },
+}}}
 
 
 spec = _SpecTree(

@@ -28,7 +28,8 @@ class NewAddressForm(Form):
 class CheckoutForm(PageForm):
     address_id = RadioField(_l("Ship to"), validate_choice=False)
     new_address = FormField(NewAddressForm)
-    payment_method = RadioField(_l("Payment"), choices=[SelectChoice("COD", _l("Cash on delivery (COD)"))], default="COD",
+    payment_method = RadioField(_l("Payment"), choices=[SelectChoice("COD", _l("Cash on delivery (COD)")),
+                                                             SelectChoice("ONLINE", _l("Pay online now"))], default="COD",
                                 validate_choice=False)
     idempotency_key = HiddenField(validators=[Length(max=100)])  # orders.idempotency_key is VARCHAR(100)
     # The total the page showed (templates/checkout/partials/_checkout_totals.html renders the input;

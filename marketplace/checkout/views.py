@@ -3,7 +3,8 @@
 The page carries an idempotency key made when it renders, so a double click or a
 retried POST places the orders once. Any refusal re-renders the page (422) with the
 line or voucher named, after rolling back everything, the new address included
-(`unit_of_work.attempt()`: the page re-reads the cart and the address book). The request's
+(`unit_of_work.attempt()`: the page re-reads the cart and the address book). An ONLINE checkout
+starts its payment in the same transaction and sends the buyer on to the provider's page. The request's
 unit of work commits the placed orders after the view has redirected; a replayed checkout
 commits nothing.
 
@@ -30,6 +31,7 @@ from flask_login import current_user
 from marketplace.checkout import bp
 from marketplace.checkout.forms import NEW_ADDRESS, BuyNowForm, CheckoutForm
 from marketplace.money import format_money
+from marketplace.payments.starting import start as payment_start
 from marketplace.services.accounts import addresses as address_book
 from marketplace.services.cart import cart_queries
 from marketplace.services.cart.buy_now import BuyNow, buy_now_view, check_buy_now
@@ -41,6 +43,7 @@ from marketplace.services.ordering.checkout import (
 )
 from marketplace.services.ordering.checkout_queries import placed_checkout, preview_checkout
 from marketplace.services.ordering.vouchers import VoucherInvalid, describe
+from marketplace.services.payments import payments
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required, verified_required
 from marketplace.web.htmx import htmx_target, is_htmx
@@ -206,6 +209,8 @@ def place_order():
             placed = place_orders(current_user, address_id, form.payment_method.data, cart_item_ids=picked,
                                   vouchers=vouchers, idempotency_key=form.idempotency_key.data,
                                   expected_total=form.expected_total.data, buy_now=buy_now_line)
+            # A double submit's orders already have their payment: its confirmation page offers "Pay now".
+            started = None if placed.replayed else payment_start(current_user, placed)[1]
     except PricesChanged as error:
         flash(error.message, "warning")
         return _render(form, buy, lines, codes, status=409)  # the page now shows the new total
@@ -215,6 +220,8 @@ def place_order():
         unit_of_work.discard()  # a double submit: drop the new address it may have made again
     else:
         flash(_("Thank you! %(placed)s", placed=_orders_placed(len(placed.orders))), "success")
+    if started is not None and started.redirect_url:  # ONLINE: on to the provider's page
+        return redirect(started.redirect_url, 303)
     return redirect(url_for("checkout.confirmation", checkout_id=placed.checkout_id))
 
 
@@ -267,4 +274,5 @@ def confirmation(checkout_id: uuid.UUID):
     orders = orders_of_checkout(current_user, checkout_id)
     if not orders:
         raise NotFound(_("We couldn't find that checkout."))
-    return render_template("checkout/confirmation.html", orders=orders)
+    return render_template("checkout/confirmation.html", orders=orders,
+                           payment=payments.payment_of_checkout(current_user, checkout_id))

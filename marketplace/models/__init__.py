@@ -6,6 +6,7 @@ from marketplace.models.catalog import (
 )
 from marketplace.models.notifications import AuditLog, Notification
 from marketplace.models.orders import CheckoutRequest, Order, OrderEvent, OrderItem, OrderStatus, PaymentMethod
+from marketplace.models.payments import CheckoutPayment, PaymentAttempt, PaymentEvent, PaymentRefund, PaymentStatus
 from marketplace.models.reviews import Review, ReviewImage
 from marketplace.models.rollups import CacheVersion, ProductCount, ProductSalesDaily, SalesDaily, ShopSalesDaily
 from marketplace.models.search import SearchWord
@@ -15,7 +16,8 @@ from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
 from marketplace.models.wishlist import ShopFollow, WishlistItem
 
 __all__ = [
-    "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutRequest",
+    "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutPayment",
+    "CheckoutRequest", "PaymentAttempt", "PaymentEvent", "PaymentRefund", "PaymentStatus",
     "LoginSession", "Notification", "Order", "OrderEvent", "OrderItem", "OrderStatus", "OtpCode", "OtpPurpose",
     "PaymentMethod", "PendingImage", "Product", "ProductCount", "ProductImage", "ProductSalesDaily", "ProductStatus",
     "ProductVariant", "Review", "ReviewImage", "Role", "SalesDaily", "SearchWord", "Shop", "ShopFollow", "ShopSalesDaily",

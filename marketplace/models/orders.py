@@ -12,7 +12,7 @@ from marketplace.models.users import User, pg_enum
 
 
 class OrderStatus(str, enum.Enum):
-    PENDING_PAYMENT = "PENDING_PAYMENT"  # online payment not yet confirmed (COD skips it)
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"  # online payment not yet confirmed (COD skips it)
     PENDING = "PENDING"
     CONFIRMED = "CONFIRMED"
     SHIPPING = "SHIPPING"
@@ -23,6 +23,7 @@ class OrderStatus(str, enum.Enum):
 
 class PaymentMethod(str, enum.Enum):
     COD = "COD"
+    ONLINE = "ONLINE"  # paid through PAYMENT_PROVIDER before the shops see the orders
 
 
 class CheckoutRequest(UUIDPrimaryKey, Timestamped, Base):

@@ -11,12 +11,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from marketplace.models import OrderStatus
 from marketplace.orders import bp
 from marketplace.orders.forms import BuyAgainForm, BuyerCancelForm, ConfirmReceiptForm
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.ordering import orders, statuses
 from marketplace.services.ordering.buy_again import buy_again as buy_again_service
 from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed
+from marketplace.services.payments import payments
 from marketplace.services.reviews import review_queries
 from marketplace.services.reviews.reviews import REVIEWABLE_STATUSES
 from marketplace.web.auth import login_required
@@ -116,6 +118,8 @@ def _render(order, cancel_form: BuyerCancelForm | None = None, notice: str | Non
         "reviewed_ids": review_queries.reviewed_item_ids(order) if order.status in REVIEWABLE_STATUSES else None,
         "notice": notice,
         "error": error,
+        "payment": (payments.payment_of_checkout(current_user, order.checkout_id)
+                    if order.status is OrderStatus.AWAITING_PAYMENT else None),
     }
     if htmx_target() == PANEL:
         return render_template("orders/partials/_order_panel.html", **context)

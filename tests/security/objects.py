@@ -13,10 +13,14 @@ its entry when the route is added.
 import io
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from marketplace.extensions import db
-from marketplace.models import CartItem, OrderStatus, ProductImage, ProductStatus, ReviewImage, ShopStatus
+from marketplace.models import (
+    CartItem, CheckoutPayment, OrderStatus, ProductImage, ProductStatus, ReviewImage, ShopStatus,
+)
+from marketplace.models.base import utcnow
 from marketplace.services.accounts.notifications import notify
 from marketplace.services.reviews.reviews import create_review
 from tests.factories import make_category, make_order, make_product, make_shop, make_voucher
@@ -72,6 +76,17 @@ def _order(status=OrderStatus.PENDING):
                     form={"reason": "Changed my mind", "tracking_number": "TRACK1"}, json={})
 
     return build
+
+
+def _payment(w):
+    """An ONLINE checkout's payment, still open: its owner may read it, pay it again and come back to it."""
+    order = make_order(w.buyer_a, w.product_a, status=OrderStatus.AWAITING_PAYMENT, ship_line1="42 Secret Street")
+    payment = CheckoutPayment(buyer_id=w.buyer_a.id, checkout_id=order.checkout_id, provider="sandbox",
+                              status="PENDING", amount=order.total, currency=order.currency,
+                              hold_until=utcnow() + timedelta(minutes=15), attempt=1, provider_reference="sbx_secret")
+    db.session.add(payment)
+    db.session.flush()
+    return Made({"payment_id": payment.id}, "sbx_secret", json={})
 
 
 def _hidden_product(w):
@@ -193,6 +208,11 @@ OBJECTS: dict[str, Target] = {
     "api.get_order": Target(BUYER, _order()),
     "api.cancel_order": Target(BUYER, _order()),
     "api.confirm_order_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),
+    # the buyer's online payments
+    "payments.pay": Target(BUYER, _payment),
+    "payments.returned": Target(BUYER, _payment),
+    "api.get_payment": Target(BUYER, _payment),
+    "api.new_attempt": Target(BUYER, _payment),
     # public pages of a product that is not public (a draft)
     "catalog.view_product": Target(PUBLIC, _hidden_product),
     "catalog.variant_panel": Target(PUBLIC, _hidden_product),

@@ -19,7 +19,11 @@ from tests.security.support import (
     uuid_arguments,
 )
 
-UNSAFE_ROUTES = [(rule, method) for rule in url_rules() for method in sorted(rule.methods) if method in UNSAFE_METHODS]
+# The one route no browser sends: the payment provider's server, believed on its signature alone
+# (test_the_payment_notification_takes_no_token_but_refuses_what_is_unsigned below).
+EXEMPT = {"payments.notify"}
+UNSAFE_ROUTES = [(rule, method) for rule in url_rules() for method in sorted(rule.methods)
+                 if method in UNSAFE_METHODS and rule.endpoint not in EXEMPT]
 CSRF_PAGE_TEXT = "missing its security token"
 
 
@@ -80,3 +84,13 @@ def test_every_unsafe_route_is_covered():
     endpoints = {rule.endpoint for rule, _ in UNSAFE_ROUTES}
     expected = {"account.login", "cart.add_item", "checkout.place_order", "api.place_order", "admin.suspend_user"}
     assert expected <= endpoints
+
+
+def test_the_payment_notification_takes_no_token_but_refuses_what_is_unsigned(app):
+    client = client_for(app, None)
+    before = db_fingerprint()
+    for headers in ({}, {"X-Sandbox-Signature": "0" * 64}):
+        response = client.open("/payments/notify/sandbox", method="POST", data=b'{"event_id": "e"}',
+                               headers={"Content-Type": "application/json", **headers}, csrf=False)
+        assert response.status_code == 400 and response.get_json() == {"result": "bad_signature"}
+    assert db_fingerprint() == before

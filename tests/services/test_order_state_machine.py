@@ -26,7 +26,7 @@ EXPECTED = {
     ("seller", "deliver", S.SHIPPING): S.DELIVERED,
     ("seller", "cancel", S.PENDING): S.CANCELLED,
     ("seller", "cancel", S.CONFIRMED): S.CANCELLED,
-    ("admin", "cancel", S.PENDING_PAYMENT): S.CANCELLED,
+    ("admin", "cancel", S.AWAITING_PAYMENT): S.CANCELLED,
     ("admin", "cancel", S.PENDING): S.CANCELLED,
     ("admin", "cancel", S.CONFIRMED): S.CANCELLED,
     ("admin", "cancel", S.SHIPPING): S.CANCELLED,

@@ -50,7 +50,7 @@ def test_completed_orders_may_be_reviewed_too():
 
 
 @pytest.mark.parametrize("status", [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING,
-                                    OrderStatus.CANCELLED, OrderStatus.PENDING_PAYMENT])
+                                    OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT])
 def test_an_order_not_yet_delivered_cannot_be_reviewed(status):
     _, _, product = seller_with_product()
     line = bought_line(product, status=status)

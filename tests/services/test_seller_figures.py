@@ -67,7 +67,7 @@ def test_orders_by_status_counts_every_order_of_the_shop():
     counts = dict(seller_figures.orders_by_status(shop.id))
     for status in (S.PENDING, S.CONFIRMED, S.SHIPPING, S.DELIVERED, S.COMPLETED, S.CANCELLED):
         assert counts[status] == sum(1 for o in orders if o.status == status), status
-    assert S.PENDING_PAYMENT not in counts  # shown only when some exist
+    assert S.AWAITING_PAYMENT not in counts  # not the shop's work until paid
 
 
 def test_top_products_count_delivered_units_of_30_days():

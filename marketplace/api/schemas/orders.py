@@ -106,17 +106,38 @@ class OrderOut(ApiModel):
         )
 
 
+class PaymentOut(ApiModel):
+    """An ONLINE checkout's payment: send the buyer to redirect_url (web) or pay with client_secret (an SDK)."""
+
+    id: uuid.UUID
+    status: str = Field(description="PENDING, PAID, EXPIRED or REFUNDED")
+    amount: int = Field(description="The checkout's grand total, in the currency's minor unit")
+    currency: str
+    provider: str = Field(description="sandbox, stripe or vnpay")
+    redirect_url: str | None = Field(None, description="The provider's payment page for this attempt")
+    client_secret: str | None = Field(None, description="For the provider's SDK (Stripe's PaymentIntent)")
+    hold_until: Moment = Field(description="Unpaid by then, the orders are cancelled and their stock released")
+
+    @classmethod
+    def of(cls, payment, started) -> "PaymentOut":
+        return cls(id=payment.id, status=payment.status, amount=payment.amount, currency=payment.currency,
+                   provider=payment.provider, redirect_url=started.redirect_url if started else None,
+                   client_secret=started.client_secret if started else None, hold_until=payment.hold_until)
+
+
 class PlacedOrdersOut(ApiModel):
-    """POST /orders answers {"orders": [...]}: one order per shop of the checkout."""
+    """POST /orders answers {"orders": [...], "payment": ...}: one order per shop of the checkout, and
+    for payment_method ONLINE the payment that pays them all (null for COD)."""
 
     orders: list[OrderOut] = Field(description="One order per shop of the checkout")
+    payment: PaymentOut | None = Field(None, description="ONLINE only: the one payment of the checkout")
 
 
 # --- reading and acting on placed orders (orders area) ---------------------------------
 
 class OrdersQuery(ApiModel):
-    status: one_line(20) | None = Field(None, description="PENDING, CONFIRMED, SHIPPING, DELIVERED, COMPLETED or "
-                                                           "CANCELLED")
+    status: one_line(20) | None = Field(None, description="AWAITING_PAYMENT, PENDING, CONFIRMED, SHIPPING, "
+                                                           "DELIVERED, COMPLETED or CANCELLED")
     cursor: one_line(500) | None = Field(None, description="next_cursor of the previous page")
     limit: whole(1, 50) = 20
 

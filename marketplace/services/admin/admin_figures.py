@@ -91,7 +91,8 @@ def daily_sales(days: int = 30, today: date | None = None) -> list[DailySales]:
 
 
 def _gmv(table):
-    return func.coalesce(func.sum(table.total).filter(table.status != OrderStatus.CANCELLED), 0)
+    paid = table.status.notin_((OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT))  # paid orders only
+    return func.coalesce(func.sum(table.total).filter(paid), 0)
 
 
 def orders_by_status() -> dict[OrderStatus, int]:

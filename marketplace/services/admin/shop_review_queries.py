@@ -73,7 +73,8 @@ def shop_figures(shop_id: uuid.UUID) -> ShopFigures:
         _products(shop_id, Product.status == ProductStatus.ACTIVE).label("active_products"),
         _products(shop_id, Product.status == ProductStatus.HIDDEN).label("hidden_products"),
         _sales(ShopSalesDaily.orders, shop_id).label("orders"),
-        _sales(ShopSalesDaily.total, shop_id, ShopSalesDaily.status != OrderStatus.CANCELLED).label("revenue"),
+        _sales(ShopSalesDaily.total, shop_id,
+               ShopSalesDaily.status.notin_((OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT))).label("revenue"),
     )).one()
     return ShopFigures(**{key: int(value) for key, value in row._asdict().items()})
 

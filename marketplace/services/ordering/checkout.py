@@ -143,7 +143,9 @@ RETURNING checkout_requests.id
 def place_orders(user: User, address_id, payment_method, cart_item_ids=None, vouchers: dict | None = None,
                  idempotency_key: str | None = None, expected_total: int | None = None,
                  buy_now: tuple | None = None) -> PlacedOrders:
-    """Place one PENDING order per shop from the chosen cart lines (all when None); see the module doc.
+    """Place one order per shop from the chosen cart lines (all when None); see the module doc. A COD
+    order is PENDING and its shop is told at once; an ONLINE one is AWAITING_PAYMENT, its stock taken
+    all the same, and its shop hears of it once paid (services/payments starts the payment).
 
     expected_total: the grand total (every shop's subtotal - discount + shipping, minor units)
     the buyer was shown; None skips the check (older app versions send none).
@@ -207,7 +209,8 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     for order in orders:
         if order.voucher_id:
             db.session.add(VoucherUsage(voucher_id=order.voucher_id, user_id=user.id, order_id=order.id))
-    _tell_the_sellers(user, orders, {line.shop.id: line.owner_locale for line in lines})
+    if method is PaymentMethod.COD:
+        _tell_the_sellers(user, orders, {line.shop.id: line.owner_locale for line in lines})
     if buy_now is None and clear_lines(user, [line.line_id for line in lines]) != len(lines):
         raise CartChanged()  # step 2's guard: never reached while the lines are read FOR UPDATE
     db.session.flush()
@@ -279,7 +282,7 @@ def _payment_method(value) -> PaymentMethod:
     try:
         return value if isinstance(value, PaymentMethod) else PaymentMethod(str(value).upper())
     except ValueError:
-        raise ValidationFailed(_("Choose cash on delivery (COD)."), code="invalid_payment_method",
+        raise ValidationFailed(_("Choose cash on delivery (COD) or online payment (ONLINE)."), code="invalid_payment_method",
                                field="payment_method") from None
 
 
@@ -452,9 +455,10 @@ def _order_rows(user, checkout_id, number, method, address, group: list[_Line], 
     """One shop's order as rows: the order, its lines (copied from the catalog), its first event."""
     shipping_fee = pricing.shipping_fee()
     order_id, now = uuid.uuid4(), utcnow()
+    status = OrderStatus.AWAITING_PAYMENT if method is PaymentMethod.ONLINE else OrderStatus.PENDING
     order = dict(
         id=order_id, number=number, checkout_id=checkout_id, buyer_id=user.id, shop_id=group[0].shop.id,
-        status=OrderStatus.PENDING, payment_method=method, currency=current_app.config["CURRENCY"],
+        status=status, payment_method=method, currency=current_app.config["CURRENCY"],
         subtotal=subtotal, shipping_fee=shipping_fee, discount=discount,
         total=pricing.order_total(subtotal, discount, shipping_fee),
         voucher_id=voucher.id if voucher else None, voucher_code=voucher.code if voucher else None,
@@ -470,7 +474,7 @@ def _order_rows(user, checkout_id, number, method, address, group: list[_Line], 
         line_total=pricing.line_total(line.variant.price, line.quantity),
     ) for line in group]
     event = dict(id=uuid.uuid4(), order_id=order_id, actor_id=user.id, from_status=None,
-                 to_status=OrderStatus.PENDING, note=None, created_at=now)
+                 to_status=status, note=None, created_at=now)
     return order, items, event, group[0].shop
 
 

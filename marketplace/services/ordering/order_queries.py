@@ -44,8 +44,8 @@ def list_buyer_orders(buyer: User, status: OrderStatus | None = None, cursor: st
 
 def list_shop_orders(shop: Shop, status: OrderStatus | None = None, cursor: str | None = None,
                      limit: int = PAGE_SIZE) -> Page[Order]:
-    """`shop`'s orders, newest first, optionally in one status."""
-    query = select(Order).where(Order.shop_id == shop.id)
+    """`shop`'s orders, newest first, optionally in one status; not those still awaiting payment (not yet work)."""
+    query = select(Order).where(Order.shop_id == shop.id, Order.status != OrderStatus.AWAITING_PAYMENT)
     return _page(query, status, cursor, limit, with_events=False)
 
 
@@ -60,7 +60,7 @@ def count_shop_orders_by_status(shop: Shop) -> dict[OrderStatus | None, int]:
     )
     for status, count in rows:
         counts[status] = int(count)
-    counts[None] = sum(counts.values())
+    counts[None] = sum(n for status, n in counts.items() if status is not OrderStatus.AWAITING_PAYMENT)
     return counts
 
 
@@ -70,8 +70,10 @@ def get_buyer_order(buyer: User, order_id: uuid.UUID) -> Order:
 
 
 def get_shop_order(shop: Shop, order_id: uuid.UUID) -> Order:
-    """One of `shop`'s orders with shop, lines and timeline (3 statements), or NotFound."""
-    return _detail(select(Order).where(Order.id == order_id, Order.shop_id == shop.id))
+    """One of `shop`'s orders with shop, lines and timeline (3 statements), or NotFound (also while it
+    awaits payment: the shop hears of it once paid)."""
+    return _detail(select(Order).where(Order.id == order_id, Order.shop_id == shop.id,
+                                       Order.status != OrderStatus.AWAITING_PAYMENT))
 
 
 def _detail(query: Select) -> Order:

@@ -80,7 +80,7 @@ TRANSITIONS: dict[tuple[ActorRole, Action], Transition] = {
 
 # Order of the forward path, to say "not yet" rather than "no longer".
 _PROGRESS = {
-    S.PENDING_PAYMENT: 1, S.PENDING: 1, S.CONFIRMED: 2, S.SHIPPING: 3, S.DELIVERED: 4, S.COMPLETED: 5,
+    S.AWAITING_PAYMENT: 1, S.PENDING: 1, S.CONFIRMED: 2, S.SHIPPING: 3, S.DELIVERED: 4, S.COMPLETED: 5,
     S.CANCELLED: 6,
 }
 # The refusals, whole sentences for the translators; %(status)s is statuses.IN_A_SENTENCE.
@@ -217,10 +217,10 @@ def transition(order_id: uuid.UUID, actor: User, role: ActorRole, action: Action
         order.completed_at = utcnow()
     elif allowed.target is S.CANCELLED:
         order.cancel_reason = note
-        _restock(order)
+        restock(order)
         if previous is S.DELIVERED:  # sold_count counts delivered orders only
             _add_sold_units(order, -1)
-        _return_voucher(order)
+        return_voucher(order)
     db.session.add(OrderEvent(order_id=order.id, actor_id=actor.id, from_status=previous,
                               to_status=allowed.target, note=note))
     db.session.flush()
@@ -240,7 +240,7 @@ def _quantities(order: Order, key) -> dict[uuid.UUID, int]:
     return totals
 
 
-def _restock(order: Order) -> None:
+def restock(order: Order) -> None:
     # A soft-deleted variant still exists and takes its units back; a hard-deleted one
     # (variant_id SET NULL) has nowhere to put them.
     for variant_id, quantity in sorted(_quantities(order, OrderItem.variant_id).items()):
@@ -261,7 +261,7 @@ def _add_sold_units(order: Order, sign: int) -> None:
         )
 
 
-def _return_voucher(order: Order) -> None:
+def return_voucher(order: Order) -> None:
     # The usage row is the claim; deleting it (not order.voucher_id) makes a second
     # cancel path unable to give the same use back twice.
     voucher_ids = db.session.scalars(

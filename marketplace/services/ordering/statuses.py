@@ -12,7 +12,7 @@ from marketplace.models import OrderStatus
 S = OrderStatus
 
 LABELS = {
-    S.PENDING_PAYMENT: lazy_pgettext("order status", "Awaiting payment"),
+    S.AWAITING_PAYMENT: lazy_pgettext("order status", "Awaiting payment"),
     S.PENDING: lazy_pgettext("order status", "Pending"),
     S.CONFIRMED: lazy_pgettext("order status", "Confirmed"),
     S.SHIPPING: lazy_pgettext("order status", "Shipping"),
@@ -23,7 +23,7 @@ LABELS = {
 
 # The timeline: what reaching each status means.
 STEPS = {
-    S.PENDING_PAYMENT: _l("Waiting for payment"),
+    S.AWAITING_PAYMENT: _l("Waiting for payment"),
     S.PENDING: _l("Order placed"),
     S.CONFIRMED: _l("Confirmed by the shop"),
     S.SHIPPING: _l("Handed to the carrier"),
@@ -46,7 +46,7 @@ TABS = [
 # A status inside a sentence ("This order is SHIPPING; ..."): English names it as the API does,
 # which its clients have shown since launch; other languages name it by its label.
 IN_A_SENTENCE = {
-    S.PENDING_PAYMENT: lazy_pgettext("order status in a sentence", "PENDING_PAYMENT"),
+    S.AWAITING_PAYMENT: lazy_pgettext("order status in a sentence", "AWAITING_PAYMENT"),
     S.PENDING: lazy_pgettext("order status in a sentence", "PENDING"),
     S.CONFIRMED: lazy_pgettext("order status in a sentence", "CONFIRMED"),
     S.SHIPPING: lazy_pgettext("order status in a sentence", "SHIPPING"),

@@ -22,8 +22,9 @@ from marketplace.models import OrderStatus, Product, ProductSalesDaily, ProductS
 from marketplace.services.core import rollups
 
 SOLD_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
-STATUS_ORDER = [OrderStatus.PENDING_PAYMENT, OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING,
-                OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.CANCELLED]
+# The shop's statuses: an order awaiting payment is not the shop's work yet.
+STATUS_ORDER = [OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPING, OrderStatus.DELIVERED,
+                OrderStatus.COMPLETED, OrderStatus.CANCELLED]
 CHART_DAYS = 30
 NO_PRODUCT = literal(uuid.UUID(int=0))  # product_sales_daily's key for lines whose product row is gone
 
@@ -74,7 +75,7 @@ def sales_windows(shop_id: uuid.UUID, now: datetime | None = None) -> list[Windo
     over the shop's daily rollup (services/core/rollups.py)."""
     rollups.include_pending()
     starts = [(label, first_day(now, back)) for label, back in WINDOWS]
-    live = ShopSalesDaily.status != OrderStatus.CANCELLED
+    live = ShopSalesDaily.status.notin_((OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT))  # paid orders only
     columns = []
     for _, since in starts:
         recent = ShopSalesDaily.day >= since
@@ -99,7 +100,7 @@ def revenue_by_day(shop_id: uuid.UUID, now: datetime | None = None, days: int = 
         d: (int(revenue), int(orders))
         for d, revenue, orders in db.session.execute(
             select(ShopSalesDaily.day, func.sum(ShopSalesDaily.total), func.sum(ShopSalesDaily.orders))
-            .where(ShopSalesDaily.shop_id == shop_id, ShopSalesDaily.status != OrderStatus.CANCELLED,
+            .where(ShopSalesDaily.shop_id == shop_id, ShopSalesDaily.status.notin_((OrderStatus.CANCELLED, OrderStatus.AWAITING_PAYMENT)),
                    ShopSalesDaily.day >= first)
             .group_by(ShopSalesDaily.day)
         )
@@ -108,14 +109,13 @@ def revenue_by_day(shop_id: uuid.UUID, now: datetime | None = None, days: int = 
 
 
 def orders_by_status(shop_id: uuid.UUID) -> list[tuple[OrderStatus, int]]:
-    """How many of the shop's orders are in each status (all time), in lifecycle order."""
+    """How many of the shop's orders are in each status (all time), in lifecycle order (STATUS_ORDER)."""
     rollups.include_pending()
     counts = {status: int(n) for status, n in db.session.execute(
         select(ShopSalesDaily.status, func.sum(ShopSalesDaily.orders))
         .where(ShopSalesDaily.shop_id == shop_id).group_by(ShopSalesDaily.status)
     )}
-    return [(status, counts.get(status, 0)) for status in STATUS_ORDER
-            if status != OrderStatus.PENDING_PAYMENT or counts.get(status)]
+    return [(status, counts.get(status, 0)) for status in STATUS_ORDER]
 
 
 def top_products(shop_id: uuid.UUID, now: datetime | None = None, days: int = CHART_DAYS,

@@ -1,0 +1,117 @@
+"""Races on one checkout's payment, with real threads, each with its own session and connection.
+
+The same notification sent 20 times at once is processed once (the unique event id); "paid" and
+"expired" at the same moment end in exactly one of their outcomes: paid and kept, or cancelled
+and refunded, never both and never neither.
+"""
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from marketplace.extensions import db
+from marketplace.models import (
+    CheckoutPayment, Notification, Order, OrderEvent, OrderStatus, PaymentEvent, PaymentRefund, ProductVariant,
+)
+from marketplace.services.payments import payments
+from marketplace.services.payments.providers.base import Ack
+from tests.concurrency.support import run_threads
+from tests.payments_support import notification, online_checkout
+
+pytestmark = pytest.mark.concurrency
+S = OrderStatus
+ROUNDS = 8
+
+
+def _place(app, *, overdue=False):
+    """A committed ONLINE checkout from two shops; returns its ids and the PAID notification."""
+    with app.app_context():
+        data = online_checkout()
+        payment = data["payment"]
+        if overdue:
+            db.session.execute(update(CheckoutPayment).where(CheckoutPayment.id == payment.id)
+                               .values(hold_until=payment.hold_until - timedelta(minutes=30)))
+        ids = {"payment": payment.id, "checkout": data["placed"].checkout_id,
+               "variants": [v.id for v in data["variants"]], "paid": notification(payment)}
+        db.session.commit()
+        db.session.remove()
+    return ids
+
+
+def _in_thread(app, barrier, results, name, move):
+    def run():
+        with app.app_context():
+            try:
+                barrier.wait()
+                results[name] = move()
+                db.session.commit()
+            except Exception as error:  # surfaced by the assertions
+                db.session.rollback()
+                results[name] = error
+            finally:
+                db.session.remove()
+    return run
+
+
+def _state(app, ids):
+    with app.app_context():
+        state = {
+            "payment": db.session.scalar(select(CheckoutPayment.status).where(CheckoutPayment.id == ids["payment"])),
+            "orders": sorted(s.value for s in db.session.scalars(
+                select(Order.status).where(Order.checkout_id == ids["checkout"]))),
+            "moves": db.session.execute(
+                select(OrderEvent.from_status, OrderEvent.to_status, func.count())
+                .join(Order, Order.id == OrderEvent.order_id).where(Order.checkout_id == ids["checkout"],
+                                                                   OrderEvent.from_status.is_not(None))
+                .group_by(OrderEvent.from_status, OrderEvent.to_status)).all(),
+            "stock": [db.session.scalar(select(ProductVariant.stock).where(ProductVariant.id == v))
+                      for v in ids["variants"]],
+            "refunds": db.session.scalar(select(func.count()).select_from(PaymentRefund)
+                                         .where(PaymentRefund.payment_id == ids["payment"])),
+            "events": db.session.scalar(select(func.count()).select_from(PaymentEvent)
+                                        .where(PaymentEvent.payment_id == ids["payment"])),
+            "new_order_news": db.session.scalar(select(func.count()).select_from(Notification)
+                                                .where(Notification.kind == "order.placed")),
+        }
+        db.session.remove()
+    return state
+
+
+def test_the_same_notification_twenty_times_at_once_is_processed_once(committed_app):
+    ids = _place(committed_app)
+    barrier = threading.Barrier(20, timeout=30)
+    results = {}
+    run_threads([_in_thread(committed_app, barrier, results, i,
+                            lambda: payments.handle_notification("sandbox", ids["paid"])) for i in range(20)],
+                hung="a notification waited forever")
+    assert sorted(results.values(), key=str) == [Ack.ACCEPTED] + [Ack.DUPLICATE] * 19, results
+    state = _state(committed_app, ids)
+    assert state["payment"] == "PAID" and state["orders"] == ["PENDING", "PENDING"]
+    assert state["moves"] == [(S.AWAITING_PAYMENT, S.PENDING, 2)]
+    assert state["events"] == 1 and state["new_order_news"] == 2 and state["refunds"] == 0
+
+
+def test_paid_and_expired_racing_end_in_exactly_one_outcome(committed_app):
+    seen = set()
+    for __ in range(ROUNDS):
+        ids = _place(committed_app, overdue=True)
+        barrier = threading.Barrier(2, timeout=30)
+        results = {}
+        run_threads([
+            _in_thread(committed_app, barrier, results, "paid",
+                       lambda: payments.handle_notification("sandbox", ids["paid"])),
+            _in_thread(committed_app, barrier, results, "expire", payments.expire_due),
+        ], hung="paid and expired deadlocked")
+        assert results["paid"] is Ack.ACCEPTED and isinstance(results["expire"], int), results
+        state = _state(committed_app, ids)
+        if state["payment"] == "PAID":  # paid first (or the sweep skipped its locked row)
+            assert state["orders"] == ["PENDING", "PENDING"] and state["refunds"] == 0
+            assert state["stock"] == [3, 2]
+            assert state["moves"] == [(S.AWAITING_PAYMENT, S.PENDING, 2)]
+        else:  # expired first: the money goes back
+            assert state["payment"] == "REFUNDED" and state["refunds"] == 1
+            assert state["orders"] == ["CANCELLED", "CANCELLED"] and state["stock"] == [5, 3]
+            assert state["moves"] == [(S.AWAITING_PAYMENT, S.CANCELLED, 2)]
+        seen.add(state["payment"])
+    assert seen <= {"PAID", "REFUNDED"}
