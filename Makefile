@@ -4,6 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# pytest-xdist processes for `make test`, each with its own databases (tests/database.py); 0: one
+# process. Two against a PostgreSQL server (TEST_DATABASE_URL); one on the embedded pgserver.
+TEST_WORKERS ?= $(if $(TEST_DATABASE_URL),2,0)
 export FLASK_APP := wsgi
 
 .PHONY: run test install install-dev migrate seed-demo worker lint bench clean messages
@@ -42,7 +45,7 @@ run: $(VENV)/.installed $(CATALOGS)
 test: $(VENV)/.installed-dev $(CATALOGS)
 	@if [ -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1; then :; \
 	else $(BIN)/python -m playwright install chromium; fi
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## worker: deliver queued SMS/email (needs REDIS_URL)
 worker: $(VENV)/.installed

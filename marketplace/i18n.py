@@ -9,6 +9,7 @@ test suite fails on a marked string the catalog does not translate: tests/projec
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -175,7 +176,7 @@ def compile_all(force: bool = False) -> list[str]:
         if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         catalog = read(locale)
-        tmp = mo.with_suffix(".mo.tmp")
+        tmp = mo.with_suffix(f".mo.{os.getpid()}.tmp")  # processes compiling at once each write their own
         with tmp.open("wb") as f:
             write_mo(f, catalog)
         tmp.replace(mo)

@@ -6,6 +6,7 @@ transaction" recipe), so tests are isolated and fast. Tests that need real
 commits and several connections (concurrency) use `committed_app` instead.
 """
 import re
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -37,6 +38,19 @@ class _ConnectionBoundSession(FlaskSession):
 
 def make_test_config(url: str, **overrides) -> type[TestingConfig]:
     return type("TestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """Test ids without the random ids of the objects a parameter was built with (paths like
+    /account/addresses/<id>/edit): the same on every run and in every pytest-xdist worker."""
+    if isinstance(val, uuid.UUID):
+        return "<id>"
+    if isinstance(val, str) and _UUID.search(val):
+        return _UUID.sub("<id>", val)
+    return None
 
 
 def pytest_sessionstart(session):

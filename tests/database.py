@@ -10,6 +10,19 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", ...; `make test` uses one per core):
+# each has its own databases and Redis databases, so nothing one does is seen by another.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def for_this_worker(redis_url: str) -> str:
+    """`redis_url` for this worker: the first keeps it, the next ones count down two databases each
+    (the suite uses two: the jobs' and the shared page cache's)."""
+    n = int(WORKER[2:]) if WORKER.startswith("gw") and WORKER[2:].isdigit() else 0
+    if not n:
+        return redis_url
+    base, _, number = redis_url.rpartition("/")
+    return f"{base}/{(int(number or 0) - 2 * n) % 16}"
 
 
 def base_test_url() -> str:
@@ -25,6 +38,8 @@ def fresh_database(name_suffix: str = "") -> str:
     """Drop and create the test database (plus suffix) and return its URL."""
     url = make_url(base_test_url())
     name = (url.database if os.environ.get("TEST_DATABASE_URL") else "marketplace_test") + name_suffix
+    if WORKER:
+        name += f"_{WORKER}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

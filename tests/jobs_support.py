@@ -12,9 +12,10 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from marketplace import jobs
+from tests.database import for_this_worker
 from tests.redis_support import empty_redis
 
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+REDIS_TEST_URL = for_this_worker(os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15"))
 
 
 def enable_app_loggers() -> None:

@@ -18,6 +18,7 @@ from marketplace.services.core import rollups
 from marketplace.web import page_cache
 from tests.catalog_support import add_image, htmx, product_at
 from tests.conftest import CsrfClient
+from tests.database import for_this_worker
 from tests.factories import make_category, make_order, make_product, make_user
 from tests.redis_support import empty_redis
 from tests.reviews_support import login
@@ -183,7 +184,7 @@ def test_a_rolled_back_change_does_not_empty_the_cache_and_a_disabled_cache_is_o
 
 # ---- shared through Redis (PAGE_CACHE_REDIS_URL) ------------------------------------------------
 
-PAGE_CACHE_REDIS = os.environ.get("PAGE_CACHE_REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+PAGE_CACHE_REDIS = for_this_worker(os.environ.get("PAGE_CACHE_REDIS_TEST_URL", "redis://127.0.0.1:6379/14"))
 
 
 @pytest.fixture
