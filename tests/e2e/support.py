@@ -17,7 +17,23 @@ def log_in(page, login: str) -> None:
 
 
 def watch_console(page) -> list[str]:
-    """The page's console errors, collected as they happen (a journey asserts there are none)."""
+    """The page's console errors, collected as they happen (a journey asserts there are none).
+
+    One thing htmx logs as an error is not one: a request the browser cancels because the shopper
+    moved on (pressing Enter in the search box while its suggestions are being fetched navigates
+    away). htmx reports it as `htmx:afterRequest` then `htmx:sendAbort`; that pair is left out.
+    Any other failed request (a 4xx/5xx, a network error) is still collected.
+    """
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    def collect(message) -> None:
+        if message.type != "error":
+            return
+        if message.text.startswith("htmx:sendAbort"):
+            if errors and errors[-1].startswith("htmx:afterRequest"):
+                errors.pop()
+            return
+        errors.append(message.text)
+
+    page.on("console", collect)
     return errors
