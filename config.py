@@ -28,18 +28,39 @@ def env_int(name: str, default: int) -> int:
 DEFAULT_SHIPPING_FEES = {"VND": "30000", "USD": "3.00"}
 
 
-def shipping_fee(currency: str) -> int:
-    """SHIPPING_FEE (typed in the currency's major unit, as people read it: 30000 for VND, 3.00 for USD),
+# The smallest payout a shop may ask for when PAYOUT_MINIMUM is not set, in the currency's major unit.
+DEFAULT_PAYOUT_MINIMUMS = {"VND": "100000", "USD": "10.00"}
+
+
+def major_amount(name: str, currency: str, defaults: dict[str, str]) -> int:
+    """Setting `name`, typed in the currency's major unit as people read it (30000 for VND, 3.00 for USD),
     else the currency's default, in minor units as every amount is kept."""
-    text = os.environ.get("SHIPPING_FEE") or DEFAULT_SHIPPING_FEES.get(currency, "0")
+    text = os.environ.get(name) or defaults.get(currency, "0")
     try:
-        fee = Decimal(text).scaleb(get_currency_precision(currency))
+        amount = Decimal(text).scaleb(get_currency_precision(currency))
     except InvalidOperation:
-        raise RuntimeError(f"SHIPPING_FEE must be an amount in {currency}, e.g. {DEFAULT_SHIPPING_FEES.get(currency, '3.00')}; "
+        raise RuntimeError(f"{name} must be an amount in {currency}, e.g. {defaults.get(currency, '3.00')}; "
                            f"got {text!r}.") from None
-    if fee != fee.to_integral_value() or fee < 0:
-        raise RuntimeError(f"SHIPPING_FEE {text!r} is not an amount of {currency} (too many decimals, or negative).")
-    return int(fee)
+    if amount != amount.to_integral_value() or amount < 0:
+        raise RuntimeError(f"{name} {text!r} is not an amount of {currency} (too many decimals, or negative).")
+    return int(amount)
+
+
+def shipping_fee(currency: str) -> int:
+    """SHIPPING_FEE in minor units (see major_amount)."""
+    return major_amount("SHIPPING_FEE", currency, DEFAULT_SHIPPING_FEES)
+
+
+def percent_in_basis_points(name: str, default: str) -> int:
+    """A rate typed as a percentage ("5", "2.5", "5%") in basis points (500, 250, 500)."""
+    text = (os.environ.get(name) or default).strip().rstrip("%").strip()
+    try:
+        points = Decimal(text) * 100
+    except InvalidOperation:
+        raise RuntimeError(f"{name} must be a percentage such as 5 or 2.5; got {text!r}.") from None
+    if points != points.to_integral_value() or not 0 <= points <= 10_000:
+        raise RuntimeError(f"{name} {text!r} must be between 0 and 100 with at most two decimals.")
+    return int(points)
 
 
 class Config:
@@ -78,6 +99,14 @@ class Config:
     PAYMENT_HOLD_MINUTES = env_int("PAYMENT_HOLD_MINUTES", 15)
     # The sandbox signs its notifications with this; empty: a key derived from SECRET_KEY.
     SANDBOX_PAYMENT_SECRET = os.environ.get("SANDBOX_PAYMENT_SECRET", "")
+    # After the sale: the platform's commission (a percentage; the admin overrides it per category and
+    # per shop), how long a buyer may ask to return a delivered order and a seller has to answer, when a
+    # delivered order's earnings become the shop's to withdraw, and the smallest payout (major unit).
+    COMMISSION_RATE_BP = percent_in_basis_points("COMMISSION_RATE", "5")
+    RETURN_WINDOW_DAYS = env_int("RETURN_WINDOW_DAYS", 7)
+    RETURN_RESPONSE_DAYS = env_int("RETURN_RESPONSE_DAYS", 3)
+    SETTLEMENT_DAYS = env_int("SETTLEMENT_DAYS", 7)
+    PAYOUT_MINIMUM = major_amount("PAYOUT_MINIMUM", CURRENCY, DEFAULT_PAYOUT_MINIMUMS)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -192,6 +221,7 @@ class TestingConfig(Config):
     # The suite's amounts are US cents ($3.00 shipping) unless a test asks for VND (make_test_config).
     CURRENCY = "USD"
     SHIPPING_FEE = 300
+    PAYOUT_MINIMUM = 1000
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "")
     RATELIMIT_ENABLED = False
     SMS_BACKEND = "memory"

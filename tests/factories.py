@@ -163,7 +163,7 @@ def make_order(
     db.session.add(OrderItem(
         order_id=order.id, product_id=product.id, variant_id=variant.id, product_title=product.title,
         variant_name=variant.name, sku=variant.sku, unit_price=variant.price, quantity=quantity,
-        line_total=variant.price * quantity,
+        line_total=variant.price * quantity, discount_share=min(values["discount"], variant.price * quantity),
     ))
     db.session.add(OrderEvent(order_id=order.id, actor_id=buyer.id, from_status=None, to_status=status))
     db.session.flush()

@@ -3,7 +3,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.models.base import Base, Timestamped, UUIDPrimaryKey
@@ -42,10 +42,14 @@ class Order(UUIDPrimaryKey, Timestamped, Base):
         CheckConstraint("subtotal >= 0 AND shipping_fee >= 0 AND discount >= 0", name="amounts_non_negative"),
         CheckConstraint("discount <= subtotal", name="discount_within_subtotal"),
         CheckConstraint("total = subtotal - discount + shipping_fee", name="total_adds_up"),
+        CheckConstraint("shipping_refunded BETWEEN 0 AND shipping_fee", name="shipping_refund_within_fee"),
         Index("ix_orders_buyer_created", "buyer_id", "created_at", "id"),
         Index("ix_orders_shop_status_created", "shop_id", "status", "created_at", "id"),
         Index("ix_orders_shop_created", "shop_id", "created_at", "id"),
         Index("ix_orders_created", "created_at"),
+        # The settlement sweep: delivered orders whose earnings are not all available yet.
+        Index("ix_orders_unsettled_delivered", "delivered_at",
+              postgresql_where=text("delivered_at IS NOT NULL AND settled_at IS NULL")),
     )
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -75,6 +79,10 @@ class Order(UUIDPrimaryKey, Timestamped, Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
     delivered_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    # Money after the sale (models/ledger.py): shipping given back, and when the order's earnings
+    # (every line not held by a return, and the shipping) became the shop's available balance.
+    shipping_refunded: Mapped[int] = mapped_column(default=0, server_default="0")
+    settled_at: Mapped[datetime | None]
 
     buyer: Mapped[User] = relationship()
     shop: Mapped[Shop] = relationship()
@@ -92,6 +100,15 @@ class OrderItem(UUIDPrimaryKey, Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_non_negative"),
         CheckConstraint("line_total = unit_price * quantity", name="line_total_adds_up"),
+        # What the buyer paid for the line is line_total - discount_share (the order's voucher shared
+        # out over its lines); commission and refunds are bounded by it.
+        CheckConstraint("discount_share BETWEEN 0 AND line_total", name="discount_share_within_line"),
+        CheckConstraint("commission_rate_bp BETWEEN 0 AND 10000", name="commission_rate_in_range"),
+        CheckConstraint("commission BETWEEN 0 AND line_total - discount_share", name="commission_within_paid"),
+        CheckConstraint("commission_refunded BETWEEN 0 AND commission", name="commission_refund_within_commission"),
+        CheckConstraint("refunded_amount BETWEEN 0 AND line_total - discount_share", name="refund_within_paid"),
+        CheckConstraint("refunded_quantity BETWEEN 0 AND quantity", name="refunded_units_within_quantity"),
+        CheckConstraint("return_quantity BETWEEN 0 AND quantity", name="returned_units_within_quantity"),
     )
 
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
@@ -104,8 +121,21 @@ class OrderItem(UUIDPrimaryKey, Base):
     unit_price: Mapped[int]
     quantity: Mapped[int]
     line_total: Mapped[int]
+    discount_share: Mapped[int] = mapped_column(default=0, server_default="0")
+    commission_rate_bp: Mapped[int] = mapped_column(default=0, server_default="0")  # frozen when the order was placed
+    commission: Mapped[int] = mapped_column(default=0, server_default="0")
+    commission_refunded: Mapped[int] = mapped_column(default=0, server_default="0")
+    refunded_amount: Mapped[int] = mapped_column(default=0, server_default="0")
+    refunded_quantity: Mapped[int] = mapped_column(default=0, server_default="0")
+    return_quantity: Mapped[int] = mapped_column(default=0, server_default="0")  # units in returns not refused or withdrawn
+    settled_at: Mapped[datetime | None]
 
     order: Mapped[Order] = relationship(back_populates="items")
+
+    @property
+    def paid(self) -> int:
+        """What the buyer paid for this line: its total less its share of the voucher."""
+        return self.line_total - self.discount_share
 
 
 class OrderEvent(UUIDPrimaryKey, Timestamped, Base):

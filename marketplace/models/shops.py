@@ -29,6 +29,10 @@ class Shop(UUIDPrimaryKey, Timestamped, Base):
     status: Mapped[ShopStatus] = mapped_column(pg_enum(ShopStatus, "shop_status"), default=ShopStatus.PENDING, index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
     approved_at: Mapped[datetime | None]
+    # Where its payouts go (the seller's shop profile); copied onto each payout when asked for.
+    bank_name: Mapped[str | None] = mapped_column(String(120))
+    bank_account_name: Mapped[str | None] = mapped_column(String(120))
+    bank_account_number: Mapped[str | None] = mapped_column(String(40))
 
     owner: Mapped[User] = relationship()
 

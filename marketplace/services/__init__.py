@@ -8,6 +8,8 @@ commits once (web/unit_of_work.py). Both faces call them: the HTML views and the
     accounts/  users, one-time codes, passwords, profiles, addresses, logins, notifications
     catalog/   products, variants, images, categories, visibility, search, storefront caches
     shops/     shops and their lifecycle, the seller's figures
+    ledger/    where the money goes after a sale: the double-entry ledger, commission, refunds,
+               settlement of shops' earnings, payouts
     wishlist/  what a shopper keeps for later: saved products, followed shops
     cart/      the account and guest carts behind one interface, the own-shop rule
     ordering/  checkout, vouchers, the order lifecycle

@@ -49,7 +49,9 @@ BUDGETS = {
     # signed in (the user row is the first statement of each)
     "cart_view": 3,             # user, lines with their pictures, the shops' vouchers (badge = lines read)
     "cart_add_api": 4,          # user, variant + line already in cart, upsert RETURNING, the cart
-    "place_order_api": 11,      # for one line; each further line adds its conditional stock UPDATE
+    # for one line (each further line adds its conditional stock UPDATE), with the commission rates
+    # that apply to the lines' shops and categories
+    "place_order_api": 12,
     "buyer_orders": 4,          # user, orders + shops, their lines, cart badge
     "buyer_orders_delivered": 5,  # the same + which of the delivered lines are reviewed ("Write a review")
     "seller_orders": 6,         # user, shop, orders, lines, counts per status (rollup), cart badge

@@ -32,3 +32,19 @@ def fits_a_line(unit_price: int, quantity: int) -> bool:
 def fits_an_order(subtotal: int, fee: int) -> bool:
     """An order whose subtotal and total the orders columns can keep (a discount only lowers it)."""
     return subtotal + fee <= MONEY_MAX
+
+
+def share_out(amount: int, weights: list[int]) -> list[int]:
+    """`amount` split over `weights` in proportion, in whole minor units that add up to it exactly:
+    each takes the floor of its share and the largest remainders take the odd units (earlier first
+    on a tie). How an order's voucher discount is shared over its lines (order_items.discount_share),
+    which bounds what each line can be refunded and what commission it bears."""
+    total = sum(weights)
+    if not amount or not total:
+        return [0] * len(weights)
+    shares = [amount * weight // total for weight in weights]
+    odd = amount - sum(shares)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % total), i))
+    for i in by_remainder[:odd]:
+        shares[i] += 1
+    return shares

@@ -61,6 +61,7 @@ from marketplace.services.core import pricing
 from marketplace.services.core.effects import after_commit
 from marketplace.services.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from marketplace.services.core.input_rules import MONEY_MAX
+from marketplace.services.ledger import commission
 from marketplace.services.ordering import vouchers as voucher_service
 
 NUMBER_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # base32: no 0/1/8/9 to confuse with O/I/B/g
@@ -198,12 +199,14 @@ def _place(user: User, address_id, payment_method, cart_item_ids, vouchers: dict
     discounts = {shop_id: voucher_service.claim(q.voucher, subtotals[shop_id], user)
                  for shop_id, q in sorted(quotes.items(), key=lambda kv: kv[1].voucher.id)}
 
+    rates = commission.rates_for({(line.shop.id, line.product.category_id) for line in lines})
+
     numbers = _order_numbers(len(by_shop))
     rows = []
     for number, (shop_id, group) in zip(numbers, sorted(by_shop.items(), key=lambda kv: kv[0])):
         quote = quotes.get(shop_id)
         rows.append(_order_rows(user, checkout_id, number, method, address, group, subtotals[shop_id],
-                                discounts.get(shop_id, 0), quote.voucher if quote else None))
+                                discounts.get(shop_id, 0), quote.voucher if quote else None, rates))
     _check_expected_total(expected_total, rows)
     orders = _insert_orders(rows)
     for order in orders:
@@ -451,8 +454,9 @@ def _order_numbers(count: int) -> list[str]:
 
 
 def _order_rows(user, checkout_id, number, method, address, group: list[_Line], subtotal: int,
-                discount: int, voucher) -> tuple[dict, list[dict], dict, Shop]:
-    """One shop's order as rows: the order, its lines (copied from the catalog), its first event."""
+                discount: int, voucher, rates: dict) -> tuple[dict, list[dict], dict, Shop]:
+    """One shop's order as rows: the order, its lines (copied from the catalog, with their share of
+    the voucher and the commission frozen at today's rate), its first event."""
     shipping_fee = pricing.shipping_fee()
     order_id, now = uuid.uuid4(), utcnow()
     status = OrderStatus.AWAITING_PAYMENT if method is PaymentMethod.ONLINE else OrderStatus.PENDING
@@ -466,13 +470,20 @@ def _order_rows(user, checkout_id, number, method, address, group: list[_Line], 
         ship_line2=address.line2, ship_ward=address.ward, ship_district=address.district,
         ship_city=address.city, ship_postal_code=address.postal_code,
         tracking_number=None, cancel_reason=None, delivered_at=None, completed_at=None, created_at=now,
+        shipping_refunded=0, settled_at=None,
     )
-    items = [dict(
-        id=uuid.uuid4(), order_id=order_id, product_id=line.product.id, variant_id=line.variant.id,
-        product_title=line.product.title, variant_name=line.variant.name or "", sku=line.variant.sku,
-        image_key=line.image_key, unit_price=line.variant.price, quantity=line.quantity,
-        line_total=pricing.line_total(line.variant.price, line.quantity),
-    ) for line in group]
+    totals = [pricing.line_total(line.variant.price, line.quantity) for line in group]
+    shares = pricing.share_out(discount, totals)
+    items = []
+    for line, total, share in zip(group, totals, shares):
+        rate = rates[(line.shop.id, line.product.category_id)]
+        items.append(dict(
+            id=uuid.uuid4(), order_id=order_id, product_id=line.product.id, variant_id=line.variant.id,
+            product_title=line.product.title, variant_name=line.variant.name or "", sku=line.variant.sku,
+            image_key=line.image_key, unit_price=line.variant.price, quantity=line.quantity, line_total=total,
+            discount_share=share, commission_rate_bp=rate, commission=commission.commission_of(total - share, rate),
+            commission_refunded=0, refunded_amount=0, refunded_quantity=0, return_quantity=0, settled_at=None,
+        ))
     event = dict(id=uuid.uuid4(), order_id=order_id, actor_id=user.id, from_status=None,
                  to_status=status, note=None, created_at=now)
     return order, items, event, group[0].shop

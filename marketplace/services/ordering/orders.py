@@ -31,6 +31,7 @@ from marketplace.services.accounts.notifications import notify
 from marketplace.services.core import audit
 from marketplace.services.core.effects import after_commit
 from marketplace.services.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.services.ledger import postings
 from marketplace.services.ordering import statuses
 
 REASON_MAX = 500
@@ -213,6 +214,7 @@ def transition(order_id: uuid.UUID, actor: User, role: ActorRole, action: Action
     if allowed.target is S.DELIVERED:
         order.delivered_at = utcnow()
         _add_sold_units(order, +1)
+        postings.order_delivered(order, _lines(order))
     elif allowed.target is S.COMPLETED:
         order.completed_at = utcnow()
     elif allowed.target is S.CANCELLED:
@@ -229,6 +231,10 @@ def transition(order_id: uuid.UUID, actor: User, role: ActorRole, action: Action
                      previous_status=previous.value)
     _tell_the_other_party(order, role, note)
     return order
+
+
+def _lines(order: Order) -> list[OrderItem]:
+    return list(db.session.scalars(select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)))
 
 
 def _quantities(order: Order, key) -> dict[uuid.UUID, int]:

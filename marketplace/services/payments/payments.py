@@ -34,6 +34,7 @@ from marketplace.models.base import utcnow
 from marketplace.money import format_money
 from marketplace.services.accounts.notifications import notify
 from marketplace.services.core.errors import Conflict, NotFound
+from marketplace.services.ledger import postings
 from marketplace.services.ordering import unpaid
 from marketplace.services.ordering.checkout import PlacedOrders
 from marketplace.services.payments.providers import get_provider
@@ -164,6 +165,7 @@ def _decide(provider_name: str, n: Notification, payment: CheckoutPayment | None
         moved = unpaid.mark_paid(_order_ids(payment))
         if moved:
             payment.status, payment.paid_at, payment.paid_reference = P.PAID.value, utcnow(), n.reference
+            postings.payment_captured(payment.id, payment.currency, moved)
             logger.info("payment paid", extra={"payment_id": str(payment.id), "orders": len(moved)})
             return Ack.ACCEPTED
         payment.status = P.EXPIRED.value  # its orders were cancelled meanwhile (an administrator)
