@@ -11,6 +11,7 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, text
 
 from marketplace.extensions import db
@@ -19,6 +20,7 @@ from marketplace.models import (
     ProductVariant, Review, Role, Shop, ShopStatus, User, Voucher, VoucherKind,
 )
 from marketplace.seed import prices as demo_prices
+from marketplace.services.ledger import commission, postings
 from marketplace.services.ordering.checkout import NUMBER_ALPHABET
 
 SEED = 20261127
@@ -124,8 +126,10 @@ def _order(rng, user: User, goods: list, status: OrderStatus, placed_at: datetim
     checkout = CheckoutRequest(id=uuid.uuid4(), user_id=user.id, idempotency_key=uuid.uuid4().hex, created_at=placed_at)
     db.session.add(checkout)
     picks = rng.sample(goods, k=min(len(goods), rng.randint(1, 3)))
+    rate = current_app.config["COMMISSION_RATE_BP"]
     items = [OrderItem(id=uuid.uuid4(), product_id=p.id, variant_id=v.id, product_title=p.title, variant_name=v.name,
-                       sku=v.sku, image_key=image, unit_price=v.price, quantity=q, line_total=v.price * q)
+                       sku=v.sku, image_key=image, unit_price=v.price, quantity=q, line_total=v.price * q,
+                       discount_share=0, commission_rate_bp=rate, commission=commission.commission_of(v.price * q, rate))
              for (p, v, image), q in ((pick, rng.choice([1, 1, 1, 2, 3])) for pick in picks)]
     subtotal = sum(i.line_total for i in items)
     path = PATHS[status]
@@ -153,6 +157,7 @@ def _order(rng, user: User, goods: list, status: OrderStatus, placed_at: datetim
     db.session.flush()  # reviews point at order lines through a plain foreign key
     if status not in (OrderStatus.DELIVERED, OrderStatus.COMPLETED):
         return 0
+    postings.order_delivered(order, items, at=order.delivered_at)  # the shop's earnings, the commission
     made = 0
     for item in items:
         if review is False or (review is None and rng.random() > 0.7):

@@ -9,6 +9,7 @@ payouts of one balance wait for each other.
 """
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -58,8 +59,9 @@ def _find_account(kind: AccountKind, currency: str, shop_id: uuid.UUID | None) -
 
 def post(kind: TransactionKind, currency: str, entries: list[Entry], *, key: str | None = None, memo: str = "",
          actor_id: uuid.UUID | None = None, order_id: uuid.UUID | None = None, refund_id: uuid.UUID | None = None,
-         payout_id: uuid.UUID | None = None) -> uuid.UUID | None:
+         payout_id: uuid.UUID | None = None, at: datetime | None = None) -> uuid.UUID | None:
     """Write one balanced transaction; None (and nothing written) when `key` was posted before.
+    `at`: when it happened, if not now (the demo's history).
 
     Entries of zero are left out (a line with no commission). Raises ValueError for entries that do not
     sum to zero or a shop account without its shop: those are bugs, not a user's mistake."""
@@ -73,7 +75,7 @@ def post(kind: TransactionKind, currency: str, entries: list[Entry], *, key: str
     transaction_id = db.session.scalar(
         insert(LedgerTransaction).values(
             id=uuid.uuid4(), kind=kind.value, currency=currency, key=key, memo=memo[:200], actor_id=actor_id,
-            order_id=order_id, refund_id=refund_id, payout_id=payout_id, created_at=utcnow(),
+            order_id=order_id, refund_id=refund_id, payout_id=payout_id, created_at=at or utcnow(),
         ).on_conflict_do_nothing(index_elements=["key"]).returning(LedgerTransaction.id))
     if transaction_id is None:
         return None
@@ -85,7 +87,7 @@ def post(kind: TransactionKind, currency: str, entries: list[Entry], *, key: str
     # runs once they are all in, as it does at COMMIT.
     db.session.execute(insert(LedgerEntry).values([
         dict(transaction_id=transaction_id, account_id=accounts[(e.kind, e.shop_id)], amount=e.amount,
-             order_id=e.order_id, order_item_id=e.order_item_id)
+             order_id=e.order_id, order_item_id=e.order_item_id, created_at=at or utcnow())
         for e in entries
     ]))
     return transaction_id

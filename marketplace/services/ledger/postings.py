@@ -8,6 +8,7 @@ so a notification told twice or a delivery retried posts once.
                                                     SHOP_PENDING -shipping, COMMISSION -commission per line
 """
 import uuid
+from datetime import datetime
 
 from marketplace.models import Order, OrderItem, PaymentMethod, TransactionKind
 from marketplace.services.ledger.ledger import K, credit, debit, post
@@ -23,13 +24,13 @@ def payment_captured(payment_id: uuid.UUID, currency: str, orders: list[Order]) 
          key=f"capture:{payment_id}", memo="online payment")
 
 
-def order_delivered(order: Order, items: list[OrderItem]) -> None:
+def order_delivered(order: Order, items: list[OrderItem], at: datetime | None = None) -> None:
     """The order reached the buyer: (cash on delivery) the cash collected, then the shop's earnings
-    pending and the platform's commission, line by line."""
+    pending and the platform's commission, line by line. `at`: when, if not now (the demo's history)."""
     if order.payment_method is PaymentMethod.COD:
         post(T.PAYMENT_CAPTURED, order.currency,
              [debit(K.CASH, order.total, order_id=order.id), credit(K.BUYER_FUNDS, order.total, order_id=order.id)],
-             key=f"capture:order:{order.id}", memo=f"cash on delivery {order.number}", order_id=order.id)
+             key=f"capture:order:{order.id}", memo=f"cash on delivery {order.number}", order_id=order.id, at=at)
     shop = dict(shop_id=order.shop_id, order_id=order.id)
     entries = [debit(K.BUYER_FUNDS, order.total, order_id=order.id),
                credit(K.SHOP_PENDING, order.shipping_fee, **shop)]
@@ -37,4 +38,4 @@ def order_delivered(order: Order, items: list[OrderItem]) -> None:
         entries.append(credit(K.SHOP_PENDING, item.paid - item.commission, order_item_id=item.id, **shop))
         entries.append(credit(K.COMMISSION, item.commission, order_id=order.id, order_item_id=item.id))
     post(T.SALE_EARNED, order.currency, entries, key=f"earn:{order.id}", memo=f"delivered {order.number}",
-         order_id=order.id)
+         order_id=order.id, at=at)
