@@ -239,3 +239,12 @@ def test_placing_online_says_to_pay_by_the_end_of_the_hold(client, locale, words
         assert word in page
     for word in not_words:
         assert word not in page
+
+
+def test_the_card_page_in_vietnamese(client, stripe_site):
+    data, placed = _place_online(client)
+    html = client.get(placed.headers["Location"], headers={"Accept-Language": "vi"}).get_data(as_text=True)
+    for words in ("Thanh toán bằng thẻ", "Thanh toán bằng thẻ cần JavaScript", "Hủy các đơn hàng, không thanh toán",
+                  "Quay lại đơn hàng của bạn"):
+        assert words in html
+    assert "Pay by card" not in html and "needs JavaScript" not in html
