@@ -1,4 +1,4 @@
-"""Payment routes. The notification (POST /payments/notify/<provider>) is the provider's server
+"""Payment routes. The notification (/payments/notify/<provider>: POST, GET for VNPay) is the provider's server
 talking to ours: no session, no CSRF token, believed only once its signature checks out; what we
 decided is answered the way the provider expects (provider.acknowledge) and kept even when it is a
 refusal (the event row is the record of what was refused).
@@ -60,11 +60,12 @@ def payment_seconds_left(payment) -> int:
     return payments.seconds_left(payment)
 
 
-@bp.post("/payments/notify/<provider>")
+@bp.route("/payments/notify/<provider>", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.exempt
 def notify(provider: str):
-    """The provider: a server-to-server notification about an attempt; verified, processed once."""
+    """The provider: a server-to-server notification about an attempt; verified, processed once. VNPay's
+    IPN is a GET (its specification), the others POST; each provider reads what it is sent."""
     if provider != current_app.config["PAYMENT_PROVIDER"]:
         abort(404)
     chosen = get_provider(current_app.config)

@@ -248,3 +248,26 @@ def test_the_card_page_in_vietnamese(client, stripe_site):
                   "Quay lại đơn hàng của bạn"):
         assert words in html
     assert "Pay by card" not in html and "needs JavaScript" not in html
+
+
+# -- VNPay's IPN is a GET -------------------------------------------------------------------------
+
+def test_vnpays_ipn_arrives_by_get_and_is_answered_as_its_specification_says(client, app, monkeypatch):
+    from marketplace.services.payments.providers import vnpay
+
+    for key, value in {"PAYMENT_PROVIDER": "vnpay", "VNPAY_TMN_CODE": "CHOPHO01",
+                       "VNPAY_HASH_SECRET": "SECRETVNPAYTEST"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    fields = {"vnp_TmnCode": "CHOPHO01", "vnp_TxnRef": "unknown2026120712000001", "vnp_Amount": "15000000",
+              "vnp_ResponseCode": "00", "vnp_TransactionStatus": "00", "vnp_TransactionNo": "14000001"}
+    signed = dict(fields, vnp_SecureHash=vnpay.hmac_sha512("SECRETVNPAYTEST", vnpay.canonical_query(fields)))
+    unknown = client.get("/payments/notify/vnpay", query_string=signed)
+    assert unknown.status_code == 200 and unknown.get_json() == {"RspCode": "01", "Message": "Order not found"}
+    forged = client.get("/payments/notify/vnpay", query_string=dict(signed, vnp_Amount="100"))
+    assert forged.status_code == 200 and forged.get_json()["RspCode"] == "97"
+
+
+def test_the_openapi_document_has_vnpays_get_and_the_cancel(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "vnp_SecureHash" in str(document["webhooks"]["paymentNotification"]["get"])
+    assert "post" in document["paths"]["/api/v1/payments/{payment_id}/cancel"]
