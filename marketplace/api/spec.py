@@ -60,6 +60,17 @@ PAYMENT_WEBHOOKS = {"paymentNotification": {"post": {
         "404": {"description": "No such payment (or not the configured provider)"},
         "422": {"description": "The amount or currency is not the payment's"},
     },
+}, "get": {
+    "summary": "GET /payments/notify/vnpay: VNPay's IPN, its signed vnp_ fields in the query string",
+    "description": (
+        "VNPay calls the IPN URL registered for the terminal with a GET (its specification, version 2.1.0): "
+        "every vnp_ field and vnp_SecureHash, the HMAC-SHA512 of the others with VNPAY_HASH_SECRET. Processed "
+        "once per vnp_TxnRef and vnp_TransactionNo. Always answered 200 with VNPay's JSON: RspCode 00 "
+        "accepted, 02 already confirmed, 01 unknown payment, 04 wrong amount, 97 bad signature."
+    ),
+    "parameters": [{"name": "provider", "in": "path", "required": True, "schema": {"type": "string", "enum": ["vnpay"]}},
+                   {"name": "vnp_SecureHash", "in": "query", "required": True, "schema": {"type": "string"}}],
+    "responses": {"200": {"description": 'VNPay\'s answer: {"RspCode": "00", "Message": "Confirm Success"}'}},
 }}}
 
 

@@ -26,11 +26,14 @@ import uuid
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.checkout import bp
 from marketplace.checkout.forms import NEW_ADDRESS, BuyNowForm, CheckoutForm
 from marketplace.money import format_money
+from marketplace.dates import format_datetime
+from marketplace.payments.starting import pay_page
 from marketplace.payments.starting import start as payment_start
 from marketplace.services.accounts import addresses as address_book
 from marketplace.services.cart import cart_queries
@@ -210,7 +213,7 @@ def place_order():
                                   vouchers=vouchers, idempotency_key=form.idempotency_key.data,
                                   expected_total=form.expected_total.data, buy_now=buy_now_line)
             # A double submit's orders already have their payment: its confirmation page offers "Pay now".
-            started = None if placed.replayed else payment_start(current_user, placed)[1]
+            payment, started = (None, None) if placed.replayed else payment_start(current_user, placed)
     except PricesChanged as error:
         flash(error.message, "warning")
         return _render(form, buy, lines, codes, status=409)  # the page now shows the new total
@@ -218,10 +221,12 @@ def place_order():
         return _refused(form, buy, lines, codes, error)
     if placed.replayed:
         unit_of_work.discard()  # a double submit: drop the new address it may have made again
+    elif payment is not None:  # ONLINE: nothing is done until it is paid, and the hold ends
+        flash(_to_pay(len(placed.orders), payment), "warning")
     else:
         flash(_("Thank you! %(placed)s", placed=_orders_placed(len(placed.orders))), "success")
-    if started is not None and started.redirect_url:  # ONLINE: on to the provider's page
-        return redirect(started.redirect_url, 303)
+    if started is not None:  # ONLINE: on to the provider's page, or ours with the card form
+        return redirect(pay_page(payment.id, started), 303)
     return redirect(url_for("checkout.confirmation", checkout_id=placed.checkout_id))
 
 
@@ -235,6 +240,14 @@ def _not_as_shown(chosen) -> tuple[int, str] | None:
         return 409, _("Nothing was ordered yet: with the items and vouchers you chose, your total is %(total)s. "
                       "Check it, then place your order.", total=format_money(chosen.total))
     return None
+
+
+def _to_pay(count: int, payment) -> str:
+    amount, until = format_money(payment.amount, payment.currency), format_datetime(payment.hold_until)
+    return ngettext("Your order is waiting for payment: pay %(amount)s by %(until)s, or it is cancelled and "
+                    "the items go back on sale.",
+                    "Your %(num)d orders are waiting for payment: pay %(amount)s by %(until)s, or they are "
+                    "cancelled and the items go back on sale.", count, until=until, amount=amount)
 
 
 def _orders_placed(count: int) -> str:

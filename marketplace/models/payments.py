@@ -15,7 +15,8 @@ class PaymentStatus(str, enum.Enum):
     PENDING = "PENDING"    # the shopper may still pay (until hold_until)
     PAID = "PAID"          # captured: its orders went on to PENDING
     EXPIRED = "EXPIRED"    # not paid in time: its orders were cancelled
-    REFUNDED = "REFUNDED"  # paid after it expired: the money went back
+    REFUNDED = "REFUNDED"  # paid after it expired or was cancelled: the money went back
+    CANCELLED = "CANCELLED"  # the buyer cancelled its orders before paying
 
 
 class CheckoutPayment(UUIDPrimaryKey, Timestamped, Base):
@@ -23,7 +24,7 @@ class CheckoutPayment(UUIDPrimaryKey, Timestamped, Base):
 
     __tablename__ = "checkout_payments"
     __table_args__ = (
-        CheckConstraint("status IN ('PENDING', 'PAID', 'EXPIRED', 'REFUNDED')", name="status_known"),
+        CheckConstraint("status IN ('PENDING', 'PAID', 'EXPIRED', 'REFUNDED', 'CANCELLED')", name="status_known"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("attempt >= 0", name="attempt_not_negative"),
         # expire_due's sweep: only the pending ones, by deadline.

@@ -34,6 +34,12 @@ def order_status_label(status) -> str:
 
 
 @bp.app_template_global()
+def payment_method_label(method) -> str:
+    """How an order is paid, in the reader's language: every order page (buyer, seller)."""
+    return statuses.method_label(method)
+
+
+@bp.app_template_global()
 def order_step_title(status) -> str:
     """What reaching `status` means, for an order's timeline ("Handed to the carrier")."""
     return statuses.step(status)

@@ -34,3 +34,8 @@ def start(user, placed: PlacedOrders):
 
 def again(user, payment_id: uuid.UUID) -> Started:
     return payments.pay_again(user, payment_id, links, shopper())
+
+
+def pay_page(payment_id: uuid.UUID, started: Started) -> str:
+    """Where the buyer pays an attempt: the provider's page, or ours with its card form (Stripe Elements)."""
+    return started.redirect_url or url_for("payments.card", payment_id=payment_id)

@@ -1,4 +1,4 @@
-"""Payment routes. The notification (POST /payments/notify/<provider>) is the provider's server
+"""Payment routes. The notification (/payments/notify/<provider>: POST, GET for VNPay) is the provider's server
 talking to ours: no session, no CSRF token, believed only once its signature checks out; what we
 decided is answered the way the provider expects (provider.acknowledge) and kept even when it is a
 refusal (the event row is the record of what was refused).
@@ -16,7 +16,7 @@ import uuid
 from urllib.error import URLError
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_pgettext
 from flask_login import current_user
@@ -30,6 +30,7 @@ from marketplace.services.payments.providers import sandbox as sandbox_provider
 from marketplace.services.payments.providers.base import Ack, BadNotification, Outcome
 from marketplace.web import unit_of_work
 from marketplace.web.auth import login_required
+from marketplace.web.hooks import content_security_policy
 
 logger = logging.getLogger("marketplace.payments")
 CHOICES = {"pay": Outcome.PAID, "decline": Outcome.FAILED, "cancel": Outcome.CANCELLED}
@@ -38,7 +39,15 @@ STATUS_LABELS = {
     payments.P.PAID.value: lazy_pgettext("payment status", "Paid"),
     payments.P.EXPIRED.value: lazy_pgettext("payment status", "Payment expired"),
     payments.P.REFUNDED.value: lazy_pgettext("payment status", "Refunded"),
+    payments.P.CANCELLED.value: lazy_pgettext("payment status", "Cancelled"),
 }
+# The Stripe payment page alone may load Stripe.js, frame its fields and let them call Stripe's API
+# (Stripe's own list, docs.stripe.com/security/guide#content-security-policy); no other page can.
+STRIPE_POLICY = content_security_policy(
+    script_src="https://js.stripe.com https://*.js.stripe.com",
+    frame_src="https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com",
+    connect_src="https://api.stripe.com",
+)
 
 
 @bp.app_template_global()
@@ -51,11 +60,12 @@ def payment_seconds_left(payment) -> int:
     return payments.seconds_left(payment)
 
 
-@bp.post("/payments/notify/<provider>")
+@bp.route("/payments/notify/<provider>", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.exempt
 def notify(provider: str):
-    """The provider: a server-to-server notification about an attempt; verified, processed once."""
+    """The provider: a server-to-server notification about an attempt; verified, processed once. VNPay's
+    IPN is a GET (its specification), the others POST; each provider reads what it is sent."""
     if provider != current_app.config["PAYMENT_PROVIDER"]:
         abort(404)
     chosen = get_provider(current_app.config)
@@ -83,6 +93,8 @@ def returned(payment_id: uuid.UUID):
         payments.handle_notification(provider.name, told)
     if payment.status == payments.P.PAID.value:
         flash(_("Payment received. Thank you! The shops are preparing your orders."), "success")
+    elif payment.status == payments.P.CANCELLED.value:
+        flash(_("You cancelled these orders before paying them."), "info")
     elif payments.can_pay(payment) and payment.last_outcome:
         flash(_("The payment was not completed. You can pay again while your items are held."), "warning")
     elif payments.can_pay(payment):
@@ -101,7 +113,43 @@ def pay(payment_id: uuid.UUID):
     except payments.PaymentClosed as error:  # someone else's payment stays a 404
         flash(error.message, "danger")
         return redirect(url_for("orders.list_orders"))
-    return redirect(started.redirect_url, 303)
+    return redirect(starting.pay_page(payment_id, started), 303)
+
+
+@bp.get("/payments/<uuid:payment_id>/card")
+@login_required
+def card(payment_id: uuid.UUID):
+    """The buyer: their payment's card form (Stripe's Payment Element, PAYMENT_PROVIDER=stripe). Stripe.js
+    is loaded here only, under a policy that lets it in; it then sends the browser to the return page."""
+    try:
+        payment, client_secret = payments.card_payment(current_user, payment_id)
+    except payments.PaymentClosed as error:  # someone else's payment stays a 404
+        flash(error.message, "warning")
+        return redirect(url_for("checkout.confirmation",
+                                checkout_id=payments.get_payment(current_user, payment_id).checkout_id))
+    if client_secret is None:  # the provider's own page takes the payment: "Pay now" is on the checkout's page
+        return redirect(url_for("checkout.confirmation", checkout_id=payment.checkout_id))
+    response = make_response(render_template(
+        "payments/card.html", payment=payment, client_secret=client_secret,
+        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        return_url=url_for("payments.returned", payment_id=payment.id, _external=True)))
+    response.headers["Content-Security-Policy"] = STRIPE_POLICY
+    response.headers["Cache-Control"] = "no-store"  # the client secret pays this attempt: never kept by a cache
+    return response
+
+
+@bp.post("/payments/<uuid:payment_id>/cancel")
+@login_required
+def cancel(payment_id: uuid.UUID):
+    """The buyer: cancel their unpaid checkout, every order of it (stock and vouchers back)."""
+    try:
+        payment = payments.cancel_checkout(current_user, payment_id)
+    except payments.PaymentClosed as error:  # someone else's payment stays a 404
+        flash(error.message, "warning")
+        payment = payments.get_payment(current_user, payment_id)
+    else:
+        flash(_("Your orders were cancelled and nothing was charged; the items went back on sale."), "success")
+    return redirect(url_for("checkout.confirmation", checkout_id=payment.checkout_id))
 
 
 # -- the sandbox provider's page -----------------------------------------------------------------

@@ -11,18 +11,31 @@ from sqlalchemy import inspect
 access_log = logging.getLogger("marketplace.access")
 
 # No inline scripts or styles anywhere: every script is a static file.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob: https:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data: blob: https:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def content_security_policy(**more: str) -> str:
+    """The site's policy, with `more` sources added to some directives (script_src="https://x") for the
+    one page that needs them: a view sets the header itself and _security_headers keeps it."""
+    policy = dict(_POLICY)
+    for name, sources in more.items():
+        directive = name.replace("_", "-")
+        policy[directive] = f"{policy.get(directive, _POLICY['default-src'])} {sources}"
+    return "; ".join(f"{name} {sources}" for name, sources in policy.items())
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def register_request_hooks(app: Flask) -> None:

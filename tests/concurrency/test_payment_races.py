@@ -1,8 +1,8 @@
 """Races on one checkout's payment, with real threads, each with its own session and connection.
 
 The same notification sent 20 times at once is processed once (the unique event id); "paid" and
-"expired" at the same moment end in exactly one of their outcomes: paid and kept, or cancelled
-and refunded, never both and never neither.
+"expired", or "paid" and the buyer's cancel, at the same moment end in exactly one of their
+outcomes: paid and kept, or cancelled and refunded, never both and never neither.
 """
 import threading
 from datetime import timedelta
@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from marketplace.extensions import db
 from marketplace.models import (
-    CheckoutPayment, Notification, Order, OrderEvent, OrderStatus, PaymentEvent, PaymentRefund, ProductVariant,
+    CheckoutPayment, Notification, Order, OrderEvent, OrderStatus, PaymentEvent, PaymentRefund, ProductVariant, User,
 )
 from marketplace.services.payments import payments
 from marketplace.services.payments.providers.base import Ack
@@ -32,7 +32,7 @@ def _place(app, *, overdue=False):
         if overdue:
             db.session.execute(update(CheckoutPayment).where(CheckoutPayment.id == payment.id)
                                .values(hold_until=payment.hold_until - timedelta(minutes=30)))
-        ids = {"payment": payment.id, "checkout": data["placed"].checkout_id,
+        ids = {"payment": payment.id, "checkout": data["placed"].checkout_id, "buyer": data["buyer"].id,
                "variants": [v.id for v in data["variants"]], "paid": notification(payment)}
         db.session.commit()
         db.session.remove()
@@ -110,6 +110,40 @@ def test_paid_and_expired_racing_end_in_exactly_one_outcome(committed_app):
             assert state["stock"] == [3, 2]
             assert state["moves"] == [(S.AWAITING_PAYMENT, S.PENDING, 2)]
         else:  # expired first: the money goes back
+            assert state["payment"] == "REFUNDED" and state["refunds"] == 1
+            assert state["orders"] == ["CANCELLED", "CANCELLED"] and state["stock"] == [5, 3]
+            assert state["moves"] == [(S.AWAITING_PAYMENT, S.CANCELLED, 2)]
+        seen.add(state["payment"])
+    assert seen <= {"PAID", "REFUNDED"}
+
+
+def test_the_buyers_cancel_and_paid_racing_end_in_exactly_one_outcome(committed_app):
+    """Cancel first: the orders are the buyer's cancelled ones and the payment is refunded; paid first:
+    the orders go on and the cancel is refused. Never both, never neither."""
+    seen = set()
+    for __ in range(ROUNDS):
+        ids = _place(committed_app)
+        barrier = threading.Barrier(2, timeout=30)
+        results = {}
+
+        def cancel():
+            buyer = db.session.get(User, ids["buyer"])
+            return payments.cancel_checkout(buyer, ids["payment"]).status
+
+        run_threads([
+            _in_thread(committed_app, barrier, results, "paid",
+                       lambda: payments.handle_notification("sandbox", ids["paid"])),
+            _in_thread(committed_app, barrier, results, "cancel", cancel),
+        ], hung="paid and cancel deadlocked")
+        assert results["paid"] is Ack.ACCEPTED, results
+        state = _state(committed_app, ids)
+        if state["payment"] == "PAID":  # paid first: the cancel was refused
+            assert isinstance(results["cancel"], payments.PaymentClosed), results
+            assert state["orders"] == ["PENDING", "PENDING"] and state["refunds"] == 0
+            assert state["stock"] == [3, 2]
+            assert state["moves"] == [(S.AWAITING_PAYMENT, S.PENDING, 2)]
+        else:  # cancelled first: the money goes back
+            assert results["cancel"] == "CANCELLED", results
             assert state["payment"] == "REFUNDED" and state["refunds"] == 1
             assert state["orders"] == ["CANCELLED", "CANCELLED"] and state["stock"] == [5, 3]
             assert state["moves"] == [(S.AWAITING_PAYMENT, S.CANCELLED, 2)]

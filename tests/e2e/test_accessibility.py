@@ -1,13 +1,17 @@
 """axe-core on the pages people use, on a phone and a desktop: no serious or critical violation.
 
 Pages covered (PAGES below): home, category, search, product, cart, checkout, an order, login,
-register, the seller dashboard, the seller's product form, the admin dashboard, and the 404 page.
+register, the seller dashboard, the seller's product form, the admin dashboard, the 404 page, and an
+unpaid online checkout's page (its payment box: "Pay now", the time left, "Cancel the orders").
 """
+from datetime import timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from marketplace.extensions import db
-from marketplace.models import OrderStatus, Role
+from marketplace.models import CheckoutPayment, OrderStatus, Role
+from marketplace.models.base import utcnow
 from tests.factories import PASSWORD, make_address, make_category, make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.e2e
@@ -29,10 +33,16 @@ def _world(live_app) -> dict:
         buyer = make_user(full_name="Lê Mai")
         make_address(buyer, is_default=True)
         order = make_order(buyer=buyer, product=products[1], status=OrderStatus.SHIPPING)
+        unpaid = make_order(buyer=buyer, product=products[2], status=OrderStatus.AWAITING_PAYMENT)
+        db.session.add(CheckoutPayment(buyer_id=buyer.id, checkout_id=unpaid.checkout_id, provider="sandbox",
+                                       status="PENDING", amount=unpaid.total, currency=unpaid.currency,
+                                       hold_until=utcnow() + timedelta(minutes=15), attempt=1,
+                                       provider_reference="sbx_axe"))
         cart.add_item(buyer, products[0].variants[0].id, 2)
         admin = make_user(role=Role.ADMIN, full_name="Ada Admin")
         db.session.commit()
         return {"product": f"/p/{products[0].id}", "order": f"/orders/{order.id}",
+                "unpaid": f"/checkout/done/{unpaid.checkout_id}",
                 "buyer": buyer.email, "seller": seller.email, "admin": admin.email}
 
 
@@ -57,7 +67,7 @@ def test_pages_pass_axe(browser, live_server, live_app, viewport):
     pages = {
         None: ["/", "/c/ao-thun", "/search?q=ao+thun", world["product"], "/account/login", "/account/register",
                "/no-such-page"],
-        world["buyer"]: ["/cart", "/checkout", world["order"]],
+        world["buyer"]: ["/cart", "/checkout", world["order"], world["unpaid"]],
         world["seller"]: ["/seller/", "/seller/products/new"],
         world["admin"]: ["/admin/"],
     }

@@ -84,3 +84,22 @@ def test_left_unpaid_the_orders_are_cancelled_and_the_stock_is_back(page, live_a
     assert _state(live_app, ids) == ([OrderStatus.CANCELLED.value] * 2, (4, 9))
     page.reload()
     expect(page.get_by_text("Cancelled").first).to_be_visible()
+
+
+def test_told_to_pay_by_the_holds_end_then_cancelled_without_paying(page, live_app):
+    ids = _two_shop_cart(live_app, "binh4@example.com")
+    errors = watch_console(page)
+    _check_out_online(page, "binh4@example.com")
+    flashes = page.locator("#flashes")
+    expect(flashes).to_contain_text("Your 2 orders are waiting for payment: pay $37.00 by")
+    expect(flashes).not_to_contain_text("placed")
+    page.get_by_role("button", name="Cancel", exact=True).click()  # the sandbox's: this attempt only
+    expect(page).to_have_url(re.compile(r"/checkout/done/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay to complete your order")
+    assert _state(live_app, ids)[0] == ["AWAITING_PAYMENT", "AWAITING_PAYMENT"]
+    page.get_by_text("Don't want to pay?").click()
+    page.get_by_role("button", name="Cancel the orders without paying").click()
+    expect(page.locator("#flashes")).to_contain_text("Your orders were cancelled and nothing was charged")
+    expect(page.locator("#payment-box")).to_contain_text("You cancelled these orders before paying")
+    assert _state(live_app, ids) == ([OrderStatus.CANCELLED.value] * 2, (4, 9))
+    assert errors == []

@@ -4,13 +4,15 @@ what a template or the code marks is translated, and nothing reaches the page ar
 
 The static checks (tests/project/test_i18n.py) find unmarked text; this one renders the pages."""
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
 from marketplace import i18n
 from marketplace.extensions import db
-from marketplace.models import OrderStatus, Role
+from marketplace.models import CheckoutPayment, OrderStatus, Role
+from marketplace.models.base import utcnow
 from tests.factories import login, make_address, make_category, make_order, make_product, make_shop, make_user
 
 VIETNAMESE = {"Accept-Language": "vi"}
@@ -69,9 +71,14 @@ def world():
     buyer = make_user(full_name="Lê Mai", locale="vi")
     make_address(buyer, is_default=True)
     order = make_order(buyer=buyer, product=products[1], status=OrderStatus.SHIPPING)
+    unpaid = make_order(buyer=buyer, product=products[2], status=OrderStatus.AWAITING_PAYMENT)
+    db.session.add(CheckoutPayment(buyer_id=buyer.id, checkout_id=unpaid.checkout_id, provider="sandbox",
+                                   status="PENDING", amount=unpaid.total, currency=unpaid.currency,
+                                   hold_until=utcnow() + timedelta(minutes=15), attempt=1, provider_reference="sbx_vi"))
     admin = make_user(role=Role.ADMIN, full_name="Ada Admin", locale="vi")
     db.session.flush()
-    return {"buyer": buyer, "seller": seller, "admin": admin, "shop": shop, "product": products[0], "order": order}
+    return {"buyer": buyer, "seller": seller, "admin": admin, "shop": shop, "product": products[0], "order": order,
+            "unpaid": unpaid}
 
 
 def _pages(world) -> dict:
@@ -81,7 +88,7 @@ def _pages(world) -> dict:
                "/cart", "/account/login", "/account/register", "/account/forgot-password", "/no-such-page"],
         "buyer": ["/cart", "/checkout", "/orders", f"/orders/{order.id}", "/account/profile", "/account/addresses",
                   "/account/addresses/new", "/account/devices", "/notifications", "/account/reviews", "/saved",
-                  "/following"],
+                  "/following", f"/orders/{world['unpaid'].id}", f"/checkout/done/{world['unpaid'].checkout_id}"],
         "seller": ["/seller/", "/seller/products", "/seller/products/new", "/seller/orders", "/seller/vouchers",
                    "/seller/vouchers/new", "/seller/reviews", "/seller/shop"],
         "admin": ["/admin/", "/admin/shops", "/admin/users", "/admin/products", "/admin/reviews", "/admin/categories",

@@ -79,7 +79,8 @@ def _order(status=OrderStatus.PENDING):
 
 
 def _payment(w):
-    """An ONLINE checkout's payment, still open: its owner may read it, pay it again and come back to it."""
+    """An ONLINE checkout's payment, still open: its owner may read it, pay it again, come back to it,
+    open its card page (the sandbox's goes on to the checkout's page) and cancel it."""
     order = make_order(w.buyer_a, w.product_a, status=OrderStatus.AWAITING_PAYMENT, ship_line1="42 Secret Street")
     payment = CheckoutPayment(buyer_id=w.buyer_a.id, checkout_id=order.checkout_id, provider="sandbox",
                               status="PENDING", amount=order.total, currency=order.currency,
@@ -213,6 +214,9 @@ OBJECTS: dict[str, Target] = {
     "payments.returned": Target(BUYER, _payment),
     "api.get_payment": Target(BUYER, _payment),
     "api.new_attempt": Target(BUYER, _payment),
+    "payments.card": Target(BUYER, _payment),
+    "payments.cancel": Target(BUYER, _payment),
+    "api.cancel_payment": Target(BUYER, _payment),
     # public pages of a product that is not public (a draft)
     "catalog.view_product": Target(PUBLIC, _hidden_product),
     "catalog.variant_panel": Target(PUBLIC, _hidden_product),

@@ -20,6 +20,9 @@ ALL_STATUSES = list(S)
 # (role, action, from) -> to. Everything else must be refused.
 EXPECTED = {
     ("buyer", "cancel", S.PENDING): S.CANCELLED,
+    # Only with the rest of its checkout (payments.cancel_checkout): alone it is refused, see
+    # tests/services/test_payment_cancel.py.
+    ("buyer", "cancel", S.AWAITING_PAYMENT): S.CANCELLED,
     ("buyer", "complete", S.DELIVERED): S.COMPLETED,
     ("seller", "confirm", S.PENDING): S.CONFIRMED,
     ("seller", "ship", S.CONFIRMED): S.SHIPPING,
@@ -47,7 +50,7 @@ def cast():
 def _inputs(action: str) -> dict:
     # Always give the optional inputs, so a refusal can only come from the state machine.
     if action == "cancel":
-        return {"reason": "Out of stock at the warehouse"}
+        return {"reason": "Out of stock at the warehouse", "with_its_checkout": True}
     if action == "ship":
         return {"tracking_number": "VN123456789"}
     return {}

@@ -110,12 +110,13 @@ class PaymentOut(ApiModel):
     """An ONLINE checkout's payment: send the buyer to redirect_url (web) or pay with client_secret (an SDK)."""
 
     id: uuid.UUID
-    status: str = Field(description="PENDING, PAID, EXPIRED or REFUNDED")
+    status: str = Field(description="PENDING, PAID, EXPIRED, CANCELLED (by the buyer, unpaid) or REFUNDED")
     amount: int = Field(description="The checkout's grand total, in the currency's minor unit")
     currency: str
     provider: str = Field(description="sandbox, stripe or vnpay")
     redirect_url: str | None = Field(None, description="The provider's payment page for this attempt")
-    client_secret: str | None = Field(None, description="For the provider's SDK (Stripe's PaymentIntent)")
+    client_secret: str | None = Field(None, description="For the provider's SDK (Stripe's PaymentIntent; the web "
+                                                        "pays it on /payments/{id}/card)")
     hold_until: Moment = Field(description="Unpaid by then, the orders are cancelled and their stock released")
 
     @classmethod

@@ -69,7 +69,7 @@ class Transition:
 
 # THE state machine. Anything not in this table is refused.
 TRANSITIONS: dict[tuple[ActorRole, Action], Transition] = {
-    (ActorRole.BUYER, Action.CANCEL): Transition(frozenset({S.PENDING}), S.CANCELLED),
+    (ActorRole.BUYER, Action.CANCEL): Transition(frozenset({S.AWAITING_PAYMENT, S.PENDING}), S.CANCELLED),
     (ActorRole.BUYER, Action.COMPLETE): Transition(frozenset({S.DELIVERED}), S.COMPLETED),
     (ActorRole.SELLER, Action.CONFIRM): Transition(frozenset({S.PENDING}), S.CONFIRMED),
     (ActorRole.SELLER, Action.SHIP): Transition(frozenset({S.CONFIRMED}), S.SHIPPING),
@@ -78,6 +78,10 @@ TRANSITIONS: dict[tuple[ActorRole, Action], Transition] = {
     # Moderation: an admin may stop any order that has not finished.
     (ActorRole.ADMIN, Action.CANCEL): Transition(NON_FINAL_STATUSES, S.CANCELLED),
 }
+
+# One payment pays every order of an ONLINE checkout: while it is unpaid, the buyer cancels them all
+# together (services/payments/payments.py:cancel_checkout locks the payment, then them), never one alone.
+WITH_ITS_CHECKOUT = frozenset({S.AWAITING_PAYMENT})
 
 # Order of the forward path, to say "not yet" rather than "no longer".
 _PROGRESS = {
@@ -109,8 +113,12 @@ _ONLY = {
 
 
 def allowed_actions(order: Order, role: ActorRole) -> set[Action]:
-    """What `role` may do to `order` in its current status (for showing buttons)."""
-    return {action for (r, action), t in TRANSITIONS.items() if r == role and order.status in t.sources}
+    """What `role` may do to `order` alone in its current status (for showing buttons); an unpaid
+    order's buyer cancels its whole checkout instead (the payment box's button)."""
+    actions = {action for (r, action), t in TRANSITIONS.items() if r == role and order.status in t.sources}
+    if role is ActorRole.BUYER and order.status in WITH_ITS_CHECKOUT:
+        actions.discard(Action.CANCEL)
+    return actions
 
 
 def check_transition(status: OrderStatus, role: ActorRole, action: Action) -> Transition:
@@ -127,9 +135,12 @@ def check_transition(status: OrderStatus, role: ActorRole, action: Action) -> Tr
 
 # -- the public verbs -------------------------------------------------------------------------
 
-def cancel_by_buyer(buyer: User, order_id: uuid.UUID, reason: str | None = None) -> Order:
-    """The buyer cancels their PENDING order (reason optional); restocks, returns the voucher."""
-    return transition(order_id, buyer, ActorRole.BUYER, Action.CANCEL, reason=reason)
+def cancel_by_buyer(buyer: User, order_id: uuid.UUID, reason: str | None = None, *,
+                    with_its_checkout: bool = False) -> Order:
+    """The buyer cancels their PENDING order (reason optional); restocks, returns the voucher. An order
+    AWAITING_PAYMENT only `with_its_checkout` (services/payments' cancel_checkout, the payment locked)."""
+    return transition(order_id, buyer, ActorRole.BUYER, Action.CANCEL, reason=reason,
+                      with_its_checkout=with_its_checkout)
 
 
 def confirm_receipt(buyer: User, order_id: uuid.UUID) -> Order:
@@ -193,10 +204,14 @@ def _locked_order(order_id: uuid.UUID, actor: User, role: ActorRole) -> Order:
 
 
 def transition(order_id: uuid.UUID, actor: User, role: ActorRole, action: Action, *,
-               reason: str | None = None, tracking_number: str | None = None) -> Order:
+               reason: str | None = None, tracking_number: str | None = None,
+               with_its_checkout: bool = False) -> Order:
     """Make `actor` do `action` to the order as `role`, if TRANSITIONS allows it; see the module doc."""
     order = _locked_order(order_id, actor, role)
     allowed = check_transition(order.status, role, action)
+    if role is ActorRole.BUYER and order.status in WITH_ITS_CHECKOUT and not with_its_checkout:
+        raise TransitionNotAllowed(_("This order is paid together with the other orders of its checkout: "
+                                     "cancel them together from its payment box, or let the time to pay run out."))
     note = None
     if action is Action.CANCEL:
         note = _clean(reason, field="reason", required=role is not ActorRole.BUYER, limit=REASON_MAX,

@@ -7,7 +7,7 @@ The labels carry the context "order status": "Shipping" the status is not "Shipp
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from marketplace.models import OrderStatus
+from marketplace.models import OrderStatus, PaymentMethod
 
 S = OrderStatus
 
@@ -54,6 +54,21 @@ IN_A_SENTENCE = {
     S.COMPLETED: lazy_pgettext("order status in a sentence", "COMPLETED"),
     S.CANCELLED: lazy_pgettext("order status in a sentence", "CANCELLED"),
 }
+
+
+# How an order is paid, as people read it (the API keeps COD and ONLINE).
+METHODS = {
+    PaymentMethod.COD: lazy_pgettext("payment method", "Cash on delivery"),
+    PaymentMethod.ONLINE: lazy_pgettext("payment method", "Online payment"),
+}
+
+
+def method_label(method: PaymentMethod | str) -> str:
+    """"Cash on delivery", "Thanh toán khi nhận hàng"; an unknown value as it is."""
+    try:
+        return str(METHODS[PaymentMethod(getattr(method, "value", method))])
+    except (ValueError, KeyError):
+        return str(getattr(method, "value", method))
 
 
 def label(status: OrderStatus | str) -> str:

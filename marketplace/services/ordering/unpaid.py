@@ -2,9 +2,10 @@
 them (as they hear of a COD order at placement); unpaid when the hold ends, they are cancelled like
 any order (stock and voucher uses back, buyer and shops told).
 
-No person makes these moves: the event's actor is NULL. The caller (services/payments) holds the
-payment row's lock, so "paid" and "expired" never both run for one checkout; each order row is
-locked here too and moved only from AWAITING_PAYMENT, so a move made twice changes nothing.
+No person makes the paid and expired moves: their event's actor is NULL. The buyer's own cancel of
+an unpaid checkout is the buyer's rule for any order (orders.cancel_by_buyer), applied to each of its
+orders. The caller (services/payments) holds the payment row's lock, so "paid", "expired" and
+"cancelled" never run together for one checkout; each order row is locked here too and moved only from AWAITING_PAYMENT, so a move made twice changes nothing.
 """
 import uuid
 
@@ -16,7 +17,7 @@ from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import Order, OrderEvent, OrderItem, OrderStatus, Shop, User
 from marketplace.services.accounts.notifications import notify
-from marketplace.services.ordering.orders import restock, return_voucher
+from marketplace.services.ordering.orders import cancel_by_buyer as cancel_one, restock, return_voucher
 
 S = OrderStatus
 NOT_PAID_IN_TIME = "Not paid in time"  # the record's words, in English like the API; pages translate them
@@ -68,3 +69,9 @@ def expire(order_ids: list[uuid.UUID]) -> list[Order]:
                    _("The buyer did not pay in time; the stock is back."), f"/seller/orders/{order.id}")
     db.session.flush()
     return orders
+
+
+def cancel_by_buyer(buyer: User, order_ids: list[uuid.UUID]) -> list[Order]:
+    """The buyer gives up before paying: each order still AWAITING_PAYMENT is cancelled as the buyer
+    cancels a PENDING one (stock and voucher uses back, the event theirs, the shop told)."""
+    return [cancel_one(buyer, order.id, with_its_checkout=True) for order in _awaiting(order_ids)]

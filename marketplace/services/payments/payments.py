@@ -7,9 +7,10 @@ one's transaction ends and then finds it there (Ack.DUPLICATE) and does nothing 
 notification (unknown payment, wrong amount) is kept too, with its result, and changes nothing.
 
 One outcome. Whatever changes a payment locks its row first (SELECT ... FOR UPDATE) and reads its
-status under that lock: "paid" and "expired" for the same checkout run one after the other. Paid
-first, the sweep no longer sees it PENDING; expired first, the payment finds EXPIRED, its orders
-cancelled, and gives the money back (REFUNDED). The sweep skips rows another transaction holds
+status under that lock: "paid", "expired" and the buyer's "cancel" for the same checkout run one
+after the other. Paid first, the sweep no longer sees it PENDING and the buyer's cancel is refused;
+expired (or cancelled) first, the payment finds EXPIRED (CANCELLED), its orders cancelled, and gives
+the money back (REFUNDED). The sweep skips rows another transaction holds
 (SKIP LOCKED) and takes them on its next run. After the payment row come the orders, in id order,
 then the stock and voucher rows, as every cancel path does.
 """
@@ -121,6 +122,38 @@ def _new_attempt(payment: CheckoutPayment, user: User, links: Links, shopper: Sh
     return started
 
 
+def card_payment(user: User, payment_id: uuid.UUID) -> tuple[CheckoutPayment, str | None]:
+    """The buyer's payment and the client secret its current attempt is paid with on a page of ours
+    (Stripe Elements); None for a provider whose own page takes the payment (sandbox, VNPay).
+    NotFound for another buyer's payment, PaymentClosed once it may no longer be paid."""
+    payment = get_payment(user, payment_id)
+    if not can_pay(payment):
+        raise PaymentClosed(_("This payment can no longer be made: see your orders for where they stand."))
+    return payment, _provider(payment.provider).client_secret(payment.provider_reference)
+
+
+def cancel_checkout(user: User, payment_id: uuid.UUID) -> CheckoutPayment:
+    """The buyer cancels their unpaid checkout: every order of it, by the buyer's cancel rule (stock
+    and voucher uses back, the shops told), and the payment CANCELLED, so that a payment the provider
+    still confirms is refunded (_decide). Locks the payment row, then its orders in id order, as the
+    notification and the sweep do: racing a "paid", exactly one of them wins."""
+    payment = db.session.scalar(
+        select(CheckoutPayment).where(CheckoutPayment.id == payment_id, CheckoutPayment.buyer_id == user.id)
+        .with_for_update().execution_options(populate_existing=True))
+    if payment is None:
+        raise NotFound(_("We couldn't find that payment."))
+    if payment.status == P.PAID.value:
+        raise PaymentClosed(_("This checkout is already paid: cancel its orders one by one from their pages "
+                              "while the shops have not confirmed them."))
+    if payment.status != P.PENDING.value:
+        raise PaymentClosed(_("These orders were already cancelled."))
+    unpaid.cancel_by_buyer(user, _order_ids(payment))
+    payment.status = P.CANCELLED.value
+    db.session.flush()
+    logger.info("payment cancelled by the buyer", extra={"payment_id": str(payment.id)})
+    return payment
+
+
 # -- what the provider tells us -----------------------------------------------------------------
 
 def handle_notification(provider_name: str, notification: Notification) -> Ack:
@@ -181,13 +214,15 @@ def _order_ids(payment: CheckoutPayment) -> list[uuid.UUID]:
 
 
 def _refund(provider_name: str, payment: CheckoutPayment, reference: str) -> None:
-    """Give back what `reference` paid, once per attempt; the buyer is told."""
+    """Give back what `reference` paid, once per attempt; the buyer is told. EXPIRED or CANCELLED
+    becomes REFUNDED."""
     done = db.session.scalar(select(PaymentRefund.id).where(PaymentRefund.payment_id == payment.id,
                                                             PaymentRefund.reference == reference))
     if done is not None:
         return
-    expired = payment.status == P.EXPIRED.value
-    reason = "paid after the hold expired" if expired else "paid twice"
+    expired = payment.status in (P.EXPIRED.value, P.CANCELLED.value)  # its orders were cancelled
+    reason = {P.EXPIRED.value: "paid after the hold expired",
+              P.CANCELLED.value: "paid after the buyer cancelled"}.get(payment.status, "paid twice")
     refund_id = _provider(provider_name).refund(reference, payment.amount, payment.currency, reason)
     db.session.add(PaymentRefund(payment_id=payment.id, reference=reference, amount=payment.amount,
                                  currency=payment.currency, provider_refund_id=refund_id, reason=reason))

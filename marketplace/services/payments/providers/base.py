@@ -71,6 +71,10 @@ class Provider(Protocol):
     def start(self, charge: Charge) -> Started:
         """Open an attempt with the provider (may call its API)."""
 
+    def client_secret(self, reference: str) -> str | None:
+        """The secret with which the shopper's browser pays the attempt `reference` on a page of ours
+        (Stripe's Payment Element); None when the provider's own page takes the payment (redirect_url)."""
+
     def read_notification(self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> Notification:
         """Verify and read a server-to-server notification (webhook, IPN). Raises BadNotification."""
 

@@ -106,6 +106,9 @@ class SandboxProvider:
         except (ValueError, KeyError, TypeError) as error:
             raise BadNotification(f"malformed sandbox notification: {error}") from None
 
+    def client_secret(self, reference: str) -> str | None:
+        return None  # the shopper pays on the provider's page (Started.redirect_url)
+
     def read_return(self, query: Mapping[str, str]) -> Notification | None:
         return None  # the return says nothing: the notification has already told us
 

@@ -66,6 +66,16 @@ class StripeProvider:
             raise ProviderError(_("The payment service is not answering. Please try again in a moment.")) from error
         return Started(reference=intent.id, client_secret=intent.client_secret)
 
+    def client_secret(self, reference: str) -> str | None:
+        """The PaymentIntent's client secret, asked of Stripe each time the page is shown (never stored:
+        with it, anyone can confirm the intent)."""
+        try:
+            intent = self.client.v1.payment_intents.retrieve(reference)
+        except stripe.StripeError as error:
+            log.warning("stripe: payment intent %s not read: %s", reference, error)
+            raise ProviderError(_("The payment service is not answering. Please try again in a moment.")) from error
+        return intent.client_secret
+
     def read_notification(self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> Notification:
         signature = next((v for k, v in headers.items() if k.lower() == "stripe-signature"), None)
         try:

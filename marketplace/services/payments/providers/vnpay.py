@@ -113,6 +113,9 @@ class VNPayProvider:
         return Started(reference=reference,
                        redirect_url=f"{self.pay_url}?{query}&vnp_SecureHash={hmac_sha512(self.hash_secret, query)}")
 
+    def client_secret(self, reference: str) -> str | None:
+        return None  # the shopper pays on the provider's page (Started.redirect_url)
+
     def read_notification(self, body: bytes, headers: Mapping[str, str], query: Mapping[str, str]) -> Notification:
         return self._read(query)
 
