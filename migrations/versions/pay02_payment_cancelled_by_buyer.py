@@ -1,7 +1,7 @@
 """A checkout's payment may be CANCELLED: its buyer gave up before paying
 
 Revision ID: pay02
-Revises: pay01
+Revises: led01
 Create Date: 2026-12-09
 
 The buyer cancels an unpaid checkout (all its orders, issue 17); the payment says so, and a payment
@@ -10,7 +10,7 @@ the provider still confirms afterwards is refunded, as after an expired hold.
 from alembic import op
 
 revision = "pay02"
-down_revision = "pay01"
+down_revision = "led01"
 branch_labels = None
 depends_on = None
 
