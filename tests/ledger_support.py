@@ -18,7 +18,7 @@ BANK = dict(bank_name="Vietcombank", bank_account_name="Nguyễn Văn A", bank_a
 
 def seller_shop(**fields):
     """An active shop with bank details."""
-    return make_shop(status=ShopStatus.ACTIVE, **{**BANK, **fields})
+    return make_shop(**{"status": ShopStatus.ACTIVE, **BANK, **fields})
 
 
 def delivered_order(shop, prices=(3000,), quantity: int = 1, buyer=None) -> Order:
