@@ -38,3 +38,16 @@ def ledger_account(code: str) -> str:
     if code == "SHOP_PENDING":
         return pgettext("balance", "Pending")
     return pgettext("balance", "Available")
+
+
+ACCOUNT_KINDS = {
+    "CASH": _l("Cash held"), "BUYER_FUNDS": _l("Buyers' money (orders not delivered)"),
+    "SHOP_PENDING": _l("Shops: pending"), "SHOP_AVAILABLE": _l("Shops: available"),
+    "COMMISSION": _l("Commission earned"), "REFUNDS_OWED": _l("Refunds owed"),
+    "PAYOUTS_IN_TRANSIT": _l("Payouts in transit"),
+}
+
+
+@bp.app_template_global("ledger_account_kind")
+def ledger_account_kind(code: str) -> str:
+    return str(ACCOUNT_KINDS.get(code, code))
