@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.models import CommissionRate, Payout, TransactionKind
+from marketplace.models import CommissionRate, TransactionKind
 from marketplace.services.ledger import payouts
 from marketplace.services.ledger.ledger import K, credit, debit, post
-from tests.admin_support import CONFIRMED, admin, admin_client, audit_entries  # noqa: F401 - fixtures
+from tests.admin_support import CONFIRMED, audit_entries
 from tests.factories import make_category
 from tests.ledger_support import delivered_order, seller_shop
 
