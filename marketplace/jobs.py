@@ -177,7 +177,7 @@ def expire_payments() -> int:
 
 # -- settlement ------------------------------------------------------------------------
 # Strategy: a chain of hourly jobs. The worker queues the next hour's sweep when it starts, and each
-# sweep queues the one after it; the job id names its hour ("settle-due:2026-12-07T14"), so a worker
+# sweep queues the one after it; the job id names its hour ("settle-due-2026120714"), so a worker
 # restarted, two workers, or a sweep queued twice make one job per hour. An hour is far finer than
 # SETTLEMENT_DAYS, and a missed hour (Redis down) is caught up by the next sweep, which settles
 # everything due. Deployments without Redis run `flask ledger settle` from cron (hourly or daily).
@@ -189,7 +189,7 @@ def schedule_settlement(now: datetime | None = None) -> None:
     now = now or datetime.now(timezone.utc)
     at = now.replace(minute=0, second=0, microsecond=0) + SETTLEMENT_INTERVAL
     try:
-        get_queue().enqueue_at(at, settle_due_job, job_id=f"settle-due:{at:%Y-%m-%dT%H}",
+        get_queue().enqueue_at(at, settle_due_job, job_id=f"settle-due-{at:%Y%m%d%H}",
                                description="settle delivered orders", result_ttl=0,
                                failure_ttl=current_app.config["JOB_FAILURE_TTL"])
     except JobsNotConfigured:
