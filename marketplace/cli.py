@@ -17,6 +17,36 @@ def register(app: Flask) -> None:
         """Cancel the orders of online checkouts not paid before their hold ended (what the worker's job does)."""
         click.echo(f"Expired {jobs.expire_payments()} unpaid checkout(s).")
 
+    @app.cli.group("ledger")
+    def ledger_group() -> None:
+        """The money ledger: settlement and checks."""
+
+    @ledger_group.command("settle")
+    def ledger_settle_command() -> None:
+        """Settle delivered orders whose SETTLEMENT_DAYS have passed (what the worker's hourly job does)."""
+        from marketplace.services.ledger.settlement import settle_due
+        from marketplace.web import unit_of_work
+
+        with unit_of_work.transaction():
+            settled = settle_due()
+        click.echo(f"Settled {settled} order(s).")
+
+    @ledger_group.command("check")
+    def ledger_check_command() -> None:
+        """The trial balance: fail when the books do not sum to zero or a shop's balance disagrees."""
+        from marketplace.services.ledger import trial_balance_queries as tb
+
+        sums = tb.currency_sums(tb.account_totals())
+        wrong = tb.disagreeing_shops()
+        for currency, total in sums.items():
+            click.echo(f"{currency}: entries sum to {total}")
+        for check in wrong:
+            click.echo(f"shop {check.shop_name} ({check.shop_id}) {check.currency}: ledger {check.ledger}, "
+                       f"recomputed {check.recomputed}")
+        if any(sums.values()) or wrong:
+            raise click.ClickException("the ledger does not check out")
+        click.echo("The ledger checks out.")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def seed_demo_command(if_empty: bool) -> None:

@@ -143,6 +143,7 @@ def run_worker(burst: bool = False, with_scheduler: bool = True) -> bool:
     rq_logger.handlers[:] = logging.getLogger("marketplace").handlers
     rq_logger.propagate = False
     engine = db.engine
+    schedule_settlement()  # starts (or keeps) the hourly settlement chain
     # RQ forks a work horse per job: it must not reuse the parent's pooled DB connections.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     worker = Worker([QUEUE_NAME], connection=Redis.from_url(current_app.config["REDIS_URL"]),
@@ -172,6 +173,41 @@ def expire_payments() -> int:
 
     with _app_context(), unit_of_work.transaction():
         return expire_due()
+
+
+# -- settlement ------------------------------------------------------------------------
+# Strategy: a chain of hourly jobs. The worker queues the next hour's sweep when it starts, and each
+# sweep queues the one after it; the job id names its hour ("settle-due-2026120714"), so a worker
+# restarted, two workers, or a sweep queued twice make one job per hour. An hour is far finer than
+# SETTLEMENT_DAYS, and a missed hour (Redis down) is caught up by the next sweep, which settles
+# everything due. Deployments without Redis run `flask ledger settle` from cron (hourly or daily).
+SETTLEMENT_INTERVAL = timedelta(hours=1)
+
+
+def schedule_settlement(now: datetime | None = None) -> None:
+    """Queue the sweep of the next full hour (once: its id names the hour)."""
+    now = now or datetime.now(timezone.utc)
+    at = now.replace(minute=0, second=0, microsecond=0) + SETTLEMENT_INTERVAL
+    try:
+        get_queue().enqueue_at(at, settle_due_job, job_id=f"settle-due-{at:%Y%m%d%H}",
+                               description="settle delivered orders", result_ttl=0,
+                               failure_ttl=current_app.config["JOB_FAILURE_TTL"])
+    except JobsNotConfigured:
+        return  # no worker to run it: `flask ledger settle` from cron does
+    except RedisError:
+        logger.warning("could not queue the settlement: `flask ledger settle` must run", exc_info=True)
+
+
+def settle_due_job() -> int:
+    """The job: settle every delivered order that is due (services/ledger/settlement), then queue the next."""
+    from marketplace.services.ledger.settlement import settle_due
+    from marketplace.web import unit_of_work
+
+    with _app_context():
+        with unit_of_work.transaction():
+            settled = settle_due()
+        schedule_settlement()
+        return settled
 
 
 # -- dead letters -----------------------------------------------------------------------

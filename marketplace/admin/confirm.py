@@ -36,6 +36,7 @@ class Confirmation:
     target: str | None = None   # with htmx: the id of the element the answer replaces
     blocked: str | None = None  # why the action can't be taken now (no button then)
     details: list[tuple[str, str]] = field(default_factory=list)  # (label, value) about the subject
+    fields: list = field(default_factory=list)  # more inputs the action takes (a payout's bank reference)
 
 
 def swap_target(*allowed: str) -> str | None:

@@ -157,3 +157,23 @@ def with_unique_ids(form: PageForm, suffix: str) -> PageForm:
     for field in form:
         field.id = f"{field.name}-{suffix}"
     return form
+
+
+class PayoutFilterForm(FilterForm):
+    status = SelectField(_l("Status"), choices=options([ANY, ("REQUESTED", _l("Requested")), ("APPROVED", _l("Approved")),
+                                                        ("PAID", _l("Paid")), ("REFUSED", _l("Refused"))]))
+
+
+class PayoutActionForm(ConfirmedForm):
+    """Approve (nothing more), mark paid (the bank's reference) or refuse (a reason the seller reads)."""
+    reference = StringField(_l("Bank transfer reference"), validators=[Optional(), Length(max=120), ONE_LINE])
+    reason = StringField(_l("Reason (the seller reads it)"), validators=[Optional(), Length(max=500), ONE_LINE])
+
+
+class CommissionRateForm(PageForm):
+    scope = SelectField(_l("Applies to"), choices=options([("shop", _l("A shop")), ("category", _l("A category"))]))
+    shop = StringField(_l("Shop address"), validators=[Optional(), Length(max=60), ONE_LINE],
+                       render_kw={"placeholder": _l("e.g. my-shop"), "autocapitalize": "none"})
+    category_id = SelectField(_l("Category"), choices=options([("", _l("— choose —"))]), validate_choice=False)
+    rate = StringField(_l("Rate (%)"), validators=[Optional(), Length(max=10), ONE_LINE],
+                       render_kw={"inputmode": "decimal"})

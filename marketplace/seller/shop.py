@@ -62,14 +62,20 @@ def edit_shop(shop):
                                   banner=_file_bytes(form.banner), remove_banner=form.remove_banner.data)
         except DomainError as error:
             show_errors(form, error)
-            return _profile_page(shop, form), 422
+            return profile_page(shop, form), 422
         flash(_("Shop profile saved."), "success")
         return redirect(url_for("seller.edit_shop"))
-    return _profile_page(shop, form), 422 if form.is_submitted() else 200
+    return profile_page(shop, form), 422 if form.is_submitted() else 200
 
 
-def _profile_page(shop, form):
+def profile_page(shop, form=None, bank_form=None):
+    """The profile page, with the bank details form below the profile's (seller/money.py posts that one)."""
+    from marketplace.seller.money_forms import BankDetailsForm
+
+    form = form or ShopProfileForm(formdata=None, obj=shop)
+    bank_form = bank_form or BankDetailsForm(formdata=None, obj=shop)
     return render_template("seller/edit_shop.html", shop=shop, form=form, action_form=ActionForm(),
+                           bank_form=bank_form,
                            can_resubmit="resubmit" in shops.allowed_actions(shop, by_admin=False))
 
 

@@ -239,3 +239,15 @@ def test_messages_queued_while_the_worker_is_down_are_delivered_when_it_starts(
     assert sms["body"] == CODE_TEXT
     assert (email["to"], email["subject"]) == ("bob@example.com", "Your order")
     assert _queue(redis_conn).count == 0
+
+
+def test_the_worker_queues_the_next_hours_settlement_once(queued, redis_conn):
+    from datetime import datetime, timezone
+
+    from rq.registry import ScheduledJobRegistry
+
+    now = datetime(2026, 12, 7, 13, 25, tzinfo=timezone.utc)
+    jobs.schedule_settlement(now)
+    jobs.schedule_settlement(now.replace(minute=59))  # a second worker, or a restart, in the same hour
+    registry = ScheduledJobRegistry(jobs.QUEUE_NAME, connection=redis_conn, serializer=JSONSerializer)
+    assert registry.get_job_ids() == ["settle-due-2026120714"]

@@ -90,9 +90,10 @@ def _pages(world) -> dict:
                   "/account/addresses/new", "/account/devices", "/notifications", "/account/reviews", "/saved",
                   "/following", f"/orders/{world['unpaid'].id}", f"/checkout/done/{world['unpaid'].checkout_id}"],
         "seller": ["/seller/", "/seller/products", "/seller/products/new", "/seller/orders", "/seller/vouchers",
-                   "/seller/vouchers/new", "/seller/reviews", "/seller/shop"],
+                   "/seller/vouchers/new", "/seller/reviews", "/seller/shop", "/seller/balance",
+                   "/seller/balance/payout", "/seller/statements", "/seller/statements/2026-01"],
         "admin": ["/admin/", "/admin/shops", "/admin/users", "/admin/products", "/admin/reviews", "/admin/categories",
-                  "/admin/audit", "/admin/jobs"],
+                  "/admin/audit", "/admin/jobs", "/admin/payouts", "/admin/commission", "/admin/ledger"],
     }
 
 

@@ -66,6 +66,11 @@ BUDGETS = {
     "shop_signed_in": 7,        # shop, versions, user, cart badge, vouchers, followers + whether the shopper follows, saved ids
     "saved": 3,                 # user, the saved cards, cart badge (the hearts: the cards shown are the saved ones)
     "following": 3,             # user, the followed shops with their figures, cart badge
+    # user, shop, its accounts + the entries (one UNION of per-account index walks), its accounts + the payout
+    # sums (figures), its last payouts, cart badge
+    "seller_balance": 8,
+    # user, shop, its accounts, the sums before the month, the month's lines grouped by transaction, cart badge
+    "seller_statement": 6,
 }
 
 
@@ -388,3 +393,22 @@ def test_storefront_signed_in_reads_the_saved_products_once(app, client, count_q
     for budget, path in pages.items():
         client.get(path)  # the storefront caches (tree, listings, cards) warm, as for a returning shopper
         assert count(count_queries, lambda: client.get(path)) == BUDGETS[budget], path
+
+
+@pytest.mark.parametrize("orders", [1, 12])
+def test_seller_balance_and_statement(app, client, count_queries, orders):
+    from datetime import datetime, timezone
+
+    from marketplace.services.ledger import payouts
+    from marketplace.services.ledger.settlement import settle_due
+    from tests.ledger_support import after_settlement_days, delivered_order, seller_shop
+
+    shop = seller_shop()
+    for __ in range(orders):
+        order = delivered_order(shop, prices=(3000, 2000))
+    settle_due(after_settlement_days(app, order))
+    payouts.request(shop.owner)
+    login(client, shop.owner)
+    assert count(count_queries, lambda: client.get("/seller/balance")) == BUDGETS["seller_balance"]
+    month = datetime.now(timezone.utc).strftime("%Y-%m")
+    assert count(count_queries, lambda: client.get(f"/seller/statements/{month}")) == BUDGETS["seller_statement"]

@@ -181,6 +181,25 @@ def _admin_job(w):
     return Made({"job_id": uuid.uuid4()}, None, positive=None)
 
 
+def _admin_payout(w):
+    from marketplace.models import Payout
+
+    payout = Payout(shop_id=w.shop_a.id, amount=5000, currency="USD", bank_name="Secretbank",
+                    bank_account_name="A", bank_account_number="99887766")
+    db.session.add(payout)
+    db.session.flush()
+    return Made({"payout_id": payout.id}, "99887766", form={"reason": "Spam", "reference": "FT1"})
+
+
+def _admin_commission_rate(w):
+    from marketplace.models import CommissionRate
+
+    rate = CommissionRate(shop_id=w.shop_a.id, rate_bp=123)
+    db.session.add(rate)
+    db.session.flush()
+    return Made({"rate_id": rate.id}, None, form={})
+
+
 BUYER, SELLER, ADMIN, PUBLIC = "buyer", "seller", "admin", "public"
 SHOPPER = "shopper"  # any signed-in shopper may act on the object if it is public: else 404, a login for visitors
 
@@ -284,5 +303,13 @@ OBJECTS: dict[str, Target] = {
     "admin.confirm_suspend_user": Target(ADMIN, _admin_user),
     "admin.unsuspend_user": Target(ADMIN, _admin_user),
     "admin.discard_failed_job": Target(ADMIN, _admin_job),
+    "admin.confirm_approve_payout": Target(ADMIN, _admin_payout),
+    "admin.approve_payout": Target(ADMIN, _admin_payout),
+    "admin.confirm_paid_payout": Target(ADMIN, _admin_payout),
+    "admin.paid_payout": Target(ADMIN, _admin_payout),
+    "admin.confirm_refuse_payout": Target(ADMIN, _admin_payout),
+    "admin.refuse_payout": Target(ADMIN, _admin_payout),
+    "admin.confirm_remove_commission": Target(ADMIN, _admin_commission_rate),
+    "admin.remove_commission": Target(ADMIN, _admin_commission_rate),
     "admin.retry_failed_job": Target(ADMIN, _admin_job),
 }
