@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.models import Address, Role, User
 from marketplace.seed import demo_catalog, demo_orders
 from marketplace.services.accounts.passwords import hash_password
+from marketplace.services.ledger import settlement
 
 DEMO_PASSWORD = "demo-pass-123"
 DEMO_LOGINS = {
@@ -46,7 +47,9 @@ def seed_demo(only_if_empty: bool = True) -> bool:
         ward="Bến Nghé", district="Quận 1", city="Hồ Chí Minh", postal_code="700000", is_default=True,
     ))
     demo_catalog.seed_catalog(seller=seller, password_hash=password_hash)
-    demo_orders.seed_orders(buyer, seller, password_hash, datetime.now(timezone.utc),
-                            current_app.config["SHIPPING_FEE"], current_app.config["CURRENCY"])
+    now = datetime.now(timezone.utc)
+    demo_orders.seed_orders(buyer, seller, password_hash, now, current_app.config["SHIPPING_FEE"],
+                            current_app.config["CURRENCY"])
+    settlement.settle_due(now)  # orders delivered over SETTLEMENT_DAYS ago: their earnings are available
     db.session.commit()
     return True
