@@ -1,8 +1,9 @@
 """axe-core on the pages people use, on a phone and a desktop: no serious or critical violation.
 
 Pages covered (PAGES below): home, category, search, product, cart, checkout, an order, login,
-register, the seller dashboard, the seller's product form, the admin dashboard, the 404 page, and an
-unpaid online checkout's page (its payment box: "Pay now", the time left, "Cancel the orders").
+register, the seller dashboard, the seller's product form, the seller's balance and statements, the
+admin dashboard, the admin's payouts, commission and trial balance pages, the 404 page, and an unpaid
+online checkout's page (its payment box: "Pay now", the time left, "Cancel the orders").
 """
 from datetime import timedelta
 
@@ -68,8 +69,8 @@ def test_pages_pass_axe(browser, live_server, live_app, viewport):
         None: ["/", "/c/ao-thun", "/search?q=ao+thun", world["product"], "/account/login", "/account/register",
                "/no-such-page"],
         world["buyer"]: ["/cart", "/checkout", world["order"], world["unpaid"]],
-        world["seller"]: ["/seller/", "/seller/products/new"],
-        world["admin"]: ["/admin/"],
+        world["seller"]: ["/seller/", "/seller/products/new", "/seller/balance", "/seller/statements"],
+        world["admin"]: ["/admin/", "/admin/payouts", "/admin/commission", "/admin/ledger"],
     }
     found = {}
     for who, paths in pages.items():
