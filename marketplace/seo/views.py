@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, url_for
 
 from marketplace.seo import bp, pages, sitemaps
-from marketplace.seo.head import absolute, og_locale
+from marketplace.seo.head import FILTER_PARAMS, absolute, og_locale
 from marketplace.seo.structured_data import ld_json
 
 for helper in (pages.product_meta, pages.category_meta, pages.search_meta, pages.shop_meta, pages.home_meta,
@@ -16,7 +16,6 @@ for helper in (pages.product_meta, pages.category_meta, pages.search_meta, pages
 DISALLOWED = ("/cart", "/checkout", "/orders", "/pay/", "/payments/", "/account/", "/saved", "/following",
               "/notifications", "/seller", "/admin", "/api/", "/language", "/reviews/", "/search/",
               "/p/*/around", "/p/*/recent", "/p/*/variants/", "/s/*/seller-card", "/health", "/metrics")
-FILTERS = ("category", "min_price", "max_price", "min_rating", "shop", "in_stock", "sort", "exact", "counts")
 CACHE_SECONDS = 3600  # what a crawler may keep; the files themselves change with the catalogue
 
 
@@ -25,7 +24,7 @@ def robots_txt():
     """Anyone: what crawlers may fetch, and where the sitemap index is."""
     lines = ["User-agent: *", "Allow: /"]
     lines += [f"Disallow: {path}" for path in DISALLOWED]
-    lines += [f"Disallow: /*?*{name}=" for name in FILTERS]
+    lines += [f"Disallow: /*?*{name}=" for name in FILTER_PARAMS]
     lines += ["", f"Sitemap: {absolute(url_for('seo.sitemap_index'))}", ""]
     response = Response("\n".join(lines), mimetype="text/plain")
     response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
