@@ -19,13 +19,12 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from xml.sax.saxutils import quoteattr
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import current_app, url_for
 
 from marketplace.catalog.views import product_url
-from marketplace.seo.head import absolute, language_versions, origin
+from marketplace.seo.head import absolute, origin
 from marketplace.services.catalog import sitemap_queries
 from marketplace.services.catalog.category_queries import get_tree
 from marketplace.services.catalog.storefront_cache import Lru
@@ -49,25 +48,28 @@ def w3c_datetime(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def _url_element(path: str, lastmod: datetime | None) -> str:
-    parts = [f"<url><loc>{xml_escape(absolute(path))}</loc>"]
+def _url_element(root: str, codes: tuple[str, ...], path: str, lastmod: datetime | None) -> str:
+    """One <url>: its address, lastmod and language versions (seo/head.py language_versions, written out
+    for a path without a query: 50,000 of them per file)."""
+    loc = xml_escape(root + path)
+    parts = [f"<url><loc>{loc}</loc>"]
     if lastmod is not None:
         parts.append(f"<lastmod>{w3c_datetime(lastmod)}</lastmod>")
-    for code, href in language_versions(path):
-        parts.append(f'<xhtml:link rel="alternate" hreflang="{code}" href={quoteattr(href)}/>')
-    parts.append("</url>\n")
+    parts += [f'<xhtml:link rel="alternate" hreflang="{code}" href="{loc}?lang={code}"/>' for code in codes]
+    parts.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{loc}"/></url>\n')
     return "".join(parts)
 
 
 def write_urlset(entries: Iterable[tuple[str, datetime | None]]) -> bytes:
-    """The gzip-compressed <urlset> of (path, lastmod) entries, written as they come."""
+    """The gzip-compressed <urlset> of (path, lastmod) entries (paths without a query), written as they come."""
+    root, codes = origin(), tuple(current_app.config["LOCALES"])
     out = io.BytesIO()
     with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as stream:
         stream.write(('<?xml version="1.0" encoding="UTF-8"?>\n'
                       f'<urlset xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML}">\n').encode())
         chunk: list[str] = []
         for path, lastmod in entries:
-            chunk.append(_url_element(path, lastmod))
+            chunk.append(_url_element(root, codes, path, lastmod))
             if len(chunk) >= _WRITE_EVERY:
                 stream.write("".join(chunk).encode())
                 chunk.clear()
