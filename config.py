@@ -82,6 +82,11 @@ class Config:
     SQL_COUNT_HEADER = env_bool("SQL_COUNT_HEADER", False)  # X-SQL-Statements on every response (bench)
 
     SITE_NAME = os.environ.get("SITE_NAME", "Chợ Phố")  # the brand in the header, page titles and footer
+    # The public origin (https://cho-pho.vn) of canonical addresses, sitemaps and link previews; empty:
+    # each request's own scheme and host (README "Search engines and sharing").
+    SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+    SITEMAP_MAX_URLS = env_int("SITEMAP_MAX_URLS", 50_000)  # addresses per child sitemap (the protocol's limit)
+    SITEMAP_CACHE_SIZE = env_int("SITEMAP_CACHE_SIZE", 16)  # sitemap files kept per process (a few MB each at most)
     # Every amount's currency (ISO 4217), formatted by Babel in the viewer's language (marketplace/money.py).
     CURRENCY = os.environ.get("CURRENCY", "VND").upper()
     # The interface's languages (message catalogs under marketplace/translations) and the one a visitor

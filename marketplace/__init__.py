@@ -50,13 +50,14 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.payments import bp as payments_bp
     from marketplace.reviews import bp as reviews_bp
     from marketplace.seller import bp as seller_bp
+    from marketplace.seo import bp as seo_bp
     from marketplace.shop import bp as shop_bp
     from marketplace.web.health import bp as ops_bp
     from marketplace.web.media import bp as media_bp
     from marketplace.wishlist import bp as wishlist_bp
 
     for blueprint in (ops_bp, media_bp, shop_bp, catalog_bp, cart_bp, checkout_bp, orders_bp, payments_bp, account_bp, reviews_bp,
-                      notifications_bp, wishlist_bp, seller_bp, admin_bp):
+                      notifications_bp, wishlist_bp, seller_bp, admin_bp, seo_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

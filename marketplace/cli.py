@@ -47,6 +47,25 @@ def register(app: Flask) -> None:
             raise click.ClickException("the ledger does not check out")
         click.echo("The ledger checks out.")
 
+    @app.cli.group("seo")
+    def seo_group() -> None:
+        """Search engines and link previews."""
+
+    @seo_group.command("share-pictures")
+    def share_pictures_command() -> None:
+        """Make the 1200x630 link-preview picture of every product picture stored without one."""
+        from marketplace.services.catalog import share_pictures
+        from marketplace.web import unit_of_work
+
+        total, after = 0, None
+        while True:
+            with unit_of_work.transaction():
+                made, after = share_pictures.make_missing(after)
+            total += made
+            if after is None:
+                break
+        click.echo(f"Made {total} share pictures.")
+
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def seed_demo_command(if_empty: bool) -> None:

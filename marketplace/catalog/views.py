@@ -2,7 +2,9 @@
 import uuid
 from functools import lru_cache
 
-from flask import abort, current_app, get_template_attribute, make_response, render_template, request, url_for
+from flask import (
+    abort, current_app, get_template_attribute, make_response, redirect, render_template, request, url_for,
+)
 from markupsafe import Markup
 
 from marketplace.catalog import bp
@@ -96,10 +98,16 @@ def best_sellers() -> list:
     return storefront_cache.home_shelves(storefront_cache.SHELF_SIZE)[0]
 
 
+# The words after /p/<id>/ that name the product page's own fragments and pages, never a slug.
+RESERVED_SLUGS = frozenset({"around", "recent", "reviews", "variants"})
+
+
 @lru_cache(maxsize=16384)
 def cached_slug(title: str) -> str:
-    """slugify() of a product title; listing cards ask for the same titles again and again."""
-    return slugify(title)
+    """The slug of a product title (slugify(), kept clear of the page's own sub-paths); listing cards ask
+    for the same titles again and again."""
+    slug = slugify(title)
+    return f"{slug}-p" if slug in RESERVED_SLUGS else slug
 
 
 @bp.get("/c/<slug>")
@@ -133,8 +141,12 @@ PRODUCT_PAGE = ("categories", "shops", "reviews")
 @bp.get("/p/<uuid:product_id>/<slug>")
 @anonymous_page(live_key=lambda product_id, slug=None: storefront_cache.live_state(product_id), versions=PRODUCT_PAGE)
 def view_product(product_id: uuid.UUID, slug: str | None = None):
-    """Anyone: a visible product with its gallery and variant picker (`?variant=` preselects one)."""
+    """Anyone: a visible product with its gallery and variant picker (`?variant=` preselects one). An old
+    slug (the product was renamed since) is moved permanently to the current one, its query kept."""
     detail = product_queries.get_product_detail(product_id)
+    current = cached_slug(detail.product.title)
+    if slug is not None and slug != current:
+        return redirect(product_url(product_id, detail.product.title, **request.args.to_dict()), 301)
     variant = detail.pick_variant(requested_variant())
     return render_template("catalog/product.html", detail=detail, product=detail.product, variant=variant,
                            main_image=detail.image_for(variant))

@@ -134,6 +134,9 @@ class ProductImage(UUIDPrimaryKey, Timestamped, Base):
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     storage_key: Mapped[str] = mapped_column(String(200))
     thumb_key: Mapped[str] = mapped_column(String(200))
+    # The 1200x630 link-preview picture (migration seo01); None for pictures stored before it
+    # until `flask seo share-pictures` makes theirs.
+    share_key: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
     width: Mapped[int | None]
     height: Mapped[int | None]
@@ -153,5 +156,6 @@ class PendingImage(UUIDPrimaryKey, Timestamped, Base):
     shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     storage_key: Mapped[str] = mapped_column(String(200))
     thumb_key: Mapped[str] = mapped_column(String(200))
+    share_key: Mapped[str | None] = mapped_column(String(200))
     width: Mapped[int | None]
     height: Mapped[int | None]

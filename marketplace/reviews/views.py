@@ -3,7 +3,7 @@ the buyer's "My reviews" page. The product page includes reviews/partials/_secti
 which calls the `review_section` template global registered here."""
 import uuid
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -57,8 +57,13 @@ def review_section(product) -> dict:
     """Everything reviews/partials/_section.html needs, for the catalog's product page (one statement).
 
     `product`: the page's product (services.catalog.ProductInfo), of which only the id is read."""
+    cached = g.get("review_section")
+    if cached is not None and cached["product"].id == product.id:
+        return cached  # the page's head (its JSON-LD) and its review section show the same reviews
     page, summary = review_queries.reviews_with_summary(product.id)
-    return {"product": product, "results": page, "filters": {"rating": None, "with_images": False}, "summary": summary}
+    section = g.review_section = {"product": product, "results": page, "filters": {"rating": None, "with_images": False},
+                                  "summary": summary}
+    return section
 
 
 @bp.app_template_global()

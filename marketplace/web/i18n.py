@@ -1,7 +1,9 @@
 """The viewer's language and time zone, and the switcher that changes the language.
 
-Language: a signed-in user's choice (profile), else the `locale` cookie the switcher sets, else the
-browser's Accept-Language, else DEFAULT_LOCALE. Time zone: the signed-in user's, else
+Language: a `?lang=` in the address (the language versions that search engines and shared links
+name: hreflang, seo/head.py; for that request only, nothing remembered), else a signed-in user's
+choice (profile), else the `locale` cookie the switcher sets, else the browser's Accept-Language,
+else DEFAULT_LOCALE. Time zone: the signed-in user's, else
 DEFAULT_TIMEZONE. Outside a request (jobs, commands) both are the defaults; a message for a
 particular person is rendered in theirs with `i18n.in_language_of(user)`.
 """
@@ -14,6 +16,7 @@ from marketplace.extensions import csrf
 from marketplace.web.redirects import local_path
 
 COOKIE = "locale"
+LANG_PARAM = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 bp = Blueprint("i18n", __name__)
@@ -44,6 +47,9 @@ def select_locale() -> str | None:
     if not has_request_context():
         return None
     known = current_app.config["LOCALES"]
+    asked = request.args.get(LANG_PARAM)
+    if asked in known:
+        return asked
     user = _signed_in_user()
     if user is not None and user.locale in known:
         return user.locale

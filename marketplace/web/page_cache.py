@@ -137,6 +137,16 @@ def _shared():
     return state["client"]
 
 
+def shared_client():
+    """The shared cache's Redis client for other caches of anonymous answers (the sitemaps), or None."""
+    return _shared()
+
+
+def shared_failed(error: Exception) -> None:
+    """A shared-cache call failed: rest like the pages do."""
+    _rest(error)
+
+
 def _shared_name(key: tuple) -> str:
     # repr() of strings, ints and None is the same in every process
     return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()

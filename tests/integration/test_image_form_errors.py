@@ -158,7 +158,7 @@ def test_a_refused_picture_brings_the_form_back_with_the_reason_and_the_typed_va
     if form.keeps_good:  # the good one waits for the next round, shown; nothing else is kept
         [kept] = db.session.scalars(select(PendingImage)).all()
         assert f'name="kept_image" value="{kept.id}"' in page
-        assert stored_files(storage.root) == sorted([kept.storage_key, kept.thumb_key])
+        assert stored_files(storage.root) == sorted([kept.storage_key, kept.thumb_key, kept.share_key])
         db.session.delete(kept)
         db.session.flush()
     else:

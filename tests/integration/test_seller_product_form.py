@@ -135,7 +135,7 @@ def test_chosen_pictures_survive_a_refused_round_and_are_attached_on_save(client
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     kept = pending_of(shop)
-    assert len(kept) == 2 and len(stored_files(storage.root)) == 4
+    assert len(kept) == 2 and len(stored_files(storage.root)) == 6  # picture, thumbnail, share picture
     assert re.findall(r'name="kept_image" value="([^"]+)"', html) == [str(p.id) for p in kept]
     assert all(f"/media/{p.thumb_key}" in html for p in kept) and 'alt="Chosen picture 2"' in html
     keys = [(p.storage_key, p.thumb_key) for p in kept]
@@ -143,7 +143,7 @@ def test_chosen_pictures_survive_a_refused_round_and_are_attached_on_save(client
     assert saved.status_code == 302
     [product] = products_of(shop)
     assert [(i.storage_key, i.thumb_key, i.position) for i in product.images] == [(*k, n) for n, k in enumerate(keys)]
-    assert pending_of(shop) == [] and len(stored_files(storage.root)) == 4  # the same files, nothing copied
+    assert pending_of(shop) == [] and len(stored_files(storage.root)) == 6  # the same files, nothing copied
 
 
 def test_a_kept_picture_can_be_removed_and_new_ones_are_added_after_the_kept(client, shop, category, storage):

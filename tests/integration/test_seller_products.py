@@ -77,7 +77,7 @@ def test_create_and_publish_with_two_variants_and_images(client, shop, category,
         ("AK-DO", "Đỏ", 2500, 3), ("AK-XANH", "Xanh", 1999, 0)]
     assert product.min_price == 1999
     assert [i.position for i in product.images] == [0, 1]
-    assert len(stored_files(storage.root)) == 4  # each image and its thumbnail
+    assert len(stored_files(storage.root)) == 6  # each image, its thumbnail and its share picture
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "is published" in page and "AK-XANH" in page and 'value="19.99"' in page
 
@@ -133,7 +133,7 @@ def test_create_with_a_bad_image_creates_nothing_and_keeps_the_good_one(client, 
     assert shop_products(shop) == []
     [kept] = db.session.scalars(select(PendingImage).where(PendingImage.shop_id == shop.id)).all()
     assert f'name="kept_image" value="{kept.id}"' in html and f"/media/{kept.thumb_key}" in html
-    assert stored_files(storage.root) == sorted([kept.storage_key, kept.thumb_key])  # only the good one
+    assert stored_files(storage.root) == sorted([kept.storage_key, kept.thumb_key, kept.share_key])  # only the good one
 
 
 def test_make_the_rows_without_javascript_keeps_what_was_typed(client, shop, category):
@@ -473,7 +473,7 @@ def test_move_and_delete_images(client, shop, category, storage):
     assert re.findall(r'data-image-id="([0-9a-f-]+)"', html) == [str(first), str(third), str(second)]
     product.variants[0].image_id = second
     db.session.commit()
-    deleted_keys = {i.storage_key for i in product.images if i.id == second}
+    deleted_keys = {k for i in product.images if i.id == second for k in (i.storage_key, i.thumb_key, i.share_key)}
     response = client.post(f"/seller/products/{product.id}/images/{second}/delete", headers=htmx("product-images"))
     assert response.status_code == 200 and "Image deleted" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -481,7 +481,7 @@ def test_move_and_delete_images(client, shop, category, storage):
     assert [(i.id, i.position) for i in product.images] == [(first, 0), (third, 1)]
     assert product.variants[0].image_id is None
     assert not deleted_keys & set(stored_files(storage.root))
-    assert len(stored_files(storage.root)) == 4
+    assert len(stored_files(storage.root)) == 6
 
 
 def test_image_of_another_product_is_404(client, shop, category):

@@ -12,6 +12,7 @@ its entry when the route is added.
 """
 import io
 import uuid
+from marketplace.catalog.views import cached_slug
 from collections.abc import Callable
 from datetime import timedelta
 from dataclasses import dataclass, field
@@ -93,6 +94,14 @@ def _payment(w):
 def _hidden_product(w):
     draft = make_product(shop=w.shop_a, category=w.category, title="Draft Secretlamp", status=ProductStatus.DRAFT)
     return Made({"product_id": draft.id}, "Secretlamp", positive=("anonymous", {"product_id": w.product_a.id}))
+
+
+def _hidden_product_page(w):
+    """The product page's address carries the current slug: another one is a 301 to it (seo), so the
+    positive case asks with the one the page itself links to."""
+    made = _hidden_product(w)
+    return Made(made.values, made.marker, positive=("anonymous", {"product_id": w.product_a.id,
+                                                                    "slug": cached_slug(w.product_a.title)}))
 
 
 def _review(w):
@@ -237,7 +246,7 @@ OBJECTS: dict[str, Target] = {
     "payments.cancel": Target(BUYER, _payment),
     "api.cancel_payment": Target(BUYER, _payment),
     # public pages of a product that is not public (a draft)
-    "catalog.view_product": Target(PUBLIC, _hidden_product),
+    "catalog.view_product": Target(PUBLIC, _hidden_product_page),
     "catalog.variant_panel": Target(PUBLIC, _hidden_product),
     "catalog.product_around": Target(PUBLIC, _hidden_product),
     "catalog.recently_viewed": Target(PUBLIC, _hidden_product),

@@ -16,7 +16,7 @@ from tests.seller_support import image_bytes, stored_files
 def test_a_kept_picture_is_its_shops_alone(db_session, storage):
     mine, theirs = make_shop(), make_shop()
     picture = pending_images.keep_upload(mine, image_bytes())
-    assert len(stored_files(storage.root)) == 2
+    assert len(stored_files(storage.root)) == 3  # the picture, its thumbnail and its share picture
     assert pending_images.owned(mine, [str(picture.id)]) == [picture]
     for ids in ([str(picture.id)], ["not-an-id"]):
         with pytest.raises(ValidationFailed, match="no longer here"):
@@ -46,4 +46,4 @@ def test_pictures_nobody_saved_are_swept_with_their_files(db_session, storage, a
     assert pending_images.sweep() == 1
     assert db.session.scalars(select(PendingImage)).all() == [fresh]
     db.session.commit()  # the files go after the commit
-    assert stored_files(storage.root) == sorted([fresh.storage_key, fresh.thumb_key])
+    assert stored_files(storage.root) == sorted([fresh.storage_key, fresh.thumb_key, fresh.share_key])

@@ -43,8 +43,8 @@ def check_room(kept: int, adding: int, field: str = "images") -> None:
 def keep_upload(shop: Shop, data: bytes, *, kept: int = 0, field: str = "images") -> PendingImage:
     """Check and store one chosen file for `shop`'s form, which already holds `kept` pictures."""
     check_room(kept, 1, field)
-    stored = images.store_image(data, "products", field=field)
-    pending = PendingImage(shop_id=shop.id, storage_key=stored.key, thumb_key=stored.thumb_key,
+    stored = images.store_image(data, "products", field=field, share=True)
+    pending = PendingImage(shop_id=shop.id, storage_key=stored.key, thumb_key=stored.thumb_key, share_key=stored.share_key,
                            width=stored.width, height=stored.height)
     db.session.add(pending)
     db.session.flush()
@@ -79,7 +79,7 @@ def attach(shop: Shop, product: Product, pending: list[PendingImage], field: str
     position = max((i.position for i in product.images), default=-1)
     added = []
     for n, item in enumerate(pending, 1):
-        image = ProductImage(storage_key=item.storage_key, thumb_key=item.thumb_key, width=item.width,
+        image = ProductImage(storage_key=item.storage_key, thumb_key=item.thumb_key, share_key=item.share_key, width=item.width,
                              height=item.height, position=position + n)
         product.images.append(image)
         added.append(image)
@@ -92,7 +92,7 @@ def discard(pending: list[PendingImage]) -> None:
     """The seller removed these pictures from the form: their rows go now, their files after the commit."""
     for item in pending:
         db.session.delete(item)
-        after_commit(db.session, images.delete_image, item.storage_key, item.thumb_key)
+        after_commit(db.session, images.delete_image, item.storage_key, item.thumb_key, item.share_key)
     db.session.flush()
 
 

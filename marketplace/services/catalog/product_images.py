@@ -53,8 +53,8 @@ def add_image(shop: Shop, product: Product, data: bytes, field: str = "images") 
     """Check, re-encode and store an uploaded image as the product's last picture."""
     check_owner(shop, product)
     check_room(product, 1, field)
-    stored = images.store_image(data, "products", field=field)
-    image = ProductImage(storage_key=stored.key, thumb_key=stored.thumb_key, width=stored.width,
+    stored = images.store_image(data, "products", field=field, share=True)
+    image = ProductImage(storage_key=stored.key, thumb_key=stored.thumb_key, share_key=stored.share_key, width=stored.width,
                          height=stored.height, position=max((i.position for i in product.images), default=-1) + 1)
     product.images.append(image)
     db.session.flush()
@@ -92,7 +92,7 @@ def delete_image(shop: Shop, product: Product, image_id) -> None:
     for variant in product.variants:
         if variant.image_id == image.id:
             variant.image_id = None
-    keys = (image.storage_key, image.thumb_key)
+    keys = (image.storage_key, image.thumb_key, image.share_key)
     product.images.remove(image)
     _renumber(product)
     db.session.flush()

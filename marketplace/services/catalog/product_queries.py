@@ -48,6 +48,7 @@ class ImageInfo(NamedTuple):
     width: int | None
     height: int | None
     position: int
+    share_key: str | None = None  # the 1200x630 link-preview picture (migration seo01)
 
 
 class ProductInfo(NamedTuple):
@@ -101,6 +102,7 @@ def _detail_select():
         ProductImage.product_id == Product.id, (ProductImage.position, ProductImage.id),
         id=ProductImage.id, storage_key=ProductImage.storage_key, thumb_key=ProductImage.thumb_key,
         width=ProductImage.width, height=ProductImage.height, position=ProductImage.position,
+        share_key=ProductImage.share_key,
     )
     return (
         select(Product.id, Product.title, Product.description, Product.min_price, Product.average_rating,  # ProductInfo's

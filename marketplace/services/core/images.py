@@ -37,6 +37,10 @@ ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 MAX_FRAMES = 100
 MAX_SIDE = 1600
 THUMB_SIDE = 400
+# The link-preview picture (Open Graph og:image, Twitter's large card): the size Facebook, Messenger,
+# Zalo and X all show without cropping, as a JPEG since some chat apps still ignore WebP previews.
+SHARE_SIZE = (1200, 630)
+SHARE_BACKGROUND = (255, 255, 255)
 # Modes Pillow resamples well as they are; any other (palette, 1-bit, 16-bit, CMYK) is converted
 # to RGB(A) first, since resizing a palette picks the nearest pixel.
 _RESAMPLED_MODES = {"RGB", "RGBA", "L", "LA"}
@@ -49,6 +53,7 @@ class StoredImage:
     thumb_key: str
     width: int
     height: int
+    share_key: str | None = None
 
 
 def _size_label(limit: int) -> str:
@@ -148,9 +153,43 @@ def _encode(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def share_picture(image: Image.Image) -> bytes:
+    """The 1200x630 link-preview JPEG of a picture: the whole picture, as large as it fits, centred
+    on white. Product photos are mostly square: a cover crop to 1.9:1 would cut off the top and the
+    bottom of the product itself, which is what the preview is for."""
+    canvas = Image.new("RGB", SHARE_SIZE, SHARE_BACKGROUND)
+    picture = image.convert("RGBA") if image.mode in ("RGBA", "LA", "PA", "P") else image.convert("RGB")
+    picture = ImageOps.contain(picture, SHARE_SIZE, Image.Resampling.LANCZOS)
+    offset = ((SHARE_SIZE[0] - picture.width) // 2, (SHARE_SIZE[1] - picture.height) // 2)
+    canvas.paste(picture, offset, picture if picture.mode == "RGBA" else None)
+    out = io.BytesIO()
+    canvas.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def share_key_for(key: str) -> str:
+    """Where a picture's link-preview file lives: beside it ("products/ab12.webp" -> "products/ab12-share.jpg")."""
+    stem = key.rsplit(".", 1)[0]
+    return f"{stem}-share.jpg"
+
+
+def store_share_picture(key: str) -> str:
+    """Make and store the link-preview picture of the stored picture `key` (pictures stored before
+    seo01; `flask seo share-pictures`). Returns its key; deleted again if the transaction rolls back."""
+    storage = get_storage()
+    with Image.open(io.BytesIO(storage.read(key))) as image:
+        image.load()
+        data = share_picture(image)
+    share_key = share_key_for(key)
+    storage.save(share_key, data, "image/jpeg")
+    db.session.info.setdefault(_PENDING_KEY, []).append(share_key)
+    return share_key
+
+
 def store_image(data: bytes, folder: str, field: str = "image", *, max_side: int = MAX_SIDE,
-                thumbnail: bool = True) -> StoredImage:
-    """Validate and store an uploaded image (plus a thumbnail unless `thumbnail=False`).
+                thumbnail: bool = True, share: bool = False) -> StoredImage:
+    """Validate and store an uploaded image (plus a thumbnail unless `thumbnail=False`, and the
+    1200x630 link-preview picture when `share`: product pictures).
 
     Raises ValidationFailed (on `field`) before anything is stored. The files are
     deleted again if the surrounding database transaction rolls back.
@@ -169,11 +208,16 @@ def store_image(data: bytes, folder: str, field: str = "image", *, max_side: int
             small.thumbnail((THUMB_SIDE, THUMB_SIDE))
             storage.save(thumb_key, _encode(small), "image/webp")
             written.append(thumb_key)
+        if share:
+            share_key = share_key_for(key)
+            storage.save(share_key, share_picture(image), "image/jpeg")
+            written.append(share_key)
     except Exception:
         delete_image(*written)
         raise
     db.session.info.setdefault(_PENDING_KEY, []).extend(written)
-    return StoredImage(key=key, thumb_key=thumb_key, width=image.width, height=image.height)
+    return StoredImage(key=key, thumb_key=thumb_key, width=image.width, height=image.height,
+                       share_key=share_key_for(key) if share else None)
 
 
 def delete_image(*keys: str | None) -> None:
