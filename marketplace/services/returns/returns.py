@@ -15,6 +15,7 @@ takes back are counted on order_items.return_quantity under that lock (its CHECK
 backstop); a refusal, a withdrawal or a close gives them back, a dispute of a refusal takes them again.
 """
 import enum
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ SELLER_FAULT = frozenset({ReturnReason.DAMAGED, ReturnReason.WRONG_ITEM, ReturnR
                           ReturnReason.MISSING_PARTS})
 RETURNABLE_ORDER_STATUSES = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
 SWEEP_BATCH = 100
+_DIGITS = re.compile(r"[0-9]{1,6}")
 
 REASON_LABELS = {
     ReturnReason.DAMAGED: _l("Arrived damaged"),
@@ -231,10 +233,11 @@ def _clean_quantities(items: dict[uuid.UUID, OrderItem], quantities: dict) -> di
             item_id = None
         if item_id not in items:
             raise ValidationFailed(_("That line is not part of this order."), field="lines", code="unknown_line")
-        if isinstance(raw_quantity, bool) or not isinstance(raw_quantity, int) and not str(raw_quantity).isdigit():
+        text = str(raw_quantity).strip()
+        if isinstance(raw_quantity, bool) or not (isinstance(raw_quantity, int) or _DIGITS.fullmatch(text)):
             raise ValidationFailed(_("Enter a whole number of units."), field=f"quantity-{item_id}",
                                    code="invalid_quantity")
-        quantity = int(raw_quantity)
+        quantity = int(text)
         if quantity == 0:
             continue
         item = items[item_id]
