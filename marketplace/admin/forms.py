@@ -157,3 +157,14 @@ def with_unique_ids(form: PageForm, suffix: str) -> PageForm:
     for field in form:
         field.id = f"{field.name}-{suffix}"
     return form
+
+
+class DecideReturnForm(ConfirmedForm):
+    reason = TextAreaField(_l("Decision (the buyer and the seller read it)"),
+                           validators=[DataRequired(_l("Give a reason: the buyer and the seller will see it.")),
+                                       Length(max=1000), MULTI_LINE], render_kw={"rows": 2})
+
+
+class MarkRefundPaidForm(ConfirmedForm):
+    reason = StringField(_l("Bank transfer reference"),
+                         validators=[DataRequired(_l("Enter the bank transfer's reference.")), Length(max=120), ONE_LINE])
