@@ -42,8 +42,9 @@ def _detail(return_id: uuid.UUID):
 @admin_required
 def view_return(return_id: uuid.UUID):
     """Admins: one return with its lines, photos and timeline; accept or close it when disputed (read-only)."""
-    return render_template("admin/return.html", d=_detail(return_id),
-                           disputed=_detail(return_id).request.status == ReturnStatus.DISPUTED.value)
+    detail = _detail(return_id)
+    return render_template("admin/return.html", d=detail,
+                           disputed=detail.request.status == ReturnStatus.DISPUTED.value)
 
 
 def _decision(return_id: uuid.UUID) -> str:

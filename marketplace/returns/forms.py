@@ -3,6 +3,7 @@ services/returns/returns.py; these carry the input and the CSRF token."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from marketplace.models import ReturnReason
@@ -11,7 +12,7 @@ from marketplace.web.forms import MULTI_LINE, ONE_LINE, PageForm
 
 
 class ReturnForm(PageForm):
-    reason = RadioField(_l("Why are you returning it?"), choices=[(r.value, REASON_LABELS[r]) for r in ReturnReason],
+    reason = RadioField(_l("Why are you returning it?"), choices=[SelectChoice(r.value, REASON_LABELS[r]) for r in ReturnReason],
                         validate_choice=False)
     details = TextAreaField(_l("What is wrong? (optional)"), validators=[Optional(), Length(max=DETAILS_MAX), MULTI_LINE],
                             render_kw={"rows": 3, "maxlength": DETAILS_MAX})
