@@ -248,6 +248,12 @@ OBJECTS: dict[str, Target] = {
     "returns.give_tracking": Target(BUYER, _return),
     "returns.cancel_return": Target(BUYER, _return),
     "returns.dispute_return": Target(BUYER, _return),
+    "api.list_order_returns": Target(BUYER, _returnable_order),
+    "api.create_return": Target(BUYER, _returnable_order),
+    "api.get_return": Target(BUYER, _return),
+    "api.give_return_tracking": Target(BUYER, _return),
+    "api.cancel_return": Target(BUYER, _return),
+    "api.dispute_return": Target(BUYER, _return),
     # the buyer's online payments
     "payments.pay": Target(BUYER, _payment),
     "payments.returned": Target(BUYER, _payment),
