@@ -188,14 +188,23 @@ def _return(w):
                        ship_line1="42 Secret Street")
     request = returns.request_return(w.buyer_a, order.id, {order.items[0].id: 1}, "DAMAGED", "Secretcrack")
     return Made({"return_id": request.id, "order_id": order.id}, request.number,
-                form={"tracking_number": "TRACK1", "reason": "Worn", "note": "Look", "restock": "y"}, json={},
+                form={"tracking_number": "TRACK1", "reason": "Worn", "note": "Look", "restock": "y"},
+                json={"note": "Look"},
                 positive=None)
+
+
+def _return_tracking(w):
+    made = _return(w)
+    made.json = {"tracking_number": "TRACK1"}
+    return made
 
 
 def _returnable_order(w):
     order = make_order(w.buyer_a, w.product_a, status=OrderStatus.DELIVERED, delivered_at=utcnow(),
                        ship_line1="42 Secret Street")
-    return Made({"order_id": order.id}, order.number, json={}, positive=("owner", None))
+    return Made({"order_id": order.id}, order.number, positive=("owner", None),
+                json={"lines": [{"order_item_id": str(order.items[0].id), "quantity": 1}], "reason": "DAMAGED"},
+                form={f"quantity-{order.items[0].id}": "1", "reason": "DAMAGED"})
 
 
 def _admin_return(w):
@@ -251,7 +260,7 @@ OBJECTS: dict[str, Target] = {
     "api.list_order_returns": Target(BUYER, _returnable_order),
     "api.create_return": Target(BUYER, _returnable_order),
     "api.get_return": Target(BUYER, _return),
-    "api.give_return_tracking": Target(BUYER, _return),
+    "api.give_return_tracking": Target(BUYER, _return_tracking),
     "api.cancel_return": Target(BUYER, _return),
     "api.dispute_return": Target(BUYER, _return),
     # the buyer's online payments
