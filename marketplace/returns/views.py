@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from marketplace.models import ReturnReason
+from marketplace.models import OPEN_RETURN_STATUSES, ReturnReason
 from marketplace.returns import bp
 from marketplace.returns.forms import DisputeForm, ReturnForm, TrackingForm, WithdrawForm
 from marketplace.services.core.errors import Conflict, ValidationFailed
@@ -74,6 +74,7 @@ def _form(order, form: ReturnForm, quantities: dict, error=None):
         "returns/new.html", order=order, form=form, lines=return_queries.returnable_lines(order),
         quantities=quantities, fields=fields, error=error.message if error is not None else None,
         open=returns.can_request(order), window_ends=returns.window_ends(order),
+        under_way=next((r for r in return_queries.returns_of_order(order.id) if r.status in OPEN_RETURN_STATUSES), None),
         seller_fault=[REASON_LABELS[r] for r in ReturnReason if r in SELLER_FAULT],
         window_days=current_app.config["RETURN_WINDOW_DAYS"])
 
