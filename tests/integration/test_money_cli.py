@@ -2,7 +2,6 @@
 (returns the seller left unanswered go to the admin); the after-commit sender without Redis."""
 from datetime import timedelta
 
-
 from marketplace import jobs
 from marketplace.extensions import db
 from marketplace.models import Refund, ReturnRequest
