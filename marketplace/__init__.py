@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.notifications import bp as notifications_bp
     from marketplace.orders import bp as orders_bp
     from marketplace.payments import bp as payments_bp
+    from marketplace.returns import bp as returns_bp
     from marketplace.reviews import bp as reviews_bp
     from marketplace.seller import bp as seller_bp
     from marketplace.seo import bp as seo_bp
@@ -57,7 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.wishlist import bp as wishlist_bp
 
     for blueprint in (ops_bp, media_bp, shop_bp, catalog_bp, cart_bp, checkout_bp, orders_bp, payments_bp, account_bp, reviews_bp,
-                      notifications_bp, wishlist_bp, seller_bp, admin_bp, seo_bp):
+                      returns_bp, notifications_bp, wishlist_bp, seller_bp, admin_bp, seo_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

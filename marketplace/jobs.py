@@ -210,6 +210,92 @@ def settle_due_job() -> int:
         return settled
 
 
+# -- refunds and returns -----------------------------------------------------------------
+
+def dispatch_refund(refund_id) -> None:
+    """After a refund's decision is committed: queue its sending to the provider, or (no Redis, or
+    Redis down) send it once the response is out. `flask refunds send` retries what stays OWED."""
+    from marketplace.services.core.effects import after_response
+
+    config = current_app.config
+    try:
+        get_queue().enqueue(send_refund, str(refund_id), description=f"refund {refund_id}", result_ttl=0,
+                            retry=Retry(max=config["JOB_MAX_RETRIES"], interval=config["JOB_RETRY_INTERVALS"] or 0),
+                            failure_ttl=config["JOB_FAILURE_TTL"])
+        return
+    except JobsNotConfigured:
+        pass
+    except RedisError:
+        logger.warning("could not queue refund %s: sending it inline", refund_id, exc_info=True)
+    after_response(_send_refund_in, current_app._get_current_object(), str(refund_id))
+
+
+def _send_refund_in(app: Flask, refund_id: str) -> None:
+    # A fresh app context is a fresh database session: this may run inside the commit that decided it.
+    with app.app_context():
+        send_refund(refund_id)
+
+
+def send_refund(refund_id: str):
+    """The job: ask the provider for one OWED online refund (services/payments/refunding.py)."""
+    import uuid
+
+    from marketplace.services.payments import refunding
+    from marketplace.web import unit_of_work
+
+    with _app_context(), unit_of_work.transaction():
+        return refunding.send(uuid.UUID(str(refund_id))).status
+
+
+def send_owed_refunds() -> dict[str, int]:
+    """`flask refunds send`: every online refund still OWED, each in its own transaction."""
+    from marketplace.services.payments import refunding
+
+    outcomes: dict[str, int] = {}
+    with _app_context():
+        for refund_id in refunding.owed_online(limit=10_000):
+            try:
+                status = send_refund(str(refund_id))
+            except Exception:  # one refund's trouble must not stop the others
+                logger.exception("refund %s not sent", refund_id)
+                status = "ERROR"
+            outcomes[status] = outcomes.get(status, 0) + 1
+    return outcomes
+
+
+def schedule_returns_sweep(respond_by: datetime) -> None:
+    """Queue the returns sweep for just after a seller's deadline; without Redis `flask returns sweep`
+    (cron) does the same work."""
+    try:
+        get_queue().enqueue_at(respond_by + timedelta(seconds=1), sweep_returns,
+                               description="send unanswered returns to the admin", result_ttl=0,
+                               failure_ttl=current_app.config["JOB_FAILURE_TTL"])
+    except JobsNotConfigured:
+        return
+    except RedisError:
+        logger.warning("could not queue the returns sweep: `flask returns sweep` must run", exc_info=True)
+
+
+def sweep_returns() -> int:
+    """The job: returns the seller left unanswered past their deadline go to the admin (DISPUTED)."""
+    from marketplace.services.returns.returns import dispute_unanswered
+    from marketplace.web import unit_of_work
+
+    with _app_context(), unit_of_work.transaction():
+        return dispute_unanswered()
+
+
+def _register_money_hooks() -> None:
+    from marketplace.services.ledger import refunds
+    from marketplace.services.returns import returns
+
+    refunds.use_sender(dispatch_refund)
+    returns.use_sweep_scheduler(schedule_returns_sweep)
+
+
+_register_money_hooks()
+
+
 # -- dead letters -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -345,3 +431,22 @@ def register_commands(app: Flask) -> None:
             raise click.ClickException(str(exc)) from exc
 
     app.cli.add_command(group)
+
+    refunds_group = AppGroup("refunds", help="Refunds to buyers.")
+
+    @refunds_group.command("send")
+    def refunds_send_command() -> None:
+        """Send every online refund still OWED to its provider (what the worker's job does)."""
+        outcomes = send_owed_refunds()
+        click.echo(", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items()))
+                   or "No refund to send.")
+
+    returns_group = AppGroup("returns", help="Returns of delivered orders.")
+
+    @returns_group.command("sweep")
+    def returns_sweep_command() -> None:
+        """Send returns the seller left unanswered past RETURN_RESPONSE_DAYS to the admin."""
+        click.echo(f"Disputed {sweep_returns()} unanswered return(s).")
+
+    app.cli.add_command(refunds_group)
+    app.cli.add_command(returns_group)

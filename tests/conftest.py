@@ -26,7 +26,8 @@ from tests import database
 # Fixtures that several areas' tests share live beside those areas' helpers. Registering the modules
 # here makes the fixtures available to every test without importing them: an imported fixture looks
 # unused to a linter, and each test taking it as a parameter then looks like a redefinition.
-pytest_plugins = ["tests.admin_support", "tests.jobs_support", "tests.reviews_support", "tests.seller_support"]
+pytest_plugins = ["tests.admin_support", "tests.jobs_support", "tests.returns_support", "tests.reviews_support",
+                  "tests.seller_support"]
 
 
 class _ConnectionBoundSession(FlaskSession):

@@ -6,3 +6,4 @@ from marketplace.admin import audit, categories, dashboard, labels, products, re
 from marketplace.admin import jobs  # noqa: E402,F401  (dead letters: ops area)
 from marketplace.admin import shops  # noqa: E402,F401  (approval queue: shops area)
 from marketplace.admin import commission, ledger, payouts  # noqa: E402,F401  (money: issue 18)
+from marketplace.admin import money  # noqa: E402,F401  (disputed returns, refunds to pay by hand)

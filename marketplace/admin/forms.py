@@ -177,3 +177,14 @@ class CommissionRateForm(PageForm):
     category_id = SelectField(_l("Category"), choices=options([("", _l("— choose —"))]), validate_choice=False)
     rate = StringField(_l("Rate (%)"), validators=[Optional(), Length(max=10), ONE_LINE],
                        render_kw={"inputmode": "decimal"})
+
+
+class DecideReturnForm(ConfirmedForm):
+    reason = TextAreaField(_l("Decision (the buyer and the seller read it)"),
+                           validators=[DataRequired(_l("Give a reason: the buyer and the seller will see it.")),
+                                       Length(max=1000), MULTI_LINE], render_kw={"rows": 2})
+
+
+class MarkRefundPaidForm(ConfirmedForm):
+    reason = StringField(_l("Bank transfer reference"),
+                         validators=[DataRequired(_l("Enter the bank transfer's reference.")), Length(max=120), ONE_LINE])

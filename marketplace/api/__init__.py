@@ -36,3 +36,4 @@ from marketplace.api import orders  # noqa: E402,F401
 from marketplace.api import cart, checkout, payments, vouchers  # noqa: E402,F401
 from marketplace.api import catalog  # noqa: E402,F401
 from marketplace.api import wishlist  # noqa: E402,F401
+from marketplace.api import returns  # noqa: E402,F401

@@ -19,6 +19,7 @@ from marketplace.services.ordering import orders, statuses
 from marketplace.services.ordering.buy_again import buy_again as buy_again_service
 from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed
 from marketplace.services.payments import payments
+from marketplace.services.returns import return_queries, returns
 from marketplace.services.reviews import review_queries
 from marketplace.services.reviews.reviews import REVIEWABLE_STATUSES
 from marketplace.web.auth import login_required
@@ -126,6 +127,10 @@ def _render(order, cancel_form: BuyerCancelForm | None = None, notice: str | Non
         "error": error,
         "payment": (payments.payment_of_checkout(current_user, order.checkout_id)
                     if order.status is OrderStatus.AWAITING_PAYMENT else None),
+        "can_return": returns.can_request(order) and bool(return_queries.returnable_lines(order)),
+        "order_returns": return_queries.returns_of_order(order.id) if order.delivered_at else [],
+        "order_refunds": return_queries.refunds_of_order(order.id) if order.status is not OrderStatus.AWAITING_PAYMENT
+        else [],
     }
     if htmx_target() == PANEL:
         return render_template("orders/partials/_order_panel.html", **context)

@@ -13,7 +13,9 @@ commits once (web/unit_of_work.py). Both faces call them: the HTML views and the
     wishlist/  what a shopper keeps for later: saved products, followed shops
     cart/      the account and guest carts behind one interface, the own-shop rule
     ordering/  checkout, vouchers, the order lifecycle
-    payments/  online payment of a checkout: providers behind one interface, notifications once, holds
+    payments/  online payment of a checkout: providers behind one interface, notifications once, holds,
+               online refunds sent to the provider
+    returns/   returns of delivered lines: the state machine, the refund on receipt
     reviews/   reviews, seller replies, moderation of reviews
     admin/     what only administrators do or read (suspensions, product moderation, figures)
 

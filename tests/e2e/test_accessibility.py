@@ -2,8 +2,9 @@
 
 Pages covered (PAGES below): home, category, search, product, cart, checkout, an order, login,
 register, the seller dashboard, the seller's product form, the seller's balance and statements, the
-admin dashboard, the admin's payouts, commission and trial balance pages, the 404 page, and an unpaid
-online checkout's page (its payment box: "Pay now", the time left, "Cancel the orders").
+admin dashboard, the admin's payouts, commission and trial balance pages, the 404 page, an unpaid
+online checkout's page (its payment box: "Pay now", the time left, "Cancel the orders"), and the
+returns pages (the buyer's form, list and return; the seller's list and return; the admin's queues).
 """
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from marketplace.extensions import db
 from marketplace.models import CheckoutPayment, OrderStatus, Role
 from marketplace.models.base import utcnow
+from marketplace.services.returns import returns
 from tests.factories import PASSWORD, make_address, make_category, make_order, make_product, make_shop, make_user
 
 pytestmark = pytest.mark.e2e
@@ -41,10 +43,14 @@ def _world(live_app) -> dict:
                                        provider_reference="sbx_axe"))
         cart.add_item(buyer, products[0].variants[0].id, 2)
         admin = make_user(role=Role.ADMIN, full_name="Ada Admin")
+        delivered = make_order(buyer=buyer, product=products[2], quantity=2, status=OrderStatus.DELIVERED,
+                               delivered_at=utcnow())
+        returned = returns.request_return(buyer, delivered.id, {delivered.items[0].id: 1}, "DAMAGED", "Vỡ")
         db.session.commit()
         return {"product": f"/p/{products[0].id}", "order": f"/orders/{order.id}",
                 "unpaid": f"/checkout/done/{unpaid.checkout_id}",
-                "buyer": buyer.email, "seller": seller.email, "admin": admin.email}
+                "buyer": buyer.email, "seller": seller.email, "admin": admin.email,
+                "return_form": f"/orders/{delivered.id}/return", "return": returned.id}
 
 
 def _log_in(page, login: str) -> None:
@@ -68,9 +74,12 @@ def test_pages_pass_axe(browser, live_server, live_app, viewport):
     pages = {
         None: ["/", "/c/ao-thun", "/search?q=ao+thun", world["product"], "/account/login", "/account/register",
                "/no-such-page"],
-        world["buyer"]: ["/cart", "/checkout", world["order"], world["unpaid"]],
-        world["seller"]: ["/seller/", "/seller/products/new", "/seller/balance", "/seller/statements"],
-        world["admin"]: ["/admin/", "/admin/payouts", "/admin/commission", "/admin/ledger"],
+        world["buyer"]: ["/cart", "/checkout", world["order"], world["unpaid"], world["return_form"], "/returns",
+                         f"/returns/{world['return']}"],
+        world["seller"]: ["/seller/", "/seller/products/new", "/seller/balance", "/seller/statements", "/seller/returns",
+                          f"/seller/returns/{world['return']}"],
+        world["admin"]: ["/admin/", "/admin/payouts", "/admin/commission", "/admin/ledger", "/admin/returns",
+                         f"/admin/returns/{world['return']}", "/admin/refunds"],
     }
     found = {}
     for who, paths in pages.items():

@@ -13,6 +13,7 @@ from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import CheckoutPayment, OrderStatus, Role
 from marketplace.models.base import utcnow
+from marketplace.services.returns import returns
 from tests.factories import login, make_address, make_category, make_order, make_product, make_shop, make_user
 
 VIETNAMESE = {"Accept-Language": "vi"}
@@ -76,24 +77,32 @@ def world():
                                    status="PENDING", amount=unpaid.total, currency=unpaid.currency,
                                    hold_until=utcnow() + timedelta(minutes=15), attempt=1, provider_reference="sbx_vi"))
     admin = make_user(role=Role.ADMIN, full_name="Ada Admin", locale="vi")
+    delivered = make_order(buyer=buyer, product=products[2], quantity=2, status=OrderStatus.DELIVERED,
+                           delivered_at=utcnow())
+    request = returns.request_return(buyer, delivered.id, {delivered.items[0].id: 1}, "DAMAGED", "Vỡ")
     db.session.flush()
     return {"buyer": buyer, "seller": seller, "admin": admin, "shop": shop, "product": products[0], "order": order,
-            "unpaid": unpaid}
+            "unpaid": unpaid, "delivered": delivered, "return": request}
 
 
 def _pages(world) -> dict:
     product, order, shop = world["product"], world["order"], world["shop"]
+    delivered, returned = world["delivered"], world["return"]
     return {
         None: ["/", "/c/ao-thun", "/search?q=ao+thun", "/search?q=zzzzqqq", f"/p/{product.id}", f"/s/{shop.slug}",
                "/cart", "/account/login", "/account/register", "/account/forgot-password", "/no-such-page"],
         "buyer": ["/cart", "/checkout", "/orders", f"/orders/{order.id}", "/account/profile", "/account/addresses",
                   "/account/addresses/new", "/account/devices", "/notifications", "/account/reviews", "/saved",
-                  "/following", f"/orders/{world['unpaid'].id}", f"/checkout/done/{world['unpaid'].checkout_id}"],
+                  "/following", f"/orders/{world['unpaid'].id}", f"/checkout/done/{world['unpaid'].checkout_id}",
+                  f"/orders/{delivered.id}", f"/orders/{delivered.id}/return", "/returns", f"/returns/{returned.id}"],
         "seller": ["/seller/", "/seller/products", "/seller/products/new", "/seller/orders", "/seller/vouchers",
                    "/seller/vouchers/new", "/seller/reviews", "/seller/shop", "/seller/balance",
-                   "/seller/balance/payout", "/seller/statements", "/seller/statements/2026-01"],
+                   "/seller/balance/payout", "/seller/statements", "/seller/statements/2026-01", "/seller/returns",
+                   f"/seller/returns/{returned.id}"],
         "admin": ["/admin/", "/admin/shops", "/admin/users", "/admin/products", "/admin/reviews", "/admin/categories",
-                  "/admin/audit", "/admin/jobs", "/admin/payouts", "/admin/commission", "/admin/ledger"],
+                  "/admin/audit", "/admin/jobs", "/admin/payouts", "/admin/commission", "/admin/ledger",
+                  "/admin/returns", f"/admin/returns/{returned.id}", "/admin/refunds",
+                  f"/admin/returns/{returned.id}/decide?decision=accept"],
     }
 
 

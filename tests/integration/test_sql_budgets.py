@@ -53,6 +53,8 @@ BUDGETS = {
     # that apply to the lines' shops and categories
     "place_order_api": 12,
     "buyer_orders": 4,          # user, orders + shops, their lines, cart badge
+    "buyer_returns": 5,         # user, returns, their lines, their orders (numbers), cart badge
+    "seller_returns": 6,        # user, shop, returns, their lines, their orders (numbers), cart badge
     "buyer_orders_delivered": 5,  # the same + which of the delivered lines are reviewed ("Write a review")
     "seller_orders": 6,         # user, shop, orders, lines, counts per status (rollup), cart badge
     "seller_dashboard": 10,     # user, shop, rollups' zone, 4 rollup reads, low stock, reviews + authors + photos, cart badge
@@ -412,3 +414,25 @@ def test_seller_balance_and_statement(app, client, count_queries, orders):
     assert count(count_queries, lambda: client.get("/seller/balance")) == BUDGETS["seller_balance"]
     month = datetime.now(timezone.utc).strftime("%Y-%m")
     assert count(count_queries, lambda: client.get(f"/seller/statements/{month}")) == BUDGETS["seller_statement"]
+
+
+def _returns(count: int):
+    from marketplace.services.returns import returns
+
+    buyer, seller = make_user(), make_user()
+    shop = make_shop(owner=seller)
+    product = make_product(shop=shop, variants=[{"stock": 50}])
+    for _ in range(count):
+        order = make_order(buyer=buyer, product=product, status=OrderStatus.DELIVERED, delivered_at=utcnow())
+        returns.request_return(buyer, order.id, {order.items[0].id: 1}, "DAMAGED")
+    db.session.flush()
+    return buyer, seller
+
+
+@pytest.mark.parametrize("returns_made", [1, 8])
+def test_buyer_and_seller_returns_lists(client, count_queries, returns_made):
+    buyer, seller = _returns(returns_made)
+    login(client, buyer)
+    assert count(count_queries, lambda: client.get("/returns")) == BUDGETS["buyer_returns"]
+    login(client, seller)
+    assert count(count_queries, lambda: client.get("/seller/returns")) == BUDGETS["seller_returns"]

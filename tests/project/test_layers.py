@@ -9,7 +9,7 @@ import pytest
 
 SERVICES = Path(__file__).resolve().parents[2] / "marketplace" / "services"
 # Each package may use the ones before it, never the ones after.
-LAYERS = ["core", "accounts", "catalog", "shops", "ledger", "wishlist", "cart", "ordering", "payments", "reviews", "admin"]
+LAYERS = ["core", "accounts", "catalog", "shops", "ledger", "wishlist", "cart", "ordering", "payments", "returns", "reviews", "admin"]
 # What services may take from the rest of the application: no blueprint, no web/, no api/.
 # marketplace.i18n: a message for another person is rendered in their language (i18n.in_language_of);
 # marketplace.dates: times in the viewer's zone and language.

@@ -209,6 +209,49 @@ def _admin_commission_rate(w):
     return Made({"rate_id": rate.id}, None, form={})
 
 
+def _return(w):
+    """A return of A's delivered order (by buyer A, to shop A): only they (and the admin) may see it."""
+    from marketplace.services.returns import returns
+
+    order = make_order(w.buyer_a, w.product_a, status=OrderStatus.DELIVERED, delivered_at=utcnow(),
+                       ship_line1="42 Secret Street")
+    request = returns.request_return(w.buyer_a, order.id, {order.items[0].id: 1}, "DAMAGED", "Secretcrack")
+    return Made({"return_id": request.id, "order_id": order.id}, request.number,
+                form={"tracking_number": "TRACK1", "reason": "Worn", "note": "Look", "restock": "y"},
+                json={"note": "Look"},
+                positive=None)
+
+
+def _return_tracking(w):
+    made = _return(w)
+    made.json = {"tracking_number": "TRACK1"}
+    return made
+
+
+def _returnable_order(w):
+    order = make_order(w.buyer_a, w.product_a, status=OrderStatus.DELIVERED, delivered_at=utcnow(),
+                       ship_line1="42 Secret Street")
+    return Made({"order_id": order.id}, order.number, positive=("owner", None),
+                json={"lines": [{"order_item_id": str(order.items[0].id), "quantity": 1}], "reason": "DAMAGED"},
+                form={f"quantity-{order.items[0].id}": "1", "reason": "DAMAGED"})
+
+
+def _admin_return(w):
+    made = _return(w)
+    return Made({**made.values}, None, form={"reason": "Decided"}, positive=None)
+
+
+def _admin_refund(w):
+    from marketplace.models import Refund
+
+    order = make_order(w.buyer_a, w.product_a, status=OrderStatus.DELIVERED, delivered_at=utcnow())
+    refund = Refund(order_id=order.id, method="COD", status="OWED", items_amount=100, shipping_amount=0, amount=100,
+                    currency=order.currency, reason="test")
+    db.session.add(refund)
+    db.session.flush()
+    return Made({"refund_id": refund.id}, None, form={"reason": "VCB 1"}, positive=None)
+
+
 BUYER, SELLER, ADMIN, PUBLIC = "buyer", "seller", "admin", "public"
 SHOPPER = "shopper"  # any signed-in shopper may act on the object if it is public: else 404, a login for visitors
 
@@ -237,6 +280,18 @@ OBJECTS: dict[str, Target] = {
     "api.get_order": Target(BUYER, _order()),
     "api.cancel_order": Target(BUYER, _order()),
     "api.confirm_order_receipt": Target(BUYER, _order(OrderStatus.DELIVERED)),
+    # the buyer's returns
+    "returns.new_return": Target(BUYER, _returnable_order),
+    "returns.view_return": Target(BUYER, _return),
+    "returns.give_tracking": Target(BUYER, _return),
+    "returns.cancel_return": Target(BUYER, _return),
+    "returns.dispute_return": Target(BUYER, _return),
+    "api.list_order_returns": Target(BUYER, _returnable_order),
+    "api.create_return": Target(BUYER, _returnable_order),
+    "api.get_return": Target(BUYER, _return),
+    "api.give_return_tracking": Target(BUYER, _return_tracking),
+    "api.cancel_return": Target(BUYER, _return),
+    "api.dispute_return": Target(BUYER, _return),
     # the buyer's online payments
     "payments.pay": Target(BUYER, _payment),
     "payments.returned": Target(BUYER, _payment),
@@ -274,6 +329,10 @@ OBJECTS: dict[str, Target] = {
     "seller.confirm_order": Target(SELLER, _order()),
     "seller.ship_order": Target(SELLER, _order(OrderStatus.CONFIRMED)),
     "seller.deliver_order": Target(SELLER, _order(OrderStatus.SHIPPING)),
+    "seller.view_return": Target(SELLER, _return),
+    "seller.accept_return": Target(SELLER, _return),
+    "seller.refuse_return": Target(SELLER, _return),
+    "seller.receive_return": Target(SELLER, _return),
     "seller.edit_product": Target(SELLER, _seller_product),
     "seller.delete_product": Target(SELLER, _seller_product),
     "seller.image_options": Target(SELLER, _seller_product),
@@ -311,6 +370,11 @@ OBJECTS: dict[str, Target] = {
     "admin.suspend_user": Target(ADMIN, _admin_user),
     "admin.confirm_suspend_user": Target(ADMIN, _admin_user),
     "admin.unsuspend_user": Target(ADMIN, _admin_user),
+    "admin.view_return": Target(ADMIN, _admin_return),
+    "admin.confirm_decide_return": Target(ADMIN, _admin_return),
+    "admin.decide_return": Target(ADMIN, _admin_return),
+    "admin.confirm_mark_refund_paid": Target(ADMIN, _admin_refund),
+    "admin.mark_refund_paid": Target(ADMIN, _admin_refund),
     "admin.discard_failed_job": Target(ADMIN, _admin_job),
     "admin.confirm_approve_payout": Target(ADMIN, _admin_payout),
     "admin.approve_payout": Target(ADMIN, _admin_payout),

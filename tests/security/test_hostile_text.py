@@ -87,7 +87,8 @@ def test_every_api_string_has_its_rule():
     assert wrong == []
     several = {f"{model.__name__}.{name}" for model in input_models() for name, leaf, metadata in model_leaves(model)
                if "_multi_line" in {func.__name__ for func in validator_functions(metadata)}}
-    assert several == {"ReviewCreateIn.body", "ReviewUpdateIn.body", "CancelOrderIn.reason"}
+    assert several == {"ReviewCreateIn.body", "ReviewUpdateIn.body", "CancelOrderIn.reason", "ReturnIn.details",
+                       "DisputeIn.note"}
 
 
 # --- the pages ----------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from PIL import Image
 
 from marketplace.api.errors import view_takes_files
 from marketplace.extensions import db
-from marketplace.models import OrderStatus, Role
+from marketplace.models import Order, OrderStatus, Role
+from marketplace.models.base import utcnow
 from marketplace.services.reviews.reviews import create_review
 from tests.factories import make_category, make_order, make_product, make_shop, make_user
 from tests.image_support import count_decodes, huge_png
@@ -85,6 +86,13 @@ def _edit_review(w):
     return Upload(w["buyer"], f"/reviews/{w['review'].id}/edit", "images", {"rating": "3", "body": "Changed"})
 
 
+def _new_return(w):
+    order = db.session.get(Order, w["line"].order_id)
+    order.delivered_at = utcnow()  # within the return window
+    return Upload(w["buyer"], f"/orders/{order.id}/return", "images",
+                  {f"quantity-{w['line'].id}": "1", "reason": "DAMAGED", "details": "Broken"})
+
+
 def _api_review_images(w):
     return Upload(w["buyer"], f"/api/v1/reviews/{w['review'].id}/images", "images", {})
 
@@ -102,6 +110,7 @@ UPLOADS: dict[str, tuple[Callable, str | None]] = {
     "account.profile": (_avatar, "account/profile.html"),
     "reviews.new_review": (_new_review, "reviews/new.html"),
     "reviews.edit_review": (_edit_review, "reviews/edit.html"),
+    "returns.new_return": (_new_return, "returns/new.html"),
     "api.add_review_images": (_api_review_images, None),
     "api.set_avatar": (_api_avatar, None),
 }

@@ -183,3 +183,11 @@ def test_from_config_reads_the_keys():
     config = {"STRIPE_SECRET_KEY": SECRET_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET}
     for provider in (StripeProvider.from_config(config), stripe_provider.from_config(config)):
         assert provider.name == "stripe" and provider.webhook_secret == WEBHOOK_SECRET
+
+
+def test_a_partial_refund_sends_its_amount_with_our_refund_id_as_the_idempotency_key(provider, stripe_api):
+    stripe_api.post(REFUNDS, json={"id": "re_part", "object": "refund", "amount": 50000, "currency": "vnd",
+                                   "payment_intent": "pi_3Qx1", "status": "succeeded"})
+    assert provider.refund("pi_3Qx1", 50000, "VND", "return R1", idempotency_key="abc123", partial=True) == "re_part"
+    call = stripe_api.calls[0]
+    assert _sent_form(call)["amount"] == "50000" and call.request.headers["Idempotency-Key"] == "refund-abc123"

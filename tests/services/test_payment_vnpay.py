@@ -238,3 +238,13 @@ def test_from_config_reads_the_settings():
               "VNPAY_API_URL": API_URL, "PAYMENT_HOLD_MINUTES": 10}
     for provider in (VNPayProvider.from_config(config), vnpay.from_config(config)):
         assert (provider.name, provider.tmn_code, provider.expire_minutes) == ("vnpay", TMN_CODE, 10)
+
+
+def test_a_partial_refund_is_type_03_and_our_refund_id_is_the_request_id(provider, merchant_api):
+    """Returns refund part of a payment: vnp_TransactionType 03 with the part's amount; the refund's
+    id as vnp_RequestId, so VNPay answers a retried request as a duplicate instead of paying twice."""
+    merchant_api.post(API_URL, json=_refund_answer(vnp_TransactionType="03", vnp_Amount="5000000"))
+    key = uuid.UUID("0b0f5a8e-2f6c-4c51-9d57-6a3e0b7f1c22").hex
+    assert provider.refund(REFERENCE, 50000, "VND", "return R1", idempotency_key=key, partial=True) == "14226399"
+    sent = json.loads(merchant_api.calls[0].request.body)
+    assert (sent["vnp_TransactionType"], sent["vnp_Amount"], sent["vnp_RequestId"]) == ("03", 5000000, key)

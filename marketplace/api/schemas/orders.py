@@ -27,6 +27,9 @@ class OrderItemOut(ApiModel):
     quantity: int
     line_total: int
     image_url: str | None = None
+    refunded_amount: int = Field(0, description="Given back for this line so far (minor units)")
+    refunded_quantity: int = Field(0, description="Units given back (returned and refunded)")
+    return_quantity: int = Field(0, description="Units in returns not refused or withdrawn")
     review_id: uuid.UUID | None = Field(
         None, description="The buyer's review of this line (PUT /reviews/{id} edits it); null when none is written "
                           "yet: POST /reviews writes one once the order is DELIVERED or COMPLETED")
@@ -69,6 +72,8 @@ class OrderOut(ApiModel):
     created_at: Moment
     tracking_number: str | None = None
     cancel_reason: str | None = None
+    shipping_refunded: int = Field(0, description="Shipping fee given back so far")
+    refunded_total: int = Field(0, description="Everything given back so far: the lines' refunded amounts and shipping")
     events: list[OrderEventOut] = Field(default_factory=list, description="The timeline, oldest first")
 
     @classmethod
@@ -88,6 +93,8 @@ class OrderOut(ApiModel):
                     product_title=item.product_title, variant_name=item.variant_name, sku=item.sku,
                     unit_price=item.unit_price, quantity=item.quantity, line_total=item.line_total,
                     image_url=media_url(item.image_key), review_id=review_ids.get(item.id),
+                    refunded_amount=item.refunded_amount, refunded_quantity=item.refunded_quantity,
+                    return_quantity=item.return_quantity,
                 )
                 for item in order.items
             ],
@@ -98,6 +105,8 @@ class OrderOut(ApiModel):
             ),
             created_at=order.created_at,
             tracking_number=order.tracking_number, cancel_reason=order.cancel_reason,
+            shipping_refunded=order.shipping_refunded,
+            refunded_total=sum(item.refunded_amount for item in order.items) + order.shipping_refunded,
             events=[
                 OrderEventOut(from_status=e.from_status.value if e.from_status else None,
                               to_status=e.to_status.value, note=e.note, created_at=e.created_at)

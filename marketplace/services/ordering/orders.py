@@ -24,14 +24,15 @@ from sqlalchemy import delete, func, select, update
 from marketplace import i18n, messaging
 from marketplace.extensions import db
 from marketplace.models import (
-    Order, OrderEvent, OrderItem, OrderStatus, Product, ProductVariant, Role, Shop, User, Voucher, VoucherUsage,
+    OPEN_RETURN_STATUSES, Order, OrderEvent, OrderItem, OrderStatus, Product, ProductVariant, ReturnEvent,
+    ReturnRequest, ReturnStatus, Role, Shop, User, Voucher, VoucherUsage,
 )
 from marketplace.models.base import utcnow
 from marketplace.services.accounts.notifications import notify
 from marketplace.services.core import audit
 from marketplace.services.core.effects import after_commit
 from marketplace.services.core.errors import Conflict, NotFound, ValidationFailed
-from marketplace.services.ledger import postings
+from marketplace.services.ledger import postings, refunds
 from marketplace.services.ordering import statuses
 
 REASON_MAX = 500
@@ -238,6 +239,11 @@ def transition(order_id: uuid.UUID, actor: User, role: ActorRole, action: Action
         if previous is S.DELIVERED:  # sold_count counts delivered orders only
             _add_sold_units(order, -1)
         return_voucher(order)
+        _close_open_returns(order, actor, note)
+        # A paid order cancelled is refunded in full at once: before delivery from the buyer's money
+        # held, after delivery (an administrator) from the shop's earnings.
+        refunds.refund_in_full(order.id, reason=f"order cancelled: {note}" if note else "order cancelled",
+                               actor=actor)
     db.session.add(OrderEvent(order_id=order.id, actor_id=actor.id, from_status=previous,
                               to_status=allowed.target, note=note))
     db.session.flush()
@@ -253,9 +259,12 @@ def _lines(order: Order) -> list[OrderItem]:
 
 
 def _quantities(order: Order, key) -> dict[uuid.UUID, int]:
+    # Units a return already took back (refunded with their quantity) were restocked, or not, and
+    # left sold_count then, by the seller's receipt: a later cancellation moves only the others.
     totals: dict[uuid.UUID, int] = {}
     for item_key, quantity in db.session.execute(
-        select(key, OrderItem.quantity).where(OrderItem.order_id == order.id, key.is_not(None))
+        select(key, OrderItem.quantity - OrderItem.refunded_quantity)
+        .where(OrderItem.order_id == order.id, key.is_not(None), OrderItem.quantity > OrderItem.refunded_quantity)
     ):
         totals[item_key] = totals.get(item_key, 0) + quantity
     return totals
@@ -280,6 +289,21 @@ def _add_sold_units(order: Order, sign: int) -> None:
             .values(sold_count=func.greatest(Product.sold_count + sign * quantity, 0))
             .execution_options(synchronize_session="fetch")
         )
+
+
+def _close_open_returns(order: Order, actor: User, note: str | None) -> None:
+    """A cancelled order takes its open return with it (the refund in full covers it): CLOSED, its
+    units no longer held. Runs under the order row's lock, which every return change takes first."""
+    for request in db.session.scalars(select(ReturnRequest).where(
+            ReturnRequest.order_id == order.id, ReturnRequest.status.in_(OPEN_RETURN_STATUSES))
+            .with_for_update().execution_options(populate_existing=True)):
+        for line in request.items:
+            db.session.execute(update(OrderItem).where(OrderItem.id == line.order_item_id)
+                               .values(return_quantity=func.greatest(OrderItem.return_quantity - line.quantity, 0))
+                               .execution_options(synchronize_session="fetch"))
+        db.session.add(ReturnEvent(return_id=request.id, actor_id=actor.id, from_status=request.status,
+                                   to_status=ReturnStatus.CLOSED.value, note=note or "order cancelled"))
+        request.status = ReturnStatus.CLOSED.value
 
 
 def return_voucher(order: Order) -> None:

@@ -85,5 +85,8 @@ class Provider(Protocol):
     def acknowledge(self, ack: Ack) -> tuple[bytes | str, int, dict[str, str]]:
         """The HTTP answer (body, status, headers) the provider expects for a notification we decided `ack` on."""
 
-    def refund(self, reference: str, amount: int, currency: str, reason: str) -> str:
-        """Give `amount` of a paid attempt back through the provider; returns the provider's refund id."""
+    def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
+               partial: bool = False) -> str:
+        """Give `amount` of a paid attempt back through the provider; returns the provider's refund id.
+        `partial`: less than the attempt's whole amount. `idempotency_key` (our refund's id): asked
+        twice with the same key, the provider refunds once."""

@@ -115,5 +115,7 @@ class SandboxProvider:
     def acknowledge(self, ack: Ack) -> tuple[bytes | str, int, dict[str, str]]:
         return json.dumps({"result": ack.value}), _STATUS[ack], {"Content-Type": "application/json"}
 
-    def refund(self, reference: str, amount: int, currency: str, reason: str) -> str:
-        return f"sbx_refund_{uuid.uuid4().hex}"
+    def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
+               partial: bool = False) -> str:
+        # Like a real provider, the same key answers with the same refund.
+        return f"sbx_refund_{idempotency_key or uuid.uuid4().hex}"

@@ -108,9 +108,11 @@ class StripeProvider:
     def acknowledge(self, ack: Ack) -> tuple[bytes | str, int, dict[str, str]]:
         return "", 200 if ack in (Ack.ACCEPTED, Ack.DUPLICATE) else 400, {}
 
-    def refund(self, reference: str, amount: int, currency: str, reason: str) -> str:
+    def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
+               partial: bool = False) -> str:
+        # Stripe refunds any amount up to what is left on the intent: partial needs nothing more.
         params = {"payment_intent": reference, "amount": amount, "metadata": {"reason": reason}}
-        options = {"idempotency_key": f"refund-{reference}-{amount}"}
+        options = {"idempotency_key": f"refund-{idempotency_key}" if idempotency_key else f"refund-{reference}-{amount}"}
         try:
             refund = self.client.v1.refunds.create(params=params, options=options)
         except stripe.StripeError as error:

@@ -156,15 +156,17 @@ class VNPayProvider:
         code, message = ANSWERS[ack]
         return f'{{"RspCode":"{code}","Message":"{message}"}}', 200, {"Content-Type": "application/json"}
 
-    def refund(self, reference: str, amount: int, currency: str, reason: str) -> str:
-        """A full refund (vnp_TransactionType 02) of the attempt `reference` through the merchant API."""
+    def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
+               partial: bool = False) -> str:
+        """A refund of the attempt `reference` through the merchant API: full (vnp_TransactionType 02) or
+        partial (03). The request id is our refund's key: VNPay answers a repeated one as a duplicate."""
         now = self.clock().astimezone(VNPAY_TIME)
         fields = {
-            "vnp_RequestId": uuid.uuid4().hex,
+            "vnp_RequestId": (idempotency_key or uuid.uuid4().hex)[:32],
             "vnp_Version": VERSION,
             "vnp_Command": "refund",
             "vnp_TmnCode": self.tmn_code,
-            "vnp_TransactionType": "02",
+            "vnp_TransactionType": "03" if partial else "02",
             "vnp_TxnRef": reference,
             "vnp_Amount": amount * 100,
             "vnp_TransactionNo": "0",  # optional; VNPay finds the transaction by vnp_TxnRef and its date
