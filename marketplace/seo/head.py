@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from marketplace.web.i18n import LANG_PARAM, locale_code
 
@@ -50,8 +50,12 @@ class PageMeta:
 
 
 def origin() -> str:
-    """scheme://host of absolute addresses: SITE_URL, else the request's (behind the trusted proxies)."""
-    return (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
+    """scheme://host of absolute addresses: SITE_URL, else the request's (behind the trusted proxies).
+    Worked out once per request (a listing's JSON-LD makes ~30 absolute addresses)."""
+    found = g.get("seo_origin")
+    if found is None:
+        found = g.seo_origin = (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
+    return found
 
 
 def absolute(url: str | None) -> str | None:

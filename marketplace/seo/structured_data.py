@@ -23,12 +23,14 @@ IN_STOCK = "https://schema.org/InStock"
 OUT_OF_STOCK = "https://schema.org/OutOfStock"
 NEW = "https://schema.org/NewCondition"
 REVIEWS_SHOWN = 5  # the first reviews the product page lists, newest first
-_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# One translation table (str.translate runs in C: a category page's JSON-LD is ~8 KB of text).
+_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                          "\u2029": "\\u2029"})
 
 
 def ld_json(data: dict) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-    return Markup("".join(_ESCAPES.get(char, char) for char in text))
+    return Markup(text.translate(_ESCAPES))
 
 
 def major_units(amount: int, currency: str) -> str:

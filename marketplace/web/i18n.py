@@ -7,8 +7,8 @@ else DEFAULT_LOCALE. Time zone: the signed-in user's, else
 DEFAULT_TIMEZONE. Outside a request (jobs, commands) both are the defaults; a message for a
 particular person is rendered in theirs with `i18n.in_language_of(user)`.
 """
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, url_for
-from flask_babel import Babel, get_locale
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
 from marketplace import i18n
@@ -27,11 +27,36 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["DEFAULT_TIMEZONE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.register_blueprint(bp)
 
     @app.context_processor
     def language():
         return {"current_locale": locale_code(), "language_names": _language_names()}
+
+
+def _translations():
+    """The catalog of this request's language, as Flask-Babel's get_translations() finds it, kept on
+    Flask-Babel's own per-request state beside the locale it is for. A page says 30-60 things
+    through `_()`: Flask-Babel resolves the context, the domain, the locale and its cache key on each
+    (about 10 µs); this is one attribute read and an identity check. force_locale (a message in
+    someone else's language) and refresh() put another Locale object there, so the catalog follows."""
+    state = g.get("_flask_babel")
+    if state is not None:
+        cached = getattr(state, "mp_translations", None)
+        if cached is not None and cached[0] is getattr(state, "babel_locale", None):
+            return cached[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    if state is not None and getattr(state, "babel_locale", None) is not None:
+        state.mp_translations = (state.babel_locale, translations)
+    return translations
 
 
 def _language_names() -> dict[str, str]:
@@ -40,7 +65,11 @@ def _language_names() -> dict[str, str]:
 
 def locale_code() -> str:
     """The language of this request (or the default outside one), as its code: "vi", "en"."""
-    return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    if locale is None:
+        locale = get_locale()  # works it out (and keeps it on that state) the first time
+    return str(locale or current_app.config["DEFAULT_LOCALE"])
 
 
 def select_locale() -> str | None:
