@@ -94,9 +94,9 @@ def seed_bench_ledger(shop_slug: str = BIG_SHOP, now: datetime | None = None, ec
             if kind == "deliver":
                 postings.order_delivered(orders[order_id], items[order_id], at=at)
                 made["delivered"] += 1
-            elif kind == "settle":
+            elif kind == "settle" and orders[order_id].settled_at is None:
                 made["settled"] += settle_order(orders[order_id], at, at=at)
-            else:
+            elif kind == "payout":
                 made["payouts"] += _payout(shop, owner, admin, currency, at, now)
         db.session.flush()
         commit()
