@@ -104,7 +104,8 @@ def seed_bench_ledger(shop_slug: str = BIG_SHOP, now: datetime | None = None, ec
         if (start // BATCH) % 20 == 19 or start + BATCH >= len(events):
             echo(f"    {min(start + BATCH, len(events)):,} of {len(events):,} events: "
                  f"{time.perf_counter() - started:.1f} s")
-    for table in ("ledger_transactions", "ledger_entries", "ledger_accounts", "payouts", "order_items", "orders"):
+    for table in ("ledger_transactions", "ledger_entries", "ledger_accounts", "ledger_shop_hours", "payouts",
+                  "order_items", "orders"):
         db.session.execute(db.text(f"ANALYZE {table}"))
     commit()
     made.update(lines=frozen, seconds=round(time.perf_counter() - started, 1))
