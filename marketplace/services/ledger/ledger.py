@@ -101,11 +101,12 @@ def post(kind: TransactionKind, currency: str, entries: list[Entry], *, key: str
         accounts[(kind_, shop_id)] = account_id(kind_, currency, shop_id)
     # One statement for all the entries: with the balance check set IMMEDIATE (the tests do) it then
     # runs once they are all in, as it does at COMMIT.
-    db.session.execute(insert(LedgerEntry).values([
+    # (executemany: the driver sends one multi-row INSERT, and the statement compiles once, cached.)
+    db.session.connection().execute(insert(LedgerEntry), [
         dict(transaction_id=transaction_id, account_id=accounts[(e.kind, e.shop_id)], amount=e.amount,
              order_id=e.order_id, order_item_id=e.order_item_id, created_at=at or utcnow())
         for e in entries
-    ]))
+    ])
     return transaction_id
 
 
