@@ -243,6 +243,22 @@ class SellerCenter(Base):
         self.client.get("/seller/dashboard", name="seller dashboard")
 
 
+class SellerMoney(Base):
+    """The big shop's owner on the money pages: the balance (figures, the first page of entries, payouts)
+    and the statement of its busiest month (one line per day and kind)."""
+
+    def on_start(self):
+        self.login(FIXTURES["big_seller"])
+
+    @task(1)
+    def balance(self):
+        self.client.get("/seller/balance", name="seller balance")
+
+    @task(1)
+    def statement(self):
+        self.client.get(f"/seller/statements/{FIXTURES['statement_month']}", name="seller statement")
+
+
 class AdminDashboard(Base):
     def on_start(self):
         self.login(FIXTURES["admin"])

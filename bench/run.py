@@ -78,6 +78,7 @@ SCENARIOS = [
     ("online checkout", "PlaceOrderOnline", 8, None),
     ("buyer order list", "BuyerOrders", 8, None),
     ("seller orders + dashboard", "SellerCenter", 4, None),
+    ("seller money (balance + statement)", "SellerMoney", 4, None),
     ("admin dashboard", "AdminDashboard", 4, None),
 ]
 # Row names of the wrk mixes: the same as locustfile.py's request names, so the rows compare.
@@ -129,6 +130,21 @@ def prepare_database(env: dict, engine) -> None:
         flask(env, "seed-bench", "--products", str(PRODUCTS), "--shops", str(SHOPS), "--buyers", str(BUYERS),
               "--orders", str(ORDERS))
         print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
+    with engine.connect() as conn:  # a database seeded before the ledger existed: the big shop's money history
+        ledger = conn.scalar(text("SELECT count(*) FROM ledger_accounts a JOIN shops s ON s.id = a.shop_id "
+                                  "WHERE s.slug = 'bench-shop-0000'"))
+    if not ledger:
+        print("Posting the big shop's ledger history (flask seed-bench --ledger)…", flush=True)
+        started = time.monotonic()
+        flask(env, "seed-bench", "--ledger")
+        print(f"  posted in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def data_currency(engine) -> str:
+    """The benchmark orders' currency: the server runs in it (CURRENCY), so the seller's money pages read
+    the ledger the orders wrote (a database seeded under CURRENCY=USD keeps USD)."""
+    with engine.connect() as conn:
+        return conn.scalar(text("SELECT currency FROM orders LIMIT 1")) or "VND"
 
 
 def write_fixtures(engine, path: Path) -> dict:
@@ -144,6 +160,10 @@ def write_fixtures(engine, path: Path) -> dict:
             "admin": "admin@bench.example.com",
             "big_seller": q("SELECT u.email FROM shops s JOIN users u ON u.id = s.owner_id JOIN orders o "
                             "ON o.shop_id = s.id GROUP BY u.email ORDER BY count(*) DESC LIMIT 1")[0],
+            # the big shop's busiest statement month (SellerMoney)
+            "statement_month": (q("SELECT to_char(h.hour AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM ledger_shop_hours h "
+                                  "JOIN shops s ON s.id = h.shop_id WHERE s.slug = 'bench-shop-0000' "
+                                  "GROUP BY month ORDER BY sum(h.transactions) DESC LIMIT 1") or [None])[0],
         }
         buyers = [{"email": email, "address_id": str(address)} for email, address in conn.execute(text(
             "SELECT u.email, a.id FROM users u JOIN addresses a ON a.user_id = u.id AND a.is_default "
@@ -435,7 +455,7 @@ def main() -> None:
             **env, "MARKETPLACE_ENV": "production", "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": "0",
             "SQL_COUNT_HEADER": "1", "SESSION_COOKIE_SECURE": "0", "LOG_LEVEL": "WARNING", "REDIS_URL": "",
             "RATELIMIT_STORAGE_URI": "memory://", "SMS_BACKEND": "memory", "EMAIL_BACKEND": "memory",
-            "PAGE_CACHE_REDIS_URL": page_cache_redis(),
+            "PAGE_CACHE_REDIS_URL": page_cache_redis(), "CURRENCY": os.environ.get("CURRENCY") or data_currency(engine),
         }
         print("Page cache: per worker, shared through " + server_env["PAGE_CACHE_REDIS_URL"]
               if server_env["PAGE_CACHE_REDIS_URL"] else "Page cache: per worker (no Redis answered)", flush=True)

@@ -126,15 +126,21 @@ def register(app: Flask) -> None:
     @click.option("--shops", default=1_000, show_default=True, help="How many shops (each with an owner).")
     @click.option("--buyers", default=20_000, show_default=True, help="Buyers (buyer*@bench.example.com) with an address.")
     @click.option("--orders", default=200_000, show_default=True, help="Past orders spread over the last 60 days.")
-    def seed_bench_command(products: int, shops: int, buyers: int, orders: int) -> None:
+    @click.option("--ledger", is_flag=True, help="Only post the big shop's money history (ledger, settlements, "
+                                                 "payouts) to a benchmark database that has none yet.")
+    def seed_bench_command(products: int, shops: int, buyers: int, orders: int, ledger: bool) -> None:
         """Build the benchmark marketplace with COPY on an EMPTY database (or add its buyers and orders to a
-        catalog built without them), then ANALYZE (see bench/README.md)."""
+        catalog built without them), then ANALYZE, then post the big shop's money history (see bench/README.md)."""
         import bcrypt
 
         from marketplace.extensions import db
         from marketplace.models import Product
         from marketplace.seed.bench import complete_bench, has_bench_people, seed_bench
         from marketplace.web import unit_of_work
+
+        if ledger:
+            _seed_bench_ledger(db)
+            return
 
         # Bench-only accounts: bcrypt's minimum cost, so logging in 200 racing buyers measures the
         # marketplace, not bcrypt. Real accounts keep BCRYPT_ROUNDS.
@@ -151,6 +157,8 @@ def register(app: Flask) -> None:
         except RuntimeError as error:
             raise click.ClickException(str(error)) from error
         _vacuum_bench_tables(db)  # after the commit: VACUUM only sees committed rows
+        if orders:
+            _seed_bench_ledger(db)
         if completing:
             click.echo("Benchmark people added to the existing catalog: {buyers:,} buyers, {orders:,} orders, "
                        "{reviews:,} reviews in {seconds} s.".format(**made))
@@ -158,6 +166,28 @@ def register(app: Flask) -> None:
         click.echo("Benchmark catalog: {products:,} products, {variants:,} variants, {shops:,} shops, "
                    "{categories:,} categories in {seconds} s. Every account's password: bench-pass-123 "
                    "(admin@bench.example.com, buyer00000@bench.example.com, bench-seller-0@bench.example.com).".format(**made))
+
+
+def _seed_bench_ledger(db) -> None:
+    """The big benchmark shop's money history (marketplace/seed/bench_ledger.py), committed in batches."""
+    from sqlalchemy import text
+
+    from marketplace.seed.bench_ledger import has_ledger, seed_bench_ledger
+
+    if has_ledger():
+        click.echo("The big benchmark shop already has its ledger: nothing to post.")
+        return
+    click.echo("Posting the big benchmark shop's money history…")
+    try:
+        made = seed_bench_ledger(echo=click.echo)
+    except BaseException:
+        db.session.rollback()
+        raise
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE) ledger_transactions, ledger_entries, ledger_accounts, ledger_shop_hours, "
+                          "payouts"))
+    click.echo("Ledger: {delivered:,} deliveries, {settled:,} orders settled, {payouts} payouts "
+               "in {seconds} s.".format(**made))
 
 
 def _vacuum_bench_tables(db) -> None:

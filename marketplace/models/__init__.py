@@ -5,7 +5,7 @@ from marketplace.models.catalog import (
     Category, PendingImage, Product, ProductImage, ProductStatus, ProductVariant,
 )
 from marketplace.models.ledger import (
-    AccountKind, CommissionRate, LedgerAccount, LedgerEntry, LedgerTransaction, Payout, PayoutStatus, Refund,
+    AccountKind, CommissionRate, LedgerAccount, LedgerEntry, LedgerShopHour, LedgerTransaction, Payout, PayoutStatus, Refund,
     RefundItem, RefundStatus, TransactionKind,
 )
 from marketplace.models.notifications import AuditLog, Notification
@@ -23,7 +23,7 @@ from marketplace.models.vouchers import Voucher, VoucherKind, VoucherUsage
 from marketplace.models.wishlist import ShopFollow, WishlistItem
 
 __all__ = [
-    "AccountKind", "CommissionRate", "LedgerAccount", "LedgerEntry", "LedgerTransaction", "OPEN_RETURN_STATUSES",
+    "AccountKind", "CommissionRate", "LedgerAccount", "LedgerEntry", "LedgerShopHour", "LedgerTransaction", "OPEN_RETURN_STATUSES",
     "Payout", "PayoutStatus", "Refund", "RefundItem", "RefundStatus", "ReturnEvent", "ReturnImage", "ReturnItem",
     "ReturnReason", "ReturnRequest", "ReturnStatus", "TransactionKind",
     "Address", "AuditLog", "Base", "CacheVersion", "CartItem", "CartRequest", "Category", "CheckoutPayment",

@@ -147,6 +147,24 @@ class LedgerEntry(Base):
     account: Mapped[LedgerAccount] = relationship()
 
 
+class LedgerShopHour(Base):
+    """A shop's ledger activity per UTC hour and transaction kind: how many transactions, and how much
+    each of its accounts moved (debit positive, as the entries). Kept by a statement trigger on
+    ledger_entries (migration led02) in the transaction that posts, read by the monthly statement: a
+    month is at most 24 x 31 rows per kind whatever the shop's volume, and the balance before it a sum
+    of these rows. A transaction counts in the hour of its first entry."""
+
+    __tablename__ = "ledger_shop_hours"
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="RESTRICT"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    transactions: Mapped[int] = mapped_column(Integer)
+    pending: Mapped[int] = mapped_column(BigInteger)
+    available: Mapped[int] = mapped_column(BigInteger)
+
+
 class RefundStatus(str, enum.Enum):
     OWED = "OWED"      # decided; the provider is being asked, or (cash on delivery) an admin pays it by hand
     PAID = "PAID"      # back with the buyer: the provider's refund id, or the admin's bank reference

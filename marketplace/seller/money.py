@@ -19,7 +19,7 @@ from marketplace.services.core.errors import DomainError
 from marketplace.services.ledger import balance_queries, payouts
 from marketplace.services.shops import bank_details
 from marketplace.web import unit_of_work
-from marketplace.web.csv_export import csv_response
+from marketplace.web.csv_export import csv_stream
 from marketplace.web.htmx import render_htmx
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -92,7 +92,8 @@ def _month(value: str) -> date:
 @bp.get("/statements/<month>")
 @shop_required
 def view_statement(shop: Shop, month: str):
-    """The shop's owner: one month's statement: opening balance, every ledger line, closing balance."""
+    """The shop's owner: one month's statement: opening balance, one line per day and kind (how many
+    transactions, how much), closing balance; every transaction is in the CSV."""
     statement = balance_queries.statement(shop.id, _currency(), _month(month), _time_zone())
     return render_template("seller/statement.html", shop=shop, statement=statement, month_code=month)
 
@@ -100,18 +101,25 @@ def view_statement(shop: Shop, month: str):
 @bp.get("/statements/<month>.csv")
 @shop_required
 def statement_csv(shop: Shop, month: str):
-    """The shop's owner: one month's statement as CSV (amounts in minor units, with the currency)."""
-    statement = balance_queries.statement(shop.id, _currency(), _month(month), _time_zone())
+    """The shop's owner: one month's statement as CSV, one row per ledger transaction (amounts in minor
+    units, with the currency), streamed."""
+    day, zone, currency = _month(month), _time_zone(), _currency()
+    statement = balance_queries.statement(shop.id, currency, day, zone)
     header = [_("Date"), _("What"), _("Order"), _("Pending change"), _("Available change"), _("Balance change"),
               _("Currency")]
-    rows = [["", _("Opening balance"), "", statement.opening_pending, statement.opening_available,
-             statement.opening, statement.currency]]
-    for line in statement.lines:
-        rows.append([line.created_at.isoformat(timespec="seconds"), ledger_kind(line.kind), line.order_number or "",
-                     line.pending, line.available, line.total, statement.currency])
-    rows.append(["", _("Closing balance"), "", statement.closing_pending, statement.closing_available,
-                 statement.closing, statement.currency])
-    return csv_response(f"statement-{shop.slug}-{month}.csv", header, rows)
+    opening = ["", _("Opening balance"), "", statement.opening_pending, statement.opening_available,
+               statement.opening, currency]
+    closing = ["", _("Closing balance"), "", statement.closing_pending, statement.closing_available,
+               statement.closing, currency]
+
+    def rows():
+        yield opening
+        for line in balance_queries.statement_transactions(shop.id, currency, day, zone):
+            yield [line.created_at.isoformat(timespec="seconds"), ledger_kind(line.kind), line.order_number or "",
+                   line.pending, line.available, line.total, currency]
+        yield closing
+
+    return csv_stream(f"statement-{shop.slug}-{month}.csv", header, rows())
 
 
 @bp.post("/shop/bank")

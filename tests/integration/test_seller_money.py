@@ -80,12 +80,15 @@ def test_statements_list_month_page_and_csv(client, settled):
     page = client.get(f"/seller/statements/{code}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Opening balance" in text and "Closing balance" in text and order.number in text
+    assert "Opening balance" in text and "Closing balance" in text and "Sale delivered" in text
+    assert text.count('class="statement-day"') == 2  # today: sales earned, settled (3 settlements)
     csv = client.get(f"/seller/statements/{code}.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert csv.is_streamed  # rows written as they are read
     body = csv.get_data(as_text=True)
     assert "attachment" in csv.headers["Content-Disposition"]
     assert body.startswith("\ufeffDate,What,Order") and order.number in body and "Closing balance" in body
+    assert len(body.strip().splitlines()) == 1 + 1 + 4 + 1  # header, opening, earned + 3 settled, closing
 
 
 @pytest.mark.parametrize("month", ["2026-13", "1999-01", "202601", "abcd-ef"])

@@ -71,8 +71,8 @@ BUDGETS = {
     # user, shop, its accounts + the entries (one UNION of per-account index walks), its accounts + the payout
     # sums (figures), its last payouts, cart badge
     "seller_balance": 8,
-    # user, shop, its accounts, the sums before the month, the month's lines grouped by transaction, cart badge
-    "seller_statement": 6,
+    # user, shop, the sums before the month and the month's days x kinds (both on ledger_shop_hours), cart badge
+    "seller_statement": 5,
 }
 
 

@@ -158,3 +158,30 @@ def test_seed_demo_command_fills_an_empty_database(app, temp_storage):
     assert "buyer@demo.marketplace" in result.output and count(Product) > 450 and count(Shop) == 21
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and count(Shop) == 21  # a second start loads nothing more
+
+
+def test_seed_bench_ledger_posts_the_big_shops_history_once_and_it_adds_up(temp_storage):
+    from datetime import datetime, timezone
+
+    from marketplace.models import LedgerTransaction, Payout
+    from marketplace.seed.bench import seed_bench
+    from marketplace.seed.bench_ledger import BIG_SHOP, has_ledger, seed_bench_ledger
+    from marketplace.services.ledger import balance_queries
+    from marketplace.services.ledger import trial_balance_queries as tb
+
+    seed_bench(products=300, shops=5, buyers=30, orders=400, password_hash="x", echo=lambda *_: None)
+    assert not has_ledger()
+    made = seed_bench_ledger(echo=lambda *_: None, commit=db.session.flush)
+    assert has_ledger() and made["delivered"] > 10 and made["settled"] > 0 and made["payouts"] >= 1
+    shop = db.session.scalar(select(Shop).where(Shop.slug == BIG_SHOP))
+    # only the big shop has a ledger (the other shops' COPY-loaded orders have none)
+    [check] = tb.shop_checks(shop.id)
+    assert check.agrees and check.ledger > 0 and tb.currency_sums(tb.account_totals()) == {"USD": 0}
+    assert count(Payout, Payout.shop_id == shop.id, Payout.status == "PAID") >= 1
+    transactions = count(LedgerTransaction)
+    again = seed_bench_ledger(echo=lambda *_: None, commit=db.session.flush)
+    assert count(LedgerTransaction) == transactions and again["payouts"] == 0 and again["settled"] == 0
+    today = datetime.now(timezone.utc).date()
+    statement = balance_queries.statement(shop.id, "USD", today.replace(day=1), "UTC")
+    figures = balance_queries.figures(shop.id, "USD")
+    assert (statement.closing_pending, statement.closing_available) == (figures.pending, figures.available)

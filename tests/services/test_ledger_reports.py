@@ -85,17 +85,54 @@ def test_a_month_follows_the_viewers_time_zone(app):
     assert len(balance_queries.statement(shop.id, "USD", date(2026, 1, 1), "UTC").lines) == 1
 
 
-def test_statement_lines_group_a_settlement_into_one_line(app):
+def test_statement_lines_are_one_per_day_and_kind_with_counts(app):
     shop = seller_shop()
     order = delivered_order(shop, prices=(3000,))
+    delivered_order(shop, prices=(1000, 500))
     settle_due(after_settlement_days(app, order))
     today = datetime.now(UTC).date()
     statement = balance_queries.statement(shop.id, "USD", today.replace(day=1), "UTC")
-    kinds = [line.kind for line in statement.lines]
-    assert kinds.count("SALE_EARNED") == 1 and kinds.count("SETTLED") == 2  # the line and the shipping
-    settled = [line for line in statement.lines if line.kind == "SETTLED"]
-    assert all(line.total == 0 and line.available > 0 for line in settled)
+    by_kind = {line.kind: line for line in statement.lines}
+    assert len(statement.lines) == len(by_kind) == 2  # all today: one line per kind
+    assert by_kind["SALE_EARNED"].transactions == 2 and by_kind["SALE_EARNED"].day == today
+    assert by_kind["SETTLED"].transactions == 2 + 3  # each order's lines and its shipping
+    settled = by_kind["SETTLED"]
+    assert settled.total == 0 and settled.available > 0 and settled.pending == -settled.available
     assert statement.opening + sum(line.total for line in statement.lines) == statement.closing
+
+
+def test_the_day_lines_add_up_to_the_closing_balance_and_the_shops_balance(app):
+    shop = seller_shop()
+    _old_entry(shop, 400, datetime(2026, 1, 20, tzinfo=UTC))
+    for at in (datetime(2026, 2, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, 23, tzinfo=UTC),
+               datetime(2026, 2, 14, 12, tzinfo=UTC), datetime(2026, 2, 28, 23, 59, tzinfo=UTC)):
+        _old_entry(shop, 100, at)
+    february = balance_queries.statement(shop.id, "USD", date(2026, 2, 1), "UTC")
+    assert [(line.day, line.kind, line.transactions, line.available) for line in february.lines] == [
+        (date(2026, 2, 1), "ADJUSTMENT", 2, 200), (date(2026, 2, 14), "ADJUSTMENT", 1, 100),
+        (date(2026, 2, 28), "ADJUSTMENT", 1, 100)]
+    assert february.opening == 400
+    assert february.opening + sum(line.total for line in february.lines) == february.closing == 800
+    order = delivered_order(shop, prices=(3000, 2000))  # now: later months
+    settle_due(after_settlement_days(app, order))
+    today = datetime.now(UTC).date()
+    this_month = balance_queries.statement(shop.id, "USD", today.replace(day=1), "UTC")
+    figures = balance_queries.figures(shop.id, "USD")
+    assert this_month.closing_pending == figures.pending and this_month.closing_available == figures.available
+    assert this_month.opening + sum(line.total for line in this_month.lines) == this_month.closing
+
+
+def test_statement_transactions_list_every_transaction_of_the_month(app):
+    shop = seller_shop()
+    order = delivered_order(shop, prices=(3000, 2000))
+    settle_due(after_settlement_days(app, order))
+    today = datetime.now(UTC).date()
+    rows = list(balance_queries.statement_transactions(shop.id, "USD", today.replace(day=1), "UTC", batch=2))
+    assert [row.kind for row in rows].count("SETTLED") == 3 and [row.kind for row in rows].count("SALE_EARNED") == 1
+    assert all(row.order_number == order.number for row in rows)
+    statement = balance_queries.statement(shop.id, "USD", today.replace(day=1), "UTC")
+    assert sum(row.total for row in rows) == statement.closing - statement.opening
+    assert list(balance_queries.statement_transactions(seller_shop().id, "USD", today.replace(day=1), "UTC")) == []
 
 
 def test_trial_balance_sums_to_zero_and_every_shop_agrees(app):

@@ -6,6 +6,7 @@ shop's payouts: a couple of index lookups whatever the shop's history. Entries a
 ledger_entries(account_id, created_at, id) and merged, newest first, keyset-paged.
 """
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -14,7 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, literal, select, tuple_, union_all
 
 from marketplace.extensions import db
-from marketplace.models import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction, Order, Payout, PayoutStatus
+from marketplace.models import (
+    AccountKind, LedgerAccount, LedgerEntry, LedgerShopHour, LedgerTransaction, Order, Payout, PayoutStatus,
+)
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.core.paging import Page, decode_cursor, encode_cursor
 
@@ -123,15 +126,29 @@ def get_payout(shop_id: uuid.UUID, payout_id: uuid.UUID) -> Payout | None:
 
 @dataclass(frozen=True)
 class StatementLine:
+    """One day's transactions of one kind (in the viewer's time zone)."""
+
+    day: date
+    kind: str
+    transactions: int   # how many
+    pending: int        # the change of the pending balance (as the shop reads it)
+    available: int      # the change of the available balance
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.available
+
+
+@dataclass(frozen=True)
+class TransactionLine:
+    """One ledger transaction of the month (the CSV download)."""
+
     transaction_id: uuid.UUID
     created_at: datetime
     kind: str
-    order_id: uuid.UUID | None
     order_number: str | None
-    payout_id: uuid.UUID | None
-    refund_id: uuid.UUID | None
-    pending: int      # the change of the pending balance (as the shop reads it)
-    available: int    # the change of the available balance
+    pending: int
+    available: int
 
     @property
     def total(self) -> int:
@@ -189,32 +206,49 @@ def statement_months(shop_id: uuid.UUID, currency: str, today: date, time_zone: 
 
 
 def statement(shop_id: uuid.UUID, currency: str, month: date, time_zone: str) -> Statement:
-    """The shop's statement of one month (in `time_zone`): the balances at its start, one line per ledger
-    transaction of the month, and so the balances at its end. Three statements: the accounts, the
-    sums before the month (two index range scans), the month's entries grouped by transaction."""
+    """The shop's statement of one month (in `time_zone`): the balances at its start, one line per day
+    and transaction kind (with how many transactions), and so the balances at its end. Two statements
+    on ledger_shop_hours (the shop's hourly activity, kept by a trigger): the sums before the month,
+    and the month's hours grouped by local day and kind. Its cost follows the hours, not the volume.
+
+    A month starts at its first local midnight; in a zone whose offset is not whole hours (+05:30)
+    the hour that holds that midnight counts wholly on one side, the same for every statement."""
+    start, end = month_bounds(month, time_zone)
+    mine = (LedgerShopHour.shop_id == shop_id, LedgerShopHour.currency == currency)
+    opening_pending, opening_available = db.session.execute(
+        select(func.coalesce(func.sum(LedgerShopHour.pending), 0), func.coalesce(func.sum(LedgerShopHour.available), 0))
+        .where(*mine, LedgerShopHour.hour < start)).one()
+    day = func.date(func.timezone(time_zone, LedgerShopHour.hour)).label("day")
+    rows = db.session.execute(
+        select(day, LedgerShopHour.kind, func.sum(LedgerShopHour.transactions), -func.sum(LedgerShopHour.pending),
+               -func.sum(LedgerShopHour.available))
+        .where(*mine, LedgerShopHour.hour >= start, LedgerShopHour.hour < end)
+        .group_by(day, LedgerShopHour.kind).order_by(day, LedgerShopHour.kind)).all()
+    return Statement(shop_id, currency, month, -int(opening_pending), -int(opening_available),
+                     [StatementLine(row[0], row[1], int(row[2]), int(row[3]), int(row[4])) for row in rows])
+
+
+def statement_transactions(shop_id: uuid.UUID, currency: str, month: date, time_zone: str,
+                           batch: int = 1000) -> Iterator[TransactionLine]:
+    """Every ledger transaction of the shop in the month, in time order (the CSV download): read through
+    a server-side cursor `batch` rows at a time, so memory stays flat whatever the month's volume. One
+    statement (after the shop's accounts)."""
     start, end = month_bounds(month, time_zone)
     accounts = shop_accounts(shop_id, currency)
-    by_id = {account.id: kind for kind, account in accounts.items()}
     if not accounts:
-        return Statement(shop_id, currency, month, 0, 0, [])
-    before = dict(db.session.execute(
-        select(LedgerEntry.account_id, func.sum(LedgerEntry.amount))
-        .where(LedgerEntry.account_id.in_(by_id), LedgerEntry.created_at < start)
-        .group_by(LedgerEntry.account_id)).all())
-    pending_id = accounts.get(K.SHOP_PENDING.value)
-    available_id = accounts.get(K.SHOP_AVAILABLE.value)
-    pending_id = pending_id.id if pending_id else None
-    available_id = available_id.id if available_id else None
+        return
+    pending_id = accounts[K.SHOP_PENDING.value].id if K.SHOP_PENDING.value in accounts else None
+    available_id = accounts[K.SHOP_AVAILABLE.value].id if K.SHOP_AVAILABLE.value in accounts else None
     pending_sum = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.account_id == pending_id), 0)
     available_sum = func.coalesce(func.sum(LedgerEntry.amount).filter(LedgerEntry.account_id == available_id), 0)
-    rows = db.session.execute(
-        select(LedgerTransaction.id, func.min(LedgerEntry.created_at).label("at"), LedgerTransaction.kind,
-               LedgerTransaction.order_id, Order.number, LedgerTransaction.payout_id, LedgerTransaction.refund_id,
+    query = (
+        select(LedgerTransaction.id, func.min(LedgerEntry.created_at).label("at"), LedgerTransaction.kind, Order.number,
                -pending_sum, -available_sum)
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
         .outerjoin(Order, Order.id == LedgerTransaction.order_id)
-        .where(and_(LedgerEntry.account_id.in_(by_id), LedgerEntry.created_at >= start, LedgerEntry.created_at < end))
+        .where(and_(LedgerEntry.account_id.in_([a.id for a in accounts.values()]), LedgerEntry.created_at >= start,
+                    LedgerEntry.created_at < end))
         .group_by(LedgerTransaction.id, Order.number)
-        .order_by("at", LedgerTransaction.id)).all()
-    return Statement(shop_id, currency, month, -int(before.get(pending_id, 0)), -int(before.get(available_id, 0)),
-                     [StatementLine(*row[:7], int(row[7]), int(row[8])) for row in rows])
+        .order_by("at", LedgerTransaction.id))
+    for row in db.session.execute(query.execution_options(yield_per=batch)):
+        yield TransactionLine(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]))

@@ -11,6 +11,7 @@ the first left; the account's CHECK refuses an overdraft even if a caller forgot
 decisions lock the payout row, so two admins deciding at once decide once.
 """
 import uuid
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -38,9 +39,10 @@ _PAID = _l("Your payout of %(amount)s was paid to your bank (reference %(referen
 _REFUSED = _l("Your payout of %(amount)s was refused: %(reason)s. The amount is available again.")
 
 
-def request(seller: User, currency: str | None = None) -> Payout:
+def request(seller: User, currency: str | None = None, at: datetime | None = None) -> Payout:
     """The seller's shop asks for its whole available balance (at least PAYOUT_MINIMUM), to the bank
-    details on its profile (copied on the payout: a later edit never redirects it).
+    details on its profile (copied on the payout: a later edit never redirects it). `at`: when, if not
+    now (the benchmark's history, marketplace/seed/bench_ledger.py).
 
     Locks the shop's SHOP_AVAILABLE account row (FOR UPDATE) until the transaction ends."""
     shop = db.session.scalar(select(Shop).where(Shop.owner_id == seller.id))
@@ -60,29 +62,32 @@ def request(seller: User, currency: str | None = None) -> Payout:
             code="below_minimum")
     payout = Payout(id=uuid.uuid4(), shop_id=shop.id, amount=amount, currency=currency,
                     status=S.REQUESTED.value, bank_name=shop.bank_name, bank_account_name=shop.bank_account_name,
-                    bank_account_number=shop.bank_account_number, requested_by=seller.id)
+                    bank_account_number=shop.bank_account_number, requested_by=seller.id,
+                    **({"created_at": at} if at else {}))
     db.session.add(payout)
     db.session.flush()
     post(TransactionKind.PAYOUT_REQUESTED, currency,
          [debit(K.SHOP_AVAILABLE, amount, shop_id=shop.id), credit(K.PAYOUTS_IN_TRANSIT, amount)],
          key=f"payout:{payout.id}", memo=f"payout asked by {shop.slug}"[:200], actor_id=seller.id,
-         payout_id=payout.id)
+         payout_id=payout.id, at=at)
     return payout
 
 
-def approve(admin: User, payout_id: uuid.UUID) -> Payout:
-    """An admin approves a requested payout (the transfer is being made). Locks the payout row."""
+def approve(admin: User, payout_id: uuid.UUID, at: datetime | None = None) -> Payout:
+    """An admin approves a requested payout (the transfer is being made). Locks the payout row.
+    `at`: when, if not now (the benchmark's history)."""
     payout = _locked(payout_id)
     _require(payout, (S.REQUESTED,), _("Only a requested payout can be approved."))
-    payout.status, payout.decided_by, payout.approved_at = S.APPROVED.value, admin.id, utcnow()
+    payout.status, payout.decided_by, payout.approved_at = S.APPROVED.value, admin.id, at or utcnow()
     audit.record(admin, "payout.approve", "payout", payout.id, None, amount=payout.amount, shop=payout.shop_id)
     _tell_owner(payout, "payout.approved", _l("Payout approved"), _APPROVED)
     db.session.flush()
     return payout
 
 
-def mark_paid(admin: User, payout_id: uuid.UUID, reference: str | None) -> Payout:
-    """An admin records the bank transfer of an approved payout, with its reference. Locks the payout row."""
+def mark_paid(admin: User, payout_id: uuid.UUID, reference: str | None, at: datetime | None = None) -> Payout:
+    """An admin records the bank transfer of an approved payout, with its reference. Locks the payout row.
+    `at`: when, if not now (the benchmark's history)."""
     reference = (reference or "").strip()
     if not reference:
         raise ValidationFailed(_("Enter the bank transfer's reference."), field="reference", code="reference_missing")
@@ -91,11 +96,11 @@ def mark_paid(admin: User, payout_id: uuid.UUID, reference: str | None) -> Payou
                                  max=REFERENCE_MAX), field="reference", code="reference_invalid")
     payout = _locked(payout_id)
     _require(payout, (S.APPROVED,), _("Only an approved payout can be marked paid."))
-    payout.status, payout.reference, payout.paid_at, payout.decided_by = S.PAID.value, reference, utcnow(), admin.id
+    payout.status, payout.reference, payout.paid_at, payout.decided_by = S.PAID.value, reference, at or utcnow(), admin.id
     post(TransactionKind.PAYOUT_PAID, payout.currency,
          [debit(K.PAYOUTS_IN_TRANSIT, payout.amount), credit(K.CASH, payout.amount)],
          key=f"payout-paid:{payout.id}", memo=f"paid, reference {reference}"[:200], actor_id=admin.id,
-         payout_id=payout.id)
+         payout_id=payout.id, at=at)
     audit.record(admin, "payout.paid", "payout", payout.id, None, amount=payout.amount, reference=reference)
     _tell_owner(payout, "payout.paid", _l("Payout paid"), _PAID, reference=reference)
     db.session.flush()

@@ -55,9 +55,10 @@ def settle_due(now: datetime | None = None) -> int:
         after = (batch[-1].delivered_at, batch[-1].id)
 
 
-def settle_order(order: Order, now: datetime) -> bool:
+def settle_order(order: Order, now: datetime, at: datetime | None = None) -> bool:
     """Settle what can be settled of one delivered order, its row locked by the caller; True when the
-    order is now fully settled."""
+    order is now fully settled. `at`: when the postings happened, if not now (the benchmark's history,
+    marketplace/seed/bench_ledger.py)."""
     held = held_lines(order.id)
     items = list(db.session.scalars(select(OrderItem).where(OrderItem.order_id == order.id)
                                     .order_by(OrderItem.id)))
@@ -65,11 +66,11 @@ def settle_order(order: Order, now: datetime) -> bool:
     for item in items:
         if item.settled_at is not None or item.id in held:
             continue
-        _move(order, pending.get(item.id, 0), key=f"settle:{item.id}", order_item_id=item.id)
+        _move(order, pending.get(item.id, 0), key=f"settle:{item.id}", order_item_id=item.id, at=at)
         item.settled_at = now
     order_has_open_return = bool(held) or _has_open_return(order.id)
     if not order_has_open_return:
-        _move(order, pending.get(None, 0), key=f"settle-shipping:{order.id}", order_item_id=None)
+        _move(order, pending.get(None, 0), key=f"settle-shipping:{order.id}", order_item_id=None, at=at)
     if not order_has_open_return and all(item.settled_at is not None for item in items):
         order.settled_at = now
     db.session.flush()
@@ -100,7 +101,8 @@ def _pending_by_line(order: Order) -> dict[uuid.UUID | None, int]:
     return {line_id: -total for line_id, total in rows}
 
 
-def _move(order: Order, amount: int, *, key: str, order_item_id: uuid.UUID | None) -> None:
+def _move(order: Order, amount: int, *, key: str, order_item_id: uuid.UUID | None,
+          at: datetime | None = None) -> None:
     """Pending -> available for one line (or the shipping). Available first: the ledger locks a shop's
     accounts in that order, as a payout does."""
     if amount <= 0:
@@ -108,4 +110,4 @@ def _move(order: Order, amount: int, *, key: str, order_item_id: uuid.UUID | Non
     about = dict(shop_id=order.shop_id, order_id=order.id, order_item_id=order_item_id)
     post(TransactionKind.SETTLED, order.currency,
          [credit(K.SHOP_AVAILABLE, amount, **about), debit(K.SHOP_PENDING, amount, **about)],
-         key=key, memo=f"settled {order.number}", order_id=order.id)
+         key=key, memo=f"settled {order.number}", order_id=order.id, at=at)
