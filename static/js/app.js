@@ -31,4 +31,12 @@
   // Listing filters fold away on a phone; on a wide screen they are a sidebar, so open them.
   var filters = document.querySelector("details.filters-panel");
   if (filters && window.matchMedia("(min-width: 992px)").matches) filters.setAttribute("open", "");
+
+  // On a phone the account, seller and admin menus are a row that scrolls sideways: show the current page's link.
+  document.querySelectorAll(".side-nav").forEach(function (nav) {
+    var current = nav.querySelector(".active");
+    if (current && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+    }
+  });
 })();
