@@ -4,6 +4,10 @@ import json
 import uuid
 
 from flask import current_app
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.models import Order
 
 from marketplace.services.cart import cart
 from marketplace.services.ordering.checkout import place_orders
@@ -59,3 +63,20 @@ def signed_body(payment, outcome="paid", **overrides) -> tuple[bytes, dict]:
             "amount": payment.amount, "currency": payment.currency, **overrides}
     body = json.dumps(data).encode()
     return body, {"Content-Type": "application/json", sandbox.SIGNATURE_HEADER: sandbox_provider().sign(body)}
+
+
+def orders_of(data):
+    """The orders of an online_checkout's checkout, read fresh."""
+    return list(db.session.scalars(select(Order).where(Order.checkout_id == data["placed"].checkout_id)
+                                   .order_by(Order.number).execution_options(populate_existing=True)))
+
+
+def count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def stock_of(data):
+    """The stock of an online_checkout's variants, read fresh."""
+    for variant in data["variants"]:
+        db.session.refresh(variant)
+    return tuple(v.stock for v in data["variants"])

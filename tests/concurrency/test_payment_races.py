@@ -16,7 +16,7 @@ from marketplace.models import (
 )
 from marketplace.services.payments import payments
 from marketplace.services.payments.providers.base import Ack
-from tests.concurrency.support import run_threads
+from tests.concurrency.support import committing, run_threads
 from tests.payments_support import notification, online_checkout
 
 pytestmark = pytest.mark.concurrency
@@ -37,21 +37,6 @@ def _place(app, *, overdue=False):
         db.session.commit()
         db.session.remove()
     return ids
-
-
-def _in_thread(app, barrier, results, name, move):
-    def run():
-        with app.app_context():
-            try:
-                barrier.wait()
-                results[name] = move()
-                db.session.commit()
-            except Exception as error:  # surfaced by the assertions
-                db.session.rollback()
-                results[name] = error
-            finally:
-                db.session.remove()
-    return run
 
 
 def _state(app, ids):
@@ -82,7 +67,7 @@ def test_the_same_notification_twenty_times_at_once_is_processed_once(committed_
     ids = _place(committed_app)
     barrier = threading.Barrier(20, timeout=30)
     results = {}
-    run_threads([_in_thread(committed_app, barrier, results, i,
+    run_threads([committing(committed_app, barrier, results, i,
                             lambda: payments.handle_notification("sandbox", ids["paid"])) for i in range(20)],
                 hung="a notification waited forever")
     assert sorted(results.values(), key=str) == [Ack.ACCEPTED] + [Ack.DUPLICATE] * 19, results
@@ -99,9 +84,9 @@ def test_paid_and_expired_racing_end_in_exactly_one_outcome(committed_app):
         barrier = threading.Barrier(2, timeout=30)
         results = {}
         run_threads([
-            _in_thread(committed_app, barrier, results, "paid",
+            committing(committed_app, barrier, results, "paid",
                        lambda: payments.handle_notification("sandbox", ids["paid"])),
-            _in_thread(committed_app, barrier, results, "expire", payments.expire_due),
+            committing(committed_app, barrier, results, "expire", payments.expire_due),
         ], hung="paid and expired deadlocked")
         assert results["paid"] is Ack.ACCEPTED and isinstance(results["expire"], int), results
         state = _state(committed_app, ids)
@@ -131,9 +116,9 @@ def test_the_buyers_cancel_and_paid_racing_end_in_exactly_one_outcome(committed_
             return payments.cancel_checkout(buyer, ids["payment"]).status
 
         run_threads([
-            _in_thread(committed_app, barrier, results, "paid",
+            committing(committed_app, barrier, results, "paid",
                        lambda: payments.handle_notification("sandbox", ids["paid"])),
-            _in_thread(committed_app, barrier, results, "cancel", cancel),
+            committing(committed_app, barrier, results, "cancel", cancel),
         ], hung="paid and cancel deadlocked")
         assert results["paid"] is Ack.ACCEPTED, results
         state = _state(committed_app, ids)

@@ -1,7 +1,6 @@
 """Payouts racing on one balance, with real threads and connections: two (or eight) requests of the
 same available balance pay it once and never overdraw it; a settlement sweep racing a payout request
 neither deadlocks nor loses money (the payout takes what was available when it got the row's lock)."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,32 +13,14 @@ from marketplace.services.ledger import payouts
 from marketplace.services.ledger import trial_balance_queries as tb
 from marketplace.services.ledger.balance_queries import figures
 from marketplace.services.ledger.settlement import settle_due
-from tests.concurrency.support import run_threads
+from tests.concurrency.support import race
 from tests.ledger_support import after_settlement_days, delivered_order, seller_shop
 
 pytestmark = pytest.mark.concurrency
 
 
 def _race(app, moves: dict) -> dict:
-    barrier = threading.Barrier(len(moves), timeout=30)
-    results: dict = {}
-
-    def runner(name, move):
-        def run():
-            with app.app_context():
-                try:
-                    barrier.wait()
-                    results[name] = move()
-                    db.session.commit()
-                except Exception as error:  # examined by the assertions
-                    db.session.rollback()
-                    results[name] = error
-                finally:
-                    db.session.remove()
-        return run
-
-    run_threads([runner(name, move) for name, move in moves.items()], hung="a payout race deadlocked")
-    return results
+    return race(app, moves, hung="a payout race deadlocked")
 
 
 def _settled_shop(app):

@@ -2,11 +2,11 @@
 once, by the buyer's own cancel rule; a payment confirmed afterwards is refunded. One unpaid order
 alone can't be cancelled: one payment pays them all."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import (
-    Notification, Order, OrderEvent, OrderStatus, PaymentRefund, VoucherUsage,
+    Notification, OrderEvent, OrderStatus, PaymentRefund, VoucherUsage,
 )
 from marketplace.services.core.errors import NotFound
 from marketplace.services.ordering import orders as order_service
@@ -15,36 +15,21 @@ from marketplace.services.payments import payments
 from marketplace.services.payments.payments import PaymentClosed
 from marketplace.services.payments.providers.base import Ack
 from tests.factories import make_user
-from tests.payments_support import notification, online_checkout
+from tests.payments_support import count, notification, online_checkout, orders_of, stock_of
 
 S = OrderStatus
 
 
-def _orders(data):
-    return list(db.session.scalars(select(Order).where(Order.checkout_id == data["placed"].checkout_id)
-                                   .order_by(Order.number).execution_options(populate_existing=True)))
-
-
-def _count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def _stock(data):
-    for variant in data["variants"]:
-        db.session.refresh(variant)
-    return tuple(v.stock for v in data["variants"])
-
-
 def test_cancelling_an_unpaid_checkout_cancels_every_order_as_the_buyer_and_gives_everything_back(app):
     data = online_checkout(voucher=True)
-    assert _stock(data) == (3, 2) and data["voucher"].used_count == 1
+    assert stock_of(data) == (3, 2) and data["voucher"].used_count == 1
     payment = payments.cancel_checkout(data["buyer"], data["payment"].id)
     assert payment.status == "CANCELLED"
-    orders = _orders(data)
+    orders = orders_of(data)
     assert [o.status for o in orders] == [S.CANCELLED, S.CANCELLED]
-    assert _stock(data) == (5, 3)
+    assert stock_of(data) == (5, 3)
     db.session.refresh(data["voucher"])
-    assert data["voucher"].used_count == 0 and _count(VoucherUsage) == 0
+    assert data["voucher"].used_count == 0 and count(VoucherUsage) == 0
     events = db.session.execute(select(OrderEvent.from_status, OrderEvent.to_status, OrderEvent.actor_id)
                                 .where(OrderEvent.order_id.in_([o.id for o in orders]),
                                        OrderEvent.to_status == S.CANCELLED)).all()
@@ -63,8 +48,8 @@ def test_a_payment_confirmed_after_the_cancel_is_refunded_and_the_buyer_told(app
     assert payment.status == "REFUNDED"
     refund = db.session.scalar(select(PaymentRefund).where(PaymentRefund.payment_id == payment.id))
     assert refund.amount == payment.amount and refund.reason == "paid after the buyer cancelled"
-    assert [o.status for o in _orders(data)] == [S.CANCELLED, S.CANCELLED]  # not brought back
-    assert _count(Notification, Notification.kind == "payment.refunded",
+    assert [o.status for o in orders_of(data)] == [S.CANCELLED, S.CANCELLED]  # not brought back
+    assert count(Notification, Notification.kind == "payment.refunded",
                   Notification.user_id == data["buyer"].id) == 1
 
 
@@ -73,7 +58,7 @@ def test_a_paid_checkout_is_not_cancelled_as_a_whole(app):
     payments.handle_notification("sandbox", notification(data["payment"]))
     with pytest.raises(PaymentClosed, match="already paid"):
         payments.cancel_checkout(data["buyer"], data["payment"].id)
-    assert [o.status for o in _orders(data)] == [S.PENDING, S.PENDING] and _stock(data) == (3, 2)
+    assert [o.status for o in orders_of(data)] == [S.PENDING, S.PENDING] and stock_of(data) == (3, 2)
 
 
 @pytest.mark.parametrize("first", ["cancel", "expire"])
@@ -86,20 +71,20 @@ def test_a_checkout_already_cancelled_or_expired_is_refused(app, first):
         payments.expire_due()
     with pytest.raises(PaymentClosed, match="already cancelled"):
         payments.cancel_checkout(data["buyer"], data["payment"].id)
-    assert _stock(data) == (5, 3)  # given back once
+    assert stock_of(data) == (5, 3)  # given back once
 
 
 def test_someone_elses_checkout_is_not_found_and_unchanged(app):
     data = online_checkout()
     with pytest.raises(NotFound):
         payments.cancel_checkout(make_user(), data["payment"].id)
-    assert data["payment"].status == "PENDING" and _stock(data) == (3, 2)
+    assert data["payment"].status == "PENDING" and stock_of(data) == (3, 2)
 
 
 def test_one_unpaid_order_alone_is_not_cancelled(app):
     data = online_checkout()
-    order = _orders(data)[0]
+    order = orders_of(data)[0]
     assert Action.CANCEL not in order_service.allowed_actions(order, ActorRole.BUYER)
     with pytest.raises(TransitionNotAllowed, match="paid together with the other orders"):
         order_service.cancel_by_buyer(data["buyer"], order.id)
-    assert [o.status for o in _orders(data)] == [S.AWAITING_PAYMENT] * 2 and _stock(data) == (3, 2)
+    assert [o.status for o in orders_of(data)] == [S.AWAITING_PAYMENT] * 2 and stock_of(data) == (3, 2)

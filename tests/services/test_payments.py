@@ -2,11 +2,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import (
-    CheckoutPayment, Notification, Order, OrderEvent, OrderStatus, PaymentEvent, PaymentRefund, Voucher,
+    CheckoutPayment, Notification, OrderEvent, OrderStatus, PaymentEvent, PaymentRefund, Voucher,
     VoucherUsage,
 )
 from marketplace.models.base import utcnow
@@ -17,38 +17,23 @@ from marketplace.services.payments import payments
 from marketplace.services.payments.payments import PaymentClosed
 from marketplace.services.payments.providers.base import Ack, Outcome
 from tests.factories import make_address, make_product, make_shop, make_user
-from tests.payments_support import links, notification, online_checkout
+from tests.payments_support import count, links, notification, online_checkout, orders_of, stock_of
 
 S = OrderStatus
-
-
-def _orders(data):
-    return list(db.session.scalars(select(Order).where(Order.checkout_id == data["placed"].checkout_id)
-                                   .order_by(Order.number).execution_options(populate_existing=True)))
-
-
-def _count(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def _stock(data):
-    for variant in data["variants"]:
-        db.session.refresh(variant)
-    return tuple(v.stock for v in data["variants"])
 
 
 def test_an_online_checkout_awaits_one_payment_of_its_grand_total_and_holds_the_stock(app):
     data = online_checkout()
     payment, started = data["payment"], data["started"]
-    orders = _orders(data)
+    orders = orders_of(data)
     assert [o.status for o in orders] == [S.AWAITING_PAYMENT] * 2
     assert payment.amount == sum(o.total for o in orders) and payment.status == "PENDING"
     assert payment.attempt == 1 and payment.provider == "sandbox" and payment.provider_reference == started.reference
     assert started.redirect_url.startswith(f"http://localhost/pay/sandbox/{started.reference}?session=")
     assert timedelta(minutes=14) < payment.hold_until - utcnow() <= timedelta(minutes=15)
-    assert _stock(data) == (3, 2)
+    assert stock_of(data) == (3, 2)
     # The shops hear nothing yet, and do not see the orders as work.
-    assert _count(Notification, Notification.kind == "order.placed") == 0
+    assert count(Notification, Notification.kind == "order.placed") == 0
     shop_a = data["shops"][0]
     assert order_queries.list_shop_orders(shop_a).items == []
     assert order_queries.count_shop_orders_by_status(shop_a)[None] == 0
@@ -58,10 +43,10 @@ def test_paid_moves_every_order_to_pending_and_tells_the_shops(app):
     data = online_checkout()
     payment = data["payment"]
     assert payments.handle_notification("sandbox", notification(payment)) is Ack.ACCEPTED
-    assert [o.status for o in _orders(data)] == [S.PENDING] * 2
+    assert [o.status for o in orders_of(data)] == [S.PENDING] * 2
     assert payment.status == "PAID" and payment.paid_at is not None
-    assert _count(Notification, Notification.kind == "order.placed") == 2
-    paid_steps = _count(OrderEvent, OrderEvent.from_status == S.AWAITING_PAYMENT, OrderEvent.to_status == S.PENDING)
+    assert count(Notification, Notification.kind == "order.placed") == 2
+    paid_steps = count(OrderEvent, OrderEvent.from_status == S.AWAITING_PAYMENT, OrderEvent.to_status == S.PENDING)
     assert paid_steps == 2
     assert order_queries.list_shop_orders(data["shops"][0]).items
 
@@ -73,7 +58,7 @@ def test_a_decline_or_cancel_leaves_the_orders_waiting_and_pay_again_opens_a_new
     first = payment.provider_reference
     assert payments.handle_notification("sandbox", notification(payment, outcome)) is Ack.ACCEPTED
     assert payment.status == "PENDING" and payment.last_outcome == outcome.value
-    assert [o.status for o in _orders(data)] == [S.AWAITING_PAYMENT] * 2
+    assert [o.status for o in orders_of(data)] == [S.AWAITING_PAYMENT] * 2
     started = payments.pay_again(data["buyer"], payment.id, links)
     assert payment.attempt == 2 and started.reference != first and payment.last_outcome is None
     assert payments.handle_notification("sandbox", notification(payment)) is Ack.ACCEPTED
@@ -86,8 +71,8 @@ def test_a_duplicate_is_processed_once(app):
     paid = notification(payment)
     assert payments.handle_notification("sandbox", paid) is Ack.ACCEPTED
     assert payments.handle_notification("sandbox", paid) is Ack.DUPLICATE
-    assert _count(OrderEvent, OrderEvent.to_status == S.PENDING, OrderEvent.from_status == S.AWAITING_PAYMENT) == 2
-    assert _count(PaymentEvent) == 1
+    assert count(OrderEvent, OrderEvent.to_status == S.PENDING, OrderEvent.from_status == S.AWAITING_PAYMENT) == 2
+    assert count(PaymentEvent) == 1
 
 
 def test_an_unknown_payment_is_kept_and_changes_nothing(app):
@@ -96,7 +81,7 @@ def test_an_unknown_payment_is_kept_and_changes_nothing(app):
     assert payments.handle_notification("sandbox", notification(payment, reference="sbx_nope")) is Ack.UNKNOWN_PAYMENT
     event = db.session.scalar(select(PaymentEvent))
     assert event.result == "unknown_payment" and event.payment_id is None
-    assert payment.status == "PENDING" and [o.status for o in _orders(data)] == [S.AWAITING_PAYMENT] * 2
+    assert payment.status == "PENDING" and [o.status for o in orders_of(data)] == [S.AWAITING_PAYMENT] * 2
 
 
 @pytest.mark.parametrize("change", [{"amount": 1}, {"currency": "EUR"}])
@@ -104,25 +89,25 @@ def test_a_wrong_amount_or_currency_changes_nothing(app, change):
     data = online_checkout()
     payment = data["payment"]
     assert payments.handle_notification("sandbox", notification(payment, **change)) is Ack.WRONG_AMOUNT
-    assert payment.status == "PENDING" and [o.status for o in _orders(data)] == [S.AWAITING_PAYMENT] * 2
+    assert payment.status == "PENDING" and [o.status for o in orders_of(data)] == [S.AWAITING_PAYMENT] * 2
     assert db.session.scalar(select(PaymentEvent.result)) == "wrong_amount"
 
 
 def test_expiry_cancels_the_orders_and_gives_stock_and_voucher_uses_back(app):
     data = online_checkout(voucher=True)
     payment = data["payment"]
-    assert _stock(data) == (3, 2)
+    assert stock_of(data) == (3, 2)
     assert payments.expire_due(utcnow()) == 0  # still held
     assert payments.expire_due(payment.hold_until + timedelta(seconds=1)) == 1
     assert payment.status == "EXPIRED"
-    assert [o.status for o in _orders(data)] == [S.CANCELLED] * 2
-    assert _stock(data) == (5, 3)
+    assert [o.status for o in orders_of(data)] == [S.CANCELLED] * 2
+    assert stock_of(data) == (5, 3)
     voucher = db.session.get(Voucher, data["voucher"].id)
     db.session.refresh(voucher)
-    assert voucher.used_count == 0 and _count(VoucherUsage) == 0
-    buyer_told = _count(Notification, Notification.user_id == data["buyer"].id, Notification.kind == "order.cancelled")
+    assert voucher.used_count == 0 and count(VoucherUsage) == 0
+    buyer_told = count(Notification, Notification.user_id == data["buyer"].id, Notification.kind == "order.cancelled")
     assert buyer_told == 2
-    assert _count(Notification, Notification.kind == "order.cancelled") == 4  # and each shop
+    assert count(Notification, Notification.kind == "order.cancelled") == 4  # and each shop
     with pytest.raises(PaymentClosed):
         payments.pay_again(data["buyer"], payment.id, links)
 
@@ -135,8 +120,8 @@ def test_paid_after_the_expiry_is_refunded_and_the_buyer_told(app):
     assert payment.status == "REFUNDED"
     refund = db.session.scalar(select(PaymentRefund))
     assert refund.amount == payment.amount and refund.provider_refund_id.startswith("sbx_refund_")
-    assert [o.status for o in _orders(data)] == [S.CANCELLED] * 2
-    assert _count(Notification, Notification.kind == "payment.refunded", Notification.user_id == data["buyer"].id) == 1
+    assert [o.status for o in orders_of(data)] == [S.CANCELLED] * 2
+    assert count(Notification, Notification.kind == "payment.refunded", Notification.user_id == data["buyer"].id) == 1
 
 
 def test_a_second_attempt_paid_as_well_is_refunded(app):
@@ -154,7 +139,7 @@ def test_an_online_checkout_replayed_keeps_its_one_payment(app):
     data = online_checkout()
     again = place_orders(data["buyer"], data["address"].id, "ONLINE", idempotency_key=data["key"])
     payment, started = payments.start_payment(data["buyer"], again, links)
-    assert again.replayed and payment.id == data["payment"].id and _count(CheckoutPayment) == 1
+    assert again.replayed and payment.id == data["payment"].id and count(CheckoutPayment) == 1
     assert started.reference == payment.provider_reference and payment.attempt == 2
 
 
@@ -181,7 +166,7 @@ def test_the_shops_figures_count_an_online_order_once_paid(app):
     assert seller_figures.sales_windows(shop_a.id)[0].revenue == 0
     assert dict(seller_figures.orders_by_status(shop_a.id))[S.PENDING] == 0
     payments.handle_notification("sandbox", notification(data["payment"]))
-    order_a = next(o for o in _orders(data) if o.shop_id == shop_a.id)
+    order_a = next(o for o in orders_of(data) if o.shop_id == shop_a.id)
     assert seller_figures.sales_windows(shop_a.id)[0].revenue == order_a.total
     assert dict(seller_figures.orders_by_status(shop_a.id))[S.PENDING] == 1
 
@@ -201,5 +186,5 @@ def test_a_checkout_its_vouchers_pay_whole_needs_no_payment(app, monkeypatch):
     assert placed.orders[0].total == 0
     assert payments.start_payment(buyer, placed, links) == (None, None)
     db.session.refresh(placed.orders[0])
-    assert placed.orders[0].status is S.PENDING and _count(CheckoutPayment) == 0
-    assert _count(Notification, Notification.kind == "order.placed") == 1
+    assert placed.orders[0].status is S.PENDING and count(CheckoutPayment) == 0
+    assert count(Notification, Notification.kind == "order.placed") == 1
