@@ -23,14 +23,17 @@ IN_STOCK = "https://schema.org/InStock"
 OUT_OF_STOCK = "https://schema.org/OutOfStock"
 NEW = "https://schema.org/NewCondition"
 REVIEWS_SHOWN = 5  # the first reviews the product page lists, newest first
-# One translation table (str.translate runs in C: a category page's JSON-LD is ~8 KB of text).
-_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
-                          "\u2029": "\\u2029"})
+# Replaced one after the other: five scans of a page's ~8 KB of JSON in C (str.translate with a
+# mapping looks every character up in it, ten times slower).
+_ESCAPES = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def ld_json(data: dict) -> Markup:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-    return Markup(text.translate(_ESCAPES))
+    for char, escaped in _ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def major_units(amount: int, currency: str) -> str:
