@@ -2,18 +2,19 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import (
-    CheckoutPayment, Notification, OrderEvent, OrderStatus, PaymentEvent, PaymentRefund, Voucher,
-    VoucherUsage,
+    CheckoutPayment, LedgerAccount, LedgerEntry, Notification, OrderEvent, OrderStatus, PaymentEvent, PaymentRefund,
+    Refund, Role, Voucher, VoucherUsage,
 )
 from marketplace.models.base import utcnow
 from marketplace.services.cart import cart
-from marketplace.services.ordering import order_queries
+from marketplace.services.ordering import order_queries, orders
 from marketplace.services.ordering.checkout import place_orders
-from marketplace.services.payments import payments
+from marketplace.services.ordering.orders import Action, ActorRole
+from marketplace.services.payments import payments, refunding
 from marketplace.services.payments.payments import PaymentClosed
 from marketplace.services.payments.providers.base import Ack, Outcome
 from tests.factories import make_address, make_product, make_shop, make_user
@@ -122,6 +123,26 @@ def test_paid_after_the_expiry_is_refunded_and_the_buyer_told(app):
     assert refund.amount == payment.amount and refund.provider_refund_id.startswith("sbx_refund_")
     assert [o.status for o in orders_of(data)] == [S.CANCELLED] * 2
     assert count(Notification, Notification.kind == "payment.refunded", Notification.user_id == data["buyer"].id) == 1
+
+
+def test_an_order_an_admin_cancelled_while_its_checkout_waited_is_refunded_when_the_rest_is_paid(app):
+    """The buyer pays the whole checkout's amount after an administrator cancelled one of its orders:
+    the other order goes on, and the cancelled one's total goes back as a partial refund of the payment."""
+    data = online_checkout()
+    payment = data["payment"]
+    cancelled, kept = orders_of(data)
+    orders.transition(cancelled.id, make_user(role=Role.ADMIN), ActorRole.ADMIN, Action.CANCEL, reason="Fraud check")
+    assert payments.handle_notification("sandbox", notification(payment)) is Ack.ACCEPTED
+    assert payment.status == "PAID"
+    assert [o.status for o in orders_of(data)] == [S.CANCELLED, S.PENDING]
+    refund = db.session.scalar(select(Refund).where(Refund.order_id == cancelled.id))
+    assert (refund.amount, refund.method, refund.payment_id) == (cancelled.total, "ONLINE", payment.id)
+    totals = dict(db.session.execute(
+        select(LedgerAccount.kind, func.sum(LedgerEntry.amount))
+        .join(LedgerEntry, LedgerEntry.account_id == LedgerAccount.id).group_by(LedgerAccount.kind)).all())
+    assert totals == {"CASH": payment.amount, "BUYER_FUNDS": -kept.total, "REFUNDS_OWED": -cancelled.total}
+    refunding.send(refund.id)  # what the job does after the commit: the sandbox refunds that part
+    assert refund.status == "PAID" and refund.provider_refund_id
 
 
 def test_a_second_attempt_paid_as_well_is_refunded(app):

@@ -29,13 +29,13 @@ from sqlalchemy.dialects.postgresql import insert
 from marketplace import i18n
 from marketplace.extensions import db
 from marketplace.models import (
-    CheckoutPayment, Order, PaymentAttempt, PaymentEvent, PaymentMethod, PaymentRefund, PaymentStatus, User,
+    CheckoutPayment, Order, OrderStatus, PaymentAttempt, PaymentEvent, PaymentMethod, PaymentRefund, PaymentStatus, User,
 )
 from marketplace.models.base import utcnow
 from marketplace.money import format_money
 from marketplace.services.accounts.notifications import notify
 from marketplace.services.core.errors import Conflict, NotFound
-from marketplace.services.ledger import postings
+from marketplace.services.ledger import postings, refunds
 from marketplace.services.ordering import unpaid
 from marketplace.services.ordering.checkout import PlacedOrders
 from marketplace.services.payments.providers import get_provider
@@ -198,7 +198,7 @@ def _decide(provider_name: str, n: Notification, payment: CheckoutPayment | None
         moved = unpaid.mark_paid(_order_ids(payment))
         if moved:
             payment.status, payment.paid_at, payment.paid_reference = P.PAID.value, utcnow(), n.reference
-            postings.payment_captured(payment.id, payment.currency, moved)
+            _captured(payment)
             logger.info("payment paid", extra={"payment_id": str(payment.id), "orders": len(moved)})
             return Ack.ACCEPTED
         payment.status = P.EXPIRED.value  # its orders were cancelled meanwhile (an administrator)
@@ -207,6 +207,18 @@ def _decide(provider_name: str, n: Notification, payment: CheckoutPayment | None
     # Paid after its orders were cancelled, or a second attempt paid as well: the money goes back.
     _refund(provider_name, payment, n.reference)
     return Ack.ACCEPTED
+
+
+def _captured(payment: CheckoutPayment) -> None:
+    """The whole amount came in, for every order of the checkout. An order an administrator cancelled
+    while it waited (the others went on) was paid for too: it is refunded at once, through the
+    provider, as a partial refund of this payment (services/ledger/refunds.py)."""
+    orders = list(db.session.scalars(select(Order).where(Order.checkout_id == payment.checkout_id)
+                                     .order_by(Order.id)))
+    postings.payment_captured(payment.id, payment.currency, orders)
+    for order in orders:
+        if order.status is OrderStatus.CANCELLED:
+            refunds.refund_in_full(order.id, reason="cancelled before its checkout was paid")
 
 
 def _order_ids(payment: CheckoutPayment) -> list[uuid.UUID]:
