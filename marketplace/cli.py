@@ -173,16 +173,14 @@ def _seed_bench_ledger(db) -> None:
     from sqlalchemy import text
 
     from marketplace.seed.bench_ledger import has_ledger, seed_bench_ledger
+    from marketplace.web import unit_of_work
 
     if has_ledger():
         click.echo("The big benchmark shop already has its ledger: nothing to post.")
         return
     click.echo("Posting the big benchmark shop's money history…")
-    try:
-        made = seed_bench_ledger(echo=click.echo)
-    except BaseException:
-        db.session.rollback()
-        raise
+    with unit_of_work.transaction():
+        made = seed_bench_ledger(unit_of_work.checkpoint, echo=click.echo)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE) ledger_transactions, ledger_entries, ledger_accounts, ledger_shop_hours, "
                           "payouts"))

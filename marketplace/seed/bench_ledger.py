@@ -19,6 +19,7 @@ adds nothing. bench/run.py runs it when the big shop has no ledger yet; `flask s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
@@ -45,9 +46,10 @@ def has_ledger(shop_slug: str = BIG_SHOP) -> bool:
                                   .join(Shop, Shop.id == LedgerAccount.shop_id).where(Shop.slug == shop_slug)))
 
 
-def seed_bench_ledger(shop_slug: str = BIG_SHOP, now: datetime | None = None, echo=print,
-                      commit=lambda: db.session.commit()) -> dict:
-    """Post the shop's history; commits every BATCH events through `commit`. Returns counts."""
+def seed_bench_ledger(checkpoint: Callable[[], None], shop_slug: str = BIG_SHOP, now: datetime | None = None,
+                      echo=print) -> dict:
+    """Post the shop's history; calls `checkpoint` after every BATCH events (the CLI commits there:
+    unit_of_work.checkpoint). Returns counts."""
     started = time.perf_counter()
     now = now or datetime.now(timezone.utc)
     shop = db.session.scalar(select(Shop).where(Shop.slug == shop_slug))
@@ -61,7 +63,7 @@ def seed_bench_ledger(shop_slug: str = BIG_SHOP, now: datetime | None = None, ec
         bank_details.update_bank_details(shop, bank_name="Vietcombank", account_name=owner.full_name,
                                          account_number="0071 0012 3456 7")
     frozen = _freeze_commission(shop)
-    commit()
+    checkpoint()
     echo(f"  commission frozen on {frozen:,} lines: {time.perf_counter() - started:.1f} s")
 
     days = timedelta(days=current_app.config["SETTLEMENT_DAYS"])
@@ -100,14 +102,14 @@ def seed_bench_ledger(shop_slug: str = BIG_SHOP, now: datetime | None = None, ec
             elif kind == "payout":
                 made["payouts"] += _payout(shop, owner, admin, currency, at, now)
         db.session.flush()
-        commit()
+        checkpoint()
         if (start // BATCH) % 20 == 19 or start + BATCH >= len(events):
             echo(f"    {min(start + BATCH, len(events)):,} of {len(events):,} events: "
                  f"{time.perf_counter() - started:.1f} s")
     for table in ("ledger_transactions", "ledger_entries", "ledger_accounts", "ledger_shop_hours", "payouts",
                   "order_items", "orders"):
         db.session.execute(db.text(f"ANALYZE {table}"))
-    commit()
+    checkpoint()
     made.update(lines=frozen, seconds=round(time.perf_counter() - started, 1))
     return made
 

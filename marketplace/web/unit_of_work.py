@@ -78,6 +78,12 @@ def discard() -> None:
     g.setdefault(_DISCARD, True)
 
 
+def checkpoint() -> None:
+    """Inside `transaction()`: commit what a long job has done so far (a batch of a seed), so that a
+    failure later loses only the batch it was in."""
+    db.session.commit()
+
+
 @contextmanager
 def transaction() -> Iterator[None]:
     """The unit of work of a background job or a CLI command: commit at the end, roll back on

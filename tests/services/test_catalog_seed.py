@@ -171,7 +171,7 @@ def test_seed_bench_ledger_posts_the_big_shops_history_once_and_it_adds_up(temp_
 
     seed_bench(products=300, shops=5, buyers=30, orders=400, password_hash="x", echo=lambda *_: None)
     assert not has_ledger()
-    made = seed_bench_ledger(echo=lambda *_: None, commit=db.session.flush)
+    made = seed_bench_ledger(db.session.flush, echo=lambda *_: None)
     assert has_ledger() and made["delivered"] > 10 and made["settled"] > 0 and made["payouts"] >= 1
     shop = db.session.scalar(select(Shop).where(Shop.slug == BIG_SHOP))
     # only the big shop has a ledger (the other shops' COPY-loaded orders have none)
@@ -179,7 +179,7 @@ def test_seed_bench_ledger_posts_the_big_shops_history_once_and_it_adds_up(temp_
     assert check.agrees and check.ledger > 0 and tb.currency_sums(tb.account_totals()) == {"USD": 0}
     assert count(Payout, Payout.shop_id == shop.id, Payout.status == "PAID") >= 1
     transactions = count(LedgerTransaction)
-    again = seed_bench_ledger(echo=lambda *_: None, commit=db.session.flush)
+    again = seed_bench_ledger(db.session.flush, echo=lambda *_: None)
     assert count(LedgerTransaction) == transactions and again["payouts"] == 0 and again["settled"] == 0
     today = datetime.now(timezone.utc).date()
     statement = balance_queries.statement(shop.id, "USD", today.replace(day=1), "UTC")
