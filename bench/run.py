@@ -12,7 +12,7 @@ when wrk is missing; each row says which one it used.
 Everything it starts (gunicorn, wrk, locust, the embedded PostgreSQL) it stops. 127.0.0.1 only.
 
 Environment: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_PRODUCTS (100000), BENCH_ONLY
-(a substring of scenario names), BENCH_USERS (override every scenario's user count),
+(substrings of scenario names, comma-separated), BENCH_USERS (override every scenario's user count),
 BENCH_DATABASE_URL, BENCH_PORT (8765), WEB_CONCURRENCY (gunicorn workers), BENCH_PROFILE=1 (py-spy
 samples the workers during each measured run: bench/results/profile-<scenario>.txt, read them
 with bench/pyspy_summary.py; it slows the server a little, so don't compare those figures),
@@ -459,7 +459,7 @@ def main() -> None:
         }
         print("Page cache: per worker, shared through " + server_env["PAGE_CACHE_REDIS_URL"]
               if server_env["PAGE_CACHE_REDIS_URL"] else "Page cache: per worker (no Redis answered)", flush=True)
-        only = os.environ.get("BENCH_ONLY", "").lower()
+        only = [name.strip() for name in os.environ.get("BENCH_ONLY", "").lower().split(",") if name.strip()]
         wrk = find_wrk()
         print(f"Load generators: wrk ({wrk}) for the anonymous scenarios, locust for the logged-in ones" if wrk else
               "Load generator: locust for every scenario" + (" (BENCH_GENERATOR=locust)" if GENERATOR == "locust"
@@ -469,7 +469,7 @@ def main() -> None:
         table: list[dict] = []
         checks: dict = {}
         for scenario, user_class, users, mix in SCENARIOS:
-            if only and only not in scenario.lower() and scenario != FLOOR:
+            if only and not any(name in scenario.lower() for name in only) and scenario != FLOOR:
                 continue
             users = int(os.environ.get("BENCH_USERS", users))
             generator = "wrk" if wrk and mix else "locust"
@@ -493,7 +493,7 @@ def main() -> None:
                               "generator": generator})
             if before is not None:
                 checks[scenario] = check_orders(engine, fixtures["order_variant_ids"], before)
-        for users in CHECKOUT_SWEEP if not only or "sweep" in only else ():
+        for users in CHECKOUT_SWEEP if not only or any("sweep" in name for name in only) else ():
             print(f"… checkout sweep: {users} buyers, each on a product of their own "
                   f"({WARMUP} s warm-up + {SECONDS} s)", flush=True)
             before = stock_state(engine, fixtures["order_variant_ids"])
@@ -512,7 +512,7 @@ def main() -> None:
                                   "loadgen_share": cpu["loadgen_share"], "machine_busy": cpu["machine_busy"],
                                   "generator": "locust"})
             checks[f"checkout sweep ({users} buyers)"] = check_orders(engine, fixtures["order_variant_ids"], before)
-        if not only or "race" in only:
+        if not only or any("race" in name for name in only):
             print("… race: 200 buyers for the last 50 units", flush=True)
             start = meter.snapshot()
             samples = run_locust("Race", 200, 20, fixtures_path)

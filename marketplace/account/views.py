@@ -155,7 +155,14 @@ def login():
                 flash(_("Your account is not verified yet: verify it to check out."), "warning")
             return redirect(local_path(form.next.data) or _landing(user))
     status = 422 if form.is_submitted() else 200
-    return render_template("account/login.html", form=form), status
+    return render_template("account/login.html", form=form, reason=_login_reason()), status
+
+
+def _login_reason() -> str | None:
+    """Why a page sent the visitor here (`?why=`), said above the form: a visitor's heart (wishlist/state.py)."""
+    if request.args.get("why") == "save":
+        return _("Log in to save products for later.")
+    return None
 
 
 @bp.post("/logout")

@@ -87,20 +87,27 @@ def _cursor() -> dict:
 
 def category_meta(category, breadcrumbs, page) -> PageMeta:
     """A category listing: BreadcrumbList and ItemList; filters and sorts canonicalise to the plain listing
-    (and are noindex), a later page (`?cursor=`) to itself."""
+    (and are noindex), a later page (`?cursor=`) to itself. A noindex listing carries no JSON-LD: search
+    engines read none from a page they don't index, and most listings asked for are filtered or sorted."""
     path = url_for("catalog.view_category", slug=category.slug)
-    plain = head.filtered()
-    params = {} if plain else _cursor()
-    crumbs = [_home_crumb(), *_category_crumbs(breadcrumbs)]
-    if not breadcrumbs or breadcrumbs[-1].id != category.id:
-        crumbs.append((category.name, absolute(path)))
+    filtered = head.filtered()
+    params = {} if filtered else _cursor()
+    noindex = filtered or not (page and page.items)
     return PageMeta(
         title=category.name,
         description=_("%(category)s from independent shops on %(site)s: compare prices and ratings, pay once for "
                       "everything in your cart.", category=category.name, site=_site()),
         canonical=canonical(path, **params), image=_first_picture(page, category.name),
-        noindex=plain or not (page and page.items), alternates=language_versions(path, **params),
-        structured=[structured_data.breadcrumb_list(crumbs), structured_data.item_list(_listing_items(page), category.name)])
+        noindex=noindex, alternates=language_versions(path, **params),
+        structured=[] if noindex else [structured_data.breadcrumb_list(_category_page_crumbs(category, breadcrumbs, path)),
+                                       structured_data.item_list(_listing_items(page), category.name)])
+
+
+def _category_page_crumbs(category, breadcrumbs, path: str) -> list[tuple[str, str]]:
+    crumbs = [_home_crumb(), *_category_crumbs(breadcrumbs)]
+    if not breadcrumbs or breadcrumbs[-1].id != category.id:
+        crumbs.append((category.name, absolute(path)))
+    return crumbs
 
 
 def search_meta(q: str, page) -> PageMeta:
@@ -109,22 +116,24 @@ def search_meta(q: str, page) -> PageMeta:
     path = url_for("catalog.search")
     params = {"q": q or None, **({} if head.filtered() else _cursor())}
     title = _("Results for “%(q)s”", q=q) if q else _("Search")
-    crumbs = [_home_crumb(), (title, canonical(path, **params))]
+    noindex = not q or head.filtered() or not (page and page.items)
     return PageMeta(
         title=title,
         description=_("Products matching “%(q)s” from independent shops on %(site)s.", q=q, site=_site()) if q
         else _("Search products from independent shops on %(site)s.", site=_site()),
         canonical=canonical(path, **params), image=_first_picture(page, title),
-        noindex=not q or head.filtered() or not (page and page.items), alternates=language_versions(path, **params),
-        structured=[structured_data.breadcrumb_list(crumbs), structured_data.item_list(_listing_items(page), title)])
+        noindex=noindex, alternates=language_versions(path, **params),
+        structured=[] if noindex else [structured_data.breadcrumb_list([_home_crumb(), (title, canonical(path, **params))]),
+                                       structured_data.item_list(_listing_items(page), title)])
 
 
 def shop_meta(shop, header, page) -> PageMeta:
     """A shop's page: OnlineStore with the rating its header shows; its categories and filters canonicalise
     to the plain shop page (and are noindex)."""
     path = url_for("shop.view_shop", slug=shop.slug)
-    plain = head.filtered()
-    params = {} if plain else _cursor()
+    filtered = head.filtered()
+    params = {} if filtered else _cursor()
+    noindex = filtered or not header.product_count
     url = absolute(path)
     logo, banner = absolute(media_url(shop.logo_key)), absolute(media_url(shop.banner_key))
     description = describe(shop.description) or _("%(shop)s on %(site)s: %(count)s.", shop=shop.name, site=_site(),
@@ -132,8 +141,8 @@ def shop_meta(shop, header, page) -> PageMeta:
     picture = Picture(banner or logo, alt=shop.name) if (banner or logo) else _first_picture(page, shop.name)
     return PageMeta(
         title=shop.name, description=description, canonical=canonical(path, **params), image=picture,
-        noindex=plain or not header.product_count, alternates=language_versions(path, **params),
-        structured=[structured_data.store(name=shop.name, url=url, description=describe(shop.description), logo=logo,
+        noindex=noindex, alternates=language_versions(path, **params),
+        structured=[] if noindex else [structured_data.store(name=shop.name, url=url, description=describe(shop.description), logo=logo,
                                           image=banner, average_rating=header.average_rating,
                                           review_count=header.review_count)])
 

@@ -33,6 +33,11 @@ def heart_of(html: str, product_id) -> str:
     return match.group(0)
 
 
+def visitor_hearts(html: str) -> list[str]:
+    """A visitor's hearts in a page: links to log in."""
+    return re.findall(r'<a class="heart-link heart-button"[^>]*>', html)
+
+
 # ---- the heart ------------------------------------------------------------------------------
 
 def test_a_plain_post_saves_and_returns_to_next_with_a_flash(client):
@@ -129,7 +134,10 @@ def test_cards_and_the_product_page_show_the_shoppers_hearts(client):
 
 
 def test_a_cards_heart_is_exactly_what_the_heart_macro_renders(app, monkeypatch):
-    """state.card_hearts fills a shape rendered once per request: it must give the macro's own markup."""
+    """state.card_hearts fills a shape rendered once per process: it must give the macro's own markup,
+    a signed-in shopper's toggle and a visitor's link alike."""
+    from types import SimpleNamespace
+
     from flask import g
 
     from marketplace.services.catalog import listing_queries
@@ -138,14 +146,35 @@ def test_a_cards_heart_is_exactly_what_the_heart_macro_renders(app, monkeypatch)
     category = make_category()
     made = [make_product(category=category, title=title) for title in ('Bình <trà> & "ấm" {x}', "Cốc's")]
     with app.test_request_context("/c/x?sort=price_asc&q=<a>"):
-        monkeypatch.setattr(state, "saved_ids", lambda: frozenset({made[0].id}))  # (no one signed in here)
         cards = listing_queries.list_products(listing_queries.ListingQuery(category_ids=[category.id])).items
+        visitor = state.card_hearts(cards)
+        assert visitor == [str(state._visitor_heart(card.title, state.back_path(), "")) for card in cards]
+        monkeypatch.setattr(state, "current_user", SimpleNamespace(is_authenticated=True))
+        monkeypatch.setattr(state, "saved_ids", lambda: frozenset({made[0].id}))
         fast = state.card_hearts(cards)
         g.pop("wishlist_slots")
         slow = [str(state.heart_html(card.id, card.title, card.id == made[0].id, state.slot("heart"),
                                      state.back_path())) for card in cards]
     assert fast == slow and len(fast) == 2
     assert any('aria-pressed="true"' in html for html in fast) and any("&lt;trà&gt;" in html for html in fast)
+    assert len(visitor) == 2 and any("&lt;trà&gt;" in html for html in visitor)
+    assert all('href="/account/login?next=/c/x?sort%3Dprice_asc%26q%3D%3Ca%3E&amp;why=save"' in html
+               for html in visitor), visitor[0]
+
+
+def test_a_visitors_heart_is_a_link_to_log_in_that_says_why_and_comes_back(client):
+    category = make_category(slug="kettles")
+    product = make_product(category=category, title="Kettle")
+    listing = client.get("/c/kettles?sort=newest").get_data(as_text=True)
+    [heart] = visitor_hearts(listing)
+    assert 'aria-label="Save Kettle"' in heart and "csrf_token" not in listing.split("<main", 1)[1]
+    href = unescape(re.search(r'href="([^"]+)"', heart).group(1))
+    assert href == "/account/login?next=/c/kettles?sort%3Dnewest&why=save"
+    login_page = text_of(client.get(href))
+    assert "Log in to save products for later." in login_page and 'value="/c/kettles?sort=newest"' in login_page
+    assert "Log in to save products for later." not in text_of(client.get("/account/login"))
+    [product_heart] = visitor_hearts(client.get(f"/p/{product.id}").get_data(as_text=True))
+    assert 'id="heart-product"' in product_heart
 
 
 def test_a_visitors_cached_page_never_carries_a_shoppers_hearts(app, client):
@@ -156,11 +185,12 @@ def test_a_visitors_cached_page_never_carries_a_shoppers_hearts(app, client):
     page_cache.clear()
     visitor = app.test_client()
     first = visitor.get("/c/mugs")
-    assert 'aria-pressed="false"' in heart_of(first.get_data(as_text=True), product.id)
+    assert len(visitor_hearts(first.get_data(as_text=True))) == 1
     login(client, user)  # the signed-in shopper's page is their own (and the card memo is shared)
     assert 'aria-pressed="true"' in heart_of(client.get("/c/mugs").get_data(as_text=True), product.id)
     again = visitor.get("/c/mugs")
-    assert 'aria-pressed="false"' in heart_of(again.get_data(as_text=True), product.id)
+    assert len(visitor_hearts(again.get_data(as_text=True))) == 1
+    assert "aria-pressed" not in again.get_data(as_text=True).split("<main", 1)[1]
 
 
 # ---- the Saved page ---------------------------------------------------------------------------
