@@ -3,22 +3,16 @@ import uuid
 from functools import lru_cache
 
 from flask import (
-    abort, current_app, get_template_attribute, make_response, redirect, render_template, request, url_for,
+    abort, current_app, make_response, redirect, render_template, request, url_for,
 )
-from markupsafe import Markup
 
 from marketplace.catalog import bp
 from marketplace.catalog.listing import filter_form, render_listing, run_listing
-from marketplace.money import format_money
 from marketplace.services.catalog import product_queries, related_queries, storefront_cache
 from marketplace.services.catalog.category_queries import get_tree, storefront_children, storefront_roots
 from marketplace.services.core.text import slugify
-from marketplace.storage import media_url
 from marketplace.web.fast_urls import fast_url
 from marketplace.web.page_cache import anonymous_page
-from marketplace.web.templating import static_url
-from marketplace.web.i18n import locale_code
-from marketplace.wishlist.state import card_hearts
 
 
 @bp.app_template_global()
@@ -30,48 +24,6 @@ def product_url(product_id: uuid.UUID, title: str = "", **params) -> str:
     if slug:
         return fast_url("catalog.view_product", product_id=product_id, slug=slug)
     return fast_url("catalog.view_product", product_id=product_id)
-
-
-_CARD_CACHE = "rendered_cards"
-CARD_CACHE_SIZE = 8192
-
-
-@bp.app_template_global()
-def product_cards(cards) -> list[Markup]:
-    """The HTML of listing cards (macro product_card in catalog/partials/_product_card.html), memoized.
-
-    A ProductCard is an immutable value holding everything the card shows, so the same
-    card renders the same HTML: listings, search and the home shelves show the same
-    popular products over and over. The key adds what else goes into the markup (the URL
-    root and the language; currency and storage are per app, like this cache). A whole page of cards at
-    once: what every card needs is looked up once.
-    """
-    cache = current_app.extensions.get(_CARD_CACHE)
-    if cache is None:
-        cache = current_app.extensions[_CARD_CACHE] = {}
-    root, locale, macro, rendered = request.script_root, locale_code(), None, []
-    for card in cards:
-        key = (card, root, locale)
-        html = cache.get(key)
-        if html is None:
-            if len(cache) >= CARD_CACHE_SIZE:
-                cache.clear()
-            macro = macro or get_template_attribute("catalog/partials/_product_card.html", "product_card")
-            html = cache[key] = _render_card(macro, card)
-        rendered.append(html)
-    # The heart is the asker's (saved or not, with their CSRF token): rendered per request beside
-    # the memoized card, never inside it (wishlist/state.py).
-    return [Markup(f'<div class="product-card-slot">{html}{heart}</div>') for html, heart in zip(rendered, card_hearts(cards))]
-
-
-def _render_card(macro, card) -> Markup:
-    # The macro gets its URLs and numbers as ready strings: computed here in plain Python
-    # instead of through template calls and filters.
-    return Markup(macro(
-        card, href=product_url(card.id, card.title),
-        image=media_url(card.thumb_key) if card.thumb_key else static_url("img/placeholder.svg"),
-        price=format_money(card.min_price), rating="%.1f" % card.average_rating,
-    ))
 
 
 @bp.app_template_global()

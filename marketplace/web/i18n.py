@@ -28,11 +28,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
     Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        gettext=lambda s: gettext_catalog().ugettext(s),
+        ngettext=lambda s, p, n: gettext_catalog().ungettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        pgettext=lambda c, s: gettext_catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: gettext_catalog().unpgettext(c, s, p, n),
     )
     app.register_blueprint(bp)
 
@@ -41,8 +41,8 @@ def init_app(app: Flask) -> None:
         return {"current_locale": locale_code(), "language_names": _language_names()}
 
 
-def _translations():
-    """The catalog of this request's language, as Flask-Babel's get_translations() finds it, kept on
+def gettext_catalog():
+    """The catalog of this request's language, as Flask-Babel's getgettext_catalog() finds it, kept on
     Flask-Babel's own per-request state beside the locale it is for. A page says 30-60 things
     through `_()`: Flask-Babel resolves the context, the domain, the locale and its cache key on each
     (about 10 µs); this is one attribute read and an identity check. force_locale (a message in

@@ -1,6 +1,7 @@
 """Jinja filters and globals available to every template."""
 from datetime import date, datetime, timezone
 
+from babel.numbers import format_decimal
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from jinja2 import pass_context
@@ -18,6 +19,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["date_text"] = date_text_filter
     app.jinja_env.filters["timeago"] = time_ago_filter
+    app.jinja_env.filters["number"] = number_filter
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["icon"] = icon
@@ -89,6 +91,12 @@ def _time(value: datetime | date, text: str) -> Markup:
 
 
 # The filters read the page's language from its context (web/i18n.py), a dict lookup.
+
+@pass_context
+def number_filter(context, value: int | None) -> str:
+    """`{{ product.sold_count|number }}`: "1.234" in Vietnamese, "1,234" in English."""
+    return "" if value is None else format_decimal(value, locale=context.get("current_locale"))
+
 
 @pass_context
 def datetime_filter(context, value: datetime | None) -> Markup | str:
