@@ -131,11 +131,34 @@ def filter_fields(form: ListingFilterForm, shop_filter: bool = True) -> Markup:
     return hit[1]
 
 
+_SEARCH_FIELD = "rendered_search_field"
+_WORDS = "\x00words\x00"  # never in a request: the NUL check refuses it
+
+
+def search_field(form: ListingFilterForm) -> Markup:
+    """The search page's filter form's search box (macro form_field), memoized with a stand-in for the
+    words: every new search would render it again (about half a millisecond). A box with an error is
+    rendered as it is."""
+    field = form.q
+    macro = get_template_attribute("macros/_forms.html", "form_field")
+    if field.errors:
+        return Markup(macro(field, label=_("Search for"), type="search"))
+    cache = current_app.extensions.setdefault(_SEARCH_FIELD, {})
+    shape = cache.get(locale_code())
+    if shape is None:
+        words, field.data = field.data, _WORDS
+        try:
+            shape = cache[locale_code()] = Markup(macro(field, label=_("Search for"), type="search"))
+        finally:
+            field.data = words
+    return shape.replace(_WORDS, field._value())  # escaped by Markup.replace, as the widget escapes it
+
+
 def render_listing(page_template: str, form: ListingFilterForm, page, url_changes: dict | None = None, **context):
     """The full page, or the fragment htmx aimed at; 422 when a filter was invalid. `url_changes`: to
     the query string of the "Load more" links."""
     words = {"q": form.q.data} if form.q.data else {}
-    context.update(form=form, filter_fields=filter_fields, page=page, more=next_page_links(page, **(url_changes or {})),
+    context.update(form=form, filter_fields=filter_fields, search_field=search_field, page=page, more=next_page_links(page, **(url_changes or {})),
                    unfiltered_url=url_for(request.endpoint, **(request.view_args or {}), **words),
                    filter_errors=[_("%(field)s: %(problems)s", field=form[name].label.text, problems=" ".join(errors))
                                   for name, errors in form.errors.items()])

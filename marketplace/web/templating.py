@@ -53,18 +53,29 @@ def icon(name: str, cls: str = "") -> Markup:
 _MEMOIZED = "memoized_fragments"
 
 
-def memoized(template: str, **values) -> Markup:
+def memoized(template: str, fill: dict[str, str] | None = None, **values) -> Markup:
     """`template` rendered with `values` once per process for each set of them: for the page chrome
     every page repeats (the footer, a guest's menus, the category bar). The values (hashable) must
-    hold everything the output depends on besides the app, its URL root and the language, which are in the key."""
+    hold everything the output depends on besides the app, its URL root and the language, which are in the key.
+
+    `fill`: values that differ from request to request (the words of a search in the header's box),
+    each written out as is, with no filter, where the template shows it. The memo holds a stand-in
+    for each, and each request's own is put in, escaped as Jinja escapes it: one memo for every value."""
     cache = current_app.extensions.setdefault(_MEMOIZED, {})
-    key = (template, request.script_root, locale_code(), *sorted(values.items()))
+    key = (template, request.script_root, locale_code(), tuple(sorted(fill or ())), *sorted(values.items()))
     html = cache.get(key)
     if html is None:
         if len(cache) >= 1024:
             cache.clear()
-        html = cache[key] = Markup(render_template(template, **values))
+        stand_ins = {name: _stand_in(name) for name in fill or ()}
+        html = cache[key] = Markup(render_template(template, **values, **stand_ins))
+    for name, value in (fill or {}).items():
+        html = html.replace(_stand_in(name), value)  # Markup.replace escapes the value
     return html
+
+
+def _stand_in(name: str) -> str:
+    return f"\x00{name}\x00"  # never in a page: the NUL check refuses it in any request
 
 
 def compile_templates(app: Flask) -> int:

@@ -32,6 +32,24 @@ def test_every_page_has_search_cart_and_a_menu_that_opens_without_javascript(cli
     assert "data-bs-toggle=\"collapse\"" not in page  # nothing in the header waits for Bootstrap's script
 
 
+def test_a_visitors_header_shows_each_searchs_own_words_from_one_memo(app, client):
+    """The visitor's header is memoized with a stand-in for the search box's words (web/templating.py
+    memoized(fill=...)): every search shows its own, escaped, and no other page shows any."""
+    from marketplace.web.templating import _MEMOIZED
+
+    def box(html: str) -> str:
+        return re.search(r'<input id="nav-search-input"[^>]*>', html).group(0)
+
+    app.extensions.pop(_MEMOIZED, None)
+    first, second = html_of(client.get("/search?q=ao+thun")), html_of(client.get('/search?q=<b>"x"</b>+%26'))
+    assert 'value="ao thun"' in box(first)
+    assert 'value="&lt;b&gt;&#34;x&#34;&lt;/b&gt; &amp;"' in box(second)
+    assert 'value=""' in box(html_of(client.get("/")))
+    headers = [key for key in app.extensions[_MEMOIZED] if key[0] == "partials/_header.html"]
+    assert len(headers) == 1  # both searches and the home page: the same storefront header
+    assert "\x00" not in first + second
+
+
 def test_a_signed_in_phone_menu_reaches_orders_and_log_out_without_javascript(client):
     login(client, make_user(full_name="Ngô Bảo Châu"))
     page = html_of(client.get("/"))
@@ -242,3 +260,20 @@ def test_a_closed_shops_seller_card_is_not_found(client):
     shop = make_shop(status=ShopStatus.SUSPENDED)
     assert client.get(f"/s/{shop.slug}/seller-card").status_code == 404
     assert client.get("/s/no-such-shop/seller-card").status_code == 404
+
+
+@pytest.mark.parametrize("words", ["ao thun", '<b>"x"</b> & {y}', "", "x" * 201])
+def test_the_search_pages_search_box_is_what_the_field_macro_renders(app, words):
+    """catalog/listing.py search_field fills a memo with the words: it must give the macro's own markup."""
+    from urllib.parse import urlencode
+
+    from flask import get_template_attribute
+
+    from marketplace.catalog.listing import filter_form, search_field
+
+    for _ in range(2):  # the memo's first render, then a fill
+        with app.app_context(), app.test_request_context("/search?" + urlencode({"q": words})):
+            form = filter_form(searching=True)
+            form.validate()
+            direct = get_template_attribute("macros/_forms.html", "form_field")(form.q, label="Search for", type="search")
+            assert str(search_field(form)) == str(direct)
