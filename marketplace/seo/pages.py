@@ -111,20 +111,18 @@ def _category_page_crumbs(category, breadcrumbs, path: str) -> list[tuple[str, s
 
 
 def search_meta(q: str, page) -> PageMeta:
-    """The search page: a search's results are a page of their own (canonical with its words); an empty
-    search, one that found nothing and one with filters are thin (noindex)."""
+    """The search page: its canonical carries the words (a shared link previews that search), but it is
+    never indexed. Search engines ask sites to keep their own search results out of their index (Google's
+    spam policies name "search results pages"); the pages to find are the categories, shops and products
+    the sitemaps list. A noindex page carries no JSON-LD and no language versions."""
     path = url_for("catalog.search")
     params = {"q": q or None, **({} if head.filtered() else _cursor())}
     title = _("Results for “%(q)s”", q=q) if q else _("Search")
-    noindex = not q or head.filtered() or not (page and page.items)
     return PageMeta(
         title=title,
         description=_("Products matching “%(q)s” from independent shops on %(site)s.", q=q, site=_site()) if q
         else _("Search products from independent shops on %(site)s.", site=_site()),
-        canonical=canonical(path, **params), image=_first_picture(page, title),
-        noindex=noindex, alternates=language_versions(path, **params),
-        structured=[] if noindex else [structured_data.breadcrumb_list([_home_crumb(), (title, canonical(path, **params))]),
-                                       structured_data.item_list(_listing_items(page), title)])
+        canonical=canonical(path, **params), image=_first_picture(page, title), noindex=True)
 
 
 def shop_meta(shop, header, page) -> PageMeta:

@@ -106,9 +106,14 @@ def test_listing_filters_and_sorts_canonicalise_to_the_plain_listing_and_are_noi
     assert robots(client.get("/c/dien-tu")) == "noindex, follow"  # nothing in it: thin
 
 
-def test_search_pages(client, catalogue):
+def test_search_pages_are_never_indexed_but_keep_their_words_canonical(client, catalogue):
+    """Search engines ask sites to keep their own search results out of the index (the categories, shops
+    and products are the pages to find): every search is noindex, and carries no JSON-LD or hreflang."""
     found = client.get("/search?q=áo thun")
-    assert canonical(found) == "http://localhost/search?q=%C3%A1o+thun" and robots(found) is None
+    assert canonical(found) == "http://localhost/search?q=%C3%A1o+thun" and robots(found) == "noindex, follow"
+    html = found.get_data(as_text=True)
+    assert "application/ld+json" not in html and "hreflang" not in html
+    assert 'property="og:url" content="http://localhost/search?q=%C3%A1o+thun"' in html
     assert robots(client.get("/search")) == "noindex, follow"  # empty search
     assert robots(client.get("/search?q=zzzqqq")) == "noindex, follow"  # nothing found
     narrowed = client.get("/search?q=áo&sort=price_desc")
