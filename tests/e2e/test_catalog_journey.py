@@ -78,7 +78,7 @@ def test_browse_filter_load_more_search_and_switch_variants(page, catalog_world)
     search_box.press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q=ao\+thun\+cotton"))
     expect(cards.first).to_contain_text(TITLE)
-    page.locator("main").get_by_role("link", name=TITLE).click()
+    page.locator("main").get_by_role("link", name=TITLE, exact=True).click()
 
     # The product page: the first variant in stock is shown; switching updates price and stock in place.
     expect(page.locator("h1")).to_have_text(TITLE)

@@ -52,7 +52,7 @@ def test_a_phone_header_always_has_search_and_the_cart_and_the_menu_opens(browse
     header.get_by_role("combobox", name="Search products").fill("ao thun")
     header.get_by_role("combobox", name="Search products").press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q=ao"))
-    page.get_by_role("link", name="Áo thun số 00").click()
+    page.get_by_role("link", name="Áo thun số 00", exact=True).click()
     page.get_by_test_id("buy-bar").get_by_role("button", name="Add to cart").click()  # the bar that stays on screen
     expect(page.locator("#nav-cart-badge")).to_have_text(re.compile(r"^1"))
     expect(page.locator("#nav-cart-badge")).to_be_visible()
@@ -114,7 +114,7 @@ def test_back_after_load_more_keeps_every_item_and_the_place(browser, live_serve
     more.click()
     expect(cards).to_have_count(48)
     expect(page).to_have_url(re.compile(r"/c/ao-thun\?pages=2$"))
-    target = page.get_by_role("link", name="Áo thun số 40")
+    target = page.get_by_role("link", name="Áo thun số 40", exact=True)
     target.scroll_into_view_if_needed()
     scrolled = page.evaluate("window.scrollY")
     assert scrolled > 1000
@@ -122,7 +122,7 @@ def test_back_after_load_more_keeps_every_item_and_the_place(browser, live_serve
     expect(page.get_by_role("heading", level=1)).to_have_text("Áo thun số 40")
     page.go_back()
     expect(cards).to_have_count(48)
-    expect(page.get_by_role("link", name="Áo thun số 40")).to_be_in_viewport()
+    expect(page.get_by_role("link", name="Áo thun số 40", exact=True)).to_be_in_viewport()
     assert abs(page.evaluate("window.scrollY") - scrolled) < 200
     context.close()
 
@@ -174,7 +174,7 @@ def test_a_keyboard_alone_finds_a_product_and_adds_it_to_the_cart(browser, live_
     page.keyboard.type("ao thun so 01")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q="))
-    link = page.get_by_role("link", name="Áo thun số 01")
+    link = page.get_by_role("link", name="Áo thun số 01", exact=True)
     for _ in range(60):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Áo thun số 01":
@@ -205,7 +205,7 @@ def test_the_phone_buy_bar_buys_now(browser, live_server, live_app, javascript):
     page.fill("#password", PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Log in").click()
     page.goto("/search?q=ao+thun")
-    page.get_by_role("link", name="Áo thun số 01").click()
+    page.get_by_role("link", name="Áo thun số 01", exact=True).click()
     page.get_by_test_id("buy-bar").get_by_role("button", name="Buy now").click()
     expect(page).to_have_url(re.compile(r"/checkout"))
     expect(page.get_by_role("main")).to_contain_text("Áo thun số 01")
