@@ -50,7 +50,8 @@ def worker(kind: str, seed: int, count: int) -> None:
     with app.app_context():
         slugs = [row[0] for row in db.session.execute(text("SELECT slug FROM categories ORDER BY slug"))]
         products = [str(row[0]) for row in db.session.execute(text(
-            "SELECT id FROM products WHERE status = 'ACTIVE' ORDER BY sold_count DESC, id LIMIT 2000"))]
+            "SELECT p.id FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.status = 'ACTIVE' AND s.status = 'ACTIVE' "
+            "ORDER BY p.sold_count DESC, p.id LIMIT 2000"))]
     rng = random.Random(seed)
 
     def draw() -> str:
@@ -111,7 +112,10 @@ def main() -> None:
         for index in (range(len(workers)) if batch % 2 == 0 else reversed(range(len(workers)))):
             workers[index].stdin.write(f"{args.size}\n")
             workers[index].stdin.flush()
-            times[index].append(float(workers[index].stdout.readline()))
+            answer = workers[index].stdout.readline()
+            if not answer:
+                raise SystemExit(f"{args.trees[index]}: the worker stopped (run it with --worker to see why)")
+            times[index].append(float(answer))
     for process in workers:
         process.stdin.close()
         process.wait()
