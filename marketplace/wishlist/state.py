@@ -1,10 +1,10 @@
 """What the hearts and the Follow button of a page show for the person asking, computed per request
-and never memoized with the shared markup (catalog/views.py product_cards caches cards across
+and never memoized with the shared markup (catalog/cards.py product_cards caches cards across
 users; web/page_cache.py serves anonymous pages to everyone).
 
 A visitor's heart is a link to log in and come back (what the toggle would answer them anyway):
-no form and no CSRF token, a third of the bytes on a listing of 24 cards, no statement, and the
-page stays cacheable. A signed-in shopper's hearts are read ONCE per request
+no form and no CSRF token (a listing of 24 cards is 8 KB smaller), no statement, and the page
+stays cacheable. A signed-in shopper's hearts are read ONCE per request
 (wishlist_queries.saved_product_ids), whatever the number of cards and shelves on the page.
 """
 from __future__ import annotations
