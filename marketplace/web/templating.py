@@ -20,6 +20,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date_text"] = date_text_filter
     app.jinja_env.filters["timeago"] = time_ago_filter
     app.jinja_env.filters["number"] = number_filter
+    app.jinja_env.filters["line_breaks"] = line_breaks
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["icon"] = icon
@@ -99,6 +100,12 @@ def _time(value: datetime | date, text: str) -> Markup:
     if isinstance(value, datetime):
         value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     return Markup('<time datetime="{}">{}</time>').format(value.isoformat(), text)
+
+
+def line_breaks(text: str | None) -> Markup:
+    """`{{ review.body|line_breaks }}`: what someone typed, line by line, each line escaped and a <br>
+    between them (a Jinja loop over the lines cost a product page a few tenths of a millisecond)."""
+    return Markup("<br>").join((text or "").splitlines())  # Markup.join escapes each line
 
 
 # The filters read the page's language from its context (web/i18n.py), a dict lookup.

@@ -277,3 +277,18 @@ def test_the_search_pages_search_box_is_what_the_field_macro_renders(app, words)
             form.validate()
             direct = get_template_attribute("macros/_forms.html", "form_field")(form.q, label="Search for", type="search")
             assert str(search_field(form)) == str(direct)
+
+
+def test_a_description_and_a_review_keep_their_lines_escaped(app, client):
+    """The line_breaks filter (web/templating.py): each line escaped, <br> between, paragraphs on blank lines."""
+    from flask import get_template_attribute
+
+    from tests.factories import make_product
+
+    product = make_product(description='Bình <trà>\nvẽ tay\n\n"Gốm" & men')
+    html = html_of(client.get(f"/p/{product.id}"))
+    assert "<p>Bình &lt;trà&gt;<br>vẽ tay</p>" in html and "<p>&#34;Gốm&#34; &amp; men</p>" in html
+    with app.test_request_context("/"):
+        paragraphs = get_template_attribute("reviews/_macros.html", "paragraphs")  # review bodies and replies
+        assert str(paragraphs("Đẹp <3\r\ngiao nhanh\n")) == "Đẹp &lt;3<br>giao nhanh"
+        assert str(paragraphs("")) == ""
