@@ -4,6 +4,7 @@ Each test database is dropped and rebuilt by running the Alembic migrations, so
 the suite also proves the migrations work.
 """
 import os
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -59,9 +60,21 @@ def truncate_all(app) -> None:
     """Empty every table (for tests that commit: concurrency and browser tests)."""
     from marketplace.extensions import db
 
+    from sqlalchemy.exc import OperationalError
+
     with app.app_context():
         tables = [t.name for t in db.metadata.sorted_tables if t.name != "audit_log"]
-        with db.engine.begin() as conn:
-            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))
-            conn.execute(text("TRUNCATE " + ", ".join(tables + ["audit_log"]) + " RESTART IDENTITY CASCADE"))
-            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete"))
+        for attempt in range(5):
+            try:
+                with db.engine.begin() as conn:
+                    conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))
+                    conn.execute(text("TRUNCATE " + ", ".join(tables + ["audit_log"]) + " RESTART IDENTITY CASCADE"))
+                    conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete"))
+                return
+            except OperationalError as error:
+                # A browser test's last request (an htmx fragment fired as the page closed) may still be
+                # running in the live server and lock its tables in another order: PostgreSQL breaks the
+                # deadlock by aborting one side; when it is this one, empty the tables again.
+                if getattr(error.orig, "pgcode", None) != "40P01" or attempt == 4:
+                    raise
+                time.sleep(0.2)
