@@ -62,8 +62,9 @@ SORT_LABELS = {
 # A search with 500 matches or fewer (after its filters) ranks all of them.
 RELEVANCE_CANDIDATES = 500
 # An unfiltered relevance search first walks the TITLE_WALK best sellers' titles in one index
-# (ix_products_active_sold_title, migration perf05: no table row read) for its candidates; a
-# word too rare to give TITLE_MATCHES_ENOUGH of them (two pages) there takes every match instead.
+# (ix_products_active_sold_title, migration perf05: no table row read) for its candidates, ranked
+# by their titles alone (all of them match there); a word too rare to give TITLE_MATCHES_ENOUGH of
+# them (two pages) there takes every match instead, ranked by its whole text.
 TITLE_WALK = 50_000
 TITLE_MATCHES_ENOUGH = 48
 # sort -> (column, ascending?, parse a cursor value back to the column's type)
@@ -217,29 +218,44 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
         conditions.append(Product.average_rating >= bindparam("min_rating"))
     if in_stock:
         conditions.append(in_stock_condition())
-    columns = card_columns()
     if text:
         tsquery = search.ts_query("q")
         conditions.append(search.matches(tsquery))
     if sort == Sort.RELEVANCE:
-        key, ascending = search.rank(tsquery), False
-        columns.append(key.label("rank"))
-        # Rank the best sellers among the matches, not every match (RELEVANCE_CANDIDATES); the
-        # filters and the visibility rule choose the candidates.
-        candidates = (select(Product.id).join(Shop, Shop.id == Product.shop_id).where(and_(*conditions))
-                      .order_by(Product.sold_count.desc(), Product.id.desc()).limit(RELEVANCE_CANDIDATES))
-        if not (categories or shop or min_price or max_price or min_rating or in_stock or few_title_matches):
-            candidates = _title_walk_or(candidates.subquery("matches"), tsquery)
-        conditions = [Product.id.in_(candidates)]
-    else:
-        key, ascending = _KEYS[sort][0], _KEYS[sort][1]
+        filtered = categories or shop or min_price or max_price or min_rating or in_stock or few_title_matches
+        return _relevance_statement(conditions, tsquery, cursor, title_walk=not filtered)
+    key, ascending = _KEYS[sort][0], _KEYS[sort][1]
     if cursor:
         row, bound = tuple_(key, Product.id), tuple_(bindparam("after_key", type_=key.type),
                                                      bindparam("after_id", type_=Product.id.type))
         conditions.append(row > bound if ascending else row < bound)
     order = [key.asc(), Product.id.asc()] if ascending else [key.desc(), Product.id.desc()]
-    return (select(*columns).join(Shop, Shop.id == Product.shop_id)
+    return (select(*card_columns()).join(Shop, Shop.id == Product.shop_id)
             .where(and_(*conditions)).order_by(*order).limit(bindparam("limit", type_=Integer)))
+
+
+def _relevance_statement(conditions: list, tsquery, cursor: bool, title_walk: bool):
+    """A relevance page: the candidates with their rank, the page's rows of them by rank, then those
+    rows' cards (a product row read for each card shown, not for each candidate).
+
+    The candidates are the best sellers among the matches, not every match (RELEVANCE_CANDIDATES);
+    the filters and the visibility rule choose them. An unfiltered search first tries the best
+    sellers' titles (_title_walk_or), whose rank the index alone gives.
+    """
+    matches = (select(Product.id).join(Shop, Shop.id == Product.shop_id).where(and_(*conditions))
+               .order_by(Product.sold_count.desc(), Product.id.desc()).limit(RELEVANCE_CANDIDATES)
+               .subquery("matches"))
+    ranked = select(Product.id, search.rank(tsquery).label("rank")).where(Product.id.in_(select(matches.c.id)))
+    candidates = (_title_walk_or(ranked, tsquery) if title_walk else ranked).subquery("candidates")
+    top = select(candidates.c.id, candidates.c.rank)
+    if cursor:
+        top = top.where(tuple_(candidates.c.rank, candidates.c.id) < tuple_(
+            bindparam("after_key", type_=candidates.c.rank.type), bindparam("after_id", type_=Product.id.type)))
+    top = (top.order_by(candidates.c.rank.desc(), candidates.c.id.desc())
+           .limit(bindparam("limit", type_=Integer)).subquery("page"))
+    return (select(*card_columns(), top.c.rank).select_from(top)
+            .join(Product, Product.id == top.c.id).join(Shop, Shop.id == Product.shop_id)
+            .order_by(top.c.rank.desc(), top.c.id.desc()))
 
 
 @lru_cache(maxsize=1)
@@ -256,21 +272,22 @@ def cards_by_ids(ids: list[uuid.UUID]) -> list[ProductCard]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _title_walk_or(matches, tsquery):
-    """The candidates of an unfiltered relevance search: the best-selling title matches among the
-    TITLE_WALK best sellers, read from one index without touching the table (migration perf05),
-    when there are at least TITLE_MATCHES_ENOUGH of them; else `matches`, the best-selling matches
-    of every kind. Which one is decided once per statement (PostgreSQL runs the branch whose
-    condition holds and skips the other)."""
+def _title_walk_or(ranked, tsquery):
+    """The (id, rank) candidates of an unfiltered relevance search: the best-selling title matches
+    among the TITLE_WALK best sellers, read and ranked from one index without touching the table
+    (migration perf05), when there are at least TITLE_MATCHES_ENOUGH of them; else `ranked`, the
+    best-selling matches of every kind. Which one is decided once per statement (PostgreSQL runs
+    the branch whose condition holds and skips the other)."""
     best_sellers = (select(Product.id, Product.title_vector, Product.shop_id)
                     .where(Product.status == ProductStatus.ACTIVE)
                     .order_by(Product.sold_count.desc(), Product.id.desc()).limit(TITLE_WALK)
                     .subquery("best_sellers"))
-    titled = (select(best_sellers.c.id).join(Shop, Shop.id == best_sellers.c.shop_id)
+    titled = (select(best_sellers.c.id, search.title_rank(best_sellers.c.title_vector, tsquery).label("rank"))
+              .join(Shop, Shop.id == best_sellers.c.shop_id)
               .where(shop_visible_condition(), best_sellers.c.title_vector.op("@@")(tsquery))
               .limit(RELEVANCE_CANDIDATES).cte("title_matches"))
     enough = select(func.count()).select_from(titled).scalar_subquery() >= TITLE_MATCHES_ENOUGH
-    return union_all(select(titled.c.id).where(enough), select(matches.c.id).where(~enough))
+    return union_all(select(titled.c.id, titled.c.rank).where(enough), ranked.where(~enough))
 
 
 def _prepared(q: ListingQuery) -> tuple:

@@ -58,6 +58,13 @@ def rank(tsquery):
     return cast(case((title_match, 1.0), else_=0.0) + score, Float(53))
 
 
+def title_rank(title_vector, tsquery):
+    """Relevance of a product known to match the whole query in its title, from its title alone
+    (products.title_vector, which an index carries): 1 + cover density, in the same top tier as
+    rank() gives every title match, so a page never mixes the two (one is chosen per search)."""
+    return cast(1.0 + func.ts_rank_cd(title_vector, tsquery, 32), Float(53))
+
+
 def prefix_tsquery_text(q: str) -> str | None:
     """'ao th' -> 'ao:A & th:*A': every word in the title, the last one as a prefix.
 
