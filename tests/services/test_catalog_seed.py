@@ -185,3 +185,22 @@ def test_seed_bench_ledger_posts_the_big_shops_history_once_and_it_adds_up(temp_
     statement = balance_queries.statement(shop.id, "USD", today.replace(day=1), "UTC")
     figures = balance_queries.figures(shop.id, "USD")
     assert (statement.closing_pending, statement.closing_available) == (figures.pending, figures.available)
+
+
+def test_seed_bench_ledger_replays_only_the_big_shops_latest_orders(temp_storage, monkeypatch):
+    """At a million products the big shop has 100,000 orders: its history is bounded (seed-bench's time)."""
+    from marketplace.models import Order, OrderItem
+    from marketplace.seed import bench_ledger
+    from marketplace.seed.bench import seed_bench
+
+    seed_bench(products=300, shops=5, buyers=30, orders=400, password_hash="x", echo=lambda *_: None)
+    monkeypatch.setattr(bench_ledger, "HISTORY_ORDERS", 5)
+    made = bench_ledger.seed_bench_ledger(db.session.flush, echo=lambda *_: None)
+    shop = db.session.scalar(select(Shop).where(Shop.slug == bench_ledger.BIG_SHOP))
+    latest = db.session.scalars(select(Order.id).where(Order.shop_id == shop.id, Order.delivered_at.is_not(None),
+                                                       Order.status.in_(bench_ledger.DELIVERED))
+                                .order_by(Order.delivered_at.desc(), Order.id.desc()).limit(5)).all()
+    assert made["delivered"] == 5
+    frozen = set(db.session.scalars(select(OrderItem.order_id).join(Order).where(
+        Order.shop_id == shop.id, OrderItem.commission_rate_bp > 0)))
+    assert frozen == set(latest)
