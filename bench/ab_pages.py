@@ -27,9 +27,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
-BROAD = ["ao", "ao thun", "ca phe", "laptop", "tai nghe", "giay", "tra", "den", "noi", "sac"]
-SORTS = ["newest", "price_asc", "price_desc", "top_rated", "best_selling"]
+from traffic import category_request, cold_search_params  # bench/traffic.py: the bench's own mixes
+
 HEADERS = {"Accept-Encoding": "gzip, br"}  # what a browser (and the bench's wrk) asks for
 
 
@@ -56,14 +57,13 @@ def worker(kind: str, seed: int, count: int) -> None:
 
     def draw() -> str:
         if kind == "search":
-            return f"/search?q={rng.choice(BROAD).replace(' ', '+')}+-zq{rng.getrandbits(48):x}"
+            return f"/search?{urlencode(cold_search_params(rng))}"
         if kind == "product":
             return f"/p/{rng.choice(products)}"
         if kind == "home":
             return "/"
-        params = [f"sort={rng.choice(SORTS)}"] + (["in_stock=y"] if rng.random() < 0.3 else []) \
-            + (["min_rating=4"] if rng.random() < 0.2 else [])
-        return f"/c/{rng.choice(slugs)}?" + "&".join(params)
+        path, params = category_request(rng, slugs)
+        return f"{path}?{urlencode(params)}"
 
     urls = [draw() for _ in range(count)]
     client = app.test_client()

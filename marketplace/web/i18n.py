@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
 
 
 def gettext_catalog():
-    """The catalog of this request's language, as Flask-Babel's getgettext_catalog() finds it, kept on
+    """The catalog of this request's language, as Flask-Babel's get_translations() finds it, kept on
     Flask-Babel's own per-request state beside the locale it is for. A page says 30-60 things
     through `_()`: Flask-Babel resolves the context, the domain, the locale and its cache key on each
     (about 10 µs); this is one attribute read and an identity check. force_locale (a message in
