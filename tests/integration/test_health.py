@@ -44,7 +44,9 @@ def other_app(app):
 
 def test_a_frozen_database_is_a_quick_503_timeout(app):
     """A stuck migration holds an ACCESS EXCLUSIVE lock on the table every page reads first."""
-    locker = psycopg2.connect(app.config["SQLALCHEMY_DATABASE_URI"])
+    # libpq's own form of the URL (the embedded server's names a socket directory: ?host=...)
+    locker = psycopg2.connect(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
+                              .render_as_string(hide_password=False))
     try:
         with locker.cursor() as cursor:
             cursor.execute("SET lock_timeout = '5s'")
