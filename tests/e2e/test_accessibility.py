@@ -1,6 +1,7 @@
 """axe-core on the pages people use, on a phone and a desktop: no serious or critical violation.
 
-Pages covered (PAGES below): home, category, search, product, cart, checkout, an order, login,
+Pages covered (PAGES below): home, category, search, product, cart, checkout, the orders and an order, login
+(also as a heart sends a visitor there: "Log in to save products for later."),
 register, the seller dashboard, the seller's product form, the seller's balance and statements, the
 admin dashboard, the admin's payouts, commission and trial balance pages, the 404 page, an unpaid
 online checkout's page (its payment box: "Pay now", the time left, "Cancel the orders"), and the
@@ -72,9 +73,10 @@ def _serious(page) -> list[str]:
 def test_pages_pass_axe(browser, live_server, live_app, viewport):
     world = _world(live_app)
     pages = {
-        None: ["/", "/c/ao-thun", "/search?q=ao+thun", world["product"], "/account/login", "/account/register",
+        None: ["/", "/c/ao-thun", "/search?q=ao+thun", world["product"], "/account/login",
+               "/account/login?next=/c/ao-thun&why=save", "/account/register",
                "/no-such-page"],
-        world["buyer"]: ["/cart", "/checkout", world["order"], world["unpaid"], world["return_form"], "/returns",
+        world["buyer"]: ["/cart", "/checkout", "/orders", world["order"], world["unpaid"], world["return_form"], "/returns",
                          f"/returns/{world['return']}"],
         world["seller"]: ["/seller/", "/seller/products/new", "/seller/balance", "/seller/statements", "/seller/returns",
                           f"/seller/returns/{world['return']}"],
