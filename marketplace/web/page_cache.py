@@ -71,10 +71,11 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None,
             use_reader()  # the page every anonymous visitor sees: a pure read
             if not current_app.config["PAGE_CACHE_SIZE"]:
                 return view(**view_args)
+            live = live_key(**view_args) if live_key else None  # first: it may read the versions too
             current = rollups.cache_versions()
             key = (tuple(current.get(name) for name in versions), request.host, request.script_root,
                    locale_code(), request.full_path, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
-                   live_key(**view_args) if live_key else None)
+                   live)
             cached = _lookup(key)
             if cached is not None:
                 page, headers = cached

@@ -43,9 +43,9 @@ BUDGETS = {
     # header figures (count, rating, categories: one statement), the page of cards; warm: the listing
     # cache hits; a hit: versions, vouchers and followers
     "shop": (5, 4, 3),
-    # versions, stock (the page cache's live key), product + shop + variants + images,
-    # reviews + authors + photos + stars; a hit: versions and stock
-    "product": (4, 2),
+    # the page cache's key (the product's page version and stock, with every cache version),
+    # product + shop + variants + images, reviews + authors + photos + stars; a hit: the key alone
+    "product": (3, 1),
     # signed in (the user row is the first statement of each)
     "cart_view": 3,             # user, lines with their pictures, the shops' vouchers (badge = lines read)
     "cart_add_api": 4,          # user, variant + line already in cart, upsert RETURNING, the cart

@@ -17,12 +17,12 @@ from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
-from marketplace.extensions import db
 from marketplace.models import Product, ProductVariant
 from marketplace.services.catalog import search
 from marketplace.services.catalog.listing_queries import ListingQuery, ProductCard, Sort, list_products
 from marketplace.services.core import rollups
 from marketplace.services.core.paging import Page
+from marketplace.services.core.rows import execute_rows
 
 _LISTINGS = "listing_cache"
 LISTING_CACHE_SIZE = 2048
@@ -84,16 +84,25 @@ def home_shelves(size: int) -> tuple[list[ProductCard], list[ProductCard]]:
 
 _LIVE = (select(Product.page_version,
                 select(func.array_agg(aggregate_order_by(ProductVariant.stock, ProductVariant.id)))
-                .where(ProductVariant.product_id == Product.id).scalar_subquery())
+                .where(ProductVariant.product_id == Product.id).scalar_subquery(),
+                rollups.versions_column())
          .where(Product.id == bindparam("product_id")))
 
 
 def live_state(product_id: uuid.UUID) -> tuple[int, tuple[int, ...]] | None:
     """What a product's cached page is keyed on besides the global versions, read now in one
     primary-key statement: its page version (migration perf04: moved by any change of the
-    product, its variants, images or reviews) and its stock per variant. None: no such product."""
-    row = db.session.execute(_LIVE, {"product_id": product_id}).one_or_none()
-    return None if row is None else (row[0], tuple(row[1] or ()))
+    product, its variants, images or reviews) and its stock per variant. None: no such product.
+
+    The same statement reads the cache versions (rollups.versions_column), so a product page,
+    cached or not, costs one round trip to the database, and its key is one snapshot."""
+    rollups.include_pending()
+    rows = execute_rows(_LIVE, {"product_id": product_id})
+    if not rows:
+        return None
+    page_version, stock, versions = rows[0]
+    rollups.remember_versions(versions)
+    return page_version, tuple(stock or ())
 
 
 # Other storefront caches kept in app.extensions, by their keys, for clear() (modules add theirs).

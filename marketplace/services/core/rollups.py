@@ -26,11 +26,12 @@ from datetime import date, datetime, timezone
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import event, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
+from marketplace.models import CacheVersion
 from marketplace.services.core.rows import execute_rows
 
 DEFERRED_TRIGGERS = ("orders_sales_rollup", "orders_sales_rollup_change", "products_catalog_version",
@@ -66,6 +67,18 @@ def cache_versions() -> dict[str, int]:
         include_pending()
         versions = session.info[_SEEN_VERSIONS] = dict(execute_rows(_VERSIONS, {}))
     return versions
+
+
+def versions_column():
+    """Every cache version as one JSON object ({name: version}), a column another read can carry: a
+    request that must read something fresh anyway (a product page's live state) gets the versions in
+    the same round trip, then hands them to `remember_versions()`. Call include_pending() first."""
+    return select(func.json_object_agg(CacheVersion.name, CacheVersion.version)).scalar_subquery()
+
+
+def remember_versions(versions: dict[str, int]) -> None:
+    """What `versions_column()` read: cache_versions() answers with it for the rest of the session."""
+    db.session().info[_SEEN_VERSIONS] = versions
 
 
 def time_zone() -> ZoneInfo:
