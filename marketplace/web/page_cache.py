@@ -11,9 +11,12 @@ give; there is no expiry to wait for.
 
 Only requests that would see the same page as every other anonymous visitor use it: a
 GET, nobody signed in (nor a remember-me cookie that would sign someone in), and a
-session holding nothing but its CSRF token (no guest cart, no flashed message). The
-page's CSRF token is stored as a placeholder and each visitor's own is put back when
-it is served. Responses say `X-Cache: HIT` or `X-Cache: MISS`. Such a request only
+session holding nothing but its CSRF token (no guest cart, no flashed message). Such a
+page carries a CSRF token only where a form on it posts (add to cart, follow a shop):
+base.html leaves out the session's token for htmx (`g.shared_page`), so a listing or the
+home page starts no session and sets no cookie, cached or not. A page's token is stored
+as a placeholder and each visitor's own is put back when it is served. Responses say
+`X-Cache: HIT` or `X-Cache: MISS`. Such a request only
 reads, so its SQL goes to the reader (marketplace/database.py: a replica, or the primary
 without transaction round trips), cached or not.
 
@@ -69,6 +72,7 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None,
             if not _anonymous_request():
                 return view(**view_args)
             use_reader()  # the page every anonymous visitor sees: a pure read
+            g.shared_page = True  # base.html: no session token for htmx (module docstring)
             if not current_app.config["PAGE_CACHE_SIZE"]:
                 return view(**view_args)
             live = live_key(**view_args) if live_key else None  # first: it may read the versions too
@@ -79,7 +83,9 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None,
             cached = _lookup(key)
             if cached is not None:
                 page, headers = cached
-                response = make_response(page.replace(_TOKEN, generate_csrf()), 200, headers)
+                if _TOKEN in page:  # a form on it (add to cart) posts with this visitor's own token
+                    page = page.replace(_TOKEN, generate_csrf())
+                response = make_response(page, 200, headers)
                 response.headers["X-Cache"] = "HIT"
                 return response
             response = make_response(view(**view_args))

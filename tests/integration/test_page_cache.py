@@ -23,7 +23,7 @@ from tests.factories import make_category, make_order, make_product, make_user
 from tests.redis_support import empty_redis
 from tests.reviews_support import login
 
-TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')  # a form's (add to cart)
 
 
 def visit(client, url: str, **kwargs) -> tuple[str | None, str]:
@@ -43,21 +43,38 @@ def another_visitor(app) -> CsrfClient:
 
 
 def test_an_anonymous_page_is_served_from_the_cache_with_the_visitors_own_csrf_token(app, client):
-    category = make_category(slug="teapots")
-    product_at(1, category=category, title="Clay teapot")
+    product = make_product(title="Clay teapot", variants=[{"stock": 5}])
+    url = f"/p/{product.id}"
     committed_looking()
-    first_state, first = visit(client, "/c/teapots")
+    first_state, first = visit(client, url)
     other = another_visitor(app)
-    state, page = visit(other, "/c/teapots")
+    state, page = visit(other, url)
     assert (first_state, state) == ("MISS", "HIT")
     assert "Clay teapot" in page and page.replace(TOKEN.search(page)[1], "") == first.replace(TOKEN.search(first)[1], "")
     token = TOKEN.search(page)[1]
     assert token != TOKEN.search(first)[1] and "\x00" not in page
-    # The token in the cached page is this visitor's: a form post with it passes the CSRF check.
-    variant_id = make_product(variants=[{"stock": 5}]).variants[0].id
-    response = other.post("/cart/items", data={"variant_id": variant_id, "quantity": 1, "csrf_token": token},
+    # The token in the cached page is this visitor's: the add-to-cart form posts with it.
+    response = other.post("/cart/items", data={"variant_id": product.variants[0].id, "quantity": 1, "csrf_token": token},
                           csrf=False)
     assert response.status_code == 302
+
+
+def test_a_shared_page_without_a_form_starts_no_session(app, client):
+    """A listing has no form that posts (a visitor's heart is a link): it carries no CSRF token, not even
+    htmx's, so it sets no cookie, rendered or cached, and a CDN could keep it as it is."""
+    category = make_category(slug="teapots")
+    product_at(1, category=category, title="Clay teapot")
+    committed_looking()
+    for url in ("/", "/c/teapots", "/search?q=teapot"):
+        for expected in ("MISS", "HIT"):
+            response = another_visitor(app).get(url)
+            page = response.get_data(as_text=True)
+            assert response.headers.get("X-Cache") == expected and "Clay teapot" in page
+            assert "csrf" not in page.lower() and "session=" not in response.headers.get("Set-Cookie", "")
+    # A signed-in shopper's page keeps htmx's token: their hearts and menus post with it.
+    member = another_visitor(app)
+    login(member, make_user())
+    assert 'hx-headers=\'{"X-CSRFToken": "' in member.get("/c/teapots").get_data(as_text=True)
 
 
 def test_signed_in_visitors_guests_with_a_cart_and_flashed_messages_are_never_served_a_shared_page(app, client):
