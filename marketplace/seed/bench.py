@@ -13,6 +13,8 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
@@ -27,6 +29,11 @@ from marketplace.seed.pictures import PicturePool, kind_for
 from marketplace.services.core.text import slugify
 
 CHUNK = 10_000
+# The tables the seed fills by the hundred thousand. Their secondary indexes are built once, after the
+# rows are in (indexes_built_after): a B-tree or GIN index built from every row at once is a sort, where
+# one kept up row by row is a random write per row and index (products have 13).
+BULK_TABLES = ("products", "product_variants", "product_images", "checkout_requests", "orders", "order_items",
+               "order_events", "reviews")
 # Off while the catalog is copied: the 'catalog' version (bumped once at the end) and the product
 # page versions (migration perf04: each copied picture or variant would rewrite its product row).
 CATALOG_TRIGGERS = [("products", "products_catalog_version"), ("product_images", "product_images_catalog_version"),
@@ -60,6 +67,35 @@ def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> int:
     buffer.seek(0)
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
     return count
+
+
+@contextmanager
+def indexes_built_after(cursor, tables: tuple[str, ...] = BULK_TABLES, echo=lambda *_: None) -> Iterator[None]:
+    """Drop `tables`' secondary indexes, let the caller load them, then build the same indexes again (their
+    definitions as the database states them: pg_get_indexdef), in the caller's transaction.
+
+    Indexes that back a constraint (primary keys, UNIQUE constraints) stay: foreign keys check against
+    them as rows arrive. A unique index that is not a constraint checks the loaded rows when it is built
+    again, so the load cannot leave duplicates behind; nothing in between commits. Call it last in the
+    transaction: what follows it runs with every constraint checked immediately."""
+    cursor.execute("""
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+          FROM pg_index i
+         WHERE i.indrelid = ANY (%s::regclass[])
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+         ORDER BY i.indrelid::regclass::text, 1""", (list(tables),))
+    definitions = cursor.fetchall()
+    for name, _ in definitions:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    started = time.perf_counter()
+    # A table with trigger events still queued for COMMIT (the deferred cache-version bumps) cannot be
+    # indexed: they fire now instead, which leaves the rest of the transaction's constraints immediate.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index's sort in memory, not on disk
+    for _, definition in definitions:
+        cursor.execute(definition)
+    echo(f"  {len(definitions)} indexes built: {time.perf_counter() - started:.1f} s")
 
 
 def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[str]]:
@@ -127,69 +163,70 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
     _copy(cursor, "categories", ("id", "parent_id", "name", "slug", "position", "created_at"), category_rows)
     echo(f"  owners, shops, categories: {time.perf_counter() - started:.1f} s")
 
-    product_cols = ("id", "shop_id", "category_id", "title", "description", "status", "min_price", "rating_sum",
-                    "review_count", "average_rating", "sold_count", "created_at", "updated_at")
-    variant_cols = ("id", "product_id", "shop_id", "sku", "options", "name", "price", "stock", "position",
-                    "deleted_at", "created_at")
-    image_cols = ("id", "product_id", "storage_key", "thumb_key", "position", "width", "height", "created_at")
-    product_statuses = ["ACTIVE"] * 95 + ["DRAFT"] * 2 + ["HIDDEN"] * 2 + ["DELETED"]
-    sizes = ["S", "M", "L", "XL", "XXL"]
-    made = {"products": 0, "variants": 0, "images": 0}
-    sample, big_shop_sample = [], []  # visible variants that past orders will have bought
-    for start in range(0, products, CHUNK):
-        product_rows, variant_rows, image_rows = [], [], []
-        for n in range(start, min(start + CHUNK, products)):
-            product_id, shop_index = uuid.uuid4(), rng.randrange(shops)
-            category_id, bases = rng.choice(leaves)
-            base = rng.choice(bases)
-            title = f"{base} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
-            base_price = demo_prices.price(rng.randint(50, 50_000) * 1000, currency)  # 59.000 ₫ to 49.999.000 ₫; $1.99 to $1999.99
-            status = rng.choice(product_statuses)
-            prices, colours = [], []
-            for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
-                price, variant_id = base_price + k * size_step, uuid.uuid4()
-                prices.append(price)
-                deleted = now if rng.random() < 0.02 else None
-                colours.append(rng.choice(data.COLOURS_VI))
-                variant_rows.append((variant_id, product_id, shop_ids[shop_index], f"B{n}-{k}",
-                                     {"Màu": colours[-1], "Size": sizes[k]},
-                                     f"{sizes[k]}", price, 0 if rng.random() < 0.1 else rng.randint(1, 500), k,
-                                     deleted, now))
-                if status == "ACTIVE" and shop_status[shop_index] == "ACTIVE" and deleted is None and k == 0:
-                    bought = (product_id, variant_id, shop_ids[shop_index], title, sizes[k], f"B{n}-{k}", price)
-                    if shop_index == 0:
-                        big_shop_sample.append(bought)
-                    elif rng.random() < 0.05:
-                        sample.append(bought)
-            reviews = 0 if rng.random() < 0.3 else rng.randint(1, 400)
-            rating_sum = round(rng.uniform(2.5, 5.0) * reviews)
-            created = now - timedelta(seconds=rng.randint(0, 730 * 86400))
-            product_rows.append((product_id, shop_ids[shop_index], category_id, title,
-                                 f"{title}. {rng.choice(data.DESCRIPTION_LINES)}\n\n{rng.choice(data.DESCRIPTION_LINES)}",
-                                 status, min(prices), rating_sum, reviews,
-                                 f"{rating_sum / reviews:.2f}" if reviews else "0",
-                                 0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created))
-            look = (kinds[base], data.COLOUR_RGB[colours[0]])
-            picture = pictures.get(look)
-            if picture is None:
-                picture = pictures[look] = pool.take(*look, copy=False)
-            image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
-                               picture.height, created))
-        made["products"] += _copy(cursor, "products", product_cols, product_rows)
-        made["images"] += _copy(cursor, "product_images", image_cols, image_rows)
-        made["variants"] += _copy(cursor, "product_variants", variant_cols, variant_rows)
-        echo(f"  {made['products']:,} products, {made['variants']:,} variants: {time.perf_counter() - started:.1f} s")
-    for table, trigger in CATALOG_TRIGGERS:
-        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-    cursor.execute("UPDATE cache_versions SET version = nextval('cache_versions_seq') WHERE name = 'catalog'")
-    for table in ("users", "shops", "categories", "products", "product_variants", "product_images"):
-        cursor.execute(f"ANALYZE {table}")
-    if buyers and orders and sample:
-        made.update(seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
-                                                big_shop_sample=big_shop_sample, currency=currency,
-                                shipping_fee=current_app.config["SHIPPING_FEE"],
-                                owners=dict(zip(shop_ids, owner_ids)), echo=echo))
-        echo(f"  {buyers:,} buyers, {orders:,} orders: {time.perf_counter() - started:.1f} s")
+    with indexes_built_after(cursor, echo=echo):
+        product_cols = ("id", "shop_id", "category_id", "title", "description", "status", "min_price", "rating_sum",
+                        "review_count", "average_rating", "sold_count", "created_at", "updated_at")
+        variant_cols = ("id", "product_id", "shop_id", "sku", "options", "name", "price", "stock", "position",
+                        "deleted_at", "created_at")
+        image_cols = ("id", "product_id", "storage_key", "thumb_key", "position", "width", "height", "created_at")
+        product_statuses = ["ACTIVE"] * 95 + ["DRAFT"] * 2 + ["HIDDEN"] * 2 + ["DELETED"]
+        sizes = ["S", "M", "L", "XL", "XXL"]
+        made = {"products": 0, "variants": 0, "images": 0}
+        sample, big_shop_sample = [], []  # visible variants that past orders will have bought
+        for start in range(0, products, CHUNK):
+            product_rows, variant_rows, image_rows = [], [], []
+            for n in range(start, min(start + CHUNK, products)):
+                product_id, shop_index = uuid.uuid4(), rng.randrange(shops)
+                category_id, bases = rng.choice(leaves)
+                base = rng.choice(bases)
+                title = f"{base} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
+                base_price = demo_prices.price(rng.randint(50, 50_000) * 1000, currency)  # 59.000 ₫ to 49.999.000 ₫; $1.99 to $1999.99
+                status = rng.choice(product_statuses)
+                prices, colours = [], []
+                for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
+                    price, variant_id = base_price + k * size_step, uuid.uuid4()
+                    prices.append(price)
+                    deleted = now if rng.random() < 0.02 else None
+                    colours.append(rng.choice(data.COLOURS_VI))
+                    variant_rows.append((variant_id, product_id, shop_ids[shop_index], f"B{n}-{k}",
+                                         {"Màu": colours[-1], "Size": sizes[k]},
+                                         f"{sizes[k]}", price, 0 if rng.random() < 0.1 else rng.randint(1, 500), k,
+                                         deleted, now))
+                    if status == "ACTIVE" and shop_status[shop_index] == "ACTIVE" and deleted is None and k == 0:
+                        bought = (product_id, variant_id, shop_ids[shop_index], title, sizes[k], f"B{n}-{k}", price)
+                        if shop_index == 0:
+                            big_shop_sample.append(bought)
+                        elif rng.random() < 0.05:
+                            sample.append(bought)
+                reviews = 0 if rng.random() < 0.3 else rng.randint(1, 400)
+                rating_sum = round(rng.uniform(2.5, 5.0) * reviews)
+                created = now - timedelta(seconds=rng.randint(0, 730 * 86400))
+                product_rows.append((product_id, shop_ids[shop_index], category_id, title,
+                                     f"{title}. {rng.choice(data.DESCRIPTION_LINES)}\n\n{rng.choice(data.DESCRIPTION_LINES)}",
+                                     status, min(prices), rating_sum, reviews,
+                                     f"{rating_sum / reviews:.2f}" if reviews else "0",
+                                     0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created))
+                look = (kinds[base], data.COLOUR_RGB[colours[0]])
+                picture = pictures.get(look)
+                if picture is None:
+                    picture = pictures[look] = pool.take(*look, copy=False)
+                image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
+                                   picture.height, created))
+            made["products"] += _copy(cursor, "products", product_cols, product_rows)
+            made["images"] += _copy(cursor, "product_images", image_cols, image_rows)
+            made["variants"] += _copy(cursor, "product_variants", variant_cols, variant_rows)
+            echo(f"  {made['products']:,} products, {made['variants']:,} variants: {time.perf_counter() - started:.1f} s")
+        for table, trigger in CATALOG_TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+        cursor.execute("UPDATE cache_versions SET version = nextval('cache_versions_seq') WHERE name = 'catalog'")
+        for table in ("users", "shops", "categories", "products", "product_variants", "product_images"):
+            cursor.execute(f"ANALYZE {table}")
+        if buyers and orders and sample:
+            made.update(seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
+                                                    big_shop_sample=big_shop_sample, currency=currency,
+                                    shipping_fee=current_app.config["SHIPPING_FEE"],
+                                    owners=dict(zip(shop_ids, owner_ids)), echo=echo))
+            echo(f"  {buyers:,} buyers, {orders:,} orders: {time.perf_counter() - started:.1f} s")
     made.update(shops=shops, categories=len(category_rows), seconds=round(time.perf_counter() - started, 1))
     return made
 
@@ -226,8 +263,9 @@ def complete_bench(password_hash: str, buyers: int = 20_000, orders: int = 200_0
             sample.append(tuple(row))
     cursor.execute("SELECT id, owner_id FROM shops")
     owners = dict(cursor.fetchall())
-    made = seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
-                       big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"],
-                       shipping_fee=current_app.config["SHIPPING_FEE"], owners=owners, echo=echo)
+    with indexes_built_after(cursor, echo=echo):
+        made = seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
+                           big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"],
+                           shipping_fee=current_app.config["SHIPPING_FEE"], owners=owners, echo=echo)
     made["seconds"] = round(time.perf_counter() - started, 1)
     return made

@@ -114,6 +114,43 @@ def test_seed_bench_builds_a_consistent_catalog_with_copy(temp_storage):
         seed_bench(products=10, shops=2, echo=lambda *_: None)
 
 
+def _index_definitions(tables) -> dict[str, str]:
+    from sqlalchemy import text
+
+    return dict(db.session.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY(:tables)"),
+        {"tables": list(tables)}).all())
+
+
+def test_seed_bench_builds_every_index_it_set_aside_again(temp_storage):
+    from marketplace.seed.bench import BULK_TABLES, seed_bench
+
+    before = _index_definitions(BULK_TABLES)
+    assert len(before) > 30 and "ix_products_search_vector" in before
+    seed_bench(products=300, shops=5, buyers=20, orders=60, password_hash="x", echo=lambda *_: None)
+    assert _index_definitions(BULK_TABLES) == before
+
+
+def test_a_load_without_indexes_still_cannot_leave_duplicates(temp_storage):
+    """A unique index that is not a constraint (one SKU per shop) is set aside during the load; building
+    it again refuses the duplicate the load let in."""
+    import psycopg2.errors
+
+    from marketplace.seed.bench import indexes_built_after
+    from tests.factories import make_product
+
+    variant = make_product().variants[0]
+    db.session.flush()
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with pytest.raises(psycopg2.errors.UniqueViolation, match="uq_product_variants_shop_sku"):
+        with indexes_built_after(cursor, ("product_variants",)):
+            cursor.execute("""INSERT INTO product_variants (id, product_id, shop_id, sku, options, name, price, stock,
+                                                            position, created_at)
+                              SELECT gen_random_uuid(), product_id, shop_id, sku, options, name || ' again', price,
+                                     stock, position + 1, created_at FROM product_variants WHERE id = %s""",
+                           (variant.id,))
+
+
 def test_demo_ratings_and_sold_counts_come_from_real_orders_and_reviews(temp_storage):
     from sqlalchemy import text
 
