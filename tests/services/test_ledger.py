@@ -72,6 +72,29 @@ def test_a_key_posts_once():
     assert db.session.scalar(select(func.count()).select_from(LedgerTransaction)) == 1
 
 
+def test_a_posting_reuses_its_compiled_statements():
+    """Every delivery, settlement and refund posts: its statements are compiled once per process, not at
+    every posting (the dialect's INSERT … ON CONFLICT has no cache key: it compiled each time)."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith(("INSERT INTO ledger_transactions", "INSERT INTO ledger_entries")):
+            seen.append((statement.split()[2], context.cache_hit))
+
+    engine = db.session.connection().engine
+    event.listen(engine, "after_cursor_execute", note)
+    try:
+        for n in range(2):
+            post(T.ADJUSTMENT, "USD", [debit(K.CASH, 100 + n), credit(K.COMMISSION, 100 + n)], key=f"test:cached:{n}")
+    finally:
+        event.remove(engine, "after_cursor_execute", note)
+    hit = engine.dialect.CACHE_HIT
+    assert [table for table, _ in seen] == ["ledger_transactions", "ledger_entries"] * 2
+    assert all(cached == hit for _, cached in seen[2:]), seen
+
+
 def test_a_shop_balance_follows_its_entries_and_available_cannot_be_overdrawn():
     shop = make_shop()
     post(T.ADJUSTMENT, "USD", [debit(K.CASH, 300), credit(K.SHOP_AVAILABLE, 300, shop_id=shop.id)])

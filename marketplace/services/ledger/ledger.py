@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
+from sqlalchemy import insert as core_insert
 from sqlalchemy.dialects.postgresql import insert
 
 from marketplace.extensions import db
@@ -73,6 +74,19 @@ def _find_account(kind: AccountKind, currency: str, shop_id: uuid.UUID | None) -
     return db.session.scalar(query)
 
 
+_TRANSACTION_COLUMNS = ("id", "kind", "currency", "key", "memo", "actor_id", "order_id", "refund_id", "payout_id",
+                        "created_at")
+# The dialect's INSERT … ON CONFLICT has no cache key in SQLAlchemy 2.0 (sqlalchemy#10445): built with
+# insert().on_conflict_do_nothing() it was compiled again at every posting, which cost more Python than
+# the posting's database work. As text it is compiled once; the table's own types bind the values.
+_NEW_TRANSACTION = (
+    text(f"INSERT INTO ledger_transactions ({', '.join(_TRANSACTION_COLUMNS)}) "
+         f"VALUES ({', '.join(':' + name for name in _TRANSACTION_COLUMNS)}) ON CONFLICT (key) DO NOTHING RETURNING id")
+    .bindparams(*(bindparam(name, type_=LedgerTransaction.__table__.c[name].type) for name in _TRANSACTION_COLUMNS))
+    .columns(LedgerTransaction.__table__.c.id))
+_NEW_ENTRIES = core_insert(LedgerEntry.__table__)  # the table's: an ORM entity's bulk INSERT has no cache key either
+
+
 def post(kind: TransactionKind, currency: str, entries: list[Entry], *, key: str | None = None, memo: str = "",
          actor_id: uuid.UUID | None = None, order_id: uuid.UUID | None = None, refund_id: uuid.UUID | None = None,
          payout_id: uuid.UUID | None = None, at: datetime | None = None) -> uuid.UUID | None:
@@ -88,11 +102,9 @@ def post(kind: TransactionKind, currency: str, entries: list[Entry], *, key: str
         raise ValueError(f"a shop account needs its shop, and only a shop account has one: {entries}")
     if not entries:
         return None
-    transaction_id = db.session.scalar(
-        insert(LedgerTransaction).values(
-            id=uuid.uuid4(), kind=kind.value, currency=currency, key=key, memo=memo[:200], actor_id=actor_id,
-            order_id=order_id, refund_id=refund_id, payout_id=payout_id, created_at=at or utcnow(),
-        ).on_conflict_do_nothing(index_elements=["key"]).returning(LedgerTransaction.id))
+    transaction_id = db.session.scalar(_NEW_TRANSACTION, dict(
+        id=uuid.uuid4(), kind=kind.value, currency=currency, key=key, memo=memo[:200], actor_id=actor_id,
+        order_id=order_id, refund_id=refund_id, payout_id=payout_id, created_at=at or utcnow()))
     if transaction_id is None:
         return None
     accounts = {(e.kind, e.shop_id): None for e in entries}
@@ -102,7 +114,7 @@ def post(kind: TransactionKind, currency: str, entries: list[Entry], *, key: str
     # One statement for all the entries: with the balance check set IMMEDIATE (the tests do) it then
     # runs once they are all in, as it does at COMMIT.
     # (executemany: the driver sends one multi-row INSERT, and the statement compiles once, cached.)
-    db.session.connection().execute(insert(LedgerEntry), [
+    db.session.connection().execute(_NEW_ENTRIES, [
         dict(transaction_id=transaction_id, account_id=accounts[(e.kind, e.shop_id)], amount=e.amount,
              order_id=e.order_id, order_item_id=e.order_item_id, created_at=at or utcnow())
         for e in entries
