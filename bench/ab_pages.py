@@ -66,7 +66,7 @@ def worker(kind: str, seed: int, count: int) -> None:
         return f"{path}?{urlencode(params)}"
 
     urls = [draw() for _ in range(count)]
-    client = app.test_client()
+    client = app.test_client(use_cookies=False)  # as wrk sends them: every request a new visitor
     for url in urls[:30]:  # templates compiled, connections opened, per-process caches started
         client.get(url, headers=HEADERS)
     print("ready", flush=True)
