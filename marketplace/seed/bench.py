@@ -223,7 +223,7 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
             cursor.execute(f"ANALYZE {table}")
         if buyers and orders and sample:
             made.update(seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
-                                                    big_shop_sample=big_shop_sample, currency=currency,
+                                    big_shop_sample=big_shop_sample, currency=currency,
                                     shipping_fee=current_app.config["SHIPPING_FEE"],
                                     owners=dict(zip(shop_ids, owner_ids)), echo=echo))
             echo(f"  {buyers:,} buyers, {orders:,} orders: {time.perf_counter() - started:.1f} s")

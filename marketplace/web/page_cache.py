@@ -16,9 +16,9 @@ page carries a CSRF token only where a form on it posts (add to cart, follow a s
 base.html leaves out the session's token for htmx (`g.shared_page`), so a listing or the
 home page starts no session and sets no cookie, cached or not. A page's token is stored
 as a placeholder and each visitor's own is put back when it is served. Responses say
-`X-Cache: HIT` or `X-Cache: MISS`. Such a request only
-reads, so its SQL goes to the reader (marketplace/database.py: a replica, or the primary
-without transaction round trips), cached or not.
+`X-Cache: HIT` or `X-Cache: MISS`. Such a request only reads, so its SQL goes to the
+reader (marketplace/database.py: a replica, or the primary without transaction round
+trips), cached or not.
 
 Each process keeps its own copies (a small LRU; PAGE_CACHE_SIZE pages, 0 turns the
 cache off). With PAGE_CACHE_REDIS_URL the processes also share them through Redis (a page
