@@ -8,8 +8,6 @@ catalog (ids aside). Run it on an empty database: it refuses to mix with existin
 """
 from __future__ import annotations
 
-import io
-import json
 import random
 import time
 import uuid
@@ -25,6 +23,7 @@ from marketplace.models import Product, User
 from marketplace.seed import catalog_data as data
 from marketplace.seed import prices as demo_prices
 from marketplace.seed.bench_people import DOMAIN, seed_people
+from marketplace.seed.copying import copy_rows
 from marketplace.seed.pictures import PicturePool, kind_for
 from marketplace.services.core.text import slugify
 
@@ -43,30 +42,6 @@ CATALOG_TRIGGERS = [("products", "products_catalog_version"), ("product_images",
 EXTRA_TOPS = ["Sách & Văn phòng phẩm", "Mẹ & Bé", "Ô tô & Xe máy", "Thú cưng"]
 EXTRA_WORDS = ["Pro", "Plus", "Mini", "Max", "2026", "chính hãng", "giá rẻ", "cao cấp", "new", "limited",
                "xịn", "best seller", "Hàn Quốc", "Nhật Bản", "handmade", "eco"]
-
-
-def _escape(value) -> str:
-    if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        value = json.dumps(value, ensure_ascii=False)
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> int:
-    buffer = io.StringIO()
-    count = 0
-    for row in rows:
-        buffer.write("\t".join(_escape(v) for v in row))
-        buffer.write("\n")
-        count += 1
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-    return count
 
 
 @contextmanager
@@ -136,14 +111,14 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
         cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
 
     owner_ids = [uuid.uuid4() for _ in range(shops)]
-    _copy(cursor, "users", ("id", "email", "full_name", "password_hash", "role", "status", "is_verified",
+    copy_rows(cursor, "users", ("id", "email", "full_name", "password_hash", "role", "status", "is_verified",
                             "session_version", "created_at"),
           ((owner_ids[n], f"bench-seller-{n}@{DOMAIN}", f"Bench Seller {n}", password_hash, "SELLER", "ACTIVE",
             True, 1, now) for n in range(shops)))
     shop_ids = [uuid.uuid4() for _ in range(shops)]
     statuses = ["ACTIVE"] * 96 + ["SUSPENDED"] * 2 + ["PENDING"] * 2
     shop_status = ["ACTIVE"] + [rng.choice(statuses) for _ in range(shops - 1)]
-    _copy(cursor, "shops", ("id", "owner_id", "name", "slug", "description", "status", "approved_at", "created_at"),
+    copy_rows(cursor, "shops", ("id", "owner_id", "name", "slug", "description", "status", "approved_at", "created_at"),
           ((shop_ids[n], owner_ids[n], f"Shop {n:04d}", f"bench-shop-{n:04d}", "A benchmark shop.",
             shop_status[n], now, now) for n in range(shops)))
 
@@ -160,7 +135,7 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
                 category_rows.append((leaf_id, mid_id, f"{top_name} · nhóm {m + 1}.{leaf + 1}",
                                       f"{slugify(top_name)}-{m + 1}-{leaf + 1}", leaf, now))
                 leaves.append((leaf_id, bases))
-    _copy(cursor, "categories", ("id", "parent_id", "name", "slug", "position", "created_at"), category_rows)
+    copy_rows(cursor, "categories", ("id", "parent_id", "name", "slug", "position", "created_at"), category_rows)
     echo(f"  owners, shops, categories: {time.perf_counter() - started:.1f} s")
 
     with indexes_built_after(cursor, echo=echo):
@@ -212,9 +187,9 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
                     picture = pictures[look] = pool.take(*look, copy=False)
                 image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
                                    picture.height, created))
-            made["products"] += _copy(cursor, "products", product_cols, product_rows)
-            made["images"] += _copy(cursor, "product_images", image_cols, image_rows)
-            made["variants"] += _copy(cursor, "product_variants", variant_cols, variant_rows)
+            made["products"] += copy_rows(cursor, "products", product_cols, product_rows)
+            made["images"] += copy_rows(cursor, "product_images", image_cols, image_rows)
+            made["variants"] += copy_rows(cursor, "product_variants", variant_cols, variant_rows)
             echo(f"  {made['products']:,} products, {made['variants']:,} variants: {time.perf_counter() - started:.1f} s")
         for table, trigger in CATALOG_TRIGGERS:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
@@ -222,7 +197,7 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
         for table in ("users", "shops", "categories", "products", "product_variants", "product_images"):
             cursor.execute(f"ANALYZE {table}")
         if buyers and orders and sample:
-            made.update(seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
+            made.update(seed_people(cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
                                     big_shop_sample=big_shop_sample, currency=currency,
                                     shipping_fee=current_app.config["SHIPPING_FEE"],
                                     owners=dict(zip(shop_ids, owner_ids)), echo=echo))
@@ -264,7 +239,7 @@ def complete_bench(password_hash: str, buyers: int = 20_000, orders: int = 200_0
     cursor.execute("SELECT id, owner_id FROM shops")
     owners = dict(cursor.fetchall())
     with indexes_built_after(cursor, echo=echo):
-        made = seed_people(_copy, cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
+        made = seed_people(cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
                            big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"],
                            shipping_fee=current_app.config["SHIPPING_FEE"], owners=owners, echo=echo)
     made["seconds"] = round(time.perf_counter() - started, 1)

@@ -16,6 +16,8 @@ import random
 import uuid
 from datetime import datetime, timedelta
 
+from marketplace.seed.copying import copy_ahead, copy_rows
+
 CHUNK = 20_000
 # A reserved, never-delivered domain that email validation still accepts (".local" is refused at login).
 DOMAIN = "bench.example.com"
@@ -37,7 +39,23 @@ ROLLUP_TRIGGERS = ("orders_sales_rollup", "orders_sales_rollup_stage_insert")
 PAGE_VERSION_TRIGGER = "reviews_page_version_insert"
 
 
-def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: str, *, buyers: int, orders: int,
+# What _history() returns, in its order, and where it goes.
+HISTORY_TABLES = ("checkout_requests", "orders", "order_items", "order_events", "reviews")
+HISTORY_COLUMNS = (
+    ("id", "user_id", "idempotency_key", "created_at"),
+    ("id", "number", "checkout_id", "buyer_id", "shop_id", "status", "payment_method", "currency", "subtotal",
+     "shipping_fee", "discount", "total", "ship_recipient_name", "ship_phone", "ship_line1", "ship_ward",
+     "ship_district", "ship_city", "ship_postal_code", "cancel_reason", "delivered_at", "completed_at", "created_at",
+     "updated_at"),
+    ("id", "order_id", "product_id", "variant_id", "product_title", "variant_name", "sku", "unit_price", "quantity",
+     "line_total"),
+    ("id", "order_id", "actor_id", "from_status", "to_status", "note", "created_at"),
+    ("id", "product_id", "order_item_id", "user_id", "rating", "body", "has_images", "is_hidden", "created_at",
+     "updated_at"),
+)
+
+
+def seed_people(cursor, rng: random.Random, now: datetime, password_hash: str, *, buyers: int, orders: int,
                 sample: list[tuple], big_shop_sample: list[tuple], currency: str, shipping_fee: int,
                 owners: dict | None = None, echo=lambda *_: None) -> dict:
     """`sample` / `big_shop_sample`: (product_id, variant_id, shop_id, title, variant name, sku, price) of
@@ -48,11 +66,11 @@ def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: 
     admin_id = uuid.uuid4()
     user_cols = ("id", "email", "phone", "full_name", "password_hash", "role", "status", "is_verified",
                  "session_version", "created_at")
-    copy(cursor, "users", user_cols, [(admin_id, f"admin@{DOMAIN}", None, "Bench Admin", password_hash, "ADMIN",
+    copy_rows(cursor, "users", user_cols, [(admin_id, f"admin@{DOMAIN}", None, "Bench Admin", password_hash, "ADMIN",
                                        "ACTIVE", True, 1, now)] + [
         (buyer_ids[n], f"buyer{n:05d}@{DOMAIN}", f"+8490{n:07d}", f"Bench Buyer {n}", password_hash, "BUYER",
          "ACTIVE", True, 1, now) for n in range(buyers)])
-    copy(cursor, "addresses", ("id", "user_id", "recipient_name", "phone", "line1", "ward", "district", "city",
+    copy_rows(cursor, "addresses", ("id", "user_id", "recipient_name", "phone", "line1", "ward", "district", "city",
                                "postal_code", "is_default", "created_at"),
          ((uuid.uuid4(), buyer_ids[n], f"Bench Buyer {n}", f"+8490{n:07d}", f"{n % 300 + 1} Lê Lợi", "Bến Nghé",
            "Quận 1", CITIES[n % len(CITIES)], "700000", True, now) for n in range(buyers)))
@@ -67,24 +85,11 @@ def seed_people(copy, cursor, rng: random.Random, now: datetime, password_hash: 
     for trigger in ROLLUP_TRIGGERS:
         cursor.execute(f"ALTER TABLE orders DISABLE TRIGGER {trigger}")
     cursor.execute(f"ALTER TABLE reviews DISABLE TRIGGER {PAGE_VERSION_TRIGGER}")
-    for start in range(0, orders, CHUNK):
-        rows = _history(rng, now, range(start, min(start + CHUNK, orders)), buyer_ids, sample, big_shop_sample,
-                        by_shop, owners, currency, shipping_fee)
-        for table, columns, chunk in zip(
-            ("checkout_requests", "orders", "order_items", "order_events", "reviews"),
-            (("id", "user_id", "idempotency_key", "created_at"),
-             ("id", "number", "checkout_id", "buyer_id", "shop_id", "status", "payment_method", "currency",
-              "subtotal", "shipping_fee", "discount", "total", "ship_recipient_name", "ship_phone", "ship_line1",
-              "ship_ward", "ship_district", "ship_city", "ship_postal_code", "cancel_reason", "delivered_at",
-              "completed_at", "created_at", "updated_at"),
-             ("id", "order_id", "product_id", "variant_id", "product_title", "variant_name", "sku", "unit_price",
-              "quantity", "line_total"),
-             ("id", "order_id", "actor_id", "from_status", "to_status", "note", "created_at"),
-             ("id", "product_id", "order_item_id", "user_id", "rating", "body", "has_images", "is_hidden",
-              "created_at", "updated_at")),
-            rows,
-        ):
-            count = copy(cursor, table, columns, chunk)
+    # Each chunk's rows are generated (in a worker thread) while the one before is copied.
+    chunks = (_history(rng, now, range(start, min(start + CHUNK, orders)), buyer_ids, sample, big_shop_sample,
+                       by_shop, owners, currency, shipping_fee) for start in range(0, orders, CHUNK))
+    for counts in copy_ahead(cursor, (list(zip(HISTORY_TABLES, HISTORY_COLUMNS, rows)) for rows in chunks)):
+        for table, count in counts.items():
             if table in made:
                 made[table] += count
         echo(f"    {made['orders']:,} orders, {made['order_items']:,} lines, {made['order_events']:,} events, "

@@ -151,6 +151,37 @@ def test_a_load_without_indexes_still_cannot_leave_duplicates(temp_storage):
                            (variant.id,))
 
 
+def test_copy_ahead_generates_the_next_batch_in_a_thread_and_copies_in_order():
+    """seed-bench's orders: each chunk is generated while the one before is copied; the rows arrive
+    as a plain loop would copy them, and a generator's error reaches the caller."""
+    import threading
+
+    from sqlalchemy import text
+
+    from marketplace.seed.copying import copy_ahead
+
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    cursor.execute("CREATE TEMP TABLE copied (n int, note text, seen serial)")
+    made_in = []
+
+    def batches():
+        for start in range(0, 9, 3):
+            made_in.append(threading.current_thread().name)
+            yield [("copied", ("n", "note"), [(n, f"tab\there {n}") for n in range(start, start + 3)])]
+
+    assert list(copy_ahead(cursor, batches())) == [{"copied": 3}] * 3
+    assert db.session.execute(text("SELECT n, note FROM copied ORDER BY seen")).all() == [
+        (n, f"tab\there {n}") for n in range(9)]
+    assert all(name.startswith("seed-rows") for name in made_in)
+
+    def failing():
+        yield [("copied", ("n",), [(1,)])]
+        raise RuntimeError("generator broke")
+
+    with pytest.raises(RuntimeError, match="generator broke"):
+        list(copy_ahead(cursor, failing()))
+
+
 def test_demo_ratings_and_sold_counts_come_from_real_orders_and_reviews(temp_storage):
     from sqlalchemy import text
 
