@@ -112,15 +112,15 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
 
     owner_ids = [uuid.uuid4() for _ in range(shops)]
     copy_rows(cursor, "users", ("id", "email", "full_name", "password_hash", "role", "status", "is_verified",
-                            "session_version", "created_at"),
-          ((owner_ids[n], f"bench-seller-{n}@{DOMAIN}", f"Bench Seller {n}", password_hash, "SELLER", "ACTIVE",
-            True, 1, now) for n in range(shops)))
+                                "session_version", "created_at"),
+              ((owner_ids[n], f"bench-seller-{n}@{DOMAIN}", f"Bench Seller {n}", password_hash, "SELLER", "ACTIVE",
+                True, 1, now) for n in range(shops)))
     shop_ids = [uuid.uuid4() for _ in range(shops)]
     statuses = ["ACTIVE"] * 96 + ["SUSPENDED"] * 2 + ["PENDING"] * 2
     shop_status = ["ACTIVE"] + [rng.choice(statuses) for _ in range(shops - 1)]
     copy_rows(cursor, "shops", ("id", "owner_id", "name", "slug", "description", "status", "approved_at", "created_at"),
-          ((shop_ids[n], owner_ids[n], f"Shop {n:04d}", f"bench-shop-{n:04d}", "A benchmark shop.",
-            shop_status[n], now, now) for n in range(shops)))
+              ((shop_ids[n], owner_ids[n], f"Shop {n:04d}", f"bench-shop-{n:04d}", "A benchmark shop.",
+                shop_status[n], now, now) for n in range(shops)))
 
     tops, mods = _vocabulary()
     category_rows, leaves = [], []  # leaves: (category id, base names of its top level)

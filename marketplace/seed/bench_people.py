@@ -67,13 +67,13 @@ def seed_people(cursor, rng: random.Random, now: datetime, password_hash: str, *
     user_cols = ("id", "email", "phone", "full_name", "password_hash", "role", "status", "is_verified",
                  "session_version", "created_at")
     copy_rows(cursor, "users", user_cols, [(admin_id, f"admin@{DOMAIN}", None, "Bench Admin", password_hash, "ADMIN",
-                                       "ACTIVE", True, 1, now)] + [
+                                            "ACTIVE", True, 1, now)] + [
         (buyer_ids[n], f"buyer{n:05d}@{DOMAIN}", f"+8490{n:07d}", f"Bench Buyer {n}", password_hash, "BUYER",
          "ACTIVE", True, 1, now) for n in range(buyers)])
     copy_rows(cursor, "addresses", ("id", "user_id", "recipient_name", "phone", "line1", "ward", "district", "city",
-                               "postal_code", "is_default", "created_at"),
-         ((uuid.uuid4(), buyer_ids[n], f"Bench Buyer {n}", f"+8490{n:07d}", f"{n % 300 + 1} Lê Lợi", "Bến Nghé",
-           "Quận 1", CITIES[n % len(CITIES)], "700000", True, now) for n in range(buyers)))
+                                    "postal_code", "is_default", "created_at"),
+              ((uuid.uuid4(), buyer_ids[n], f"Bench Buyer {n}", f"+8490{n:07d}", f"{n % 300 + 1} Lê Lợi", "Bến Nghé",
+                "Quận 1", CITIES[n % len(CITIES)], "700000", True, now) for n in range(buyers)))
 
     by_shop: dict = {}
     for row in sample + big_shop_sample:
