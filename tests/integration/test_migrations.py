@@ -85,3 +85,48 @@ def test_the_models_and_the_migrations_agree(app):
 
     context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
     assert compare_metadata(context, db.metadata) == []
+
+
+SEED_FOLDED_PRODUCTS = SEED_DETACHED_PRODUCT.split("INSERT INTO products")[0] + """
+INSERT INTO products (id, shop_id, category_id, title, description, status, min_price, rating_sum, review_count,
+                      average_rating, sold_count)
+VALUES ('00000000-0000-0000-0000-0000000000e1', '00000000-0000-0000-0000-0000000000b1',
+        '00000000-0000-0000-0000-0000000000c1', 'Trà Čaj Řeřicha', 'Hộp 100 g', 'ACTIVE', 0, 0, 0, 0, 0),
+       ('00000000-0000-0000-0000-0000000000e2', '00000000-0000-0000-0000-0000000000b1',
+        '00000000-0000-0000-0000-0000000000c1', 'Cà phê Đà Lạt', 'Rang mộc', 'ACTIVE', 0, 0, 0, 0, 0);
+"""
+
+
+def test_fold01_folds_every_accent_and_recomputes_what_it_changes():
+    """fold01: a title with letters the old list missed ("Čaj") is found as "caj" once the search columns
+    and search_words are computed again; a Vietnamese title folds as before; the downgrade restores both."""
+    app = create_app(make_test_config(database.fresh_database("_fold01")))
+    directory = str(database.ROOT / "migrations")
+
+    def state(conn):
+        words = {w for (w,) in conn.execute(text("SELECT word FROM search_words"))}
+        found = set(conn.execute(text("SELECT title FROM products WHERE search_vector @@ "
+                                      "websearch_to_tsquery('simple', fold_search_text('Caj řeřicha'))")).scalars())
+        vietnamese = conn.execute(text("SELECT title_vector::text FROM products WHERE title = 'Cà phê Đà Lạt'"))
+        return words, found, vietnamese.scalar()
+
+    with app.app_context():
+        try:
+            upgrade(directory=directory, revision="led02")
+            with db.engine.begin() as conn:
+                conn.execute(text(SEED_FOLDED_PRODUCTS))
+            with db.engine.connect() as conn:
+                words, found, vietnamese = state(conn)
+            assert "caj" not in words and found == set() and vietnamese == "'ca':1 'da':3 'lat':4 'phe':2"
+
+            upgrade(directory=directory, revision="fold01")
+            with db.engine.connect() as conn:
+                words, found, after = state(conn)
+            assert {"tra", "caj", "rericha", "ca", "phe", "lat"} <= words
+            assert found == {"Trà Čaj Řeřicha"} and after == vietnamese
+
+            downgrade(directory=directory, revision="led02")
+            with db.engine.connect() as conn:
+                assert state(conn) == ({"tra", "ca", "da", "phe", "lat"}, set(), vietnamese)
+        finally:
+            db.engine.dispose()
