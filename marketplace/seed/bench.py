@@ -23,7 +23,7 @@ from marketplace.models import Product, User
 from marketplace.seed import catalog_data as data
 from marketplace.seed import prices as demo_prices
 from marketplace.seed.bench_people import DOMAIN, seed_people
-from marketplace.seed.copying import copy_rows
+from marketplace.seed.copying import copy_ahead, copy_rows
 from marketplace.seed.pictures import PicturePool, kind_for
 from marketplace.services.core.text import slugify
 
@@ -88,6 +88,65 @@ def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[str]]:
     return tops, mods
 
 
+PRODUCT_COLUMNS = ("id", "shop_id", "category_id", "title", "description", "status", "min_price", "rating_sum",
+                   "review_count", "average_rating", "sold_count", "created_at", "updated_at")
+VARIANT_COLUMNS = ("id", "product_id", "shop_id", "sku", "options", "name", "price", "stock", "position", "deleted_at",
+                   "created_at")
+IMAGE_COLUMNS = ("id", "product_id", "storage_key", "thumb_key", "position", "width", "height", "created_at")
+PRODUCT_STATUSES = ["ACTIVE"] * 95 + ["DRAFT"] * 2 + ["HIDDEN"] * 2 + ["DELETED"]
+SIZES = ["S", "M", "L", "XL", "XXL"]
+
+
+def _catalogue(rng: random.Random, now: datetime, currency: str, products: int, shop_ids: list, shop_status: list,
+               leaves: list, mods: list[str], pictures: PicturePool, sample: list, big_shop_sample: list):
+    """The products, their pictures and variants, CHUNK products a batch (copying.Batch), in that order (the
+    foreign keys'). Appends the visible first variants that past orders will buy to `sample` (5 % of them)
+    and `big_shop_sample` (all of the big shop's) as it goes."""
+    size_step = demo_prices.amount(125_000, currency)  # each bigger size: 125.000 ₫ or $5 more
+    # one front picture per (kind, colour), shared by every product that shows it: at most
+    # len(KINDS) x 6 pictures, drawn once each, whatever the number of products
+    kinds = {base: kind_for(base) for _, bases in _vocabulary()[0] for base in bases}
+    shops = len(shop_ids)
+    for start in range(0, products, CHUNK):
+        product_rows, variant_rows, image_rows = [], [], []
+        for n in range(start, min(start + CHUNK, products)):
+            product_id, shop_index = uuid.uuid4(), rng.randrange(shops)
+            category_id, bases = rng.choice(leaves)
+            base = rng.choice(bases)
+            title = f"{base} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
+            base_price = demo_prices.price(rng.randint(50, 50_000) * 1000, currency)  # 59.000 ₫ to 49.999.000 ₫; $1.99 to $1999.99
+            status = rng.choice(PRODUCT_STATUSES)
+            prices, colours = [], []
+            for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
+                price, variant_id = base_price + k * size_step, uuid.uuid4()
+                prices.append(price)
+                deleted = now if rng.random() < 0.02 else None
+                colours.append(rng.choice(data.COLOURS_VI))
+                variant_rows.append((variant_id, product_id, shop_ids[shop_index], f"B{n}-{k}",
+                                     {"Màu": colours[-1], "Size": SIZES[k]},
+                                     f"{SIZES[k]}", price, 0 if rng.random() < 0.1 else rng.randint(1, 500), k,
+                                     deleted, now))
+                if status == "ACTIVE" and shop_status[shop_index] == "ACTIVE" and deleted is None and k == 0:
+                    bought = (product_id, variant_id, shop_ids[shop_index], title, SIZES[k], f"B{n}-{k}", price)
+                    if shop_index == 0:
+                        big_shop_sample.append(bought)
+                    elif rng.random() < 0.05:
+                        sample.append(bought)
+            reviews = 0 if rng.random() < 0.3 else rng.randint(1, 400)
+            rating_sum = round(rng.uniform(2.5, 5.0) * reviews)
+            created = now - timedelta(seconds=rng.randint(0, 730 * 86400))
+            product_rows.append((product_id, shop_ids[shop_index], category_id, title,
+                                 f"{title}. {rng.choice(data.DESCRIPTION_LINES)}\n\n{rng.choice(data.DESCRIPTION_LINES)}",
+                                 status, min(prices), rating_sum, reviews,
+                                 f"{rating_sum / reviews:.2f}" if reviews else "0",
+                                 0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created))
+            picture = pictures.take(kinds[base], data.COLOUR_RGB[colours[0]], copy=False)
+            image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
+                               picture.height, created))
+        yield [("products", PRODUCT_COLUMNS, product_rows), ("product_images", IMAGE_COLUMNS, image_rows),
+               ("product_variants", VARIANT_COLUMNS, variant_rows)]
+
+
 def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str = "!", seed: int = 7,
                buyers: int = 20_000, orders: int = 200_000, echo=print) -> dict:
     """Build the benchmark catalog in the current transaction (the caller commits)."""
@@ -96,13 +155,7 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
     rng = random.Random(seed)
     now = datetime.now(timezone.utc)
     currency = current_app.config["CURRENCY"]
-    size_step = demo_prices.amount(125_000, currency)  # each bigger size: 125.000 ₫ or $5 more
     started = time.perf_counter()
-    # one front picture per (kind, colour), shared by every product that shows it: at most
-    # len(KINDS) x 6 pictures, drawn once each, whatever the number of products
-    pool = PicturePool(folder="bench")
-    pictures = {}
-    kinds = {base: kind_for(base) for _, bases in _vocabulary()[0] for base in bases}
     cursor = db.session.connection().connection.driver_connection.cursor()
     # The 'catalog' version is bumped once at the end. Since perf03 its triggers would bump it only once
     # per COMMIT anyway, but each copied row would still queue a deferred event (five per product) to fire
@@ -139,57 +192,15 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
     echo(f"  owners, shops, categories: {time.perf_counter() - started:.1f} s")
 
     with indexes_built_after(cursor, echo=echo):
-        product_cols = ("id", "shop_id", "category_id", "title", "description", "status", "min_price", "rating_sum",
-                        "review_count", "average_rating", "sold_count", "created_at", "updated_at")
-        variant_cols = ("id", "product_id", "shop_id", "sku", "options", "name", "price", "stock", "position",
-                        "deleted_at", "created_at")
-        image_cols = ("id", "product_id", "storage_key", "thumb_key", "position", "width", "height", "created_at")
-        product_statuses = ["ACTIVE"] * 95 + ["DRAFT"] * 2 + ["HIDDEN"] * 2 + ["DELETED"]
-        sizes = ["S", "M", "L", "XL", "XXL"]
         made = {"products": 0, "variants": 0, "images": 0}
         sample, big_shop_sample = [], []  # visible variants that past orders will have bought
-        for start in range(0, products, CHUNK):
-            product_rows, variant_rows, image_rows = [], [], []
-            for n in range(start, min(start + CHUNK, products)):
-                product_id, shop_index = uuid.uuid4(), rng.randrange(shops)
-                category_id, bases = rng.choice(leaves)
-                base = rng.choice(bases)
-                title = f"{base} {rng.choice(mods)} {rng.choice(EXTRA_WORDS)} {n % 997}"
-                base_price = demo_prices.price(rng.randint(50, 50_000) * 1000, currency)  # 59.000 ₫ to 49.999.000 ₫; $1.99 to $1999.99
-                status = rng.choice(product_statuses)
-                prices, colours = [], []
-                for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
-                    price, variant_id = base_price + k * size_step, uuid.uuid4()
-                    prices.append(price)
-                    deleted = now if rng.random() < 0.02 else None
-                    colours.append(rng.choice(data.COLOURS_VI))
-                    variant_rows.append((variant_id, product_id, shop_ids[shop_index], f"B{n}-{k}",
-                                         {"Màu": colours[-1], "Size": sizes[k]},
-                                         f"{sizes[k]}", price, 0 if rng.random() < 0.1 else rng.randint(1, 500), k,
-                                         deleted, now))
-                    if status == "ACTIVE" and shop_status[shop_index] == "ACTIVE" and deleted is None and k == 0:
-                        bought = (product_id, variant_id, shop_ids[shop_index], title, sizes[k], f"B{n}-{k}", price)
-                        if shop_index == 0:
-                            big_shop_sample.append(bought)
-                        elif rng.random() < 0.05:
-                            sample.append(bought)
-                reviews = 0 if rng.random() < 0.3 else rng.randint(1, 400)
-                rating_sum = round(rng.uniform(2.5, 5.0) * reviews)
-                created = now - timedelta(seconds=rng.randint(0, 730 * 86400))
-                product_rows.append((product_id, shop_ids[shop_index], category_id, title,
-                                     f"{title}. {rng.choice(data.DESCRIPTION_LINES)}\n\n{rng.choice(data.DESCRIPTION_LINES)}",
-                                     status, min(prices), rating_sum, reviews,
-                                     f"{rating_sum / reviews:.2f}" if reviews else "0",
-                                     0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created))
-                look = (kinds[base], data.COLOUR_RGB[colours[0]])
-                picture = pictures.get(look)
-                if picture is None:
-                    picture = pictures[look] = pool.take(*look, copy=False)
-                image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
-                                   picture.height, created))
-            made["products"] += copy_rows(cursor, "products", product_cols, product_rows)
-            made["images"] += copy_rows(cursor, "product_images", image_cols, image_rows)
-            made["variants"] += copy_rows(cursor, "product_variants", variant_cols, variant_rows)
+        # Each chunk is generated (in a worker thread) while the one before is copied.
+        chunks = _catalogue(rng, now, currency, products, shop_ids, shop_status, leaves, mods,
+                            pictures=PicturePool(folder="bench"), sample=sample, big_shop_sample=big_shop_sample)
+        for counts in copy_ahead(cursor, chunks):
+            made["products"] += counts["products"]
+            made["images"] += counts["product_images"]
+            made["variants"] += counts["product_variants"]
             echo(f"  {made['products']:,} products, {made['variants']:,} variants: {time.perf_counter() - started:.1f} s")
         for table, trigger in CATALOG_TRIGGERS:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")

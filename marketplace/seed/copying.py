@@ -7,6 +7,7 @@ COPY to finish), where one after the other each waited for the other.
 """
 from __future__ import annotations
 
+import contextvars
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -56,15 +57,17 @@ def copy_rows(cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple
 def copy_ahead(cursor, batches: Iterator[Batch]) -> Iterator[dict[str, int]]:
     """COPY each batch in order, the next one generated (`batches` is advanced in a worker thread) and
     encoded meanwhile; yields each batch's row counts by table once it is in. The rows come out of
-    `batches` in the same order as without the thread, so a seeded generator gives the same data."""
+    `batches` in the same order as without the thread, so a seeded generator gives the same data. The worker
+    runs in a copy of the caller's context: a generator that stores pictures sees the caller's Flask app."""
     def next_encoded():
         batch = next(batches, None)
         return None if batch is None else [(table, columns, *encode(rows)) for table, columns, rows in batch]
 
+    context = contextvars.copy_context()  # entered by the one worker thread, one batch at a time
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="seed-rows") as worker:
-        pending = worker.submit(next_encoded)
+        pending = worker.submit(context.run, next_encoded)
         while (encoded := pending.result()) is not None:
-            pending = worker.submit(next_encoded)
+            pending = worker.submit(context.run, next_encoded)
             counts = {}
             for table, columns, buffer, count in encoded:
                 _send(cursor, table, columns, buffer)
