@@ -28,9 +28,9 @@ from marketplace.seed.pictures import PicturePool, kind_for
 from marketplace.services.core.text import slugify
 
 CHUNK = 10_000
-# The tables the seed fills by the hundred thousand. Their secondary indexes are built once, after the
-# rows are in (indexes_built_after): a B-tree or GIN index built from every row at once is a sort, where
-# one kept up row by row is a random write per row and index (products have 13).
+# The tables the seed fills by the hundred thousand. Their secondary indexes are built and their foreign keys
+# checked once, after the rows are in (built_after_loading): a B-tree or GIN index built from every row at
+# once is a sort, where one kept up row by row is a random write per row and index (products have 13).
 BULK_TABLES = ("products", "product_variants", "product_images", "checkout_requests", "orders", "order_items",
                "order_events", "reviews")
 # Off while the catalog is copied: the 'catalog' version (bumped once at the end) and the product
@@ -45,32 +45,48 @@ EXTRA_WORDS = ["Pro", "Plus", "Mini", "Max", "2026", "chính hãng", "giá rẻ"
 
 
 @contextmanager
-def indexes_built_after(cursor, tables: tuple[str, ...] = BULK_TABLES, echo=lambda *_: None) -> Iterator[None]:
-    """Drop `tables`' secondary indexes, let the caller load them, then build the same indexes again (their
-    definitions as the database states them: pg_get_indexdef), in the caller's transaction.
+def built_after_loading(cursor, tables: tuple[str, ...] = BULK_TABLES, echo=lambda *_: None) -> Iterator[None]:
+    """Drop `tables`' secondary indexes and foreign keys, let the caller load them, then build the same
+    indexes and add the same foreign keys again (their definitions as the database states them:
+    pg_get_indexdef, pg_get_constraintdef), in the caller's transaction.
 
-    Indexes that back a constraint (primary keys, UNIQUE constraints) stay: foreign keys check against
-    them as rows arrive. A unique index that is not a constraint checks the loaded rows when it is built
-    again, so the load cannot leave duplicates behind; nothing in between commits. Call it last in the
-    transaction: what follows it runs with every constraint checked immediately."""
+    Loading with them would check each row's references one lookup at a time and write each index entry
+    at a random place; built afterwards, an index is one sort and a foreign key one join of the whole
+    table against what it references. Nothing is given up: a unique index refuses a duplicate the load
+    let in when it is built again, and a foreign key added again checks every row it covers, before
+    anything commits. Indexes that back a constraint (primary keys, UNIQUE) stay. From here on the
+    transaction checks every constraint immediately (see below): call it after what needs them deferred."""
     cursor.execute("""
         SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
           FROM pg_index i
          WHERE i.indrelid = ANY (%s::regclass[])
            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
          ORDER BY i.indrelid::regclass::text, 1""", (list(tables),))
-    definitions = cursor.fetchall()
-    for name, _ in definitions:
+    indexes = cursor.fetchall()
+    cursor.execute("""
+        SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+          FROM pg_constraint
+         WHERE contype = 'f' AND conrelid = ANY (%s::regclass[])
+         ORDER BY conrelid::regclass::text, conname""", (list(tables),))
+    keys = cursor.fetchall()
+    # A table with trigger events still queued for COMMIT (deferred cache-version bumps) cannot be altered
+    # or indexed: they fire now, and the rest of the transaction checks its constraints immediately.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table, name, _ in keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    for name, _ in indexes:
         cursor.execute(f"DROP INDEX {name}")
     yield
     started = time.perf_counter()
-    # A table with trigger events still queued for COMMIT (the deferred cache-version bumps) cannot be
-    # indexed: they fire now instead, which leaves the rest of the transaction's constraints immediate.
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # each index's sort in memory, not on disk
-    for _, definition in definitions:
+    cursor.execute("SET LOCAL work_mem = '256MB'")  # each foreign key's check: one hash join in memory
+    for _, definition in indexes:
         cursor.execute(definition)
-    echo(f"  {len(definitions)} indexes built: {time.perf_counter() - started:.1f} s")
+    echo(f"  {len(indexes)} indexes built: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    for table, name, definition in keys:
+        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    echo(f"  {len(keys)} foreign keys checked: {time.perf_counter() - started:.1f} s")
 
 
 def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[str]]:
@@ -191,7 +207,7 @@ def seed_bench(products: int = 100_000, shops: int = 1_000, password_hash: str =
     copy_rows(cursor, "categories", ("id", "parent_id", "name", "slug", "position", "created_at"), category_rows)
     echo(f"  owners, shops, categories: {time.perf_counter() - started:.1f} s")
 
-    with indexes_built_after(cursor, echo=echo):
+    with built_after_loading(cursor, echo=echo):
         made = {"products": 0, "variants": 0, "images": 0}
         sample, big_shop_sample = [], []  # visible variants that past orders will have bought
         # Each chunk is generated (in a worker thread) while the one before is copied.
@@ -249,7 +265,7 @@ def complete_bench(password_hash: str, buyers: int = 20_000, orders: int = 200_0
             sample.append(tuple(row))
     cursor.execute("SELECT id, owner_id FROM shops")
     owners = dict(cursor.fetchall())
-    with indexes_built_after(cursor, echo=echo):
+    with built_after_loading(cursor, echo=echo):
         made = seed_people(cursor, rng, now, password_hash, buyers=buyers, orders=orders, sample=sample,
                            big_shop_sample=big_shop_sample, currency=current_app.config["CURRENCY"],
                            shipping_fee=current_app.config["SHIPPING_FEE"], owners=owners, echo=echo)

@@ -122,13 +122,23 @@ def _index_definitions(tables) -> dict[str, str]:
         {"tables": list(tables)}).all())
 
 
-def test_seed_bench_builds_every_index_it_set_aside_again(temp_storage):
+def _foreign_keys(tables) -> dict[str, str]:
+    from sqlalchemy import text
+
+    return dict(db.session.execute(text(
+        "SELECT conname, conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid = ANY(CAST(:tables AS regclass[]))"), {"tables": list(tables)}).all())
+
+
+def test_seed_bench_builds_every_index_and_foreign_key_it_set_aside_again(temp_storage):
     from marketplace.seed.bench import BULK_TABLES, seed_bench
 
-    before = _index_definitions(BULK_TABLES)
-    assert len(before) > 30 and "ix_products_search_vector" in before
+    indexes, keys = _index_definitions(BULK_TABLES), _foreign_keys(BULK_TABLES)
+    assert len(indexes) > 30 and "ix_products_search_vector" in indexes
+    assert len(keys) > 15 and "fk_order_items_order_id_orders" in keys
     seed_bench(products=300, shops=5, buyers=20, orders=60, password_hash="x", echo=lambda *_: None)
-    assert _index_definitions(BULK_TABLES) == before
+    assert _index_definitions(BULK_TABLES) == indexes
+    assert _foreign_keys(BULK_TABLES) == keys
 
 
 def test_a_load_without_indexes_still_cannot_leave_duplicates(temp_storage):
@@ -136,17 +146,36 @@ def test_a_load_without_indexes_still_cannot_leave_duplicates(temp_storage):
     it again refuses the duplicate the load let in."""
     import psycopg2.errors
 
-    from marketplace.seed.bench import indexes_built_after
+    from marketplace.seed.bench import built_after_loading
     from tests.factories import make_product
 
     variant = make_product().variants[0]
     db.session.flush()
     cursor = db.session.connection().connection.driver_connection.cursor()
     with pytest.raises(psycopg2.errors.UniqueViolation, match="uq_product_variants_shop_sku"):
-        with indexes_built_after(cursor, ("product_variants",)):
+        with built_after_loading(cursor, ("product_variants",)):
             cursor.execute("""INSERT INTO product_variants (id, product_id, shop_id, sku, options, name, price, stock,
                                                             position, created_at)
                               SELECT gen_random_uuid(), product_id, shop_id, sku, options, name || ' again', price,
+                                     stock, position + 1, created_at FROM product_variants WHERE id = %s""",
+                           (variant.id,))
+
+
+def test_a_load_without_foreign_keys_still_cannot_leave_a_dangling_reference(temp_storage):
+    """The foreign keys are set aside during the load too; adding them again checks every row loaded."""
+    import psycopg2.errors
+
+    from marketplace.seed.bench import built_after_loading
+    from tests.factories import make_product
+
+    variant = make_product().variants[0]
+    db.session.flush()
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation, match="fk_product_variants_product_id_products"):
+        with built_after_loading(cursor, ("product_variants",)):
+            cursor.execute("""INSERT INTO product_variants (id, product_id, shop_id, sku, options, name, price, stock,
+                                                            position, created_at)
+                              SELECT gen_random_uuid(), gen_random_uuid(), shop_id, sku || '-x', options, name, price,
                                      stock, position + 1, created_at FROM product_variants WHERE id = %s""",
                            (variant.id,))
 
