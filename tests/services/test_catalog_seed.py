@@ -261,9 +261,12 @@ def test_seed_demo_command_fills_an_empty_database(app, temp_storage):
 def test_seed_bench_ledger_posts_the_big_shops_history_once_and_it_adds_up(temp_storage):
     from datetime import datetime, timezone
 
-    from marketplace.models import LedgerTransaction, Payout
+    from flask import current_app
+
+    from marketplace.models import LedgerTransaction, Order, OrderItem, Payout
     from marketplace.seed.bench import seed_bench
     from marketplace.seed.bench_ledger import BIG_SHOP, has_ledger, seed_bench_ledger
+    from marketplace.services.ledger.commission import commission_of
     from marketplace.services.ledger import balance_queries
     from marketplace.services.ledger import trial_balance_queries as tb
 
@@ -275,6 +278,13 @@ def test_seed_bench_ledger_posts_the_big_shops_history_once_and_it_adds_up(temp_
     # only the big shop has a ledger (the other shops' COPY-loaded orders have none)
     [check] = tb.shop_checks(shop.id)
     assert check.agrees and check.ledger > 0 and tb.currency_sums(tb.account_totals()) == {"USD": 0}
+    # each replayed line's commission frozen at the platform rate, as checkout freezes it
+    rate = current_app.config["COMMISSION_RATE_BP"]
+    lines = db.session.execute(select(OrderItem.line_total - OrderItem.discount_share, OrderItem.commission_rate_bp,
+                                      OrderItem.commission).join(Order).where(Order.shop_id == shop.id,
+                                                                              OrderItem.commission_rate_bp > 0)).all()
+    assert len(lines) >= made["delivered"]
+    assert all(bp == rate and paid_commission == commission_of(paid, rate) for paid, bp, paid_commission in lines)
     assert count(Payout, Payout.shop_id == shop.id, Payout.status == "PAID") >= 1
     transactions = count(LedgerTransaction)
     again = seed_bench_ledger(db.session.flush, echo=lambda *_: None)
