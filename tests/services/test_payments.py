@@ -123,6 +123,18 @@ def test_paid_after_the_expiry_is_refunded_and_the_buyer_told(app):
     assert refund.amount == payment.amount and refund.provider_refund_id.startswith("sbx_refund_")
     assert [o.status for o in orders_of(data)] == [S.CANCELLED] * 2
     assert count(Notification, Notification.kind == "payment.refunded", Notification.user_id == data["buyer"].id) == 1
+    # The ledger saw the money come in, owed back, and go out: the cash account follows the provider.
+    assert _entries("CASH") == [payment.amount, -payment.amount] and _entries("REFUNDS_OWED") == [
+        -payment.amount, payment.amount]
+    assert _entries("BUYER_FUNDS") == []  # no order holds any of it
+    assert payments.handle_notification("sandbox", notification(payment, event_id="told-again")) is Ack.ACCEPTED
+    assert len(_entries("CASH")) == 2  # told again under another event id: posted once
+
+
+def _entries(kind: str) -> list[int]:
+    """The amounts posted to the account `kind`, in order."""
+    return list(db.session.scalars(select(LedgerEntry.amount).join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+                                   .where(LedgerAccount.kind == kind).order_by(LedgerEntry.id)))
 
 
 def test_an_order_an_admin_cancelled_while_its_checkout_waited_is_refunded_when_the_rest_is_paid(app):
@@ -154,6 +166,9 @@ def test_a_second_attempt_paid_as_well_is_refunded(app):
     assert payments.handle_notification("sandbox", notification(payment, reference=first)) is Ack.ACCEPTED
     assert payment.status == "PAID"
     assert db.session.scalar(select(PaymentRefund.reference)) == first
+    # the second payment came in and went back; the first is held for its orders
+    assert _entries("CASH") == [payment.amount, payment.amount, -payment.amount]
+    assert sum(_entries("BUYER_FUNDS")) == -payment.amount and sum(_entries("REFUNDS_OWED")) == 0
 
 
 def test_an_online_checkout_replayed_keeps_its_one_payment(app):

@@ -3,6 +3,8 @@ between the shop (pending, until settlement) and the platform (commission). Each
 so a notification told twice or a delivery retried posts once.
 
     online payment captured   CASH +total           BUYER_FUNDS -total (per order)
+    paid but not wanted       CASH +amount          REFUNDS_OWED -amount       (after the hold expired, or twice)
+    ... and given back        REFUNDS_OWED +amount  CASH -amount               (the provider's refund, at once)
     cash collected (COD)      CASH +order.total     BUYER_FUNDS -order.total   (at delivery)
     delivered                 BUYER_FUNDS +total    SHOP_PENDING -(paid - commission) per line,
                                                     SHOP_PENDING -shipping, COMMISSION -commission per line
@@ -22,6 +24,16 @@ def payment_captured(payment_id: uuid.UUID, currency: str, orders: list[Order]) 
     post(T.PAYMENT_CAPTURED, currency,
          [debit(K.CASH, total)] + [credit(K.BUYER_FUNDS, order.total, order_id=order.id) for order in orders],
          key=f"capture:{payment_id}", memo="online payment")
+
+
+def payment_returned(refund_id: uuid.UUID, currency: str, amount: int, reason: str) -> None:
+    """A payment that no order wanted (it came after its orders were cancelled, or a second attempt paid as
+    well) was given back through the provider at once (a PaymentRefund): the money came in, owed straight
+    back, and went out, so the cash account follows the provider's statement."""
+    post(T.PAYMENT_CAPTURED, currency, [debit(K.CASH, amount), credit(K.REFUNDS_OWED, amount)],
+         key=f"capture:returned:{refund_id}", memo=f"online payment {reason}")
+    post(T.REFUND_PAID, currency, [debit(K.REFUNDS_OWED, amount), credit(K.CASH, amount)],
+         key=f"refund-paid:returned:{refund_id}", memo=f"refunded: {reason}")
 
 
 def order_delivered(order: Order, items: list[OrderItem], at: datetime | None = None) -> None:

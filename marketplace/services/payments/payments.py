@@ -236,8 +236,10 @@ def _refund(provider_name: str, payment: CheckoutPayment, reference: str) -> Non
     reason = {P.EXPIRED.value: "paid after the hold expired",
               P.CANCELLED.value: "paid after the buyer cancelled"}.get(payment.status, "paid twice")
     refund_id = _provider(provider_name).refund(reference, payment.amount, payment.currency, reason)
-    db.session.add(PaymentRefund(payment_id=payment.id, reference=reference, amount=payment.amount,
-                                 currency=payment.currency, provider_refund_id=refund_id, reason=reason))
+    returned = PaymentRefund(id=uuid.uuid4(), payment_id=payment.id, reference=reference, amount=payment.amount,
+                             currency=payment.currency, provider_refund_id=refund_id, reason=reason)
+    db.session.add(returned)
+    postings.payment_returned(returned.id, payment.currency, payment.amount, reason)
     if expired:
         payment.status = P.REFUNDED.value
     buyer = db.session.get(User, payment.buyer_id)
