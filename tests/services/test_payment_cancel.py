@@ -88,3 +88,52 @@ def test_one_unpaid_order_alone_is_not_cancelled(app):
     with pytest.raises(TransitionNotAllowed, match="paid together with the other orders"):
         order_service.cancel_by_buyer(data["buyer"], order.id)
     assert [o.status for o in orders_of(data)] == [S.AWAITING_PAYMENT] * 2 and stock_of(data) == (3, 2)
+
+
+@pytest.fixture
+def closed(monkeypatch):
+    """The references the sandbox is asked to close, in order."""
+    from marketplace.services.payments.providers.sandbox import SandboxProvider
+
+    asked = []
+    monkeypatch.setattr(SandboxProvider, "cancel", lambda self, reference: asked.append(reference))
+    return asked
+
+
+def test_a_cancelled_checkout_closes_every_attempt_at_the_provider_once_committed(app, closed):
+    """So that a page left open in another tab can no longer take the money."""
+    from tests.payments_support import links
+
+    data = online_checkout()
+    payment = data["payment"]
+    first = payment.provider_reference
+    payments.pay_again(data["buyer"], payment.id, links)
+    payments.cancel_checkout(data["buyer"], payment.id)
+    assert closed == []  # nothing asked before the cancel is committed
+    db.session.commit()
+    assert closed == [first, payment.provider_reference]
+
+
+def test_a_cancel_rolled_back_closes_nothing(app, closed):
+    data = online_checkout()
+    db.session.commit()
+    payments.cancel_checkout(data["buyer"], data["payment"].id)
+    db.session.rollback()  # the request failed after the cancel
+    db.session.commit()
+    assert closed == []
+
+
+def test_an_expired_hold_closes_its_attempt_and_a_provider_that_refuses_is_only_logged(app, monkeypatch, caplog):
+    from marketplace.services.payments.providers.errors import ProviderError
+    from marketplace.services.payments.providers.sandbox import SandboxProvider
+
+    def refuse(self, reference):
+        raise ProviderError("already paid")
+
+    monkeypatch.setattr(SandboxProvider, "cancel", refuse)
+    data = online_checkout()
+    data["payment"].hold_until = data["payment"].hold_until.replace(year=2000)
+    assert payments.expire_due() == 1
+    db.session.commit()
+    assert data["payment"].status == "EXPIRED"
+    assert any("attempt not closed at the provider" in record.getMessage() for record in caplog.records)

@@ -191,3 +191,14 @@ def test_a_partial_refund_sends_its_amount_with_our_refund_id_as_the_idempotency
     assert provider.refund("pi_3Qx1", 50000, "VND", "return R1", idempotency_key="abc123", partial=True) == "re_part"
     call = stripe_api.calls[0]
     assert _sent_form(call)["amount"] == "50000" and call.request.headers["Idempotency-Key"] == "refund-abc123"
+
+
+def test_cancel_closes_the_intent_and_a_refusal_is_a_provider_error(provider, stripe_api):
+    stripe_api.post(f"{INTENTS}/pi_3Qx1/cancel", json=_intent(status="canceled"))
+    provider.cancel("pi_3Qx1")
+    assert _sent_form(stripe_api.calls[0]) == {"cancellation_reason": "abandoned"}
+    stripe_api.post(f"{INTENTS}/pi_paid/cancel", status=400, json={"error": {
+        "type": "invalid_request_error", "code": "payment_intent_unexpected_state",
+        "message": "You cannot cancel this PaymentIntent because it has a status of succeeded."}})
+    with pytest.raises(ProviderError):
+        provider.cancel("pi_paid")

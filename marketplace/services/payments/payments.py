@@ -34,12 +34,14 @@ from marketplace.models import (
 from marketplace.models.base import utcnow
 from marketplace.money import format_money
 from marketplace.services.accounts.notifications import notify
+from marketplace.services.core.effects import after_commit, after_response
 from marketplace.services.core.errors import Conflict, NotFound
 from marketplace.services.ledger import postings, refunds
 from marketplace.services.ordering import unpaid
 from marketplace.services.ordering.checkout import PlacedOrders
 from marketplace.services.payments.providers import get_provider
 from marketplace.services.payments.providers.base import Ack, Charge, Notification, Outcome, Started
+from marketplace.services.payments.providers.errors import ProviderError
 
 logger = logging.getLogger("marketplace.payments")
 P = PaymentStatus
@@ -149,6 +151,7 @@ def cancel_checkout(user: User, payment_id: uuid.UUID) -> CheckoutPayment:
         raise PaymentClosed(_("These orders were already cancelled."))
     unpaid.cancel_by_buyer(user, _order_ids(payment))
     payment.status = P.CANCELLED.value
+    _close_attempts(payment)
     db.session.flush()
     logger.info("payment cancelled by the buyer", extra={"payment_id": str(payment.id)})
     return payment
@@ -269,10 +272,30 @@ def expire_due(now: datetime | None = None) -> int:
         for payment in payments:
             unpaid.expire(_order_ids(payment))
             payment.status = P.EXPIRED.value
+            _close_attempts(payment)
         db.session.flush()
         expired += len(payments)
         if len(payments) < SWEEP_BATCH:
             return expired
+
+
+def _close_attempts(payment: CheckoutPayment) -> None:
+    """Once the cancel or the expiry is committed, and after the response, ask the provider to close
+    every attempt of the payment, so that none can be paid any more. Best effort: an attempt paid
+    meanwhile stays open, its notification comes, and the money goes back (_decide)."""
+    references = list(db.session.scalars(select(PaymentAttempt.reference).where(
+        PaymentAttempt.payment_id == payment.id).order_by(PaymentAttempt.attempt)))
+    after_commit(db.session, after_response, _close_at_provider, payment.provider, references)
+
+
+def _close_at_provider(provider_name: str, references: list[str]) -> None:
+    provider = _provider(provider_name)
+    for reference in references:
+        try:
+            provider.cancel(reference)
+        except ProviderError as error:
+            logger.warning("attempt not closed at the provider: %s", error.message,
+                           extra={"provider": provider_name, "reference": reference})
 
 
 # -- reading --------------------------------------------------------------------------------------

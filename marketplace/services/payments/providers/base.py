@@ -85,6 +85,11 @@ class Provider(Protocol):
     def acknowledge(self, ack: Ack) -> tuple[bytes | str, int, dict[str, str]]:
         """The HTTP answer (body, status, headers) the provider expects for a notification we decided `ack` on."""
 
+    def cancel(self, reference: str) -> None:
+        """Close the unpaid attempt `reference` so that it can no longer be paid (the buyer cancelled, or the
+        hold ran out). A provider without such a call does nothing: its page expires on its own, and a payment
+        that still comes is refunded. Raises ProviderError (the attempt may have been paid meanwhile)."""
+
     def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
                partial: bool = False) -> str:
         """Give `amount` of a paid attempt back through the provider; returns the provider's refund id.

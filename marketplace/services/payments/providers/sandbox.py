@@ -115,6 +115,9 @@ class SandboxProvider:
     def acknowledge(self, ack: Ack) -> tuple[bytes | str, int, dict[str, str]]:
         return json.dumps({"result": ack.value}), _STATUS[ack], {"Content-Type": "application/json"}
 
+    def cancel(self, reference: str) -> None:
+        """Nothing to close: the sandbox keeps no attempts (its page's "Pay" after a cancel is refunded)."""
+
     def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
                partial: bool = False) -> str:
         # Like a real provider, the same key answers with the same refund.

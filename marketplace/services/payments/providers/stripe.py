@@ -108,6 +108,15 @@ class StripeProvider:
     def acknowledge(self, ack: Ack) -> tuple[bytes | str, int, dict[str, str]]:
         return "", 200 if ack in (Ack.ACCEPTED, Ack.DUPLICATE) else 400, {}
 
+    def cancel(self, reference: str) -> None:
+        # Stripe refuses to cancel an intent that succeeded or is processing: its webhook then tells us, and
+        # the payment is refunded (services/payments/payments.py _decide).
+        try:
+            self.client.v1.payment_intents.cancel(reference, params={"cancellation_reason": "abandoned"})
+        except stripe.StripeError as error:
+            log.warning("stripe: payment intent %s not cancelled: %s", reference, error)
+            raise ProviderError(_("The payment service did not close the payment.")) from error
+
     def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
                partial: bool = False) -> str:
         # Stripe refunds any amount up to what is left on the intent: partial needs nothing more.

@@ -156,6 +156,9 @@ class VNPayProvider:
         code, message = ANSWERS[ack]
         return f'{{"RspCode":"{code}","Message":"{message}"}}', 200, {"Content-Type": "application/json"}
 
+    def cancel(self, reference: str) -> None:
+        """VNPay has no call to close a payment page: it ends at its vnp_ExpireDate (see start)."""
+
     def refund(self, reference: str, amount: int, currency: str, reason: str, *, idempotency_key: str | None = None,
                partial: bool = False) -> str:
         """A refund of the attempt `reference` through the merchant API: full (vnp_TransactionType 02) or
