@@ -16,9 +16,11 @@ from flask_login import current_user
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.order_forms import action_form
+from marketplace.models import OrderStatus
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.ordering import orders
 from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed
+from marketplace.services.returns import return_queries
 from marketplace.web import unit_of_work
 from marketplace.web.htmx import htmx_current_url, htmx_target, render_htmx
 
@@ -51,7 +53,8 @@ def list_orders(shop):
 @bp.get("/orders/<uuid:order_id>")
 @shop_required
 def view_order(shop, order_id: uuid.UUID):
-    """Shop owner: one of the shop's orders with lines, buyer's address, timeline and actions."""
+    """Shop owner: one of the shop's orders with lines, buyer's address, timeline, actions, and its returns
+    and refunds."""
     return _render(orders.get_shop_order(shop, order_id))
 
 
@@ -125,7 +128,11 @@ def _render(order, submitted: dict | None = None, notice: str | None = None, err
                                oob_tabs=True, status=_tab_from_referrer(), **context)
     if target == PANEL:
         return render_template("seller/partials/_order_panel.html", **context)
-    return render_template("seller/order.html", **context)
+    # What came after the sale: the buyer's returns (only a delivered order has any) and the refunds.
+    return render_template("seller/order.html", **context,
+                           order_returns=return_queries.returns_of_order(order.id) if order.delivered_at else [],
+                           order_refunds=return_queries.refunds_of_order(order.id)
+                           if order.status is not OrderStatus.AWAITING_PAYMENT else [])
 
 
 def _tab_from_referrer():

@@ -82,6 +82,27 @@ def test_the_seller_accepts_the_buyer_ships_the_seller_receives_and_the_buyer_is
     assert request.status == "REFUNDED" and request.restock is True
     login(client, delivered["buyer"])
     assert "Refund of" in client.get(f"/orders/{delivered['order'].id}").get_data(as_text=True)
+    # the seller sees both on the order's own page, the return linked to its page
+    login(client, delivered["seller"])
+    order_page = client.get(f"/seller/orders/{delivered['order'].id}").get_data(as_text=True)
+    assert "Returns and refunds" in order_page and f"/seller/returns/{request.id}" in order_page
+    assert request.number in order_page and 'data-return-status="REFUNDED"' in order_page
+    assert "Refund of" in order_page
+
+
+def test_the_seller_order_page_shows_a_return_waiting_for_an_answer(client, delivered):
+    login(client, delivered["buyer"])
+    _ask(client, delivered)
+    request = db.session.scalar(select(ReturnRequest))
+    login(client, delivered["seller"])
+    page = client.get(f"/seller/orders/{delivered['order'].id}").get_data(as_text=True)
+    assert f"/seller/returns/{request.id}" in page and 'data-return-status="REQUESTED"' in page
+    assert "Answer by" in page and 'data-testid="order-refund"' not in page
+
+
+def test_a_seller_order_page_without_returns_has_no_such_section(client, delivered):
+    login(client, delivered["seller"])
+    assert "Returns and refunds" not in client.get(f"/seller/orders/{delivered['order'].id}").get_data(as_text=True)
 
 
 def test_a_refusal_needs_a_reason_then_the_buyer_disputes_and_the_admin_decides(client, delivered):
