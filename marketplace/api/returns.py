@@ -1,5 +1,5 @@
-"""API: the buyer's returns — ask to return lines of a delivered order, list and read returns, give the
-tracking number, withdraw, dispute a refusal. Another user's order or return is 404; a move the
+"""API: the buyer's returns — ask to return lines of a delivered order, add its photos (the one multipart body
+of this area), list and read returns, give the tracking number, withdraw, dispute a refusal. Another user's order or return is 404; a move the
 return's status does not allow is 409; bad input 422 with the field."""
 import uuid
 
@@ -8,8 +8,12 @@ from flask_login import current_user
 from spectree import Response
 
 from marketplace.api import bp
+from marketplace.api.errors import takes_files
 from marketplace.api.schemas import ErrorOut
-from marketplace.api.schemas.returns import DisputeIn, ReturnIn, ReturnListOut, ReturnOut, ReturnsQuery, TrackingIn
+from marketplace.api.schemas.returns import (
+    DisputeIn, ReturnImagesIn, ReturnIn, ReturnListOut, ReturnOut, ReturnsQuery, TrackingIn,
+)
+from marketplace.api.schemas.uploads import read_all
 from marketplace.api.spec import SESSION, SESSION_CSRF, spec
 from marketplace.services.ordering import orders
 from marketplace.services.returns import return_queries, returns
@@ -40,7 +44,7 @@ def list_order_returns(order_id: uuid.UUID):
                tags=["returns"], security=SESSION_CSRF)
 def create_return(order_id: uuid.UUID):
     """Signed-in users: ask to return units of their DELIVERED or COMPLETED order within RETURN_WINDOW_DAYS
-    of delivery (photos: on the web page)."""
+    of delivery (then its photos: POST /returns/{id}/images)."""
     body = request.context.json
     quantities: dict = {}
     for line in body.lines:
@@ -66,6 +70,21 @@ def list_returns():
 def get_return(return_id: uuid.UUID):
     """Signed-in users: one of their returns with lines, photos, timeline and refunds."""
     return _out(return_id), 200
+
+
+@bp.post("/returns/<uuid:return_id>/images")
+@takes_files
+@login_required
+@spec.validate(form=ReturnImagesIn, resp=Response(HTTP_201=ReturnOut, HTTP_401=ErrorOut, HTTP_404=ErrorOut,
+                                                  HTTP_409=ErrorOut, HTTP_413=ErrorOut, HTTP_415=ErrorOut,
+                                                  HTTP_422=ErrorOut),
+               tags=["returns"], security=SESSION_CSRF)
+def add_return_images(return_id: uuid.UUID):
+    """Signed-in users: add photos to their return until the seller answers it (multipart/form-data, parts
+    named `images`; 409 once answered). The web form's rules: at most 5 photos per return, each a real
+    JPEG, PNG, WebP or GIF up to 5 MB (re-encoded as WebP); a refused request stores nothing."""
+    returns.add_images(current_user, return_id, read_all(request.context.form.images))
+    return _out(return_id), 201
 
 
 @bp.post("/returns/<uuid:return_id>/tracking")

@@ -83,6 +83,48 @@ def test_someone_elses_order_and_return_are_404(client, delivered):
 def test_the_openapi_document_describes_the_returns_calls(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/api/v1/orders/{order_id}/returns", "/api/v1/returns", "/api/v1/returns/{return_id}",
-                 "/api/v1/returns/{return_id}/tracking", "/api/v1/returns/{return_id}/cancel",
+                 "/api/v1/returns/{return_id}/tracking", "/api/v1/returns/{return_id}/cancel", "/api/v1/returns/{return_id}/images",
                  "/api/v1/returns/{return_id}/dispute"):
         assert path in paths, sorted(paths)
+
+
+def _photos(client, return_id, count=1, data=None, **kwargs):
+    from tests.integration.test_api_uploads import files
+    from tests.reviews_support import png_bytes
+
+    return client.post(f"/api/v1/returns/{return_id}/images",
+                       data=data if data is not None else {"images": files(*[png_bytes()] * count)},
+                       content_type="multipart/form-data", **kwargs)
+
+
+def test_the_app_adds_photos_to_its_return_until_the_seller_answers(client, delivered, temp_storage):
+    from tests.seller_support import stored_files
+
+    body = _ask(client, delivered).get_json()
+    added = _photos(client, body["id"], count=2)
+    assert added.status_code == 201, added.get_json()
+    assert len(added.get_json()["image_urls"]) == 2 and len(stored_files(temp_storage)) == 4  # each and its thumbnail
+    more = _photos(client, body["id"], count=3).get_json()["image_urls"]
+    assert len(more) == 5 and more[:2] == added.get_json()["image_urls"]  # kept in their order
+    assert client.get(f"/api/v1/returns/{body['id']}").get_json()["image_urls"] == more
+    # a sixth is refused, and nothing more is stored
+    assert "at most 5 photos" in api_error(_photos(client, body["id"]), 422, "too_many_images")["message"]
+    assert len(stored_files(temp_storage)) == 10
+    # the seller answers: no more photos
+    request = db.session.get(ReturnRequest, body["id"])
+    returns.accept(delivered["seller"], request.id)
+    db.session.commit()
+    api_error(_photos(client, body["id"]), 409, "return_not_allowed")
+
+
+def test_bad_photos_are_refused_and_change_nothing(client, delivered, temp_storage):
+    from tests.seller_support import stored_files
+
+    body = _ask(client, delivered).get_json()
+    assert "images" in api_error(_photos(client, body["id"], data={"note": "no files"}), 422)["fields"]
+    not_a_picture = {"images": [(__import__("io").BytesIO(b"not a picture"), "x.png", "image/png")]}
+    api_error(_photos(client, body["id"], data=not_a_picture), 422)
+    api_error(client.post(f"/api/v1/returns/{body['id']}/images", json={"images": []}), 415)
+    assert stored_files(temp_storage) == [] and client.get(f"/api/v1/returns/{body['id']}").get_json()["image_urls"] == []
+    login(client, make_user())
+    api_error(_photos(client, body["id"]), 404)

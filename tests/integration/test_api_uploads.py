@@ -1,4 +1,5 @@
-"""JSON API uploads: photos of your own review and your avatar, the only multipart bodies of the API.
+"""JSON API uploads: photos of your own review and your avatar (and of your return: test_api_returns.py), the
+API's multipart bodies.
 
 Each goes through the web form's service (services/reviews/reviews.py, services/accounts/profile.py), so the same
 rules and messages apply; a refused upload leaves storage and database as they were.
@@ -297,7 +298,7 @@ def test_the_avatar_cannot_be_removed_as_on_the_web(person):
 
 def test_only_the_upload_views_take_multipart(app):
     marked = {endpoint for endpoint in app.view_functions if view_takes_files(endpoint)}
-    assert marked == {"api.add_review_images", "api.set_avatar"}
+    assert marked == {"api.add_review_images", "api.add_return_images", "api.set_avatar"}
 
 
 def test_other_routes_still_refuse_multipart(person):

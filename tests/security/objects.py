@@ -228,6 +228,13 @@ def _return_tracking(w):
     return made
 
 
+def _return_photos(w):
+    # Not an image, as for review photos: the owner's upload is refused by content (422) after the access check.
+    made = _return(w)
+    made.files = {"images": [(b"not an image", "photo.png")]}
+    return made
+
+
 def _returnable_order(w):
     order = make_order(w.buyer_a, w.product_a, status=OrderStatus.DELIVERED, delivered_at=utcnow(),
                        ship_line1="42 Secret Street")
@@ -287,6 +294,7 @@ OBJECTS: dict[str, Target] = {
     "returns.cancel_return": Target(BUYER, _return),
     "returns.dispute_return": Target(BUYER, _return),
     "api.list_order_returns": Target(BUYER, _returnable_order),
+    "api.add_return_images": Target(BUYER, _return_photos),
     "api.create_return": Target(BUYER, _returnable_order),
     "api.get_return": Target(BUYER, _return),
     "api.give_return_tracking": Target(BUYER, _return_tracking),

@@ -97,6 +97,15 @@ def _api_review_images(w):
     return Upload(w["buyer"], f"/api/v1/reviews/{w['review'].id}/images", "images", {})
 
 
+def _api_return_images(w):
+    from marketplace.services.returns import returns
+
+    order = db.session.get(Order, w["line"].order_id)
+    order.delivered_at = utcnow()  # within the return window
+    request = returns.request_return(w["buyer"], order.id, {w["line"].id: 1}, "DAMAGED", "Broken")
+    return Upload(w["buyer"], f"/api/v1/returns/{request.id}/images", "images", {})
+
+
 def _api_avatar(w):
     return Upload(w["buyer"], "/api/v1/profile/avatar", "avatar", {}, method="PUT")
 
@@ -112,6 +121,7 @@ UPLOADS: dict[str, tuple[Callable, str | None]] = {
     "reviews.edit_review": (_edit_review, "reviews/edit.html"),
     "returns.new_return": (_new_return, "returns/new.html"),
     "api.add_review_images": (_api_review_images, None),
+    "api.add_return_images": (_api_return_images, None),
     "api.set_avatar": (_api_avatar, None),
 }
 

@@ -4,7 +4,8 @@ import uuid
 from pydantic import Field
 
 from marketplace.api.schemas import ApiModel, Moment, multi_line, one_line, whole
-from marketplace.services.returns.returns import DETAILS_MAX, TEXT_MAX, TRACKING_MAX
+from marketplace.api.schemas.uploads import FilesIn, UploadedFiles
+from marketplace.services.returns.returns import DETAILS_MAX, IMAGES_MAX, TEXT_MAX, TRACKING_MAX
 from marketplace.storage import media_url
 
 
@@ -18,6 +19,15 @@ class ReturnIn(ApiModel):
     reason: one_line(20) = Field(description="DAMAGED, WRONG_ITEM, NOT_AS_DESCRIBED, MISSING_PARTS, CHANGED_MIND or "
                                              "OTHER. The whole order back for one of the first four refunds shipping too")
     details: multi_line(DETAILS_MAX) | None = None
+
+
+class ReturnImagesIn(FilesIn):
+    """multipart/form-data: the photos to add, each a part named `images`."""
+
+    images: UploadedFiles = Field(
+        description=f"JPEG, PNG, WebP or GIF files, up to 5 MB each; a return holds at most {IMAGES_MAX} photos "
+                    "in all. They are stored re-encoded as WebP, without their metadata.",
+    )
 
 
 class TrackingIn(ApiModel):

@@ -325,6 +325,25 @@ def give_tracking(buyer: User, return_id: uuid.UUID, tracking_number: str | None
     return _move(request, order, buyer, R.BUYER, Action.SHIP_BACK, note=f"Tracking number: {tracking}")
 
 
+def add_images(buyer: User, return_id: uuid.UUID, images: Iterable[bytes]) -> ReturnRequest:
+    """The buyer adds photos to their return while the seller has not answered (REQUESTED): the app sends
+    them after the request itself. The same rules as at the request: at most IMAGES_MAX in all, each a real
+    picture; a refused request stores nothing."""
+    request, _order = _locked_return(return_id, buyer, R.BUYER)
+    if request.status != S.REQUESTED.value:
+        raise ReturnNotAllowed(_("Photos can be added only until the seller answers."))
+    images = list(images)
+    if not images:
+        raise ValidationFailed(_("Choose at least one photo."), field="images", code="required")
+    if len(request.images) + len(images) > IMAGES_MAX:
+        raise ValidationFailed(_("A return can have at most %(limit)s photos.", limit=IMAGES_MAX), field="images",
+                               code="too_many_images")
+    first = len(request.images)
+    request.images.extend(ReturnImage(key=image.key, position=first + i) for i, image in enumerate(_store_images(images)))
+    db.session.flush()
+    return request
+
+
 def cancel(buyer: User, return_id: uuid.UUID) -> ReturnRequest:
     """The buyer withdraws the return before sending it back; its units are free again."""
     request, order = _locked_return(return_id, buyer, R.BUYER)
