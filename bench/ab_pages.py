@@ -2,7 +2,7 @@
 alternating batches.
 
     .venv/bin/python bench/ab_pages.py category /work/wt-before:mp_bench_before /work/main:mp_bench
-        [--batches 20] [--size 15] [--page-cache]
+        [--batches 20] [--size 15] [--page-cache] [--skip 0]
 
 Each TREE:DATABASE gets a worker process (the tree's own code and that database, the production
 settings run.py gives gunicorn, pinned to one core), which draws the same requests from the same seed
@@ -89,6 +89,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=15)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--page-cache", action="store_true", help="leave the page cache on (home, search: its hits)")
+    parser.add_argument("--skip", type=int, default=0, help="leave the first SKIP batches out of the figures (while "
+                                                           "the per-process caches, cards and listings, fill)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     count = 30 + args.batches * args.size
@@ -119,6 +121,7 @@ def main() -> None:
     for process in workers:
         process.stdin.close()
         process.wait()
+    times = [spent[args.skip:] for spent in times]
     for spec, spent in zip(args.trees, times):
         ratios = [mine / first for mine, first in zip(spent, times[0])]
         print(f"{args.kind:8s} {spec:40s} median {statistics.median(spent):6.2f} ms CPU/request  "

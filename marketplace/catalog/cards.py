@@ -9,8 +9,9 @@ so a page of 24 unseen cards cost 2 ms, most of a cold listing or search. Two th
   format string; a card is that string filled with its own values, escaped as Jinja escapes them.
   The result is the macro's, byte for byte (tests/integration/test_product_cards.py), for a third
   of the cost;
-- each card's HTML is memoized: a ProductCard is an immutable value holding everything the card
-  shows, and the same popular products come back page after page.
+- each card's HTML is memoized (a least-recently-used cache of CARD_CACHE_SIZE): a ProductCard is an
+  immutable value holding everything the card shows, and the same popular products come back page
+  after page.
 
 The heart beside each card belongs to the person asking and is added per request (wishlist/state.py).
 """
@@ -23,13 +24,17 @@ from markupsafe import Markup, escape
 from marketplace.catalog import bp
 from marketplace.catalog.views import product_url
 from marketplace.money import current_currency, format_money
+from marketplace.services.catalog.storefront_cache import Lru
 from marketplace.storage import get_storage
 from marketplace.web.i18n import gettext_catalog, locale_code
 from marketplace.web.templating import static_url
 from marketplace.wishlist.state import card_hearts
 
 _CARDS = "rendered_cards"
-CARD_CACHE_SIZE = 8192
+# Cards kept per process, least recently shown out first. A million-product catalogue's category pages
+# show tens of thousands of different cards; at about 2 KB each (the HTML and the card it was made from)
+# this many is some 60 MB a process, and half the cards of a new page come from it (bench/README.md).
+CARD_CACHE_SIZE = 32_768
 _SHAPES = "product_card_shapes"
 _FIELDS = ("href", "image", "title", "price", "rating", "sold", "shop")  # the macro's arguments but the count
 
@@ -39,16 +44,15 @@ def product_cards(cards) -> list[Markup]:
     """The HTML of a list of listing cards (services.catalog ProductCard), each with its heart."""
     cache = current_app.extensions.get(_CARDS)
     if cache is None:
-        cache = current_app.extensions[_CARDS] = {}
+        cache = current_app.extensions[_CARDS] = Lru(CARD_CACHE_SIZE)
     root, locale, writer, rendered = request.script_root, locale_code(), None, []
     for card in cards:
         key = (card, root, locale)
         html = cache.get(key)
         if html is None:
-            if len(cache) >= CARD_CACHE_SIZE:
-                cache.clear()
             writer = writer or CardWriter()
-            html = cache[key] = writer.card(card)
+            html = writer.card(card)
+            cache.put(key, html)
         rendered.append(html)
     return [Markup(f'<div class="product-card-slot">{html}{heart}</div>') for html, heart in zip(rendered, card_hearts(cards))]
 

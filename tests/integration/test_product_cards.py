@@ -53,3 +53,24 @@ def test_the_cards_grouping_is_the_number_filters(app, lang):
         for sold in (0, 7, 999, 1000, 1234567, 10**9):
             html = writer.card(card("Ấm", 0)._replace(sold_count=sold))
             assert f"{format_decimal(sold, locale=lang)}</span>" in html or f"<span>{format_decimal(sold, locale=lang)} " in html
+
+
+def test_the_card_memo_keeps_the_cards_shown_lately_when_it_is_full(app, monkeypatch):
+    """A full memo lets the least recently shown card go, not every card: on a million-product catalogue
+    the cards a new page shows come half from it (bench/README.md)."""
+    from marketplace.catalog import cards as cards_module
+
+    monkeypatch.setattr(cards_module, "CARD_CACHE_SIZE", 3)
+    app.extensions.pop("rendered_cards", None)
+    rendered = []
+    monkeypatch.setattr(CardWriter, "card", lambda self, c: rendered.append(c.title) or f"<p>{c.title}</p>")
+    a, b, c, d = (card(title, 0) for title in "abcd")
+    try:
+        with app.app_context(), app.test_request_context("/c/x?lang=en"):
+            product_cards([a, b, c])
+            product_cards([a])  # shown again: now the most recent
+            product_cards([d])  # the memo is full: b, the least recently shown, goes
+            product_cards([a, c, d, b])
+    finally:
+        app.extensions.pop("rendered_cards", None)
+    assert rendered == ["a", "b", "c", "d", "b"]
