@@ -141,9 +141,14 @@ def test_seed_bench_builds_every_index_and_foreign_key_it_set_aside_again(temp_s
     assert _foreign_keys(BULK_TABLES) == keys
 
 
-def test_a_load_without_indexes_still_cannot_leave_duplicates(temp_storage):
-    """A unique index that is not a constraint (one SKU per shop) is set aside during the load; building
-    it again refuses the duplicate the load let in."""
+@pytest.mark.parametrize(("product_id", "sku", "refused", "by"), [
+    # a unique index that is not a constraint (one SKU per shop): building it again refuses the duplicate
+    ("product_id", "sku", "UniqueViolation", "uq_product_variants_shop_sku"),
+    # a foreign key: adding it again checks every row loaded
+    ("gen_random_uuid()", "sku || '-x'", "ForeignKeyViolation", "fk_product_variants_product_id_products"),
+])
+def test_a_load_without_its_indexes_and_keys_still_cannot_leave_a_bad_row(temp_storage, product_id, sku, refused, by):
+    """What the load sets aside checks the loaded rows when it comes back, before anything commits."""
     import psycopg2.errors
 
     from marketplace.seed.bench import built_after_loading
@@ -152,31 +157,12 @@ def test_a_load_without_indexes_still_cannot_leave_duplicates(temp_storage):
     variant = make_product().variants[0]
     db.session.flush()
     cursor = db.session.connection().connection.driver_connection.cursor()
-    with pytest.raises(psycopg2.errors.UniqueViolation, match="uq_product_variants_shop_sku"):
+    with pytest.raises(getattr(psycopg2.errors, refused), match=by):
         with built_after_loading(cursor, ("product_variants",)):
-            cursor.execute("""INSERT INTO product_variants (id, product_id, shop_id, sku, options, name, price, stock,
-                                                            position, created_at)
-                              SELECT gen_random_uuid(), product_id, shop_id, sku, options, name || ' again', price,
-                                     stock, position + 1, created_at FROM product_variants WHERE id = %s""",
-                           (variant.id,))
-
-
-def test_a_load_without_foreign_keys_still_cannot_leave_a_dangling_reference(temp_storage):
-    """The foreign keys are set aside during the load too; adding them again checks every row loaded."""
-    import psycopg2.errors
-
-    from marketplace.seed.bench import built_after_loading
-    from tests.factories import make_product
-
-    variant = make_product().variants[0]
-    db.session.flush()
-    cursor = db.session.connection().connection.driver_connection.cursor()
-    with pytest.raises(psycopg2.errors.ForeignKeyViolation, match="fk_product_variants_product_id_products"):
-        with built_after_loading(cursor, ("product_variants",)):
-            cursor.execute("""INSERT INTO product_variants (id, product_id, shop_id, sku, options, name, price, stock,
-                                                            position, created_at)
-                              SELECT gen_random_uuid(), gen_random_uuid(), shop_id, sku || '-x', options, name, price,
-                                     stock, position + 1, created_at FROM product_variants WHERE id = %s""",
+            cursor.execute(f"""INSERT INTO product_variants (id, product_id, shop_id, sku, options, name, price, stock,
+                                                             position, created_at)
+                               SELECT gen_random_uuid(), {product_id}, shop_id, {sku}, options, name || ' again',
+                                      price, stock, position + 1, created_at FROM product_variants WHERE id = %s""",
                            (variant.id,))
 
 
