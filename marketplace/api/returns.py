@@ -1,6 +1,7 @@
-"""API: the buyer's returns — ask to return lines of a delivered order, add its photos (the one multipart body
-of this area), list and read returns, give the tracking number, withdraw, dispute a refusal. Another user's order or return is 404; a move the
-return's status does not allow is 409; bad input 422 with the field."""
+"""API: the buyer's returns — ask to return lines of a delivered order, add its photos (the one multipart
+body of this area), list and read returns, give the tracking number, withdraw, dispute a refusal.
+Another user's order or return is 404; a move the return's status does not allow is 409; bad input 422
+with the field."""
 import uuid
 
 from flask import request

@@ -13,10 +13,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.models import OrderStatus
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.order_forms import action_form
-from marketplace.models import OrderStatus
 from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.ordering import orders
 from marketplace.services.ordering.orders import ActorRole, TransitionNotAllowed

@@ -1,5 +1,7 @@
 """JSON API of returns: POST/GET /orders/{id}/returns, GET /returns, GET /returns/{id}, POST
-/returns/{id}/tracking, /cancel, /dispute; the order JSON's refunded amounts."""
+/returns/{id}/tracking, /cancel, /dispute, /images; the order JSON's refunded amounts."""
+import io
+
 import pytest
 from sqlalchemy import select
 
@@ -83,7 +85,8 @@ def test_someone_elses_order_and_return_are_404(client, delivered):
 def test_the_openapi_document_describes_the_returns_calls(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/api/v1/orders/{order_id}/returns", "/api/v1/returns", "/api/v1/returns/{return_id}",
-                 "/api/v1/returns/{return_id}/tracking", "/api/v1/returns/{return_id}/cancel", "/api/v1/returns/{return_id}/images",
+                 "/api/v1/returns/{return_id}/tracking", "/api/v1/returns/{return_id}/cancel",
+                 "/api/v1/returns/{return_id}/images",
                  "/api/v1/returns/{return_id}/dispute"):
         assert path in paths, sorted(paths)
 
@@ -122,9 +125,10 @@ def test_bad_photos_are_refused_and_change_nothing(client, delivered, temp_stora
 
     body = _ask(client, delivered).get_json()
     assert "images" in api_error(_photos(client, body["id"], data={"note": "no files"}), 422)["fields"]
-    not_a_picture = {"images": [(__import__("io").BytesIO(b"not a picture"), "x.png", "image/png")]}
+    not_a_picture = {"images": [(io.BytesIO(b"not a picture"), "x.png", "image/png")]}
     api_error(_photos(client, body["id"], data=not_a_picture), 422)
     api_error(client.post(f"/api/v1/returns/{body['id']}/images", json={"images": []}), 415)
-    assert stored_files(temp_storage) == [] and client.get(f"/api/v1/returns/{body['id']}").get_json()["image_urls"] == []
+    assert stored_files(temp_storage) == []
+    assert client.get(f"/api/v1/returns/{body['id']}").get_json()["image_urls"] == []
     login(client, make_user())
     api_error(_photos(client, body["id"]), 404)

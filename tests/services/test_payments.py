@@ -133,8 +133,9 @@ def test_paid_after_the_expiry_is_refunded_and_the_buyer_told(app):
 
 def _entries(kind: str) -> list[int]:
     """The amounts posted to the account `kind`, in order."""
-    return list(db.session.scalars(select(LedgerEntry.amount).join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
-                                   .where(LedgerAccount.kind == kind).order_by(LedgerEntry.id)))
+    return list(db.session.scalars(
+        select(LedgerEntry.amount).join(LedgerAccount, LedgerAccount.id == LedgerEntry.account_id)
+        .where(LedgerAccount.kind == kind).order_by(LedgerEntry.id)))
 
 
 def test_an_order_an_admin_cancelled_while_its_checkout_waited_is_refunded_when_the_rest_is_paid(app):

@@ -339,7 +339,8 @@ def add_images(buyer: User, return_id: uuid.UUID, images: Iterable[bytes]) -> Re
         raise ValidationFailed(_("A return can have at most %(limit)s photos.", limit=IMAGES_MAX), field="images",
                                code="too_many_images")
     first = len(request.images)
-    request.images.extend(ReturnImage(key=image.key, position=first + i) for i, image in enumerate(_store_images(images)))
+    stored = _store_images(images)
+    request.images.extend(ReturnImage(key=image.key, position=first + i) for i, image in enumerate(stored))
     db.session.flush()
     return request
 
