@@ -141,6 +141,22 @@ def test_seed_bench_builds_every_index_and_foreign_key_it_set_aside_again(temp_s
     assert _foreign_keys(BULK_TABLES) == keys
 
 
+def test_complete_bench_adds_the_people_to_a_catalog_built_without_them(temp_storage):
+    """The older seed-bench built the catalog alone: the same command then adds buyers and orders, with the
+    bulk tables' indexes and keys set aside and back, as seed-bench does."""
+    from marketplace.models import Order
+    from marketplace.seed.bench import BULK_TABLES, complete_bench, has_bench_people, seed_bench
+
+    indexes, keys = _index_definitions(BULK_TABLES), _foreign_keys(BULK_TABLES)
+    seed_bench(products=300, shops=5, buyers=0, orders=0, password_hash="x", echo=lambda *_: None)
+    assert not has_bench_people() and count(Order) == 0
+    made = complete_bench("y", buyers=20, orders=60, echo=lambda *_: None)
+    assert has_bench_people() and count(Order) == made["orders"] == 60
+    assert _index_definitions(BULK_TABLES) == indexes and _foreign_keys(BULK_TABLES) == keys
+    with pytest.raises(RuntimeError, match="already has its buyers"):
+        complete_bench("y", buyers=20, orders=60, echo=lambda *_: None)
+
+
 @pytest.mark.parametrize(("product_id", "sku", "refused", "by"), [
     # a unique index that is not a constraint (one SKU per shop): building it again refuses the duplicate
     ("product_id", "sku", "UniqueViolation", "uq_product_variants_shop_sku"),
