@@ -31,7 +31,7 @@ FOLD_FROM = "àÀáÁảẢãÃạẠăĂằẰắẮẳẲẵẴặẶâÂầ�
 FOLD_TO = "aAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAeEeEeEeEeEeEeEeEeEeEeEeEeEeEiIiIiIiIiIiIiIiIoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOuUuUuUuUuUuUuUuUuUuUuUuUuUuUyYyYyYyYyYyYdDcCcCnNnNsSsSzZzZzZlL"
 BY_LIST = f"lower(translate(value, '{FOLD_FROM}', '{FOLD_TO}'))"
 # The combining diacritical marks and their supplements (U+0300-036F, 1AB0-1AFF, 1DC0-1DFF, 20D0-20FF,
-# FE20-FE2F), written as escapes: PostgreSQL's regular expressions read \uXXXX.
+# FE20-FE2F), written as \u escapes with four hex digits, which PostgreSQL's regular expressions read.
 MARKS = r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 BY_DECOMPOSITION = (f"lower(normalize(regexp_replace(normalize(translate(value, 'đĐøØłŁ', 'dDoOlL'), NFD), "
                     f"'{MARKS}', '', 'g'), NFC))")
