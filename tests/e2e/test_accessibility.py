@@ -5,7 +5,8 @@ Pages covered (PAGES below): home, category, search, product, cart, checkout, th
 register, the seller dashboard, the seller's product form, the seller's balance and statements, the
 admin dashboard, the admin's payouts, commission and trial balance pages, the 404 page, an unpaid
 online checkout's page (its payment box: "Pay now", the time left, "Cancel the orders"), and the
-returns pages (the buyer's form, list and return; the seller's list and return; the admin's queues).
+returns pages (the buyer's form, list and return; the seller's list and return, and the order with its
+returns; the admin's queues).
 """
 from datetime import timedelta
 
@@ -51,7 +52,8 @@ def _world(live_app) -> dict:
         return {"product": f"/p/{products[0].id}", "order": f"/orders/{order.id}",
                 "unpaid": f"/checkout/done/{unpaid.checkout_id}",
                 "buyer": buyer.email, "seller": seller.email, "admin": admin.email,
-                "return_form": f"/orders/{delivered.id}/return", "return": returned.id}
+                "return_form": f"/orders/{delivered.id}/return", "return": returned.id,
+                "seller_order": f"/seller/orders/{delivered.id}"}
 
 
 def _log_in(page, login: str) -> None:
@@ -79,7 +81,7 @@ def test_pages_pass_axe(browser, live_server, live_app, viewport):
         world["buyer"]: ["/cart", "/checkout", "/orders", world["order"], world["unpaid"], world["return_form"], "/returns",
                          f"/returns/{world['return']}"],
         world["seller"]: ["/seller/", "/seller/products/new", "/seller/balance", "/seller/statements", "/seller/returns",
-                          f"/seller/returns/{world['return']}"],
+                          f"/seller/returns/{world['return']}", world["seller_order"]],
         world["admin"]: ["/admin/", "/admin/payouts", "/admin/commission", "/admin/ledger", "/admin/returns",
                          f"/admin/returns/{world['return']}", "/admin/refunds"],
     }
