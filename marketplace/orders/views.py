@@ -128,9 +128,7 @@ def _render(order, cancel_form: BuyerCancelForm | None = None, notice: str | Non
         "payment": (payments.payment_of_checkout(current_user, order.checkout_id)
                     if order.status is OrderStatus.AWAITING_PAYMENT else None),
         "can_return": returns.can_request(order) and bool(return_queries.returnable_lines(order)),
-        "order_returns": return_queries.returns_of_order(order.id) if order.delivered_at else [],
-        "order_refunds": return_queries.refunds_of_order(order.id) if order.status is not OrderStatus.AWAITING_PAYMENT
-        else [],
+        "after_sale": return_queries.after_sale(order),
     }
     if htmx_target() == PANEL:
         return render_template("orders/partials/_order_panel.html", **context)

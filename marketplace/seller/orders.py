@@ -13,7 +13,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.models import OrderStatus
 from marketplace.seller import bp
 from marketplace.seller.access import shop_required
 from marketplace.seller.order_forms import action_form
@@ -128,11 +127,7 @@ def _render(order, submitted: dict | None = None, notice: str | None = None, err
                                oob_tabs=True, status=_tab_from_referrer(), **context)
     if target == PANEL:
         return render_template("seller/partials/_order_panel.html", **context)
-    # What came after the sale: the buyer's returns (only a delivered order has any) and the refunds.
-    return render_template("seller/order.html", **context,
-                           order_returns=return_queries.returns_of_order(order.id) if order.delivered_at else [],
-                           order_refunds=return_queries.refunds_of_order(order.id)
-                           if order.status is not OrderStatus.AWAITING_PAYMENT else [])
+    return render_template("seller/order.html", **context, after_sale=return_queries.after_sale(order))
 
 
 def _tab_from_referrer():

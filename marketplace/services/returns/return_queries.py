@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
 from marketplace.models import (
-    Order, OrderItem, Refund, RefundStatus, ReturnRequest, ReturnStatus, Shop, User,
+    Order, OrderItem, OrderStatus, Refund, RefundStatus, ReturnRequest, ReturnStatus, Shop, User,
 )
 from marketplace.services.core.errors import NotFound, ValidationFailed
 from marketplace.services.core.paging import Page, cut, newest_first
@@ -93,6 +93,20 @@ def get_admin_return(return_id: uuid.UUID) -> ReturnDetail:
 def returns_of_order(order_id: uuid.UUID) -> list[ReturnRequest]:
     return list(db.session.scalars(select(ReturnRequest).where(ReturnRequest.order_id == order_id)
                                    .order_by(ReturnRequest.created_at.desc())))
+
+
+@dataclass(frozen=True)
+class AfterSale:
+    returns: list[ReturnRequest]
+    refunds: list[Refund]
+
+
+def after_sale(order: Order) -> AfterSale:
+    """What came after the sale, as the buyer's and the seller's order pages show it: the order's returns
+    (only a delivered order has any) and its refunds (none while it awaits its payment); no statement for
+    what cannot exist."""
+    return AfterSale(returns=returns_of_order(order.id) if order.delivered_at else [],
+                     refunds=refunds_of_order(order.id) if order.status is not OrderStatus.AWAITING_PAYMENT else [])
 
 
 def returnable_lines(order: Order) -> list[tuple[OrderItem, int]]:
