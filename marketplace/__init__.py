@@ -4,13 +4,18 @@ from pathlib import Path
 from flask import Flask
 
 from config import Config, ProductionConfig, config_from_env
+from marketplace.web.translated_templates import TranslatedEnvironment
+
+
+class Marketplace(Flask):
+    jinja_environment = TranslatedEnvironment  # templates compiled per language, their messages translated in
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
     config = config or config_from_env()
     if issubclass(config, ProductionConfig):
         config.check()
-    app = Flask(
+    app = Marketplace(
         __name__,
         instance_path=str(Path(__file__).resolve().parent.parent / "instance"),
         template_folder="../templates",

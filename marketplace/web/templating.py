@@ -3,6 +3,7 @@ from datetime import date, datetime, timezone
 
 from babel.numbers import format_decimal
 from flask import Flask, current_app, render_template, request
+from flask_babel import force_locale
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -80,11 +81,14 @@ def _stand_in(name: str) -> str:
 
 
 def compile_templates(app: Flask) -> int:
-    """Compile every template now (gunicorn's master, before it forks: each worker, recycled ones
-    included, starts with them compiled instead of compiling on its first requests)."""
+    """Compile every template in every language now (gunicorn's master, before it forks: each worker,
+    recycled ones included, starts with them compiled instead of compiling on its first requests)."""
     names = app.jinja_env.list_templates(extensions=["html"])
-    for name in names:
-        app.jinja_env.get_template(name)
+    with app.app_context():
+        for code in app.config["LOCALES"]:
+            with force_locale(code):
+                for name in names:
+                    app.jinja_env.get_template(name)
     return len(names)
 
 
