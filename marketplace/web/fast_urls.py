@@ -13,6 +13,7 @@ import re
 import uuid
 
 from flask import has_request_context, request, url_for
+from werkzeug.routing import BuildError
 
 _SAFE = re.compile(r"[A-Za-z0-9._~-]+(?:/[A-Za-z0-9._~-]+)*\Z")  # left as is by url_for in a path
 # (endpoint, script root, argument names) -> (literal pieces, argument order) or None (not templatable)
@@ -29,8 +30,11 @@ def _marker(index: int, sample: object) -> object:
 
 def _template(endpoint: str, names: tuple[str, ...], values: dict):
     markers = {name: str(_marker(i, values[name])) for i, name in enumerate(names)}
-    built = url_for(endpoint, **{n: (uuid.UUID(m) if isinstance(values[n], uuid.UUID) else m)
-                                 for n, m in markers.items()})
+    try:
+        built = url_for(endpoint, **{n: (uuid.UUID(m) if isinstance(values[n], uuid.UUID) else m)
+                                     for n, m in markers.items()})
+    except (BuildError, ValueError):
+        return None  # a converter that takes no text (a number), or no such rule: url_for says so itself
     if "?" in built or any(built.count(m) != 1 for m in markers.values()):
         return None
     positions = sorted((built.index(m), n) for n, m in markers.items())
@@ -64,3 +68,14 @@ def fast_url(endpoint: str, **values) -> str:
         out.append(text)
         out.append(piece)
     return "".join(out)
+
+
+def template_url_for(endpoint: str, **values) -> str:
+    """The templates' `url_for`: `fast_url` when every value is a UUID or text (a product page builds
+    some 25 URLs: about 0.3 ms through url_for), else url_for itself. A relative endpoint (".view")
+    depends on the request's blueprint, and url_for's own options (`_external`, `_anchor`…) on more
+    than the rule: both go to url_for."""
+    if endpoint.startswith(".") or not all(type(v) is str or type(v) is uuid.UUID for v in values.values()) \
+            or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    return fast_url(endpoint, **values)
