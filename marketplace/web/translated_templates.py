@@ -14,9 +14,9 @@ Either is marked safe only in an autoescaped template, and `%` on Markup escapes
 newstyle gettext gives, byte for byte (tests/unit/test_translated_templates.py). `ngettext` stays a
 call (its form depends on the number), and so does any call whose message is not a literal.
 
-A template's language is the request's (`web.i18n.locale_code`: a message sent in someone else's
-language, under `force_locale`, gets that language's templates). Templates compiled outside any
-application context are in the default language.
+A template's language is the request's, as its catalog of translations (`web.i18n.gettext_catalog`:
+a message sent in someone else's language, under `force_locale`, gets that language's templates).
+Templates compiled outside any application context keep their calls.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from flask.templating import Environment
 from jinja2 import nodes
 from jinja2.visitor import NodeTransformer
 
-from marketplace.web.i18n import gettext_catalog, locale_code
+from marketplace.web.i18n import gettext_catalog
 
 GETTEXT = frozenset({"_", "gettext"})
 # Every template once per language (185 templates, two languages) with room for the strings compiled
@@ -42,14 +42,17 @@ class TranslatedEnvironment(Environment):
         options.setdefault("cache_size", CACHE_SIZE)
         super().__init__(app, **options)
 
-    def _language(self) -> str:
-        return locale_code() if has_app_context() else self.app.config["DEFAULT_LOCALE"]
+    @staticmethod
+    def _catalog():
+        """The request's translations (web.i18n.gettext_catalog: one attribute read), or None outside an
+        application context. A template is cached and compiled for the catalog it translates from."""
+        return gettext_catalog() if has_app_context() else None
 
     def _load_template(self, name, globals):
         """Jinja's own (jinja2.Environment._load_template), with the language in the cache key."""
         if self.loader is None:
             raise TypeError("no loader for this environment specified")
-        cache_key = (weakref.ref(self.loader), name, self._language())
+        cache_key = (weakref.ref(self.loader), name, self._catalog())
         if self.cache is not None:
             template = self.cache.get(cache_key)
             if template is not None and (not self.auto_reload or template.is_up_to_date):
@@ -62,10 +65,10 @@ class TranslatedEnvironment(Environment):
         return template
 
     def _parse(self, source, name, filename):
-        tree = super()._parse(source, name, filename)
-        if not has_app_context():
+        tree, catalog = super()._parse(source, name, filename), self._catalog()
+        if catalog is None:
             return tree  # no catalog to read: the calls stay calls
-        tree = TranslateConstants(gettext_catalog()).visit(tree)
+        tree = TranslateConstants(catalog).visit(tree)
         tree.set_environment(self)  # the nodes put in are new
         return tree
 
