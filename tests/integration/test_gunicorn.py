@@ -92,6 +92,8 @@ def test_entrypoint_serves_with_gunicorn_and_metrics_add_up_all_workers(served):
     assert "Context impl PostgresqlImpl" in log  # flask db upgrade ran (a no-op at head)
     assert "Booting worker" in log and "Control socket" not in log
     assert re.search(r"compiled \d{2,} templates", log)  # in the master, before the workers fork
+    froze = re.search(r"froze (\d+) objects for the workers", log)  # and its heap frozen (gc.freeze) after them
+    assert froze and int(froze[1]) > 100_000 and log.index("froze") < log.index("Booting worker")
     # No gunicorn access log: the app's JSON line is the only record of a request.
     assert '"GET /health HTTP/1.1" 200' not in log
     assert '"logger": "marketplace.access"' in log
