@@ -2,7 +2,7 @@
 no statement of its own (tests/integration/test_sql_budgets.py)."""
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -12,6 +12,7 @@ from marketplace.seo import head, structured_data
 from marketplace.seo.head import PageMeta, Picture, absolute, canonical, describe, language_versions
 from marketplace.services.core.images import SHARE_SIZE
 from marketplace.storage import media_url
+from marketplace.web.fast_urls import fast_url_for
 
 
 def _site() -> str:
@@ -19,11 +20,11 @@ def _site() -> str:
 
 
 def _home_crumb() -> tuple[str, str]:
-    return (_("Home"), absolute(url_for("shop.home")))
+    return (_("Home"), absolute(fast_url_for("shop.home")))
 
 
 def _category_crumbs(nodes) -> list[tuple[str, str]]:
-    return [(node.name, absolute(url_for("catalog.view_category", slug=node.slug))) for node in nodes]
+    return [(node.name, absolute(fast_url_for("catalog.view_category", slug=node.slug))) for node in nodes]
 
 
 def _picture(image, alt: str) -> Picture | None:
@@ -49,7 +50,7 @@ def product_meta(detail, variant, reviews) -> PageMeta:
     info, currency = detail.product, current_app.config["CURRENCY"]
     path = product_url(info.id, info.title)
     url = absolute(path)
-    shop_url = absolute(url_for("shop.view_shop", slug=detail.shop.slug))
+    shop_url = absolute(fast_url_for("shop.view_shop", slug=detail.shop.slug))
     description = describe(info.description) or _("%(title)s from %(shop)s on %(site)s.", title=info.title,
                                                     shop=detail.shop.name, site=_site())
     image = _picture(detail.image_for(variant), info.title)
@@ -89,7 +90,7 @@ def category_meta(category, breadcrumbs, page) -> PageMeta:
     """A category listing: BreadcrumbList and ItemList; filters and sorts canonicalise to the plain listing
     (and are noindex), a later page (`?cursor=`) to itself. A noindex listing carries no JSON-LD: search
     engines read none from a page they don't index, and most listings asked for are filtered or sorted."""
-    path = url_for("catalog.view_category", slug=category.slug)
+    path = fast_url_for("catalog.view_category", slug=category.slug)
     filtered = head.filtered()
     params = {} if filtered else _cursor()
     noindex = filtered or not (page and page.items)
@@ -115,7 +116,7 @@ def search_meta(q: str, page) -> PageMeta:
     never indexed. Search engines ask sites to keep their own search results out of their index (Google's
     spam policies name "search results pages"); the pages to find are the categories, shops and products
     the sitemaps list. A noindex page carries no JSON-LD and no language versions."""
-    path = url_for("catalog.search")
+    path = fast_url_for("catalog.search")
     params = {"q": q or None, **({} if head.filtered() else _cursor())}
     title = _("Results for “%(q)s”", q=q) if q else _("Search")
     return PageMeta(
@@ -128,7 +129,7 @@ def search_meta(q: str, page) -> PageMeta:
 def shop_meta(shop, header, page) -> PageMeta:
     """A shop's page: OnlineStore with the rating its header shows; its categories and filters canonicalise
     to the plain shop page (and are noindex)."""
-    path = url_for("shop.view_shop", slug=shop.slug)
+    path = fast_url_for("shop.view_shop", slug=shop.slug)
     filtered = head.filtered()
     params = {} if filtered else _cursor()
     noindex = filtered or not header.product_count
@@ -147,8 +148,8 @@ def shop_meta(shop, header, page) -> PageMeta:
 
 def home_meta() -> PageMeta:
     """The home page: WebSite with the SearchAction pointing at the search page."""
-    path = url_for("shop.home")
-    search = absolute(url_for("catalog.search")) + "?q={search_term_string}"
+    path = fast_url_for("shop.home")
+    search = absolute(fast_url_for("catalog.search")) + "?q={search_term_string}"
     return PageMeta(
         title=_site(),
         description=_("Independent shops, one cart, one checkout: clothes, coffee, gadgets and more from shops "

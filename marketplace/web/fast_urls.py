@@ -70,11 +70,11 @@ def fast_url(endpoint: str, **values) -> str:
     return "".join(out)
 
 
-def template_url_for(endpoint: str, **values) -> str:
-    """The templates' `url_for`: `fast_url` when every value is a UUID or text (a product page builds
-    some 25 URLs: about 0.3 ms through url_for), else url_for itself. A relative endpoint (".view")
-    depends on the request's blueprint, and url_for's own options (`_external`, `_anchor`…) on more
-    than the rule: both go to url_for."""
+def fast_url_for(endpoint: str, **values) -> str:
+    """`url_for`, through `fast_url` when every value is a UUID or text: the templates' url_for, and the
+    pages' heads (a product page builds some 30 URLs: about 0.4 ms through url_for). A relative
+    endpoint (".view") depends on the request's blueprint, and url_for's own options (`_external`,
+    `_anchor`…) on more than the rule: both go to url_for itself."""
     if endpoint.startswith(".") or not all(type(v) is str or type(v) is uuid.UUID for v in values.values()) \
             or any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from marketplace import dates
 from marketplace.money import money_filter
 from marketplace.storage import media_url
-from marketplace.web.fast_urls import template_url_for
+from marketplace.web.fast_urls import fast_url_for
 from marketplace.web.i18n import locale_code
 
 
@@ -27,7 +27,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["icon"] = icon
     app.jinja_env.globals["memoized"] = memoized
-    app.jinja_env.globals["url_for"] = template_url_for
+    app.jinja_env.globals["url_for"] = fast_url_for
 
     @app.context_processor
     def inject_globals():
