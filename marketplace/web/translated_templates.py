@@ -21,6 +21,7 @@ Templates compiled outside any application context keep their calls.
 from __future__ import annotations
 
 import weakref
+from collections import ChainMap
 
 from flask import has_app_context
 from flask.templating import Environment
@@ -48,6 +49,17 @@ class TranslatedEnvironment(Environment):
         application context. A template is cached and compiled for the catalog it translates from."""
         return gettext_catalog() if has_app_context() else None
 
+    def make_globals(self, d):
+        """A template without globals of its own shares the environment's dict, not a ChainMap over it.
+
+        Jinja 3 gives every template ChainMap(its own, the environment's), and reads it as a set twice
+        for each include and import: every new context copies it (`set(globals)`), and every
+        `{% from … import %}` subtracts one from the other, key by key through the ChainMap, about
+        50 µs for our 170 globals (a product page does 5 imports and 15 includes). A dict does both
+        in C. Nothing here gives a template globals of its own; _load_template below gives one that
+        is handed some its own ChainMap, so the environment's globals are never written through it."""
+        return ChainMap(d, self.globals) if d else self.globals
+
     def _load_template(self, name, globals):
         """Jinja's own (jinja2.Environment._load_template), with the language in the cache key."""
         if self.loader is None:
@@ -57,6 +69,8 @@ class TranslatedEnvironment(Environment):
             template = self.cache.get(cache_key)
             if template is not None and (not self.auto_reload or template.is_up_to_date):
                 if globals:
+                    if template.globals is self.globals:
+                        template.globals = ChainMap({}, self.globals)
                     template.globals.update(globals)
                 return template
         template = self.loader.load(self, name, self.make_globals(globals))

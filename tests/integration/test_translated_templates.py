@@ -130,3 +130,17 @@ def test_the_storefront_reads_the_same_with_messages_folded_or_called(app, reque
     assert {url: status for url, (status, _) in folded.items()}["/no-such-page"] == 404
     for url in urls:
         assert folded[url] == called[url], url
+
+
+def test_templates_share_the_environments_globals_and_never_write_to_them(app):
+    """A template reads the environment's globals dict itself (no ChainMap to copy key by key on every
+    include and import); one handed globals of its own gets them in a ChainMap of its own."""
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        plain = app.jinja_env.get_template("partials/_footer.html")
+        assert plain.globals is app.jinja_env.globals
+        given = app.jinja_env.get_template("partials/_flashes.html", globals={"only_here": 1})
+        assert given.globals["only_here"] == 1 and "only_here" not in app.jinja_env.globals
+        again = app.jinja_env.get_template("partials/_flashes.html", globals={"also_here": 2})
+        assert again.globals["also_here"] == 2 and "also_here" not in app.jinja_env.globals
+        assert app.jinja_env.from_string("{{ x }}", globals={"x": "ok"}).render() == "ok"
+        assert "x" not in app.jinja_env.globals
