@@ -31,9 +31,10 @@ from jinja2.visitor import NodeTransformer
 from marketplace.web.i18n import gettext_catalog
 
 GETTEXT = frozenset({"_", "gettext"})
-# Every template once per language (185 templates, two languages) with room for the strings compiled
-# by render_template_string: Jinja's default of 400 would evict and compile again, page after page.
-CACHE_SIZE = 2_000
+# Every template once per language (185 templates, two languages): a finite set, kept in a plain
+# dict (-1). Jinja's bounded cache is an LRU whose every hit removes the template's name from a
+# deque, a scan of up to 370 names, some 20 times a page; and its default size (400) would evict.
+CACHE_SIZE = -1
 
 
 class TranslatedEnvironment(Environment):

@@ -83,6 +83,7 @@ def test_a_template_is_compiled_once_for_each_language(app, monkeypatch):
             texts.append(render_template("partials/_footer.html"))
     assert texts[0] == texts[2] and texts[1] == texts[3] and texts[0] != texts[1]
     assert loads.count("partials/_footer.html") == 2
+    assert type(app.jinja_env.cache) is dict  # a finite set of templates: no LRU to reorder on every hit
 
 
 def test_compile_templates_compiles_every_template_in_every_language(app, monkeypatch):
