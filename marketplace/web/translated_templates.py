@@ -11,7 +11,7 @@ language's text when the template is compiled:
 - with keyword arguments, the translated text `%` the arguments, at render time.
 
 Either is marked safe only in an autoescaped template, and `%` on Markup escapes the arguments: what
-newstyle gettext gives, byte for byte (tests/unit/test_translated_templates.py). `ngettext` stays a
+newstyle gettext gives, byte for byte (tests/integration/test_translated_templates.py). `ngettext` stays a
 call (its form depends on the number), and so does any call whose message is not a literal.
 
 A template's language is the request's, as its catalog of translations (`web.i18n.gettext_catalog`:
@@ -38,7 +38,8 @@ CACHE_SIZE = -1
 
 
 class TranslatedEnvironment(Environment):
-    """Flask's template environment, its templates cached and compiled per language (see above)."""
+    """Flask's template environment: its templates compiled and cached per language (above), in a
+    plain dict (CACHE_SIZE), reading the environment's globals without a ChainMap (make_globals)."""
 
     def __init__(self, app, **options):
         options.setdefault("cache_size", CACHE_SIZE)
