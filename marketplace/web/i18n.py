@@ -7,9 +7,14 @@ else DEFAULT_LOCALE. Time zone: the signed-in user's, else
 DEFAULT_TIMEZONE. Outside a request (jobs, commands) both are the defaults; a message for a
 particular person is rendered in theirs with `i18n.in_language_of(user)`.
 """
-from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, url_for
+from functools import lru_cache
+
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from marketplace import i18n
 from marketplace.extensions import csrf
@@ -85,7 +90,16 @@ def select_locale() -> str | None:
     chosen = request.cookies.get(COOKIE)
     if chosen in known:
         return chosen
-    return request.accept_languages.best_match(known) or None
+    header = request.headers.get("Accept-Language")
+    return _best_accepted(header, tuple(known)) if header else None
+
+
+@lru_cache(maxsize=512)
+def _best_accepted(header: str, known: tuple[str, ...]) -> str | None:
+    """The best of `known` for an Accept-Language header, as werkzeug's `accept_languages.best_match`
+    finds it. Browsers send a handful of different headers, and parsing one costs some 35 µs of
+    every visitor's request (a cached page's answer is 1.5-2 ms)."""
+    return parse_accept_header(header, LanguageAccept).best_match(known) or None
 
 
 def select_timezone() -> str | None:
@@ -96,7 +110,12 @@ def select_timezone() -> str | None:
 
 
 def _signed_in_user():
-    # current_user is loaded for the page's header anyway; a visitor costs nothing (no session id).
+    """The signed-in user, or None. Nobody is signed in without a login in the session or a remember-me
+    cookie (no other loader is set up: web/auth.py), and then Flask-Login is not asked: loading the
+    anonymous visitor (its session protection hashes the address and the browser) cost 25 µs of
+    every cached page's answer."""
+    if "_user_id" not in session and current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in request.cookies:
+        return None
     return current_user if current_user and current_user.is_authenticated and hasattr(current_user, "locale") else None
 
 

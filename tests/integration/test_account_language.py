@@ -148,3 +148,34 @@ def test_a_vietnamese_account_is_welcomed_in_vietnamese_on_an_english_browser(cl
     response = speaking(client, "en").post("/account/login", data={"login": user.email, "password": PASSWORD},
                                            follow_redirects=True)
     assert f"Chào mừng bạn quay lại, {user.full_name}." in html(response)
+
+
+@pytest.mark.parametrize("header", [
+    "vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7", "en-US,en;q=0.9", "fr-FR,fr;q=0.9", "en;q=0.1, vi;q=0.2", "*",
+    "vi;q=0", "EN-gb", "de, *;q=0.5", ";;;q=", "x" * 300,
+])
+def test_the_browsers_language_is_what_werkzeug_would_choose(app, header):
+    """select_locale keeps the choice per Accept-Language header (web/i18n._best_accepted): the same
+    answer as parsing the header on every request."""
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    from marketplace.web.i18n import select_locale
+
+    known = app.config["LOCALES"]
+    with app.test_request_context("/", headers={"Accept-Language": header}):
+        assert select_locale() == (parse_accept_header(header, LanguageAccept).best_match(known) or None)
+
+
+def test_a_visitors_language_is_chosen_without_loading_anyone(app, client, monkeypatch):
+    """Nobody is signed in without a login in the session or a remember-me cookie: Flask-Login is not
+    asked to load the visitor (its session protection costs every cached page's answer)."""
+    from marketplace.web.i18n import select_locale
+
+    monkeypatch.setattr(app.login_manager, "_load_user", lambda: pytest.fail("the visitor was loaded"))
+    with app.test_request_context("/", headers={"Accept-Language": "en-US,en;q=0.9"}):
+        assert select_locale() == "en"
+    monkeypatch.undo()
+    user = _make_user(locale="vi")
+    login(client, user)  # a signed-in user's own choice still wins over the browser's
+    assert 'lang="vi"' in client.get("/account/profile", headers={"Accept-Language": "en"}).get_data(as_text=True)
