@@ -5,15 +5,28 @@ A full page is redirected to the login form; the JSON API and htmx requests get
 """
 from functools import wraps
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from marketplace.models import Role, User, UserStatus
 from marketplace.services.accounts import login_sessions
 from marketplace.services.core.errors import Forbidden
 from marketplace.web.htmx import is_htmx, wants_json
+
+
+def remembered() -> bool:
+    """The browser sent a remember-me cookie: Flask-Login would sign its owner in from it, session or not."""
+    return current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) in request.cookies
+
+
+def may_be_signed_in() -> bool:
+    """Could Flask-Login find a user for this request? Only from a login in the session or a remember-me
+    cookie: configure_login sets up no other loader. When not, nobody needs loading (Flask-Login's
+    session protection hashes the address and the browser for an anonymous visitor too)."""
+    return "_user_id" in session or remembered()
 
 
 def configure_login(login_manager: LoginManager) -> None:

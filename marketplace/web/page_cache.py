@@ -36,13 +36,13 @@ from collections.abc import Callable, Hashable
 from functools import wraps
 
 from flask import current_app, g, make_response, request, session
-from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 
 from marketplace.database import use_reader
 from marketplace.extensions import redis_options
 from marketplace.services.catalog.storefront_cache import Lru
 from marketplace.services.core import rollups
+from marketplace.web.auth import remembered
 from marketplace.web.i18n import locale_code
 
 log = logging.getLogger(__name__)
@@ -155,8 +155,9 @@ def shared_failed(error: Exception) -> None:
 
 
 def _shared_name(key: tuple) -> str:
-    # repr() of strings, ints and None is the same in every process
-    return "page:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+    # repr() of strings, ints and None is the same in every process; "v2": the stored format (_shared_put),
+    # so workers of the release before, during a rolling restart, neither read nor write these copies
+    return "page:v2:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
 
 
 def _shared_get(client, name: str) -> tuple[str, list] | None:
@@ -169,8 +170,15 @@ def _shared_get(client, name: str) -> tuple[str, list] | None:
         return None
     if raw is None:
         return None
-    headers, _, page = raw.partition(b"\n")
-    return page.decode(), [tuple(header) for header in json.loads(headers)]
+    headers, separator, page = raw.partition(b"\n")
+    try:
+        pairs = [(header, value) for header, value in json.loads(headers)] if separator else None
+        if pairs is not None and all(isinstance(text, str) for pair in pairs for text in pair):
+            return page.decode(), pairs
+    except (ValueError, TypeError):
+        pass
+    log.warning("page cache: unreadable shared copy %s ignored", name)  # not written by this code: render
+    return None
 
 
 def _shared_put(client, name: str, cached: tuple[str, list]) -> None:
@@ -193,7 +201,7 @@ def _rest(error: Exception) -> None:
 
 def _anonymous_request() -> bool:
     return (request.method == "GET" and _ANONYMOUS_SESSION.issuperset(session.keys())
-            and current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE) not in request.cookies)
+            and not remembered())
 
 
 def _storable(response) -> bool:

@@ -4,6 +4,7 @@ Every input of a cached page moves a cache version or is part of its key: a chan
 the next request. Only visitors who would all see the same page share it, and each gets
 their own CSRF token in it.
 """
+import json
 import logging
 import os
 import re
@@ -234,6 +235,25 @@ def test_a_page_rendered_by_one_process_is_a_hit_in_another(app, client, shared_
     committed_looking()
     page_cache.clear()
     assert visit(other, url)[0] == "MISS" and len(shared_pages.keys("page:*")) == 2
+
+
+@pytest.mark.parametrize("stored", [
+    json.dumps(["<p>an old release's page</p>", [["Content-Type", "text/html"]]]).encode(),  # the JSON format
+    b'{"Content-Type": "text/html"}\n<p>an old release\'s page</p>',  # headers not as pairs
+    b'[["Content-Type", 3]]\n<p>an old release\'s page</p>',
+    b"\xff\xfe\n\xff",  # not even text
+])
+def test_an_unreadable_shared_copy_is_rendered_again(app, client, shared_pages, stored):
+    """A value under a page's shared name that this code did not write (a broken one, or another
+    release's format) is a miss, not an error."""
+    product_at(1, title="Steel kettle")
+    committed_looking()
+    assert visit(client, "/")[0] == "MISS"
+    (name,) = shared_pages.keys("page:v2:*")
+    shared_pages.set(name, stored)
+    page_cache.clear()
+    state, page = visit(another_visitor(app), "/")
+    assert state == "MISS" and "Steel kettle" in page and "old release" not in page
 
 
 def test_without_redis_pages_are_still_served_and_cached_per_process(app, client, caplog):
