@@ -1,5 +1,6 @@
 """Full-text search: ranking, accent folding both ways, filters, pagination, suggestions, hostile input."""
 import json
+import uuid
 
 import pytest
 
@@ -118,6 +119,23 @@ def test_an_unfiltered_search_ranks_the_best_selling_title_matches_when_there_ar
     monkeypatch.setattr(listing_queries, "TITLE_MATCHES_ENOUGH", 3)
     candidates(500)
     assert sorted(found("op lung")) == sorted(p.title for p in [*described, slow, fast, fastest])
+
+
+def test_the_title_walk_stops_at_the_floor_and_a_hidden_shop_takes_no_candidate_place(candidates, monkeypatch):
+    """The walk reads the TITLE_WALK best sellers down to the floor (the last one's sales and id) and
+    passes over a suspended shop's products: they neither show nor take the place of a visible one."""
+    suspended = make_shop(status=ShopStatus.SUSPENDED)
+    product_at(0, title="Ốp lưng hidden", description="", sold=900, shop=suspended)
+    best, second, third = (product_at(n, title=f"Ốp lưng {n}", description="", sold=sold)
+                           for n, sold in ((1, 500), (2, 400), (3, 300)))
+    product_at(4, title="Ốp lưng chậm", description="", sold=10)
+    monkeypatch.setattr(listing_queries, "TITLE_WALK", 4)  # the hidden one and three visible best sellers
+    monkeypatch.setattr(listing_queries, "TITLE_MATCHES_ENOUGH", 2)
+    assert listing_queries.title_walk_floor() == (third.sold_count, third.id)
+    candidates(2)
+    assert sorted(found("op lung")) == sorted([best.title, second.title])
+    monkeypatch.setattr(listing_queries, "TITLE_WALK", 50)  # more than there are: below every product
+    assert listing_queries.title_walk_floor() == (-1, uuid.UUID(int=0))
 
 
 def test_hidden_deleted_draft_and_suspended_shop_products_are_never_found():

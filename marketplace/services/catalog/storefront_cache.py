@@ -19,7 +19,9 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from marketplace.models import Product, ProductVariant
 from marketplace.services.catalog import search
-from marketplace.services.catalog.listing_queries import ListingQuery, ProductCard, Sort, list_products
+from marketplace.services.catalog.listing_queries import (
+    WALK_FLOOR_CACHE, ListingQuery, ProductCard, Sort, list_products,
+)
 from marketplace.services.core import rollups
 from marketplace.services.core.paging import Page
 from marketplace.services.core.rows import execute_rows
@@ -105,8 +107,9 @@ def live_state(product_id: uuid.UUID) -> tuple[int, tuple[int, ...]] | None:
     return page_version, tuple(stock or ())
 
 
-# Other storefront caches kept in app.extensions, by their keys, for clear() (modules add theirs).
-OTHER_CACHES: list[str] = []
+# Other storefront caches kept in app.extensions, by their keys, for clear() (modules add theirs; the
+# title walk's floor is listing_queries', which can't import this module).
+OTHER_CACHES: list[str] = [WALK_FLOOR_CACHE]
 
 
 def clear() -> None:
