@@ -87,6 +87,9 @@ class Product(UUIDPrimaryKey, Timestamped, Base):
     # Migration perf04: moved by triggers whenever this product's page changes (the product, its
     # variants but their stock, images, reviews); the page cache keys the product page on it.
     page_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # Migration perf07: the first picture's thumbnail (by position, then id), what a listing card shows;
+    # set by the database whenever the product's pictures change (never by a service). NULL: no picture.
+    thumb_key: Mapped[str | None] = mapped_column(String(200))
     search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True)
     title_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(TITLE_VECTOR_SQL, persisted=True), deferred=True)
 

@@ -104,8 +104,10 @@ def _vocabulary() -> tuple[list[tuple[str, list[str]]], list[str]]:
     return tops, mods
 
 
+# thumb_key: the product's one picture (migration perf07's trigger, off here with the page versions', would
+# rewrite each product row to set it)
 PRODUCT_COLUMNS = ("id", "shop_id", "category_id", "title", "description", "status", "min_price", "rating_sum",
-                   "review_count", "average_rating", "sold_count", "created_at", "updated_at")
+                   "review_count", "average_rating", "sold_count", "created_at", "updated_at", "thumb_key")
 VARIANT_COLUMNS = ("id", "product_id", "shop_id", "sku", "options", "name", "price", "stock", "position", "deleted_at",
                    "created_at")
 IMAGE_COLUMNS = ("id", "product_id", "storage_key", "thumb_key", "position", "width", "height", "created_at")
@@ -151,12 +153,13 @@ def _catalogue(rng: random.Random, now: datetime, currency: str, products: int, 
             reviews = 0 if rng.random() < 0.3 else rng.randint(1, 400)
             rating_sum = round(rng.uniform(2.5, 5.0) * reviews)
             created = now - timedelta(seconds=rng.randint(0, 730 * 86400))
+            picture = pictures.take(kinds[base], data.COLOUR_RGB[colours[0]], copy=False)
             product_rows.append((product_id, shop_ids[shop_index], category_id, title,
                                  f"{title}. {rng.choice(data.DESCRIPTION_LINES)}\n\n{rng.choice(data.DESCRIPTION_LINES)}",
                                  status, min(prices), rating_sum, reviews,
                                  f"{rating_sum / reviews:.2f}" if reviews else "0",
-                                 0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created))
-            picture = pictures.take(kinds[base], data.COLOUR_RGB[colours[0]], copy=False)
+                                 0 if rng.random() < 0.2 else int(rng.paretovariate(1.1) * 5), created, created,
+                                 picture.thumb_key))
             image_rows.append((uuid.uuid4(), product_id, picture.key, picture.thumb_key, 0, picture.width,
                                picture.height, created))
         yield [("products", PRODUCT_COLUMNS, product_rows), ("product_images", IMAGE_COLUMNS, image_rows),

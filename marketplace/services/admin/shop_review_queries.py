@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from marketplace.extensions import db
-from marketplace.models import AuditLog, OrderStatus, Product, ProductImage, ProductStatus, ShopSalesDaily
+from marketplace.models import AuditLog, OrderStatus, Product, ProductStatus, ShopSalesDaily
 from marketplace.services.core import rollups
 
 REVIEW_PRODUCTS = 24
@@ -37,18 +37,11 @@ class ShopFigures:
     revenue: int          # totals of the orders not cancelled, in minor units
 
 
-def _first_thumb():
-    return (
-        select(ProductImage.thumb_key).where(ProductImage.product_id == Product.id)
-        .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
-    )
-
-
 def shop_products(shop_id: uuid.UUID, limit: int = REVIEW_PRODUCTS) -> list[ReviewProduct]:
     """The shop's newest products (any status but the seller's deleted ones) with their first thumbnails."""
     rows = db.session.execute(
         select(Product.id, Product.title, Product.min_price, Product.status, Product.created_at,
-               _first_thumb().label("thumb_key"))
+               Product.thumb_key)
         .where(Product.shop_id == shop_id, Product.status != ProductStatus.DELETED)
         .order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
     )

@@ -148,17 +148,13 @@ def line_rows():
     own, else its product's first), with whether shoppers may see the product and the shop (the
     cart links their pages only then)."""
     variant_image = aliased(ProductImage)
-    first_image = (
-        select(ProductImage.thumb_key).where(ProductImage.product_id == Product.id)
-        .order_by(ProductImage.position, ProductImage.id).limit(1).correlate(Product).scalar_subquery()
-    )
     return (
         select(ProductVariant.id.label("variant_id"), ProductVariant.name, ProductVariant.sku, ProductVariant.price,
                ProductVariant.stock, Product.id.label("product_id"), Product.title, Shop.id.label("shop_id"),
                Shop.name.label("shop_name"), Shop.slug.label("shop_slug"), Shop.owner_id.label("shop_owner_id"),
                purchasable_column(), visible_condition().label("product_visible"),
                shop_visible_condition().label("shop_visible"),
-               func.coalesce(variant_image.thumb_key, first_image).label("thumb"))
+               func.coalesce(variant_image.thumb_key, Product.thumb_key).label("thumb"))
         .join(Product, Product.id == ProductVariant.product_id)
         .join(Shop, Shop.id == Product.shop_id)
         .outerjoin(variant_image, variant_image.id == ProductVariant.image_id)

@@ -3,8 +3,8 @@ keyset pages, search). One product's page is product_queries.py.
 
 Only visible products (services/catalog/visibility.py: ACTIVE products of ACTIVE shops) ever
 leave this module. A listing page is ONE SQL statement whatever its length: the card
-columns, the shop name and the first image's thumbnail (a correlated subquery that
-PostgreSQL evaluates only for the rows that survive the LIMIT) come back together.
+columns, the shop name and the first image's thumbnail (products.thumb_key, kept by the
+database: migration perf07) come back together.
 
 Pagination is keyset on (sort key, id) in the same direction, with the id as the tie
 breaker, so no row is repeated or skipped across equal keys and deep pages cost what
@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, select, tuple_, union_all
 
-from marketplace.models import Product, ProductImage, ProductStatus, ProductVariant, Shop
+from marketplace.models import Product, ProductStatus, ProductVariant, Shop
 from marketplace.services.catalog import search
 from marketplace.services.catalog.visibility import shop_visible_condition, visible_condition
 from marketplace.services.core.errors import ValidationFailed
@@ -121,22 +121,11 @@ class ProductCard(NamedTuple):
     rank: float | None = None
 
 
-def _first_thumb():
-    return (
-        select(ProductImage.thumb_key)
-        .where(ProductImage.product_id == Product.id)
-        .order_by(ProductImage.position, ProductImage.id)
-        .limit(1)
-        .correlate(Product)
-        .scalar_subquery()
-    )
-
-
 def card_columns() -> list:
     """The columns of a ProductCard (without its rank), for a statement that joins Product and Shop."""
     return [Product.id, Product.title, Product.min_price, Product.average_rating, Product.review_count,
             Product.sold_count, Product.created_at, Product.shop_id, Shop.name.label("shop_name"),
-            Shop.slug.label("shop_slug"), _first_thumb().label("thumb_key")]
+            Shop.slug.label("shop_slug"), Product.thumb_key]
 
 
 def in_stock_condition():
