@@ -20,6 +20,12 @@ as a placeholder and each visitor's own is put back when it is served. Responses
 reader (marketplace/database.py: a replica, or the primary without transaction round
 trips), cached or not.
 
+A page without a visitor's token is kept compressed (brotli, at COMPRESS_BR_LEVEL, when the app
+compresses its responses): compressed once when rendered, it is sent as it is to every visitor
+whose browser takes brotli (and decompressed for one that doesn't), and it is a fifth of the
+bytes to keep and to pass through Redis. A page with a token is kept as text (the token is put
+back per visitor) and compressed per response as before.
+
 Each process keeps its own copies (a small LRU; PAGE_CACHE_SIZE pages, 0 turns the
 cache off). With PAGE_CACHE_REDIS_URL the processes also share them through Redis (a page
 one worker rendered is a hit in the others, and outlives a recycled worker); keys carry
@@ -34,7 +40,9 @@ import logging
 import time
 from collections.abc import Callable, Hashable
 from functools import wraps
+from typing import NamedTuple
 
+import brotli
 from flask import current_app, g, make_response, request, session
 from flask_wtf.csrf import generate_csrf
 
@@ -82,23 +90,48 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None,
                    live)
             cached = _lookup(key)
             if cached is not None:
-                page, headers = cached
-                if _TOKEN in page:  # a form on it (add to cart) posts with this visitor's own token
-                    page = page.replace(_TOKEN, generate_csrf())
-                response = make_response(page, 200, headers)
+                response = _serve(cached)
                 response.headers["X-Cache"] = "HIT"
                 return response
             response = make_response(view(**view_args))
             if _storable(response):
-                _store(key, response)
+                stored = _store(key, response)
+                if stored.encoding and _takes_brotli():
+                    response.set_data(stored.body)  # compressed once: for the cache and for this visitor
+                    response.headers["Content-Encoding"] = stored.encoding
                 response.headers["X-Cache"] = "MISS"
             return response
         return cached_view
     return decorate
 
 
-def _lookup(key: tuple) -> tuple[str, list] | None:
-    """(page, headers) from this process's copies, else from the shared ones (kept here too)."""
+class Stored(NamedTuple):
+    """A kept page: its body (UTF-8; its brotli when `encoding` is "br") and the view's own headers."""
+
+    body: bytes
+    headers: list
+    encoding: str | None
+
+
+def _takes_brotli() -> bool:
+    return request.accept_encodings.quality("br") > 0
+
+
+def _serve(stored: Stored):
+    """The response for a kept page: as kept when the browser takes its encoding, else as text with this
+    visitor's own CSRF token in it (a form on it, add to cart, posts with it)."""
+    if stored.encoding and _takes_brotli():
+        response = make_response(stored.body, 200, stored.headers)
+        response.headers["Content-Encoding"] = stored.encoding
+        return response
+    page = (brotli.decompress(stored.body) if stored.encoding else stored.body).decode()
+    if _TOKEN in page:
+        page = page.replace(_TOKEN, generate_csrf())
+    return make_response(page, 200, stored.headers)
+
+
+def _lookup(key: tuple) -> Stored | None:
+    """The kept page from this process's copies, else from the shared ones (kept here too)."""
     cache = _cache()
     cached = cache.get(key)
     if cached is None and (shared := _shared()) is not None:
@@ -108,15 +141,22 @@ def _lookup(key: tuple) -> tuple[str, list] | None:
     return cached
 
 
-def _store(key: tuple, response) -> None:
+def _store(key: tuple, response) -> Stored:
     token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
     page = response.get_data(as_text=True)
     # The view's own headers (Content-Type, htmx's HX-*); the hooks add the rest to every response.
     headers = [(name, value) for name, value in response.headers if name != "Content-Length"]
-    cached = (page.replace(token, _TOKEN) if token else page, headers)
-    _cache().put(key, cached)
+    if token and token in page:
+        stored = Stored(page.replace(token, _TOKEN).encode(), headers, None)
+    elif current_app.config["COMPRESS_REGISTER"]:
+        stored = Stored(brotli.compress(response.get_data(), quality=current_app.config["COMPRESS_BR_LEVEL"]),
+                        headers, "br")
+    else:  # a proxy compresses (docs/deploy.md): the app spends nothing on it
+        stored = Stored(page.encode(), headers, None)
+    _cache().put(key, stored)
     if (shared := _shared()) is not None:
-        _shared_put(shared, _shared_name(key), cached)
+        _shared_put(shared, _shared_name(key), stored)
+    return stored
 
 
 def _cache() -> Lru:
@@ -155,12 +195,15 @@ def shared_failed(error: Exception) -> None:
 
 
 def _shared_name(key: tuple) -> str:
-    # repr() of strings, ints and None is the same in every process; "v2": the stored format (_shared_put),
+    # repr() of strings, ints and None is the same in every process; "v3": the stored format (_shared_put),
     # so workers of the release before, during a rolling restart, neither read nor write these copies
-    return "page:v2:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+    return "page:v3:" + hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
 
 
-def _shared_get(client, name: str) -> tuple[str, list] | None:
+_ENCODINGS = (None, "br")
+
+
+def _shared_get(client, name: str) -> Stored | None:
     from redis.exceptions import RedisError
 
     try:
@@ -170,26 +213,28 @@ def _shared_get(client, name: str) -> tuple[str, list] | None:
         return None
     if raw is None:
         return None
-    headers, separator, page = raw.partition(b"\n")
+    head, separator, body = raw.partition(b"\n")
     try:
-        pairs = [(header, value) for header, value in json.loads(headers)] if separator else None
-        if pairs is not None and all(isinstance(text, str) for pair in pairs for text in pair):
-            return page.decode(), pairs
+        headers, encoding = json.loads(head) if separator else (None, None)
+        pairs = [(header, value) for header, value in headers] if headers is not None else None
+        if (pairs is not None and encoding in _ENCODINGS
+                and all(isinstance(text, str) for pair in pairs for text in pair)):
+            return Stored(body, pairs, encoding)
     except (ValueError, TypeError):
         pass
     log.warning("page cache: unreadable shared copy %s ignored", name)  # not written by this code: render
     return None
 
 
-def _shared_put(client, name: str, cached: tuple[str, list]) -> None:
-    """Stored as the headers' JSON, a newline, then the page's UTF-8: JSON-encoding a 50 KB page
-    (its Vietnamese letters as \\u escapes) and decoding it again cost 0.2 and 0.1 ms of each miss
-    and hit; the page as it is costs a few µs."""
+def _shared_put(client, name: str, stored: Stored) -> None:
+    """Stored as [headers, encoding] in JSON, a newline, then the body as it is kept: JSON-encoding a
+    50 KB page (its Vietnamese letters as \\u escapes) and decoding it again cost 0.2 and 0.1 ms of each
+    miss and hit; the body as it is costs a few µs."""
     from redis.exceptions import RedisError
 
-    page, headers = cached
     try:
-        client.set(name, json.dumps(headers).encode() + b"\n" + page.encode(), ex=current_app.config["PAGE_CACHE_TTL"])
+        client.set(name, json.dumps([stored.headers, stored.encoding]).encode() + b"\n" + stored.body,
+                   ex=current_app.config["PAGE_CACHE_TTL"])
     except RedisError as error:
         _rest(error)
 

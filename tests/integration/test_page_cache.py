@@ -9,6 +9,7 @@ import logging
 import os
 import re
 
+import brotli
 import pytest
 from sqlalchemy import text
 
@@ -239,8 +240,10 @@ def test_a_page_rendered_by_one_process_is_a_hit_in_another(app, client, shared_
 
 @pytest.mark.parametrize("stored", [
     json.dumps(["<p>an old release's page</p>", [["Content-Type", "text/html"]]]).encode(),  # the JSON format
-    b'{"Content-Type": "text/html"}\n<p>an old release\'s page</p>',  # headers not as pairs
-    b'[["Content-Type", 3]]\n<p>an old release\'s page</p>',
+    b'[["Content-Type", "text/html"]]\n<p>an old release\'s page</p>',  # v2: the headers alone
+    b'[{"Content-Type": "text/html"}, null]\n<p>an old release\'s page</p>',  # headers not as pairs
+    b'[[["Content-Type", 3]], null]\n<p>an old release\'s page</p>',
+    b'[[["Content-Type", "text/html"]], "zstd"]\n<p>an old release\'s page</p>',  # an encoding it never keeps
     b"\xff\xfe\n\xff",  # not even text
 ])
 def test_an_unreadable_shared_copy_is_rendered_again(app, client, shared_pages, stored):
@@ -249,11 +252,53 @@ def test_an_unreadable_shared_copy_is_rendered_again(app, client, shared_pages, 
     product_at(1, title="Steel kettle")
     committed_looking()
     assert visit(client, "/")[0] == "MISS"
-    (name,) = shared_pages.keys("page:v2:*")
+    (name,) = shared_pages.keys("page:v3:*")
     shared_pages.set(name, stored)
     page_cache.clear()
     state, page = visit(another_visitor(app), "/")
     assert state == "MISS" and "Steel kettle" in page and "old release" not in page
+
+
+BROTLI = {"Accept-Encoding": "gzip, br"}
+
+
+def test_a_page_without_a_form_is_kept_compressed_and_sent_as_kept(app, client, shared_pages):
+    """Compressed once when rendered: every browser that takes brotli gets those bytes, from this process
+    or another; one that doesn't gets the same page as text."""
+    product_at(1, title="Bamboo steamer · Xửng hấp tre 🎍")
+    committed_looking()
+    plain_state, plain = visit(another_visitor(app), "/")
+    page_cache.clear()
+    shared_pages.flushdb()
+    first = client.get("/", headers=BROTLI)
+    assert first.headers["X-Cache"] == "MISS" and first.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in first.headers["Vary"]
+    (name,) = shared_pages.keys("page:v3:*")
+    kept = shared_pages.get(name)
+    assert kept.endswith(first.get_data()) and len(kept) < len(plain.encode()) / 3  # kept as sent: compressed
+    assert brotli.decompress(first.get_data()).decode() == plain  # the page a text-only browser gets
+    for other_process in (False, True):
+        if other_process:
+            page_cache.clear()
+        hit = another_visitor(app).get("/", headers=BROTLI)
+        assert (hit.headers["X-Cache"], hit.headers["Content-Encoding"]) == ("HIT", "br")
+        assert hit.get_data() == first.get_data()
+        assert visit(another_visitor(app), "/") == ("HIT", plain)  # no brotli: decompressed
+    assert plain_state == "MISS" and "Xửng hấp tre 🎍" in plain
+
+
+def test_a_page_with_a_form_is_kept_as_text_with_each_visitors_token(app, client):
+    product = make_product(title="Clay teapot", variants=[{"stock": 5}])
+    url = f"/p/{product.id}"
+    committed_looking()
+    pages = []
+    for visitor in (client, another_visitor(app)):
+        response = visitor.get(url, headers=BROTLI)
+        assert response.headers["Content-Encoding"] == "br"  # compressed per response
+        pages.append((response.headers["X-Cache"], brotli.decompress(response.get_data()).decode()))
+    (first_state, first), (state, page) = pages
+    assert (first_state, state) == ("MISS", "HIT") and "Clay teapot" in page
+    assert TOKEN.search(page)[1] != TOKEN.search(first)[1] and "\x00" not in page
 
 
 def test_without_redis_pages_are_still_served_and_cached_per_process(app, client, caplog):
