@@ -198,7 +198,8 @@ class Config:
         "application/json", "image/svg+xml",
     ]
     CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    # Anonymous storefront pages kept per process (marketplace/web/page_cache.py), 10-50 KB each; 0: off.
+    # Anonymous storefront pages kept per process (marketplace/web/page_cache.py): 7-9 KB each compressed, a
+    # product page (kept as text for its form's token) 25-50 KB; 0: off.
     PAGE_CACHE_SIZE = env_int("PAGE_CACHE_SIZE", 1024)
     # Share them between processes and hosts through a Redis meant for caching (allkeys-lru; not
     # the one holding jobs and rate limits); empty: each process keeps its own only.
