@@ -90,6 +90,10 @@ def test_register_approve_list_publish_and_find_without_accents(page, new_page, 
     search_box.fill("ao khoac da lat")
     search_box.press("Enter")
     expect(shopper).to_have_url(re.compile(r"/search\?q=ao\+khoac\+da\+lat"))
+    # its card shows the seller's picture (products.thumb_key, set by the database when it was saved)
+    picture = shopper.locator(".product-card-slot", has_text=TITLE).first.locator("img").first
+    expect(picture).not_to_have_attribute("src", re.compile("placeholder"))
+    shopper.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
     shopper.locator("main").get_by_role("link", name=TITLE).first.click()
     expect(shopper.locator("h1")).to_have_text(TITLE)
     shopper.locator("#variant-picker label", has_text="Xanh").click()
