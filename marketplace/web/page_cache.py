@@ -89,8 +89,8 @@ def anonymous_page(live_key: Callable[..., Hashable] | None = None,
                    locale_code(), request.full_path, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
                    live)
             cached = _lookup(key)
-            if cached is not None:
-                response = _serve(cached)
+            response = _serve(cached) if cached is not None else None
+            if response is not None:
                 response.headers["X-Cache"] = "HIT"
                 return response
             response = make_response(view(**view_args))
@@ -119,12 +119,17 @@ def _takes_brotli() -> bool:
 
 def _serve(stored: Stored):
     """The response for a kept page: as kept when the browser takes its encoding, else as text with this
-    visitor's own CSRF token in it (a form on it, add to cart, posts with it)."""
+    visitor's own CSRF token in it (a form on it, add to cart, posts with it). None when the kept body
+    can't be read (a shared copy this code did not write): the page is rendered again."""
     if stored.encoding and _takes_brotli():
         response = make_response(stored.body, 200, stored.headers)
         response.headers["Content-Encoding"] = stored.encoding
         return response
-    page = (brotli.decompress(stored.body) if stored.encoding else stored.body).decode()
+    try:
+        page = (brotli.decompress(stored.body) if stored.encoding else stored.body).decode()
+    except (brotli.error, UnicodeDecodeError):
+        log.warning("page cache: unreadable kept page ignored")
+        return None
     if _TOKEN in page:
         page = page.replace(_TOKEN, generate_csrf())
     return make_response(page, 200, stored.headers)

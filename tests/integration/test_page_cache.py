@@ -244,6 +244,8 @@ def test_a_page_rendered_by_one_process_is_a_hit_in_another(app, client, shared_
     b'[{"Content-Type": "text/html"}, null]\n<p>an old release\'s page</p>',  # headers not as pairs
     b'[[["Content-Type", 3]], null]\n<p>an old release\'s page</p>',
     b'[[["Content-Type", "text/html"]], "zstd"]\n<p>an old release\'s page</p>',  # an encoding it never keeps
+    b'[[["Content-Type", "text/html"]], "br"]\n<p>an old release\'s page</p>',  # not brotli
+    b'[[["Content-Type", "text/html"]], null]\n\xff\xfe',  # not UTF-8
     b"\xff\xfe\n\xff",  # not even text
 ])
 def test_an_unreadable_shared_copy_is_rendered_again(app, client, shared_pages, stored):
