@@ -135,10 +135,11 @@ def in_stock_condition():
 
 
 def _shape(q: ListingQuery) -> tuple:
-    """What decides the statement's SQL text: which filters are set, the sort, a cursor or not."""
+    """What decides the statement's SQL text: which filters are set, the sort, a cursor or not, and whether
+    a relevance search walks the best sellers' titles (then its floor is bound too: _prepared)."""
     return (q.effective_sort, q.category_ids is not None, q.shop_id is not None, q.min_price is not None,
             q.max_price is not None, q.min_rating is not None, bool(q.in_stock), bool(q.text), bool(q.cursor),
-            bool(q.text and q.few_title_matches))
+            _walks_titles(q))
 
 
 def _params(q: ListingQuery, after: tuple | None, limit: int) -> dict:
@@ -189,7 +190,7 @@ def _encode(sort: Sort, card: ProductCard) -> str:
 
 @lru_cache(maxsize=512)
 def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_price: bool, min_rating: bool,
-               in_stock: bool, text: bool, cursor: bool, few_title_matches: bool):
+               in_stock: bool, text: bool, cursor: bool, title_walk: bool):
     """The SELECT for one shape of listing, with every value a bound parameter.
 
     Built once per shape and reused: building a statement and computing its cache key
@@ -213,8 +214,7 @@ def _statement(sort: Sort, categories: bool, shop: bool, min_price: bool, max_pr
         tsquery = search.ts_query("q")
         conditions.append(search.matches(tsquery))
     if sort == Sort.RELEVANCE:
-        filtered = categories or shop or min_price or max_price or min_rating or in_stock or few_title_matches
-        return _relevance_statement(conditions, tsquery, cursor, title_walk=not filtered)
+        return _relevance_statement(conditions, tsquery, cursor, title_walk=title_walk)
     key, ascending = _KEYS[sort][0], _KEYS[sort][1]
     if cursor:
         row, bound = tuple_(key, Product.id), tuple_(bindparam("after_key", type_=key.type),
