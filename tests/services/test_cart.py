@@ -8,6 +8,7 @@ from marketplace.models import CartItem, ProductStatus, ShopStatus
 from marketplace.services.cart import cart, cart_queries, guest_cart
 from marketplace.services.cart.cart_queries import FLAG_LOW_STOCK, FLAG_OUT_OF_STOCK, FLAG_UNAVAILABLE
 from marketplace.services.core.errors import NotFound, ValidationFailed
+from tests.catalog_support import add_image
 from tests.factories import make_product, make_shop, make_user
 
 
@@ -22,6 +23,22 @@ def test_adding_twice_keeps_one_line_and_adds_up():
     assert line.quantity == 5
     assert db.session.query(CartItem).filter_by(user_id=buyer.id).count() == 1
     assert cart_queries.cart_count(buyer) == 5  # the badge counts items (units), as the summary does
+
+
+def test_a_line_shows_its_variants_picture_else_its_products_first():
+    buyer = make_user()
+    product = make_product(variants=[{"stock": 5, "name": "Red"}, {"stock": 5, "name": "Blue"}])
+    add_image(product, position=1, key="side")
+    front = add_image(product, position=0, key="front")
+    variant_of(product, 1).image_id = add_image(product, position=2, key="blue").id
+    db.session.flush()
+    for i in (0, 1):
+        cart.add_item(buyer, variant_of(product, i).id, 1)
+    pictures = {line.variant_name: line.image_key for line in cart_queries.view_cart(buyer).lines}
+    assert pictures == {"Red": "front-thumb.webp", "Blue": "blue-thumb.webp"}
+    db.session.delete(front)  # the product's first picture is now the side view
+    db.session.flush()
+    assert {line.variant_name: line.image_key for line in cart_queries.view_cart(buyer).lines}["Red"] == "side-thumb.webp"
 
 
 @pytest.mark.parametrize("quantity", [0, -1, "2", 1.5, None, True, 1000])

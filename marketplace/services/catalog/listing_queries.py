@@ -29,8 +29,8 @@ from sqlalchemy import Integer, and_, bindparam, exists, func, select, tuple_, u
 from marketplace.models import Product, ProductStatus, ProductVariant, Shop
 from marketplace.services.catalog import search
 from marketplace.services.catalog.visibility import shop_visible_condition, visible_condition
-from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.core import rollups
+from marketplace.services.core.errors import ValidationFailed
 from marketplace.services.core.paging import InvalidCursor, Page, decode_cursor, encode_cursor
 from marketplace.services.core.rows import execute_rows
 
@@ -314,7 +314,7 @@ def title_walk_floor() -> tuple[int, uuid.UUID]:
     if cached is not None and key[0] is not None and cached[0] == key:
         return cached[1]
     rows = execute_rows(_floor_statement(), {"offset": TITLE_WALK - 1})
-    floor = (rows[0][0], rows[0][1]) if rows else (-1, uuid.UUID(int=0))
+    floor = tuple(rows[0]) if rows else (-1, uuid.UUID(int=0))
     current_app.extensions[WALK_FLOOR_CACHE] = (key, floor)
     return floor
 
